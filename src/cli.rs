@@ -1,0 +1,110 @@
+//! The command line (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::report::Format;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "leakgate",
+    version,
+    about = "Keep credentials out of git: a fast pre-commit gate and repository linter.",
+    long_about = "Keep credentials out of git: a fast pre-commit gate and repository linter.\n\n\
+        leakgate finds credentials (API keys, tokens, private keys, passwords in config and \
+        URLs) with a set of rules kept as data (`leakgate rules list`), and never prints a \
+        secret whole: findings show a short prefix and the length.",
+    after_help = "Exit status: 0 nothing found, 1 findings, 2 usage or runtime error.\n\
+        Colour is used only on a terminal, never when NO_COLOR is set."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// When to use colour.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan files, directories or standard input (`-`) for credentials.
+    ///
+    /// Directories are walked in parallel, honouring .gitignore; hidden files (.env, .github/,
+    /// .npmrc) are scanned, only .git/ is skipped. Binary files and files above the size cap
+    /// are skipped and counted in the summary.
+    Scan(ScanArgs),
+    /// List, explain or self-test the rules.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// Extra rule file (same format as rules.toml); its rules extend the built-in ones, and
+    /// a rule with the same id replaces the built-in one.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files or directories to scan; `-` reads standard input. Default: the current directory.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Also scan files that .gitignore (and .ignore, .git/info/exclude) would skip.
+    #[arg(long)]
+    pub no_ignore: bool,
+
+    /// Skip files larger than this many bytes (they are counted in the summary).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::walk::DEFAULT_MAX_SIZE)]
+    pub max_filesize: u64,
+
+    /// Worker threads (0: one per core).
+    #[arg(long, short = 'j', default_value_t = 0)]
+    pub threads: usize,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub rule_args: RuleArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List every rule: id, severity and name.
+    List(RuleArgs),
+    /// Show a rule's description, remediation, references and examples.
+    Explain {
+        /// The rule id (see `leakgate rules list`).
+        id: String,
+        #[command(flatten)]
+        rule_args: RuleArgs,
+    },
+    /// Run every rule's examples (must match) and negative examples (must not).
+    ///
+    /// Prints one line per failure and exits 1 if any. With --rules, tests only the rules in
+    /// that file.
+    Test {
+        /// Test the rules of this file instead of the built-in ones.
+        #[arg(long, value_name = "FILE")]
+        rules: Option<PathBuf>,
+    },
+}

@@ -1,0 +1,171 @@
+//! What is reported: [`Finding`], with the secret already redacted. The raw secret never
+//! leaves `scan.rs`/this module: a `Finding` holds only a short prefix, the length and a hash.
+
+use serde::Serialize;
+
+use crate::rules::{RuleSet, Severity};
+use crate::scan::Match;
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Finding {
+    pub rule_id: String,
+    pub severity: Severity,
+    /// Relative to the scanned root (or the repository root), `/`-separated.
+    pub path: String,
+    /// 1-based; `None` for file-level findings (a file that must not be tracked).
+    pub line: Option<u32>,
+    /// 1-based, in characters.
+    pub column: Option<u32>,
+    pub end_line: Option<u32>,
+    pub end_column: Option<u32>,
+    /// The redacted secret (`ghp_XI…(40)`), never the secret.
+    pub secret: Option<String>,
+    /// SHA-1 of the secret bytes, hex.
+    pub fingerprint: Option<String>,
+    pub message: String,
+    /// History findings: the commit (short id) and its author date.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+}
+
+impl Finding {
+    pub fn sort_key(&self) -> (&str, u32, u32, &str) {
+        (
+            &self.path,
+            self.line.unwrap_or(0),
+            self.column.unwrap_or(0),
+            &self.rule_id,
+        )
+    }
+}
+
+/// Sort findings into their one stable order (path, line, column, rule).
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        a.sort_key()
+            .cmp(&b.sort_key())
+            .then_with(|| a.commit.cmp(&b.commit))
+    });
+}
+
+/// A short, printable prefix of the secret and its length: `ghp_XI…(40)`.
+/// At most a quarter of the secret, and never more than six characters, is shown.
+pub fn redact(secret: &[u8]) -> String {
+    let text = String::from_utf8_lossy(secret);
+    let chars: Vec<char> = text.chars().collect();
+    let n = chars.len();
+    let show = (n / 4).min(6);
+    let prefix: String = chars[..show]
+        .iter()
+        .map(|&c| if c.is_control() { '?' } else { c })
+        .collect();
+    format!("{prefix}…({n})")
+}
+
+/// Hex SHA-1 of the secret bytes.
+pub fn fingerprint(secret: &[u8]) -> String {
+    let mut h = gix::hash::hasher(gix::hash::Kind::Sha1);
+    h.update(secret);
+    match h.try_finalize() {
+        Ok(id) => id.to_hex().to_string(),
+        // A collision attack pattern detected by sha1dc: still hash deterministically.
+        Err(_) => format!("len{}-{:08x}", secret.len(), crate::validate::crc32(secret)),
+    }
+}
+
+/// Maps byte offsets of one blob to 1-based lines and columns.
+pub struct LineIndex<'a> {
+    hay: &'a [u8],
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(hay: &'a [u8]) -> LineIndex<'a> {
+        let mut starts = vec![0];
+        starts.extend(memchr::memchr_iter(b'\n', hay).map(|p| p + 1));
+        LineIndex { hay, starts }
+    }
+
+    /// (line, column), both 1-based; the column counts characters (UTF-8 code points).
+    pub fn position(&self, offset: usize) -> (u32, u32) {
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        let col = self.hay[start..offset]
+            .iter()
+            .filter(|&&b| (b & 0xC0) != 0x80)
+            .count()
+            + 1;
+        (line as u32, col as u32)
+    }
+}
+
+/// Turn a blob's matches into findings for `path`. `line_offset` is added to line numbers
+/// (0 for a whole file).
+pub fn from_matches(rules: &RuleSet, path: &str, hay: &[u8], matches: &[Match]) -> Vec<Finding> {
+    if matches.is_empty() {
+        return Vec::new();
+    }
+    let index = LineIndex::new(hay);
+    matches
+        .iter()
+        .map(|m| {
+            let rule = &rules.rules[m.rule];
+            let secret = m.secret_bytes(hay);
+            let (line, column) = index.position(m.secret.start);
+            let (end_line, end_column) = index.position(m.secret.end);
+            let message = if m.decoded.is_some() && !rule.decode_base64 {
+                format!("{} (in a base64-encoded value)", rule.spec.name)
+            } else {
+                rule.spec.name.clone()
+            };
+            Finding {
+                rule_id: rule.spec.id.clone(),
+                severity: rule.spec.severity,
+                path: path.to_string(),
+                line: Some(line),
+                column: Some(column),
+                end_line: Some(end_line),
+                end_column: Some(end_column),
+                secret: Some(redact(secret)),
+                fingerprint: Some(fingerprint(secret)),
+                message,
+                commit: None,
+                date: None,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_shows_a_short_prefix_only() {
+        assert_eq!(
+            redact(b"ghp_XIxB7KMNdAr3zqWtQqhE94qglHqOzn1D1stg"),
+            "ghp_XI…(40)"
+        );
+        assert_eq!(redact(b"hunter22"), "hu…(8)");
+        assert_eq!(redact(b"abc"), "…(3)");
+    }
+
+    #[test]
+    fn positions_are_one_based_and_count_chars() {
+        let hay = "a\nxé = KEY\n".as_bytes();
+        let idx = LineIndex::new(hay);
+        assert_eq!(idx.position(0), (1, 1));
+        let off = hay.windows(3).position(|w| w == b"KEY").unwrap();
+        assert_eq!(idx.position(off), (2, 6));
+    }
+
+    #[test]
+    fn fingerprint_is_stable_and_not_the_secret() {
+        let f = fingerprint(b"s3cr3t-value");
+        assert_eq!(f.len(), 40);
+        assert_eq!(f, fingerprint(b"s3cr3t-value"));
+        assert!(!f.contains("s3cr3t"));
+    }
+}

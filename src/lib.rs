@@ -1,0 +1,13 @@
+//! leakgate: keeps credentials out of git.
+//!
+//! `rules` loads rule data, `scan` matches bytes, `finding` redacts, `walk` reads files,
+//! `report` renders. The binary (`main.rs`, `cli.rs`) wires them together.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod finding;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod selftest;
+pub mod validate;
+pub mod walk;

@@ -1,0 +1,259 @@
+//! leakgate: parse the command line, run, and turn the outcome into an exit code
+//! (0 nothing found, 1 findings, 2 usage or runtime error).
+
+mod cli;
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+
+use cli::{Cli, ColorChoice, Command, RuleArgs, RulesCommand};
+use leakgate::report::{self, Style};
+use leakgate::rules::RuleSet;
+use leakgate::scan::Scanner;
+use leakgate::walk::{self, WalkOptions};
+
+/// What a command concluded.
+enum Outcome {
+    Clean,
+    Findings,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let style = Style {
+        color: use_color(cli.color),
+    };
+    match run(cli, &style) {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Findings) => ExitCode::from(1),
+        Err(err) => {
+            // A closed pipe (`leakgate scan | head`) is not an error.
+            if err
+                .chain()
+                .filter_map(|e| e.downcast_ref::<io::Error>())
+                .any(|e| e.kind() == io::ErrorKind::BrokenPipe)
+            {
+                return ExitCode::SUCCESS;
+            }
+            let _ = writeln!(io::stderr(), "leakgate: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        return false;
+    }
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => io::stdout().is_terminal(),
+    }
+}
+
+fn load_rules(args: &RuleArgs) -> Result<RuleSet> {
+    let mut rules = RuleSet::builtin()?;
+    for path in &args.rules {
+        rules.extend(RuleSet::from_path(path)?);
+    }
+    Ok(rules)
+}
+
+fn run(cli: Cli, style: &Style) -> Result<Outcome> {
+    match cli.command {
+        Command::Scan(args) => {
+            let rules = load_rules(&args.rule_args)?;
+            let scanner = Scanner::new(&rules);
+            let paths = if args.paths.is_empty() {
+                vec![PathBuf::from(".")]
+            } else {
+                args.paths
+            };
+            let opts = WalkOptions {
+                no_ignore: args.no_ignore,
+                max_size: args.max_filesize,
+                threads: args.threads,
+            };
+            let report = walk::scan_paths(&scanner, &paths, &opts);
+            let mut out = io::stdout().lock();
+            report::render(args.output.format, &report, &rules, style, &mut out)?;
+            out.flush()?;
+            if !report.errors.is_empty() {
+                let mut err = io::stderr().lock();
+                for e in &report.errors {
+                    writeln!(err, "leakgate: error: {e}")?;
+                }
+                anyhow::bail!(
+                    "{} could not be scanned (see above); the scan is incomplete",
+                    if report.errors.len() == 1 {
+                        "1 path".to_string()
+                    } else {
+                        format!("{} paths", report.errors.len())
+                    }
+                );
+            }
+            Ok(if report.findings.is_empty() {
+                Outcome::Clean
+            } else {
+                Outcome::Findings
+            })
+        }
+        Command::Rules(cmd) => rules_command(cmd),
+    }
+}
+
+fn rules_command(cmd: RulesCommand) -> Result<Outcome> {
+    let mut out = io::stdout().lock();
+    match cmd {
+        RulesCommand::List(args) => {
+            let rules = load_rules(&args)?;
+            for r in &rules.rules {
+                writeln!(
+                    out,
+                    "{:<40} {:<6} {}",
+                    r.spec.id, r.spec.severity, r.spec.name
+                )?;
+            }
+            for r in &rules.files {
+                writeln!(
+                    out,
+                    "{:<40} {:<6} {} (file)",
+                    r.spec.id, r.spec.severity, r.spec.name
+                )?;
+            }
+            writeln!(
+                out,
+                "{} content rules, {} file rules",
+                rules.rules.len(),
+                rules.files.len()
+            )?;
+            Ok(Outcome::Clean)
+        }
+        RulesCommand::Explain { id, rule_args } => {
+            let rules = load_rules(&rule_args)?;
+            if let Some(r) = rules.get(&id) {
+                let s = &r.spec;
+                writeln!(out, "{} [{}] {}\n", s.id, s.severity, s.name)?;
+                writeln!(out, "{}\n", s.description)?;
+                writeln!(out, "How to fix:\n  {}\n", s.remediation)?;
+                writeln!(out, "Keywords: {}", s.keywords.join(", "))?;
+                if let Some(e) = s.min_entropy {
+                    writeln!(out, "Minimum entropy: {e} bits/byte")?;
+                }
+                if let Some(v) = &s.validator {
+                    writeln!(out, "Validator: {}", v.as_ref())?;
+                }
+                writeln!(out, "Pattern:\n  {}", s.pattern.as_ref().trim())?;
+                for reference in &s.references {
+                    writeln!(out, "See: {reference}")?;
+                }
+                // Examples look like secrets: show them redacted.
+                for ex in &s.examples {
+                    writeln!(out, "Matches:     {}", redact_example(ex))?;
+                }
+                for ex in &s.negative_examples {
+                    writeln!(out, "Not matched: {}", redact_example(ex))?;
+                }
+            } else if let Some(r) = rules.get_file(&id) {
+                let s = &r.spec;
+                writeln!(out, "{} [{}] {} (file rule)\n", s.id, s.severity, s.name)?;
+                writeln!(out, "{}\n", s.description)?;
+                writeln!(out, "How to fix:\n  {}\n", s.remediation)?;
+                writeln!(out, "Paths: {}", s.paths.join(", "))?;
+                if !s.except.is_empty() {
+                    writeln!(out, "Except: {}", s.except.join(", "))?;
+                }
+                if let Some(c) = &s.content {
+                    writeln!(out, "Only when the content matches: {}", c.as_ref())?;
+                }
+            } else {
+                anyhow::bail!("no rule with id `{id}` (see `leakgate rules list`)");
+            }
+            Ok(Outcome::Clean)
+        }
+        RulesCommand::Test { rules: path } => {
+            let rules = match &path {
+                Some(p) => RuleSet::from_path(p)?,
+                None => RuleSet::builtin()?,
+            };
+            let failures = leakgate::selftest::run(&rules);
+            for f in &failures {
+                writeln!(out, "{f}")?;
+            }
+            let examples: usize = rules
+                .rules
+                .iter()
+                .map(|r| r.spec.examples.len() + r.spec.negative_examples.len())
+                .chain(
+                    rules
+                        .files
+                        .iter()
+                        .map(|r| r.spec.examples.len() + r.spec.negative_examples.len()),
+                )
+                .sum();
+            writeln!(
+                out,
+                "{} rules, {} examples: {} failed",
+                rules.rules.len() + rules.files.len(),
+                examples,
+                failures.len()
+            )
+            .context("writing the result")?;
+            Ok(if failures.is_empty() {
+                Outcome::Clean
+            } else {
+                Outcome::Findings
+            })
+        }
+    }
+}
+
+/// An example line with anything that looks like a long token shortened.
+fn redact_example(ex: &str) -> String {
+    let one = ex.replace('\n', "\\n");
+    let mut out = String::new();
+    for (i, word) in one.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        if word.len() > 16 {
+            out.push_str(&leakgate::finding::redact(word.as_bytes()));
+        } else {
+            out.push_str(word);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+    use leakgate::report::Format;
+
+    #[test]
+    fn verify_cli() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn format_names() {
+        let cli = Cli::try_parse_from(["leakgate", "scan", "--format", "sarif", "x"]).unwrap();
+        match cli.command {
+            Command::Scan(a) => assert_eq!(a.output.format, Format::Sarif),
+            _ => panic!("scan expected"),
+        }
+    }
+}

@@ -1,0 +1,373 @@
+//! Rendering a [`Report`] as text, JSON or SARIF. Renderers write to any `io::Write` and never
+//! decide the exit code; `main.rs` does.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use owo_colors::OwoColorize;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::finding::Finding;
+use crate::rules::{RuleSet, Severity};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    #[default]
+    Text,
+    Json,
+    Sarif,
+}
+
+/// Counts of what was looked at, so that a run that scanned nothing is never taken for a pass.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Stats {
+    pub files_scanned: u64,
+    pub bytes_scanned: u64,
+    pub skipped_binary: u64,
+    pub skipped_too_large: u64,
+    pub errors: u64,
+}
+
+impl Stats {
+    pub fn add(&mut self, other: &Stats) {
+        self.files_scanned += other.files_scanned;
+        self.bytes_scanned += other.bytes_scanned;
+        self.skipped_binary += other.skipped_binary;
+        self.skipped_too_large += other.skipped_too_large;
+        self.errors += other.errors;
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub findings: Vec<Finding>,
+    pub stats: Stats,
+    /// Problems that stopped part of the scan (unreadable files); each names its file.
+    pub errors: Vec<String>,
+}
+
+impl Report {
+    pub fn sort(&mut self) {
+        crate::finding::sort(&mut self.findings);
+        self.errors.sort();
+    }
+}
+
+pub struct Style {
+    pub color: bool,
+}
+
+/// Render in the chosen format.
+pub fn render(
+    format: Format,
+    report: &Report,
+    rules: &RuleSet,
+    style: &Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Text => text(report, rules, style, out),
+        Format::Json => json_report(report, out),
+        Format::Sarif => sarif(report, rules, out),
+    }
+}
+
+fn severity_colored(s: Severity, color: bool) -> String {
+    let t = format!("[{}]", s.as_str());
+    if !color {
+        return t;
+    }
+    match s {
+        Severity::High => t.red().bold().to_string(),
+        Severity::Medium => t.yellow().to_string(),
+        Severity::Low => t.blue().to_string(),
+    }
+}
+
+/// One finding as a line: `path:line:col: rule-id [severity] name: ghp_XI…(40)`.
+pub fn text_line(f: &Finding, color: bool) -> String {
+    let mut loc = f.path.clone();
+    if let (Some(l), Some(c)) = (f.line, f.column) {
+        loc = format!("{loc}:{l}:{c}");
+    }
+    if let Some(commit) = &f.commit {
+        loc = format!("{commit}:{loc}");
+    }
+    let loc = if color { loc.bold().to_string() } else { loc };
+    let id = if color {
+        f.rule_id.cyan().to_string()
+    } else {
+        f.rule_id.clone()
+    };
+    let mut line = format!(
+        "{loc}: {id} {} {}",
+        severity_colored(f.severity, color),
+        f.message
+    );
+    if let Some(s) = &f.secret {
+        line.push_str(": ");
+        line.push_str(s);
+    }
+    if let Some(d) = &f.date {
+        line.push_str(&format!(" ({d})"));
+    }
+    line
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The summary line: what was scanned and what was found.
+pub fn summary(report: &Report) -> String {
+    let s = &report.stats;
+    let mut scanned = format!(
+        "scanned {}, {}",
+        plural(s.files_scanned as usize, "file", "files"),
+        human_bytes(s.bytes_scanned)
+    );
+    let mut skipped = Vec::new();
+    if s.skipped_binary > 0 {
+        skipped.push(format!("{} binary", s.skipped_binary));
+    }
+    if s.skipped_too_large > 0 {
+        skipped.push(format!("{} too large", s.skipped_too_large));
+    }
+    if !skipped.is_empty() {
+        scanned.push_str(&format!("; skipped {}", skipped.join(", ")));
+    }
+    if !report.errors.is_empty() {
+        scanned.push_str(&format!(
+            "; {}",
+            plural(report.errors.len(), "error", "errors")
+        ));
+    }
+    let n = report.findings.len();
+    if n == 0 {
+        format!("no secrets found ({scanned})")
+    } else {
+        let files: std::collections::BTreeSet<&str> =
+            report.findings.iter().map(|f| f.path.as_str()).collect();
+        format!(
+            "{} in {} ({scanned})",
+            plural(n, "finding", "findings"),
+            plural(files.len(), "file", "files")
+        )
+    }
+}
+
+pub fn human_bytes(n: u64) -> String {
+    match n {
+        n if n >= 1 << 30 => format!("{:.1} GiB", n as f64 / (1u64 << 30) as f64),
+        n if n >= 1 << 20 => format!("{:.1} MiB", n as f64 / (1u64 << 20) as f64),
+        n if n >= 1 << 10 => format!("{:.1} KiB", n as f64 / 1024.0),
+        n => format!("{n} B"),
+    }
+}
+
+fn text(report: &Report, rules: &RuleSet, style: &Style, out: &mut dyn Write) -> io::Result<()> {
+    for f in &report.findings {
+        writeln!(out, "{}", text_line(f, style.color))?;
+    }
+    // How to fix, once per rule.
+    let mut seen = std::collections::BTreeSet::new();
+    for f in &report.findings {
+        if seen.insert(f.rule_id.as_str())
+            && let Some(rem) = remediation(rules, &f.rule_id)
+        {
+            let head = format!("help[{}]:", f.rule_id);
+            let head = if style.color {
+                head.green().to_string()
+            } else {
+                head
+            };
+            writeln!(out, "{head} {rem}")?;
+        }
+    }
+    let line = summary(report);
+    let line = match (style.color, report.findings.is_empty()) {
+        (true, true) => line.green().to_string(),
+        (true, false) => line.red().bold().to_string(),
+        _ => line,
+    };
+    writeln!(out, "{line}")
+}
+
+pub fn remediation<'a>(rules: &'a RuleSet, id: &str) -> Option<&'a str> {
+    rules
+        .get(id)
+        .map(|r| r.spec.remediation.as_str())
+        .or_else(|| rules.get_file(id).map(|r| r.spec.remediation.as_str()))
+}
+
+fn json_report(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let value = json!({
+        "version": 1,
+        "findings": report.findings,
+        "stats": report.stats,
+        "errors": report.errors,
+    });
+    serde_json::to_writer_pretty(&mut *out, &value)?;
+    writeln!(out)
+}
+
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low => "note",
+    }
+}
+
+fn security_severity(s: Severity) -> &'static str {
+    match s {
+        Severity::High => "8.9",
+        Severity::Medium => "5.5",
+        Severity::Low => "2.0",
+    }
+}
+
+/// Percent-encode a repo-relative path for a SARIF URI (keeps `/`).
+fn uri(path: &str) -> String {
+    let mut s = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            s.push(b as char);
+        } else {
+            s.push_str(&format!("%{b:02X}"));
+        }
+    }
+    s
+}
+
+fn sarif(report: &Report, rules: &RuleSet, out: &mut dyn Write) -> io::Result<()> {
+    // Rules that appear in the results, in a stable order, and their indexes.
+    let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in &report.findings {
+        let n = ids.len();
+        ids.entry(f.rule_id.as_str()).or_insert(n);
+    }
+    let mut ordered: Vec<(&str, usize)> = ids.iter().map(|(k, v)| (*k, *v)).collect();
+    ordered.sort_by_key(|(_, v)| *v);
+    let driver_rules: Vec<serde_json::Value> = ordered
+        .iter()
+        .map(|(id, _)| {
+            let (name, description, remediation, severity, references) =
+                if let Some(r) = rules.get(id) {
+                    (
+                        r.spec.name.as_str(),
+                        r.spec.description.as_str(),
+                        r.spec.remediation.as_str(),
+                        r.spec.severity,
+                        &r.spec.references,
+                    )
+                } else if let Some(r) = rules.get_file(id) {
+                    (
+                        r.spec.name.as_str(),
+                        r.spec.description.as_str(),
+                        r.spec.remediation.as_str(),
+                        r.spec.severity,
+                        &r.spec.references,
+                    )
+                } else {
+                    (
+                        *id,
+                        *id,
+                        "Remove the secret and rotate it.",
+                        Severity::High,
+                        &Vec::new(),
+                    )
+                };
+            let mut rule = json!({
+                "id": id,
+                "name": id,
+                "shortDescription": {"text": clip(name, 1024)},
+                "fullDescription": {"text": clip(description, 1024)},
+                "help": {"text": remediation, "markdown": remediation},
+                "defaultConfiguration": {"level": sarif_level(severity)},
+                "properties": {
+                    "tags": ["security", "secret"],
+                    "precision": "high",
+                    "security-severity": security_severity(severity),
+                },
+            });
+            if let Some(first) = references.first() {
+                rule["helpUri"] = json!(first);
+            }
+            rule
+        })
+        .collect();
+    let results: Vec<serde_json::Value> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let mut region = json!({});
+            match (f.line, f.column, f.end_line, f.end_column) {
+                (Some(l), Some(c), Some(el), Some(ec)) => {
+                    region = json!({"startLine": l, "startColumn": c, "endLine": el, "endColumn": ec.max(1)});
+                }
+                _ => region["startLine"] = json!(1),
+            }
+            let key = format!(
+                "{}:{}:{}",
+                f.rule_id,
+                f.path,
+                f.fingerprint.as_deref().unwrap_or("file")
+            );
+            let mut message = match &f.secret {
+                Some(s) => format!("{}: {s}", f.message),
+                None => f.message.clone(),
+            };
+            if let Some(c) = &f.commit {
+                message.push_str(&format!(" (commit {c})"));
+            }
+            let mut result = json!({
+                "ruleId": f.rule_id,
+                "ruleIndex": ids[f.rule_id.as_str()],
+                "level": sarif_level(f.severity),
+                "message": {"text": message},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": uri(&f.path)},
+                        "region": region,
+                    }
+                }],
+                "partialFingerprints": {
+                    "primaryLocationLineHash": crate::finding::fingerprint(key.as_bytes()),
+                },
+            });
+            if let Some(c) = &f.commit {
+                result["properties"] = json!({"commit": c, "date": f.date});
+            }
+            result
+        })
+        .collect();
+    let log = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "leakgate",
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "informationUri": "https://github.com/leakgate/leakgate",
+                "rules": driver_rules,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    });
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    writeln!(out)
+}
+
+fn clip(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut end = max - 3;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}...", &s[..end])
+}

@@ -1,0 +1,511 @@
+//! Rules as data: `rules.toml` (compiled into the binary) and user rule files.
+//!
+//! A [`RuleSpec`] is what the TOML says; a [`Rule`] is what the scanner uses. Parsing is strict
+//! (`deny_unknown_fields`) and every error names the file, the rule and the line. Regexes are
+//! checked for syntax at load time (cheap) and compiled lazily on the first keyword hit, so that
+//! start-up stays in single milliseconds however many rules there are.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use regex::bytes::{Regex, RegexBuilder};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::validate::Validator;
+
+/// The built-in rule file, embedded at compile time.
+pub const BUILTIN_RULES: &str = include_str!("../rules.toml");
+/// The name used for the built-in rule file in error messages.
+pub const BUILTIN_NAME: &str = "rules.toml (built-in)";
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One `[[rule]]` table as written in TOML.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSpec {
+    /// Stable kebab-case id, used in allow comments, configs and baselines.
+    pub id: String,
+    pub name: String,
+    pub severity: Severity,
+    /// Regex (ASCII semantics, bytes API). Capture group 1 is the secret.
+    pub pattern: Spanned<String>,
+    /// Literal, ASCII case-insensitive prefilter: the rule runs only near a keyword hit.
+    pub keywords: Vec<String>,
+    /// Minimum Shannon entropy (bits per byte) of the secret.
+    #[serde(default)]
+    pub min_entropy: Option<f64>,
+    /// A named check done in code (see `validate.rs`).
+    #[serde(default)]
+    pub validator: Option<Spanned<String>>,
+    /// Run the regex over the whole blob (for secrets that span lines, such as private keys)
+    /// instead of a window around each keyword hit.
+    #[serde(default)]
+    pub multiline: bool,
+    /// The rule applies only to blobs in which this regex matches somewhere.
+    #[serde(default)]
+    pub context: Option<Spanned<String>>,
+    /// Decoding applied to the secret before it is checked (`base64`): the decoded bytes are
+    /// scanned with every other rule, and reported under this rule if none matches.
+    #[serde(default)]
+    pub decode: Option<Spanned<String>>,
+    /// Regexes on the secret that mark it as not a secret (hashes, UUIDs, known non-secrets).
+    #[serde(default)]
+    pub allow: Vec<Spanned<String>>,
+    /// A fallback rule (generic assignments): its finding is dropped when a specific rule
+    /// reports the same bytes.
+    #[serde(default)]
+    pub fallback: bool,
+    pub description: String,
+    pub remediation: String,
+    #[serde(default)]
+    pub references: Vec<String>,
+    pub examples: Vec<String>,
+    #[serde(default)]
+    pub negative_examples: Vec<String>,
+}
+
+/// A `[[file]]` table: a file that must never be tracked.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileRuleSpec {
+    pub id: String,
+    pub name: String,
+    pub severity: Severity,
+    /// gitignore-style globs matched against the repo-relative path.
+    pub paths: Vec<String>,
+    /// Globs that exempt a path (templates such as `.env.example`).
+    #[serde(default)]
+    pub except: Vec<String>,
+    /// The file is reported only if its content matches this regex.
+    #[serde(default)]
+    pub content: Option<Spanned<String>>,
+    /// Patterns to add to `.gitignore` to keep such files out (defaults to `paths`).
+    #[serde(default)]
+    pub gitignore: Vec<String>,
+    /// Whether `.gitignore` coverage is checked for this rule.
+    #[serde(default = "yes")]
+    pub hygiene: bool,
+    pub description: String,
+    pub remediation: String,
+    #[serde(default)]
+    pub references: Vec<String>,
+    /// Paths (optionally `path\ncontent`) that must be reported.
+    pub examples: Vec<String>,
+    /// Paths (optionally `path\ncontent`) that must not be reported.
+    #[serde(default)]
+    pub negative_examples: Vec<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RulesFile {
+    #[serde(default)]
+    #[allow(dead_code)]
+    version: Option<u32>,
+    #[serde(default, rename = "rule")]
+    rules: Vec<Spanned<RuleSpec>>,
+    #[serde(default, rename = "file")]
+    files: Vec<Spanned<FileRuleSpec>>,
+}
+
+/// A rule ready to scan with.
+#[derive(Debug)]
+pub struct Rule {
+    pub spec: RuleSpec,
+    pub validator: Option<Validator>,
+    pub decode_base64: bool,
+    regex: OnceLock<Regex>,
+    context: Option<OnceLock<Regex>>,
+    allow: Vec<Regex>,
+}
+
+impl Rule {
+    pub fn id(&self) -> &str {
+        &self.spec.id
+    }
+
+    /// The compiled pattern (compiled on first use; the syntax was checked at load time).
+    pub fn regex(&self) -> &Regex {
+        self.regex.get_or_init(|| {
+            build_regex(self.spec.pattern.get_ref()).expect("pattern checked at load")
+        })
+    }
+
+    /// Whether the rule's context regex (if any) matches the blob.
+    pub fn context_matches(&self, hay: &[u8]) -> bool {
+        match (&self.context, &self.spec.context) {
+            (Some(cell), Some(src)) => cell
+                .get_or_init(|| build_regex(src.get_ref()).expect("context checked at load"))
+                .is_match(hay),
+            _ => true,
+        }
+    }
+
+    /// Whether one of the rule's `allow` regexes marks the secret as not a secret.
+    pub fn allows(&self, secret: &[u8]) -> bool {
+        self.allow.iter().any(|re| re.is_match(secret))
+    }
+}
+
+/// A compiled `[[file]]` rule.
+#[derive(Debug)]
+pub struct FileRule {
+    pub spec: FileRuleSpec,
+    pub globs: ignore::gitignore::Gitignore,
+    pub content: Option<Regex>,
+}
+
+impl FileRule {
+    /// Whether the repo-relative path (with `/` separators) is named by this rule.
+    pub fn matches_path(&self, path: &str) -> bool {
+        matches!(
+            self.globs.matched_path_or_any_parents(path, false),
+            ignore::Match::Ignore(_)
+        )
+    }
+
+    /// Whether the path and (when the rule has a content condition) the content make a finding.
+    pub fn matches(&self, path: &str, content: Option<&[u8]>) -> bool {
+        if !self.matches_path(path) {
+            return false;
+        }
+        match (&self.content, content) {
+            (None, _) => true,
+            (Some(re), Some(bytes)) => re.is_match(bytes),
+            // Content unknown (not readable): report, it is the safe side.
+            (Some(_), None) => true,
+        }
+    }
+}
+
+/// All rules in force.
+#[derive(Debug)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+    pub files: Vec<FileRule>,
+}
+
+/// A rule file that could not be loaded. The message names the file, the rule and the line.
+#[derive(Debug)]
+pub struct RuleError(pub String);
+
+impl fmt::Display for RuleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for RuleError {}
+
+pub(crate) fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(pattern)
+        .unicode(false)
+        .size_limit(32 << 20)
+        .dfa_size_limit(8 << 20)
+        .build()
+}
+
+fn line_of(src: &str, offset: usize) -> usize {
+    src.as_bytes()[..offset.min(src.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+/// The id of the `[[rule]]`/`[[file]]` table that contains `offset`, found textually (used
+/// to name the rule in a TOML syntax error, where no parsed value exists).
+fn rule_at(src: &str, offset: usize) -> Option<String> {
+    let before = &src[..offset.min(src.len())];
+    let start = before
+        .rfind("[[rule]]")
+        .into_iter()
+        .chain(before.rfind("[[file]]"))
+        .max()?;
+    let table = &src[start..];
+    let end = table[8..].find("\n[").map_or(table.len(), |e| e + 8);
+    table[..end].lines().find_map(|l| {
+        let l = l.trim();
+        let rest = l.strip_prefix("id")?.trim_start().strip_prefix('=')?.trim();
+        Some(rest.trim_matches(|c| c == '"' || c == '\'').to_string())
+    })
+}
+
+fn is_kebab(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !id.starts_with('-')
+        && !id.ends_with('-')
+}
+
+impl RuleSet {
+    /// The built-in rules.
+    pub fn builtin() -> Result<RuleSet, RuleError> {
+        RuleSet::from_toml(BUILTIN_RULES, BUILTIN_NAME)
+    }
+
+    /// Load a rule file from disk.
+    pub fn from_path(path: &Path) -> Result<RuleSet, RuleError> {
+        let src = std::fs::read_to_string(path)
+            .map_err(|e| RuleError(format!("{}: cannot read rule file: {e}", path.display())))?;
+        RuleSet::from_toml(&src, &path.display().to_string())
+    }
+
+    /// Parse and check a rule file. `name` is used in error messages.
+    pub fn from_toml(src: &str, name: &str) -> Result<RuleSet, RuleError> {
+        let file: RulesFile = toml::from_str(src).map_err(|e| {
+            let (line, rule) = match e.span() {
+                Some(span) => (line_of(src, span.start), rule_at(src, span.start)),
+                None => (0, None),
+            };
+            let msg = e.message().trim_end().to_string();
+            match rule {
+                Some(id) => RuleError(format!("{name}:{line}: rule `{id}`: {msg}")),
+                None => RuleError(format!("{name}:{line}: {msg}")),
+            }
+        })?;
+        let mut set = RuleSet {
+            rules: Vec::with_capacity(file.rules.len()),
+            files: Vec::with_capacity(file.files.len()),
+        };
+        let mut seen = std::collections::HashSet::new();
+        for spanned in file.rules {
+            let line = line_of(src, spanned.span().start);
+            let spec = spanned.into_inner();
+            let err =
+                |what: String| RuleError(format!("{name}:{line}: rule `{}`: {what}", spec.id));
+            if !is_kebab(&spec.id) {
+                return Err(err("id must be kebab-case (a-z, 0-9, -)".into()));
+            }
+            if !seen.insert(spec.id.clone()) {
+                return Err(err("duplicate rule id".into()));
+            }
+            if spec.keywords.is_empty() || spec.keywords.iter().any(|k| k.len() < 2) {
+                return Err(err(
+                    "needs at least one keyword of two or more characters (the prefilter)".into(),
+                ));
+            }
+            let pline = |s: &Spanned<String>| line_of(src, s.span().start);
+            check_pattern(spec.pattern.get_ref(), true).map_err(|m| {
+                RuleError(format!(
+                    "{name}:{}: rule `{}`: bad pattern: {m}",
+                    pline(&spec.pattern),
+                    spec.id
+                ))
+            })?;
+            let context = match &spec.context {
+                Some(c) => {
+                    check_pattern(c.get_ref(), false).map_err(|m| {
+                        RuleError(format!(
+                            "{name}:{}: rule `{}`: bad context: {m}",
+                            pline(c),
+                            spec.id
+                        ))
+                    })?;
+                    Some(OnceLock::new())
+                }
+                None => None,
+            };
+            let mut allow = Vec::with_capacity(spec.allow.len());
+            for a in &spec.allow {
+                allow.push(build_regex(a.get_ref()).map_err(|e| {
+                    RuleError(format!(
+                        "{name}:{}: rule `{}`: bad allow regex: {}",
+                        pline(a),
+                        spec.id,
+                        first_line(&e.to_string())
+                    ))
+                })?);
+            }
+            let validator = match &spec.validator {
+                Some(v) => Some(Validator::from_name(v.get_ref()).ok_or_else(|| {
+                    RuleError(format!(
+                        "{name}:{}: rule `{}`: unknown validator `{}` (known: {})",
+                        pline(v),
+                        spec.id,
+                        v.as_ref(),
+                        Validator::NAMES.join(", ")
+                    ))
+                })?),
+                None => None,
+            };
+            let decode_base64 = match &spec.decode {
+                None => false,
+                Some(d) if d.as_ref() == "base64" => true,
+                Some(d) => {
+                    return Err(RuleError(format!(
+                        "{name}:{}: rule `{}`: unknown decode `{}` (known: base64)",
+                        pline(d),
+                        spec.id,
+                        d.as_ref()
+                    )));
+                }
+            };
+            if spec.examples.is_empty() {
+                return Err(err("needs at least one example".into()));
+            }
+            set.rules.push(Rule {
+                spec,
+                validator,
+                decode_base64,
+                regex: OnceLock::new(),
+                context,
+                allow,
+            });
+        }
+        for spanned in file.files {
+            let line = line_of(src, spanned.span().start);
+            let spec = spanned.into_inner();
+            set.files
+                .push(compile_file_rule(spec, name, line, &mut seen)?);
+        }
+        Ok(set)
+    }
+
+    /// Add another set's rules; a rule with an id already present replaces it.
+    pub fn extend(&mut self, other: RuleSet) {
+        for rule in other.rules {
+            match self.rules.iter_mut().find(|r| r.id() == rule.id()) {
+                Some(slot) => *slot = rule,
+                None => self.rules.push(rule),
+            }
+        }
+        for file in other.files {
+            match self.files.iter_mut().find(|f| f.spec.id == file.spec.id) {
+                Some(slot) => *slot = file,
+                None => self.files.push(file),
+            }
+        }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id() == id)
+    }
+
+    pub fn get_file(&self, id: &str) -> Option<&FileRule> {
+        self.files.iter().find(|r| r.spec.id == id)
+    }
+
+    /// Compile every pattern now (the self-test and `rules test` use this to surface
+    /// compile-size problems that the syntax check cannot see).
+    pub fn compile_all(&self) -> Vec<String> {
+        let mut errors = Vec::new();
+        for rule in &self.rules {
+            if let Err(e) = build_regex(rule.spec.pattern.get_ref()) {
+                errors.push(format!(
+                    "{}: pattern does not compile: {}",
+                    rule.id(),
+                    first_line(&e.to_string())
+                ));
+            }
+        }
+        errors
+    }
+}
+
+fn first_line(s: &str) -> String {
+    s.lines()
+        .filter(|l| !l.trim().is_empty())
+        .last()
+        .unwrap_or(s)
+        .trim()
+        .to_string()
+}
+
+/// Check a pattern's syntax without compiling it, and (for rule patterns) that it has
+/// capture group 1.
+fn check_pattern(pattern: &str, needs_group: bool) -> Result<(), String> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .map_err(|e| first_line(&e.to_string()))?;
+    if needs_group && hir.properties().explicit_captures_len() < 1 {
+        return Err("no capture group 1 (the secret)".into());
+    }
+    Ok(())
+}
+
+fn compile_file_rule(
+    spec: FileRuleSpec,
+    name: &str,
+    line: usize,
+    seen: &mut std::collections::HashSet<String>,
+) -> Result<FileRule, RuleError> {
+    let err = |what: String| RuleError(format!("{name}:{line}: file rule `{}`: {what}", spec.id));
+    if !is_kebab(&spec.id) {
+        return Err(err("id must be kebab-case (a-z, 0-9, -)".into()));
+    }
+    if !seen.insert(spec.id.clone()) {
+        return Err(err("duplicate rule id".into()));
+    }
+    if spec.paths.is_empty() {
+        return Err(err("needs at least one path glob".into()));
+    }
+    let mut builder = ignore::gitignore::GitignoreBuilder::new("");
+    for glob in &spec.paths {
+        builder
+            .add_line(None, glob)
+            .map_err(|e| err(format!("bad path glob `{glob}`: {e}")))?;
+    }
+    for glob in &spec.except {
+        builder
+            .add_line(None, &format!("!{glob}"))
+            .map_err(|e| err(format!("bad except glob `{glob}`: {e}")))?;
+    }
+    let globs = builder
+        .build()
+        .map_err(|e| err(format!("bad path globs: {e}")))?;
+    let content = match &spec.content {
+        Some(c) => Some(
+            build_regex(c.get_ref())
+                .map_err(|e| err(format!("bad content regex: {}", first_line(&e.to_string()))))?,
+        ),
+        None => None,
+    };
+    Ok(FileRule {
+        spec,
+        globs,
+        content,
+    })
+}
+
+/// The byte range of capture group 1 within a match, if it took part.
+pub fn secret_range(locs: &regex::bytes::CaptureLocations) -> Option<Range<usize>> {
+    locs.get(1).map(|(s, e)| s..e)
+}

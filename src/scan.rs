@@ -1,0 +1,343 @@
+//! The matcher: rules × bytes → matches. Knows nothing of git, files or output.
+//!
+//! One Aho-Corasick automaton over every rule's keywords finds the places worth a closer look;
+//! each rule's regex then runs only in a window around its keyword hits (the hit's line, at
+//! most [`WINDOW`] bytes either side), or over the whole blob for `multiline` rules. The cost
+//! is therefore one pass of the automaton over the bytes plus work proportional to the hits,
+//! not to the number of rules.
+
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use memchr::memmem;
+
+use crate::rules::{Rule, RuleSet, secret_range};
+use crate::validate::{base64_decode, entropy, is_placeholder_or_reference};
+
+/// How far a window reaches either side of a keyword hit (clipped to the hit's line).
+pub const WINDOW: usize = 512;
+
+/// Comments that suppress findings on their line.
+pub const ALLOW_MARKERS: &[&str] = &[
+    "leakgate:allow",
+    "gitleaks:allow",
+    "pragma: allowlist secret",
+];
+
+/// One rule match in a blob.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Match {
+    /// Index into `RuleSet::rules`.
+    pub rule: usize,
+    /// Where the secret (capture group 1) is in the blob.
+    pub secret: Range<usize>,
+    /// The secret itself when it is not simply `blob[secret]` (found inside a decoded value).
+    pub decoded: Option<Vec<u8>>,
+}
+
+impl Match {
+    pub fn secret_bytes<'a>(&'a self, hay: &'a [u8]) -> &'a [u8] {
+        self.decoded.as_deref().unwrap_or(&hay[self.secret.clone()])
+    }
+}
+
+/// The compiled prefilter over a rule set.
+pub struct Scanner<'r> {
+    pub rules: &'r RuleSet,
+    ac: Option<AhoCorasick>,
+    /// For each keyword pattern, the rules that listed it.
+    kw_rules: Vec<Vec<u32>>,
+    allow_finders: Vec<memmem::Finder<'static>>,
+}
+
+/// Per-thread scratch space, reused across blobs so that scanning allocates little.
+#[derive(Default)]
+pub struct Scratch {
+    windows: Vec<Vec<Range<usize>>>,
+    touched: Vec<usize>,
+}
+
+impl<'r> Scanner<'r> {
+    pub fn new(rules: &'r RuleSet) -> Scanner<'r> {
+        let mut keywords: Vec<String> = Vec::new();
+        let mut kw_rules: Vec<Vec<u32>> = Vec::new();
+        for (i, rule) in rules.rules.iter().enumerate() {
+            for kw in &rule.spec.keywords {
+                let kw = kw.to_ascii_lowercase();
+                match keywords.iter().position(|k| *k == kw) {
+                    Some(p) => {
+                        if !kw_rules[p].contains(&(i as u32)) {
+                            kw_rules[p].push(i as u32)
+                        }
+                    }
+                    None => {
+                        keywords.push(kw);
+                        kw_rules.push(vec![i as u32]);
+                    }
+                }
+            }
+        }
+        let ac = (!keywords.is_empty()).then(|| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(&keywords)
+                .expect("keywords build an automaton")
+        });
+        Scanner {
+            rules,
+            ac,
+            kw_rules,
+            allow_finders: ALLOW_MARKERS
+                .iter()
+                .map(|m| memmem::Finder::new(m.as_bytes()).into_owned())
+                .collect(),
+        }
+    }
+
+    /// All matches in `hay`, sorted by position, after every filter (entropy, placeholders,
+    /// validators, allow comments, fallback de-duplication).
+    pub fn scan(&self, hay: &[u8], scratch: &mut Scratch) -> Vec<Match> {
+        let mut out = Vec::new();
+        self.scan_into(hay, scratch, &mut out, 0);
+        dedup(self.rules, &mut out);
+        out
+    }
+
+    fn scan_into(&self, hay: &[u8], scratch: &mut Scratch, out: &mut Vec<Match>, depth: u8) {
+        let Some(ac) = &self.ac else { return };
+        let nrules = self.rules.rules.len();
+        if scratch.windows.len() < nrules {
+            scratch.windows.resize_with(nrules, Vec::new);
+        }
+        scratch.touched.clear();
+        for hit in ac.find_overlapping_iter(hay) {
+            for &r in &self.kw_rules[hit.pattern().as_usize()] {
+                let r = r as usize;
+                let rule = &self.rules.rules[r];
+                let win = if rule.spec.multiline {
+                    0..hay.len()
+                } else {
+                    window(hay, hit.start(), hit.end())
+                };
+                let ws = &mut scratch.windows[r];
+                match ws.last_mut() {
+                    Some(last) if win.start <= last.end => last.end = last.end.max(win.end),
+                    Some(_) => ws.push(win),
+                    None => {
+                        scratch.touched.push(r);
+                        ws.push(win);
+                    }
+                }
+            }
+        }
+        // Rules in a stable order, so that output does not depend on the keyword order.
+        scratch.touched.sort_unstable();
+        let touched = std::mem::take(&mut scratch.touched);
+        let mut decode_queue: Vec<(usize, Range<usize>)> = Vec::new();
+        for &r in &touched {
+            let rule = &self.rules.rules[r];
+            let windows = std::mem::take(&mut scratch.windows[r]);
+            if (depth == 0 || !rule.decode_base64) && rule.context_matches(hay) {
+                self.run_rule(r, rule, hay, &windows, out, &mut decode_queue);
+            }
+            let mut windows = windows;
+            windows.clear();
+            scratch.windows[r] = windows;
+        }
+        scratch.touched = touched;
+        for (r, range) in decode_queue {
+            self.decode_and_scan(r, hay, range, scratch, out, depth);
+        }
+    }
+
+    fn run_rule(
+        &self,
+        r: usize,
+        rule: &Rule,
+        hay: &[u8],
+        windows: &[Range<usize>],
+        out: &mut Vec<Match>,
+        decode_queue: &mut Vec<(usize, Range<usize>)>,
+    ) {
+        let re = rule.regex();
+        let mut locs = re.capture_locations();
+        for win in windows {
+            let sub = &hay[..win.end];
+            let mut pos = win.start;
+            while pos <= win.end {
+                let Some(m) = re.captures_read_at(&mut locs, sub, pos) else {
+                    break;
+                };
+                pos = if m.end() > m.start() {
+                    m.end()
+                } else {
+                    m.end() + 1
+                };
+                let Some(range) = secret_range(&locs) else {
+                    continue;
+                };
+                if range.is_empty() || out.iter().any(|o| o.rule == r && o.secret == range) {
+                    continue;
+                }
+                if rule.decode_base64 {
+                    if !self.allowed_by_comment(hay, &range) {
+                        decode_queue.push((r, range));
+                    }
+                    continue;
+                }
+                if self.accept(rule, &hay[range.clone()]) && !self.allowed_by_comment(hay, &range) {
+                    out.push(Match {
+                        rule: r,
+                        secret: range,
+                        decoded: None,
+                    });
+                }
+            }
+        }
+    }
+
+    /// The filters every candidate goes through.
+    fn accept(&self, rule: &Rule, secret: &[u8]) -> bool {
+        if let Some(min) = rule.spec.min_entropy
+            && entropy(secret) < min
+        {
+            return false;
+        }
+        if is_placeholder_or_reference(secret) || rule.allows(secret) {
+            return false;
+        }
+        match rule.validator {
+            Some(v) => v.check(secret),
+            None => true,
+        }
+    }
+
+    /// A base64 value (e.g. a Kubernetes Secret's `data:`): scan the decoded bytes with every
+    /// rule; report what they find at the encoded value's place, or the value itself under the
+    /// decoding rule when no other rule recognises it.
+    fn decode_and_scan(
+        &self,
+        r: usize,
+        hay: &[u8],
+        range: Range<usize>,
+        scratch: &mut Scratch,
+        out: &mut Vec<Match>,
+        depth: u8,
+    ) {
+        let Some(decoded) = base64_decode(&hay[range.clone()]) else {
+            return;
+        };
+        let printable = decoded
+            .iter()
+            .all(|&b| b.is_ascii_graphic() || b == b' ' || b == b'\n' || b == b'\r' || b == b'\t');
+        if !printable {
+            return;
+        }
+        let mut inner = Vec::new();
+        if depth < 1 {
+            self.scan_into(&decoded, scratch, &mut inner, depth + 1);
+            dedup(self.rules, &mut inner);
+        }
+        if inner.is_empty() {
+            let rule = &self.rules.rules[r];
+            let text = trim_ascii(&decoded);
+            if self.accept(rule, text) {
+                out.push(Match {
+                    rule: r,
+                    secret: range,
+                    decoded: Some(text.to_vec()),
+                });
+            }
+        } else {
+            for m in inner {
+                let secret = m.secret_bytes(&decoded).to_vec();
+                out.push(Match {
+                    rule: m.rule,
+                    secret: range.clone(),
+                    decoded: Some(secret),
+                });
+            }
+        }
+    }
+
+    fn allowed_by_comment(&self, hay: &[u8], secret: &Range<usize>) -> bool {
+        let start = memchr::memrchr(b'\n', &hay[..secret.start]).map_or(0, |p| p + 1);
+        let end = memchr::memchr(b'\n', &hay[secret.end..]).map_or(hay.len(), |p| secret.end + p);
+        let line = &hay[start..end];
+        self.allow_finders.iter().any(|f| f.find(line).is_some())
+    }
+}
+
+fn trim_ascii(b: &[u8]) -> &[u8] {
+    let s = b
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .unwrap_or(b.len());
+    let e = b
+        .iter()
+        .rposition(|c| !c.is_ascii_whitespace())
+        .map_or(s, |p| p + 1);
+    &b[s..e]
+}
+
+/// The hit's line, clipped to `WINDOW` bytes either side of the hit.
+fn window(hay: &[u8], start: usize, end: usize) -> Range<usize> {
+    let lo = start.saturating_sub(WINDOW);
+    let hi = (end + WINDOW).min(hay.len());
+    let ws = memchr::memrchr(b'\n', &hay[lo..start]).map_or(lo, |p| lo + p + 1);
+    let we = memchr::memchr(b'\n', &hay[end..hi]).map_or(hi, |p| end + p);
+    ws..we
+}
+
+/// Sort by position and drop duplicates: the same secret found twice by one rule, and a
+/// fallback rule's finding where a specific rule reports overlapping bytes.
+fn dedup(rules: &RuleSet, out: &mut Vec<Match>) {
+    out.sort_by(|a, b| {
+        (a.secret.start, a.secret.end, a.rule).cmp(&(b.secret.start, b.secret.end, b.rule))
+    });
+    out.dedup_by(|b, a| a.rule == b.rule && a.secret == b.secret && a.decoded == b.decoded);
+    let overlaps = |a: &Range<usize>, b: &Range<usize>| a.start < b.end && b.start < a.end;
+    let keep: Vec<bool> = out
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let fallback = rules.rules[m.rule].spec.fallback;
+            !out.iter().enumerate().any(|(j, o)| {
+                j != i
+                    && overlaps(&m.secret, &o.secret)
+                    && if fallback {
+                        // A specific rule wins; among fallbacks the earlier rule wins.
+                        !rules.rules[o.rule].spec.fallback || (o.rule < m.rule)
+                    } else {
+                        // Two specific rules on the same bytes: keep the wider match once.
+                        !rules.rules[o.rule].spec.fallback
+                            && o.secret.contains(&m.secret.start)
+                            && (o.secret.len() > m.secret.len()
+                                || (o.secret == m.secret && o.rule < m.rule))
+                    }
+            })
+        })
+        .collect();
+    let mut it = keep.iter();
+    out.retain(|_| *it.next().unwrap());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn window_is_clipped_to_line() {
+        let hay = b"first line\nkey = abc\nthird";
+        let w = window(hay, 11, 14);
+        assert_eq!(&hay[w], b"key = abc");
+    }
+
+    #[test]
+    fn window_is_clipped_on_long_lines() {
+        let hay = vec![b'a'; 10_000];
+        let w = window(&hay, 5000, 5003);
+        assert_eq!(w, 5000 - WINDOW..5003 + WINDOW);
+    }
+}

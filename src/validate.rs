@@ -1,0 +1,370 @@
+//! Checks on a candidate secret that a regex cannot express: checksums, structure, entropy,
+//! and the placeholder / variable-reference filter that every rule shares.
+
+/// A named check, chosen by a rule's `validator` field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Validator {
+    /// GitHub-style token (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `npm_`): the last six
+    /// base62 characters are the CRC32 of the 30 characters before them.
+    Base62Crc32,
+    /// A JSON Web Token: the header decodes (base64url) to JSON with an `alg`.
+    Jwt,
+    /// A PyPI upload token: the macaroon decodes and names pypi.org.
+    PypiMacaroon,
+    /// An AWS access key id: the 16 characters after the prefix are base32 (A-Z, 2-7).
+    AwsKeyId,
+}
+
+impl Validator {
+    pub const NAMES: &'static [&'static str] =
+        &["base62-crc32", "jwt", "pypi-macaroon", "aws-key-id"];
+
+    pub fn from_name(name: &str) -> Option<Validator> {
+        Some(match name {
+            "base62-crc32" => Validator::Base62Crc32,
+            "jwt" => Validator::Jwt,
+            "pypi-macaroon" => Validator::PypiMacaroon,
+            "aws-key-id" => Validator::AwsKeyId,
+            _ => return None,
+        })
+    }
+
+    pub fn check(self, secret: &[u8]) -> bool {
+        match self {
+            Validator::Base62Crc32 => base62_crc32_ok(secret),
+            Validator::Jwt => jwt_ok(secret),
+            Validator::PypiMacaroon => pypi_ok(secret),
+            Validator::AwsKeyId => {
+                secret.len() == 20
+                    && secret[4..]
+                        .iter()
+                        .all(|&b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b))
+            }
+        }
+    }
+}
+
+const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// CRC-32 (IEEE 802.3, the zlib one).
+pub fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = (crc >> 1) ^ (0xEDB8_8320 & (crc & 1).wrapping_neg());
+        }
+    }
+    !crc
+}
+
+/// `n` in base62, left-padded with `0` to six characters.
+pub fn base62_6(mut n: u32) -> [u8; 6] {
+    let mut out = [b'0'; 6];
+    for slot in out.iter_mut().rev() {
+        *slot = BASE62[(n % 62) as usize];
+        n /= 62;
+    }
+    out
+}
+
+fn base62_crc32_ok(token: &[u8]) -> bool {
+    // prefix_ + 30 random + 6 checksum
+    let Some(us) = token.iter().position(|&b| b == b'_') else {
+        return false;
+    };
+    let body = &token[us + 1..];
+    if body.len() != 36 || !body.iter().all(u8::is_ascii_alphanumeric) {
+        return false;
+    }
+    let (random, check) = body.split_at(30);
+    base62_6(crc32(random)) == check
+}
+
+/// Decode standard or URL-safe base64, with or without padding. Whitespace is not allowed.
+pub fn base64_decode(input: &[u8]) -> Option<Vec<u8>> {
+    let input = match input.iter().position(|&b| b == b'=') {
+        Some(p) if input[p..].iter().all(|&b| b == b'=') && input.len() - p <= 2 => &input[..p],
+        Some(_) => return None,
+        None => input,
+    };
+    if input.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(input.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for &c in input {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    Some(out)
+}
+
+fn jwt_ok(token: &[u8]) -> bool {
+    let mut parts = token.split(|&b| b == b'.');
+    let Some(header) = parts.next().and_then(base64_decode) else {
+        return false;
+    };
+    let payload_ok = parts
+        .next()
+        .and_then(base64_decode)
+        .is_some_and(|p| p.first() == Some(&b'{'));
+    let header = String::from_utf8_lossy(&header);
+    payload_ok && header.trim_start().starts_with('{') && header.contains("\"alg\"")
+}
+
+fn pypi_ok(token: &[u8]) -> bool {
+    let Some(body) = token.strip_prefix(b"pypi-") else {
+        return false;
+    };
+    // The macaroon's first bytes carry the location; decoding a prefix is enough.
+    let n = body.len().min(64) / 4 * 4;
+    base64_decode(&body[..n]).is_some_and(|d| {
+        d.windows(b"pypi.org".len()).any(|w| w == b"pypi.org")
+            || d.windows(b"test.pypi.org".len())
+                .any(|w| w == b"test.pypi.org")
+    })
+}
+
+/// Shannon entropy in bits per byte.
+pub fn entropy(data: &[u8]) -> f64 {
+    if data.is_empty() {
+        return 0.0;
+    }
+    let mut counts = [0u32; 256];
+    for &b in data {
+        counts[b as usize] += 1;
+    }
+    let len = data.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = f64::from(c) / len;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// Words that mark a value as a placeholder, documentation or a test fixture, not a secret.
+/// Compared case-insensitively as substrings of the secret.
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "example",
+    "xxxx",
+    "****",
+    "....",
+    "…",
+    "placeholder",
+    "changeme",
+    "change_me",
+    "change-me",
+    "redacted",
+    "your_",
+    "your-",
+    "yourkey",
+    "yourtoken",
+    "yoursecret",
+    "yourpassword",
+    "insert_",
+    "insert-",
+    "replace_me",
+    "replace-me",
+    "replaceme",
+    "dummy",
+    "sample",
+    "not_a_real",
+    "notreal",
+    "fake_",
+    "-fake",
+    "fakekey",
+    "foobar",
+    "0123456789",
+    "1234567890",
+    "abcdefgh",
+];
+
+/// Whole values that are never secrets.
+const PLACEHOLDER_VALUES: &[&str] = &[
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "apikey",
+    "api_key",
+    "none",
+    "null",
+    "nil",
+    "true",
+    "false",
+    "undefined",
+    "empty",
+    "todo",
+    "tbd",
+    "test",
+    "testing",
+    "admin",
+    "root",
+    "user",
+    "username",
+    "pass",
+    "string",
+    "value",
+    "default",
+    "required",
+    "optional",
+    "hidden",
+    "unset",
+    "n/a",
+    "na",
+    "secret123",
+    "password123",
+    "mypassword",
+    "mysecret",
+    "supersecret",
+    "letmein",
+    "qwerty",
+    "hunter2",
+];
+
+/// Whether the secret is a placeholder or a reference to a value kept elsewhere.
+pub fn is_placeholder_or_reference(secret: &[u8]) -> bool {
+    let s = String::from_utf8_lossy(secret);
+    let trimmed = s.trim_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace());
+    if trimmed.is_empty() {
+        return true;
+    }
+    let lower = trimmed.to_ascii_lowercase();
+    if PLACEHOLDER_VALUES.contains(&lower.as_str()) {
+        return true;
+    }
+    if PLACEHOLDER_WORDS.iter().any(|w| lower.contains(w)) {
+        return true;
+    }
+    // `<your-key>`, `[token]`, `%TOKEN%`
+    let b = trimmed.as_bytes();
+    let wrapped = |open: u8, close: u8| b.len() >= 2 && b[0] == open && b[b.len() - 1] == close;
+    if wrapped(b'<', b'>') || wrapped(b'[', b']') || wrapped(b'%', b'%') {
+        return true;
+    }
+    // Variable references and templates.
+    const REFS: &[&str] = &[
+        "${",
+        "$(",
+        "{{",
+        "}}",
+        "#{",
+        "%(",
+        "%{",
+        "<%",
+        "@{",
+        "process.env",
+        "os.environ",
+        "os.getenv",
+        "getenv(",
+        "env[",
+        "env(",
+        "env.",
+        "secrets.",
+        "vars.",
+        "settings.",
+        "config.",
+        "params.",
+        "var.",
+        "local.",
+        "data.",
+        "module.",
+    ];
+    if REFS.iter().any(|r| lower.contains(r)) {
+        return true;
+    }
+    if b[0] == b'$' && b.len() > 1 && (b[1].is_ascii_alphabetic() || b[1] == b'_') {
+        // `$TOKEN` (but a `$2b$...` bcrypt hash is handled by rules' allow lists)
+        return b[1..]
+            .iter()
+            .all(|&c| c.is_ascii_alphanumeric() || c == b'_');
+    }
+    // One repeated character (`aaaaaaaa`, `00000000`), or a short cycle (`abcabcabc`).
+    if b.len() >= 4 {
+        for period in 1..=3 {
+            if b.len() >= period * 3 && b.iter().enumerate().all(|(i, &c)| c == b[i % period]) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn make_token(prefix: &str, random: &str) -> String {
+        let check = base62_6(crc32(random.as_bytes()));
+        format!("{prefix}{random}{}", std::str::from_utf8(&check).unwrap())
+    }
+
+    #[test]
+    fn crc32_known_value() {
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+    }
+
+    #[test]
+    fn github_checksum_roundtrip() {
+        let t = make_token("ghp_", "R7kq2VbN9xWmZp4LcT8sYd3FhJ6gQe");
+        assert!(Validator::Base62Crc32.check(t.as_bytes()));
+        let mut bad = t.into_bytes();
+        let last = bad.len() - 1;
+        bad[last] = if bad[last] == b'a' { b'b' } else { b'a' };
+        assert!(!Validator::Base62Crc32.check(&bad));
+    }
+
+    #[test]
+    fn base64_variants() {
+        assert_eq!(base64_decode(b"aGVsbG8=").unwrap(), b"hello");
+        assert_eq!(base64_decode(b"aGVsbG8").unwrap(), b"hello");
+        assert_eq!(base64_decode(b"-_8").unwrap(), vec![0xfb, 0xff]);
+        assert!(base64_decode(b"a=b=").is_none());
+        assert!(base64_decode(b"abcde").is_none());
+    }
+
+    #[test]
+    fn entropy_bounds() {
+        assert_eq!(entropy(b"aaaa"), 0.0);
+        assert!((entropy(b"abcd") - 2.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn placeholders() {
+        for p in [
+            "<your-api-key>",
+            "xxxxxxxxxxxxxxxx",
+            "changeme",
+            "REDACTED",
+            "********",
+            "${API_KEY}",
+            "$API_KEY",
+            "{{ secrets.TOKEN }}",
+            "process.env.TOKEN",
+            "AKIAIOSFODNN7EXAMPLE",
+            "",
+        ] {
+            assert!(is_placeholder_or_reference(p.as_bytes()), "{p}");
+        }
+        for s in ["hQ7x!pZ2vR9w", "ghp_R7kq2VbN9xWmZp4LcT8sYd3FhJ6gQe0A1B2C"] {
+            assert!(!is_placeholder_or_reference(s.as_bytes()), "{s}");
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! `leakgate scan`: files, directories (walked in parallel with the `ignore` crate) and stdin.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::finding::{self, Finding};
+use crate::report::{Report, Stats};
+use crate::rules::RuleSet;
+use crate::scan::{Scanner, Scratch};
+
+pub const DEFAULT_MAX_SIZE: u64 = 10 * 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct WalkOptions {
+    /// Scan files that `.gitignore` and friends would skip.
+    pub no_ignore: bool,
+    /// Files larger than this are skipped and counted.
+    pub max_size: u64,
+    /// Worker threads (0: one per core).
+    pub threads: usize,
+}
+
+impl Default for WalkOptions {
+    fn default() -> Self {
+        WalkOptions {
+            no_ignore: false,
+            max_size: DEFAULT_MAX_SIZE,
+            threads: 0,
+        }
+    }
+}
+
+/// Whether a blob looks binary: a NUL byte in its first 8 KiB (git's and ripgrep's heuristic).
+pub fn is_binary(bytes: &[u8]) -> bool {
+    memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some()
+}
+
+/// Scan one blob's bytes as `path`: secrets, then the must-not-track file rules.
+pub fn scan_blob(
+    scanner: &Scanner,
+    scratch: &mut Scratch,
+    path: &str,
+    bytes: &[u8],
+    file_rules: bool,
+) -> Vec<Finding> {
+    let matches = scanner.scan(bytes, scratch);
+    let mut out = finding::from_matches(scanner.rules, path, bytes, &matches);
+    if file_rules {
+        out.extend(file_findings(scanner.rules, path, Some(bytes)));
+    }
+    out
+}
+
+/// File-level findings (`"line": null`) for a path that must not be tracked.
+pub fn file_findings(rules: &RuleSet, path: &str, content: Option<&[u8]>) -> Vec<Finding> {
+    rules
+        .files
+        .iter()
+        .filter(|r| r.matches(path, content))
+        .map(|r| Finding {
+            rule_id: r.spec.id.clone(),
+            severity: r.spec.severity,
+            path: path.to_string(),
+            line: None,
+            column: None,
+            end_line: None,
+            end_column: None,
+            secret: None,
+            fingerprint: None,
+            message: r.spec.name.clone(),
+            commit: None,
+            date: None,
+        })
+        .collect()
+}
+
+fn rel_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let s = rel.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+struct Shared<'a> {
+    scanner: &'a Scanner<'a>,
+    opts: &'a WalkOptions,
+    findings: Mutex<Vec<Finding>>,
+    errors: Mutex<Vec<String>>,
+    files: AtomicU64,
+    bytes: AtomicU64,
+    binary: AtomicU64,
+    large: AtomicU64,
+}
+
+impl Shared<'_> {
+    fn scan_file(&self, scratch: &mut Scratch, full: &Path, shown: &str, len_hint: Option<u64>) {
+        if let Some(len) = len_hint
+            && len > self.opts.max_size
+        {
+            self.large.fetch_add(1, Ordering::Relaxed);
+            // A must-not-track name is still reported, whatever its size.
+            self.push(file_findings(self.scanner.rules, shown, None));
+            return;
+        }
+        let bytes = match std::fs::read(full) {
+            Ok(b) => b,
+            Err(e) => {
+                self.error(format!("{}: {e}", full.display()));
+                return;
+            }
+        };
+        self.scan_bytes(scratch, shown, &bytes, true);
+    }
+
+    fn scan_bytes(&self, scratch: &mut Scratch, shown: &str, bytes: &[u8], file_rules: bool) {
+        if bytes.len() as u64 > self.opts.max_size {
+            self.large.fetch_add(1, Ordering::Relaxed);
+            if file_rules {
+                self.push(file_findings(self.scanner.rules, shown, None));
+            }
+            return;
+        }
+        if is_binary(bytes) {
+            self.binary.fetch_add(1, Ordering::Relaxed);
+            if file_rules {
+                self.push(file_findings(self.scanner.rules, shown, Some(bytes)));
+            }
+            return;
+        }
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        self.push(scan_blob(self.scanner, scratch, shown, bytes, file_rules));
+    }
+
+    fn push(&self, found: Vec<Finding>) {
+        if !found.is_empty() {
+            self.findings.lock().unwrap().extend(found);
+        }
+    }
+
+    fn error(&self, msg: String) {
+        self.errors.lock().unwrap().push(msg);
+    }
+}
+
+/// Scan the given paths (`-` is standard input).
+pub fn scan_paths(scanner: &Scanner, paths: &[PathBuf], opts: &WalkOptions) -> Report {
+    let shared = Shared {
+        scanner,
+        opts,
+        findings: Mutex::new(Vec::new()),
+        errors: Mutex::new(Vec::new()),
+        files: AtomicU64::new(0),
+        bytes: AtomicU64::new(0),
+        binary: AtomicU64::new(0),
+        large: AtomicU64::new(0),
+    };
+    let mut scratch = Scratch::default();
+    for root in paths {
+        if root.as_os_str() == "-" {
+            let mut buf = Vec::new();
+            match std::io::stdin().lock().read_to_end(&mut buf) {
+                Ok(_) => shared.scan_bytes(&mut scratch, "<stdin>", &buf, false),
+                Err(e) => shared.error(format!("<stdin>: {e}")),
+            }
+            continue;
+        }
+        match std::fs::metadata(root) {
+            Err(e) => shared.error(format!("{}: {e}", root.display())),
+            Ok(md) if md.is_file() => {
+                let shown = root.to_string_lossy().replace('\\', "/");
+                let shown = shown.strip_prefix("./").unwrap_or(&shown).to_string();
+                shared.scan_file(&mut scratch, root, &shown, Some(md.len()));
+            }
+            Ok(_) => walk_dir(&shared, root),
+        }
+    }
+    let mut report = Report {
+        findings: shared.findings.into_inner().unwrap(),
+        errors: shared.errors.into_inner().unwrap(),
+        stats: Stats {
+            files_scanned: shared.files.into_inner(),
+            bytes_scanned: shared.bytes.into_inner(),
+            skipped_binary: shared.binary.into_inner(),
+            skipped_too_large: shared.large.into_inner(),
+            errors: 0,
+        },
+    };
+    report.stats.errors = report.errors.len() as u64;
+    report.sort();
+    report
+}
+
+fn walk_dir(shared: &Shared, root: &Path) {
+    let on = !shared.opts.no_ignore;
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder
+        .hidden(false)
+        .ignore(on)
+        .git_ignore(on)
+        .git_global(on)
+        .git_exclude(on)
+        .parents(on)
+        .require_git(false)
+        .follow_links(false)
+        .threads(shared.opts.threads)
+        .filter_entry(|e| e.file_name() != ".git");
+    builder.build_parallel().run(|| {
+        let mut scratch = Scratch::default();
+        Box::new(move |entry| {
+            use ignore::WalkState::Continue;
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    shared.error(e.to_string());
+                    return Continue;
+                }
+            };
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                return Continue;
+            }
+            let shown = rel_path(root, entry.path());
+            let len = entry.metadata().ok().map(|m| m.len());
+            shared.scan_file(&mut scratch, entry.path(), &shown, len);
+            Continue
+        })
+    });
+}
