@@ -42,9 +42,53 @@ pub enum Command {
     /// .npmrc) are scanned, only .git/ is skipped. Binary files and files above the size cap
     /// are skipped and counted in the summary.
     Scan(ScanArgs),
+    /// Scan what the next commit would add (what the installed git hook runs).
+    ///
+    /// Compares the index with HEAD through gix (the empty tree on a first commit), reads each
+    /// staged blob from the object database (never the working tree, so `git add -p` is
+    /// honoured), and reports credentials on the added lines and staged files that must never
+    /// be tracked (.env, private keys, terraform.tfstate, ...). Exit 1 blocks the commit; an
+    /// internal error exits 2 and blocks it too.
+    PreCommit(PreCommitArgs),
+    /// Install the leakgate git hooks (pre-commit and pre-merge-commit) in this repository.
+    ///
+    /// Honours core.hooksPath; linked worktrees share the main repository's hooks. A hook that
+    /// is already there is kept and runs first (it is renamed to <hook>.pre-leakgate).
+    Install(InstallArgs),
+    /// Remove the leakgate git hooks (and put back any hook they had chained).
+    Uninstall,
     /// List, explain or self-test the rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct PreCommitArgs {
+    /// Skip staged blobs larger than this many bytes (they are counted in the summary).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::walk::DEFAULT_MAX_SIZE)]
+    pub max_filesize: u64,
+
+    /// Block the commit when .gitignore does not cover must-not-track files (.env, keys...).
+    /// Also set by `git config leakgate.requireGitignore true`.
+    #[arg(long)]
+    pub require_gitignore: bool,
+
+    /// Do not check .gitignore coverage.
+    #[arg(long, conflicts_with = "require_gitignore")]
+    pub no_gitignore_check: bool,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub rule_args: RuleArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct InstallArgs {
+    /// Replace an existing hook instead of chaining it.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -5,9 +5,14 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod finding;
+pub mod gitignore;
+pub mod hygiene;
+pub mod install;
+pub mod precommit;
 pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod selftest;
+pub mod staged;
 pub mod validate;
 pub mod walk;

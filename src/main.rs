@@ -4,14 +4,14 @@
 mod cli;
 
 use std::io::{self, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Parser;
 
 use cli::{Cli, ColorChoice, Command, RuleArgs, RulesCommand};
-use leakgate::report::{self, Style};
+use leakgate::report::{self, Format, Style};
 use leakgate::rules::RuleSet;
 use leakgate::scan::Scanner;
 use leakgate::walk::{self, WalkOptions};
@@ -111,7 +111,58 @@ fn run(cli: Cli, style: &Style) -> Result<Outcome> {
             })
         }
         Command::Rules(cmd) => rules_command(cmd),
+        Command::PreCommit(args) => pre_commit(args, style).map_err(|e| {
+            e.context(
+                "leakgate could not check this commit, so it is blocked (fail closed). \
+                 Fix the problem above, or commit without the check: git commit --no-verify",
+            )
+        }),
+        Command::Install(args) => {
+            let repo = leakgate::precommit::open_repo(Path::new("."))?;
+            for line in leakgate::install::install(&repo, args.force)? {
+                writeln!(io::stdout(), "leakgate: {line}")?;
+            }
+            Ok(Outcome::Clean)
+        }
+        Command::Uninstall => {
+            let repo = leakgate::precommit::open_repo(Path::new("."))?;
+            for line in leakgate::install::uninstall(&repo)? {
+                writeln!(io::stdout(), "leakgate: {line}")?;
+            }
+            Ok(Outcome::Clean)
+        }
     }
+}
+
+fn pre_commit(args: cli::PreCommitArgs, style: &Style) -> Result<Outcome> {
+    let rules = load_rules(&args.rule_args)?;
+    let cwd = std::env::current_dir().context("reading the current directory")?;
+    let require = args.require_gitignore
+        || (!args.no_gitignore_check
+            && leakgate::precommit::open_repo(&cwd)?
+                .config_snapshot()
+                .boolean("leakgate.requireGitignore")
+                .unwrap_or(false));
+    let opts = leakgate::precommit::Options {
+        max_size: args.max_filesize,
+        check_gitignore: !args.no_gitignore_check,
+    };
+    let mut outcome = leakgate::precommit::run(&cwd, &rules, &opts)?;
+    outcome.report.stats.lines_added = Some(outcome.added_lines);
+    let mut out = io::stdout().lock();
+    match args.output.format {
+        Format::Text => {
+            leakgate::precommit::render_text(&outcome, &rules, style, require, &mut out)?
+        }
+        f => report::render(f, &outcome.report, &rules, style, &mut out)?,
+    }
+    out.flush()?;
+    let blocked = !outcome.report.findings.is_empty() || (require && !outcome.uncovered.is_empty());
+    Ok(if blocked {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
 }
 
 fn rules_command(cmd: RulesCommand) -> Result<Outcome> {
@@ -241,7 +292,6 @@ fn redact_example(ex: &str) -> String {
 mod tests {
     use super::*;
     use clap::CommandFactory;
-    use leakgate::report::Format;
 
     #[test]
     fn verify_cli() {

@@ -27,6 +27,9 @@ pub struct Stats {
     pub skipped_binary: u64,
     pub skipped_too_large: u64,
     pub errors: u64,
+    /// Lines added by the staged changes (pre-commit only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lines_added: Option<u64>,
 }
 
 impl Stats {
@@ -36,6 +39,9 @@ impl Stats {
         self.skipped_binary += other.skipped_binary;
         self.skipped_too_large += other.skipped_too_large;
         self.errors += other.errors;
+        if let Some(n) = other.lines_added {
+            *self.lines_added.get_or_insert(0) += n;
+        }
     }
 }
 

@@ -1,0 +1,167 @@
+//! Editing `.gitignore` files and showing the edit as a patch.
+//!
+//! Edits only ever append: existing content and its line endings are kept, no entry is added
+//! twice, and the result ends with a newline. Writes are atomic (temp file + rename).
+
+use std::io::Write;
+use std::path::Path;
+
+/// The content of `existing` with `patterns` appended (under a comment header), or `None` if
+/// every pattern is already there. Keeps CRLF line endings if the file uses them.
+pub fn append_patterns(existing: &str, patterns: &[String], header: &str) -> Option<String> {
+    let present: std::collections::HashSet<&str> = existing
+        .lines()
+        .map(|l| l.trim_end_matches('\r').trim())
+        .collect();
+    let mut missing: Vec<&str> = Vec::new();
+    for p in patterns {
+        let p = p.trim();
+        if !p.is_empty() && !present.contains(p) && !missing.contains(&p) {
+            missing.push(p);
+        }
+    }
+    if missing.is_empty() {
+        return None;
+    }
+    let eol = if existing.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let mut out = existing.to_string();
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push_str(eol);
+    }
+    if !out.is_empty() && !out.ends_with(&format!("{eol}{eol}")) {
+        out.push_str(eol);
+    }
+    if !header.is_empty() && !present.contains(header) {
+        out.push_str(header);
+        out.push_str(eol);
+    }
+    for p in missing {
+        out.push_str(p);
+        out.push_str(eol);
+    }
+    Some(out)
+}
+
+/// A unified diff (`a/` and `b/` headers, as `git apply` expects) from `old` to `new` of the
+/// repo-relative `path`. `old == None` means the file does not exist yet.
+pub fn unified_patch(path: &str, old: Option<&str>, new: &str) -> String {
+    let before = old.unwrap_or("");
+    let diff = similar::TextDiff::from_lines(before, new);
+    let mut out = String::new();
+    if old.is_none() {
+        out.push_str(&format!(
+            "diff --git a/{path} b/{path}\nnew file mode 100644\n"
+        ));
+    } else {
+        out.push_str(&format!("diff --git a/{path} b/{path}\n"));
+    }
+    let from = if old.is_none() {
+        "/dev/null".to_string()
+    } else {
+        format!("a/{path}")
+    };
+    let body = diff
+        .unified_diff()
+        .context_radius(3)
+        .missing_newline_hint(true)
+        .header(&from, &format!("b/{path}"))
+        .to_string();
+    out.push_str(&body);
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+/// Write `content` to `path` atomically: a temp file in the same directory, then a rename.
+/// The file's permissions are kept when it already exists.
+pub fn write_atomic(path: &Path, content: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.leakgate-{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(content)?;
+        f.sync_all()?;
+        if let Ok(md) = std::fs::metadata(path) {
+            std::fs::set_permissions(&tmp, md.permissions())?;
+        }
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pats(p: &[&str]) -> Vec<String> {
+        p.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn appends_to_empty_file() {
+        let out = append_patterns("", &pats(&[".env", "!.env.example"]), "# leakgate").unwrap();
+        assert_eq!(out, "# leakgate\n.env\n!.env.example\n");
+    }
+
+    #[test]
+    fn keeps_content_adds_final_newline_and_blank_line() {
+        let out = append_patterns("target", &pats(&[".env"]), "# leakgate").unwrap();
+        assert_eq!(out, "target\n\n# leakgate\n.env\n");
+    }
+
+    #[test]
+    fn keeps_crlf() {
+        let out = append_patterns("target\r\nnode_modules", &pats(&[".env"]), "# x").unwrap();
+        assert_eq!(out, "target\r\nnode_modules\r\n\r\n# x\r\n.env\r\n");
+    }
+
+    #[test]
+    fn no_duplicates_and_noop_when_present() {
+        assert_eq!(append_patterns(".env\n", &pats(&[".env"]), "# x"), None);
+        assert_eq!(append_patterns(" .env \r\n", &pats(&[".env"]), "# x"), None);
+        let out = append_patterns(".env\n", &pats(&[".env", "*.pem", "*.pem"]), "").unwrap();
+        assert_eq!(out, ".env\n\n*.pem\n");
+    }
+
+    #[test]
+    fn respects_user_negation_by_not_touching_it() {
+        let out = append_patterns("!.env.test\n", &pats(&[".env"]), "").unwrap();
+        assert_eq!(out, "!.env.test\n\n.env\n");
+    }
+
+    #[test]
+    fn patch_has_git_headers() {
+        let p = unified_patch(".gitignore", Some("target\n"), "target\n.env\n");
+        assert!(p.starts_with(
+            "diff --git a/.gitignore b/.gitignore\n--- a/.gitignore\n+++ b/.gitignore\n"
+        ));
+        assert!(p.contains("+.env\n"));
+        let p = unified_patch(".gitignore", None, ".env\n");
+        assert!(p.contains("new file mode 100644\n--- /dev/null\n+++ b/.gitignore\n"));
+    }
+
+    #[test]
+    fn atomic_write_replaces_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join(".gitignore");
+        std::fs::write(&f, "a\n").unwrap();
+        write_atomic(&f, b"a\nb\n").unwrap();
+        assert_eq!(std::fs::read(&f).unwrap(), b"a\nb\n");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

@@ -1,0 +1,480 @@
+//! `leakgate pre-commit`: scan what the commit would add (the index against `HEAD`).
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use anyhow::{Context, Result, bail};
+use gix::bstr::ByteSlice;
+
+use crate::finding::Finding;
+use crate::hygiene::{self, Uncovered};
+use crate::report::{Report, Stats};
+use crate::rules::RuleSet;
+use crate::scan::{Scanner, Scratch};
+use crate::staged::{self, Change, Staged};
+use crate::walk::{file_findings, is_binary};
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Blobs larger than this are skipped (and counted).
+    pub max_size: u64,
+    /// Check `.gitignore` coverage of must-not-track names.
+    pub check_gitignore: bool,
+}
+
+/// A staged must-not-track file and how to take it out of the commit.
+#[derive(Debug, Clone)]
+pub struct Unstage {
+    pub path: String,
+    /// Whether the path is already in `HEAD` (then `git rm --cached` untracks it).
+    pub tracked_in_head: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub report: Report,
+    /// Staged paths that carry content (added, modified, renamed).
+    pub files: usize,
+    pub added_lines: u64,
+    pub deleted: usize,
+    pub skipped_links: usize,
+    pub unstage: Vec<Unstage>,
+    /// `.gitignore` patch that would keep the blocked files (and uncovered names) out.
+    pub gitignore_patch: Option<String>,
+    /// Must-not-track names the repo's ignore rules do not cover.
+    pub uncovered: Vec<Uncovered>,
+    pub workdir: PathBuf,
+}
+
+/// Open the repository the way git hooks expect: discovered from the working directory,
+/// honouring `GIT_DIR`, `GIT_WORK_TREE` and `GIT_INDEX_FILE`.
+pub fn open_repo(dir: &Path) -> Result<gix::Repository> {
+    let repo = gix::discover_with_environment_overrides(dir)
+        .with_context(|| format!("{}: not in a git repository", dir.display()))?;
+    if repo.workdir().is_none() {
+        bail!(
+            "{}: is a bare repository: it has no index or staged changes to scan \
+             (run leakgate in a work tree, or `leakgate scan` on files)",
+            repo.git_dir().display()
+        );
+    }
+    Ok(repo)
+}
+
+pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Outcome> {
+    let mut repo = open_repo(dir)?;
+    repo.object_cache_size_if_unset(4 << 20);
+    let index_path = repo.index_path();
+    let index = repo
+        .index_or_empty()
+        .with_context(|| format!("{}: cannot read the index", index_path.display()))?;
+    let set = staged::staged_changes(&repo, &index).with_context(|| {
+        format!(
+            "{}: cannot diff the index against HEAD",
+            index_path.display()
+        )
+    })?;
+    let scanner = Scanner::new(rules);
+    let workdir = repo.workdir().expect("checked in open_repo").to_path_buf();
+
+    let results = scan_staged(&repo, &set.files, &scanner, opts)?;
+    let mut out = Outcome {
+        files: set.files.len(),
+        deleted: set.deleted,
+        skipped_links: set.skipped_links,
+        workdir,
+        ..Outcome::default()
+    };
+    let mut stats = Stats::default();
+    for r in results {
+        stats.add(&r.stats);
+        out.added_lines += r.added_lines;
+        if r.file_level {
+            out.unstage.push(Unstage {
+                path: r.path.clone(),
+                tracked_in_head: r.tracked_in_head,
+            });
+        }
+        out.report.findings.extend(r.findings);
+    }
+    out.report.stats = stats;
+    out.report.sort();
+    out.unstage.sort_by(|a, b| a.path.cmp(&b.path));
+
+    // .gitignore: what would keep the blocked files out, and coverage of the usual names.
+    let blocked: Vec<&str> = out.unstage.iter().map(|u| u.path.as_str()).collect();
+    let mut dirs: Vec<String> = set
+        .files
+        .iter()
+        .map(|f| parent_dir(&f.path.to_str_lossy()))
+        .collect();
+    dirs.push(String::new());
+    dirs.sort();
+    dirs.dedup();
+    if opts.check_gitignore || !blocked.is_empty() {
+        let cov = hygiene::coverage(&repo, &index, rules, &dirs, &blocked)?;
+        out.uncovered = cov.uncovered;
+        out.gitignore_patch = cov.patch;
+    }
+    Ok(out)
+}
+
+fn parent_dir(path: &str) -> String {
+    match path.rfind('/') {
+        Some(p) => path[..p].to_string(),
+        None => String::new(),
+    }
+}
+
+struct FileResult {
+    path: String,
+    findings: Vec<Finding>,
+    stats: Stats,
+    added_lines: u64,
+    file_level: bool,
+    tracked_in_head: bool,
+}
+
+fn count_lines(data: &[u8]) -> u64 {
+    let n = memchr::memchr_iter(b'\n', data).count() as u64;
+    if data.last().is_some_and(|&b| b != b'\n') {
+        n + 1
+    } else {
+        n
+    }
+}
+
+fn scan_one(
+    repo: &gix::Repository,
+    file: &Staged,
+    scanner: &Scanner,
+    scratch: &mut Scratch,
+    opts: &Options,
+) -> Result<FileResult> {
+    let path = file.path.to_str_lossy().into_owned();
+    let mut res = FileResult {
+        path: path.clone(),
+        findings: Vec::new(),
+        stats: Stats::default(),
+        added_lines: 0,
+        file_level: false,
+        tracked_in_head: matches!(file.change, Change::Modified { .. }),
+    };
+    let new = repo
+        .find_object(file.id)
+        .with_context(|| format!("{path}: cannot read staged blob {}", file.id))?;
+    let data = &new.data;
+    let content_for_rules: Option<&[u8]> = (data.len() as u64 <= opts.max_size).then_some(data);
+    let file_level = file_findings(scanner.rules, &path, content_for_rules);
+    if !file_level.is_empty() {
+        res.file_level = true;
+        res.findings.extend(file_level);
+    }
+    if data.len() as u64 > opts.max_size {
+        res.stats.skipped_too_large += 1;
+        return Ok(res);
+    }
+    if is_binary(data) {
+        res.stats.skipped_binary += 1;
+        return Ok(res);
+    }
+    let old_id = match &file.change {
+        Change::Added => None,
+        Change::Modified { old } | Change::Renamed { old, .. } => Some(*old),
+    };
+    // Which lines this commit adds: all of a new file, the diff's inserts otherwise.
+    let added: Option<Vec<std::ops::Range<u32>>> = match old_id {
+        None => None,
+        Some(old) if old == file.id => Some(Vec::new()),
+        Some(old) => {
+            let old = repo
+                .find_object(old)
+                .with_context(|| format!("{path}: cannot read HEAD's blob {old}"))?;
+            if is_binary(&old.data) {
+                None
+            } else {
+                Some(staged::added_lines(&old.data, data))
+            }
+        }
+    };
+    res.stats.files_scanned = 1;
+    res.stats.bytes_scanned = data.len() as u64;
+    res.added_lines = match &added {
+        None => count_lines(data),
+        Some(r) => r.iter().map(|r| u64::from(r.end - r.start)).sum(),
+    };
+    if added.as_ref().is_some_and(|r| r.is_empty()) {
+        return Ok(res);
+    }
+    // Match against the whole new blob (a key straddling a hunk edge is still whole), then
+    // keep the findings that touch an added line.
+    let matches = scanner.scan(data, scratch);
+    let mut found = crate::finding::from_matches(scanner.rules, &path, data, &matches);
+    if let Some(ranges) = &added {
+        found.retain(|f| {
+            let (s, e) = (f.line.unwrap_or(0), f.end_line.unwrap_or(0));
+            ranges.iter().any(|r| s < r.end && e >= r.start)
+        });
+    }
+    res.findings.extend(found);
+    Ok(res)
+}
+
+/// Scan the staged files, on several threads when there are many.
+fn scan_staged(
+    repo: &gix::Repository,
+    files: &[Staged],
+    scanner: &Scanner,
+    opts: &Options,
+) -> Result<Vec<FileResult>> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8);
+    if files.len() < 32 || threads == 1 {
+        let mut scratch = Scratch::default();
+        return files
+            .iter()
+            .map(|f| scan_one(repo, f, scanner, &mut scratch, opts))
+            .collect();
+    }
+    // gix is built without its `parallel` feature (smaller build), so each thread opens its
+    // own handle on the same repository; only object reads happen there.
+    let git_dir = repo.git_dir().to_path_buf();
+    let next = AtomicUsize::new(0);
+    let parts: Vec<Result<Vec<(usize, FileResult)>>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut repo = gix::open(&git_dir)
+                        .with_context(|| format!("{}: cannot open", git_dir.display()))?;
+                    repo.object_cache_size_if_unset(4 << 20);
+                    let mut scratch = Scratch::default();
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(f) = files.get(i) else { break };
+                        mine.push((i, scan_one(&repo, f, scanner, &mut scratch, opts)?));
+                    }
+                    Ok(mine)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("scan thread panicked"))
+            .collect()
+    });
+    let mut all = Vec::with_capacity(files.len());
+    for p in parts {
+        all.extend(p?);
+    }
+    all.sort_by_key(|(i, _)| *i);
+    Ok(all.into_iter().map(|(_, r)| r).collect())
+}
+
+/// Quote a path for a POSIX shell command line, if it needs it.
+pub fn shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./+=:@%,".contains(&b))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+fn indent(text: &str, by: &str) -> String {
+    text.lines()
+        .map(|l| format!("{by}{l}\n"))
+        .collect::<String>()
+}
+
+/// The one line that always says what was scanned.
+pub fn scanned_line(o: &Outcome) -> String {
+    let s = &o.report.stats;
+    let mut line = format!(
+        "scanned {} staged {}, +{} {}",
+        o.files,
+        if o.files == 1 { "file" } else { "files" },
+        o.added_lines,
+        if o.added_lines == 1 { "line" } else { "lines" }
+    );
+    let mut skipped = Vec::new();
+    if s.skipped_binary > 0 {
+        skipped.push(format!("{} binary", s.skipped_binary));
+    }
+    if s.skipped_too_large > 0 {
+        skipped.push(format!("{} too large", s.skipped_too_large));
+    }
+    if o.skipped_links > 0 {
+        skipped.push(format!("{} submodule/symlink", o.skipped_links));
+    }
+    if !skipped.is_empty() {
+        line.push_str(&format!(" (skipped {})", skipped.join(", ")));
+    }
+    line
+}
+
+/// Human output of a pre-commit run. Says why a commit is blocked and how to fix it.
+pub fn render_text(
+    o: &Outcome,
+    rules: &RuleSet,
+    style: &crate::report::Style,
+    block_on_gitignore: bool,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    use owo_colors::OwoColorize;
+    let paint = |s: &str, f: fn(&str) -> String| if style.color { f(s) } else { s.to_string() };
+    let red = |s: &str| s.red().bold().to_string();
+    let yellow = |s: &str| s.yellow().bold().to_string();
+    let green = |s: &str| s.green().to_string();
+    let bold = |s: &str| s.bold().to_string();
+
+    if o.files == 0 {
+        writeln!(
+            out,
+            "leakgate: nothing staged to scan ({} deleted, {} submodule/symlink changes): ok",
+            o.deleted, o.skipped_links
+        )?;
+        return Ok(());
+    }
+    let findings = &o.report.findings;
+    if !findings.is_empty() {
+        let n = findings.len();
+        writeln!(
+            out,
+            "{} {} in the staged changes",
+            paint("leakgate: commit blocked:", red),
+            if n == 1 {
+                "1 problem".to_string()
+            } else {
+                format!("{n} problems")
+            }
+        )?;
+        writeln!(out)?;
+        for f in findings {
+            writeln!(out, "  {}", crate::report::text_line(f, style.color))?;
+        }
+        writeln!(out)?;
+        writeln!(out, "{}", paint("How to fix:", bold))?;
+        let mut seen = std::collections::BTreeSet::new();
+        for f in findings.iter().filter(|f| f.line.is_some()) {
+            if seen.insert(f.rule_id.as_str())
+                && let Some(rem) = crate::report::remediation(rules, &f.rule_id)
+            {
+                writeln!(out, "  - {}: {rem}", f.rule_id)?;
+            }
+        }
+        if findings.iter().any(|f| f.line.is_some()) {
+            writeln!(
+                out,
+                "  - Then remove the value from the staged file and `git add` it again. \
+                 Not a secret? Put `leakgate:allow` in a comment on its line."
+            )?;
+        }
+        for u in &o.unstage {
+            let q = shell_quote(&u.path);
+            let ids: Vec<&str> = findings
+                .iter()
+                .filter(|f| f.path == u.path && f.line.is_none())
+                .map(|f| f.rule_id.as_str())
+                .collect();
+            for id in &ids {
+                if seen.insert(id)
+                    && let Some(rem) = crate::report::remediation(rules, id)
+                {
+                    writeln!(out, "  - {id}: {rem}")?;
+                }
+            }
+            if u.tracked_in_head {
+                writeln!(
+                    out,
+                    "  - {} is tracked already; stop tracking it (the file stays on disk):\n        git rm --cached -- {q}",
+                    u.path
+                )?;
+            } else {
+                writeln!(
+                    out,
+                    "  - {} must not be committed; unstage it (the file stays on disk):\n        git restore --staged -- {q}    (on a first commit: git rm --cached -- {q})",
+                    u.path
+                )?;
+            }
+        }
+        if let Some(patch) = &o.gitignore_patch {
+            writeln!(
+                out,
+                "  - Keep such files out of git with this .gitignore change \
+                 (apply it with `leakgate lint --fix`, or save it and `git apply` it):\n"
+            )?;
+            write!(out, "{}", indent(patch, "        "))?;
+        }
+        writeln!(
+            out,
+            "  A secret that reached a commit must be rotated: removing it later does not remove it from history."
+        )?;
+        writeln!(
+            out,
+            "  To commit anyway (not recommended): git commit --no-verify"
+        )?;
+        writeln!(out)?;
+    } else if !o.uncovered.is_empty() {
+        let label = if block_on_gitignore {
+            paint("leakgate: commit blocked:", red)
+        } else {
+            paint("leakgate: warning:", yellow)
+        };
+        let mut names: Vec<String> = Vec::new();
+        for u in &o.uncovered {
+            let where_ = if !u.dirs.is_empty() {
+                let dirs: Vec<&str> = u
+                    .dirs
+                    .iter()
+                    .map(|d| if d.is_empty() { "." } else { d.as_str() })
+                    .collect();
+                format!("not ignored in {}", dirs.join(", "))
+            } else {
+                "ignored only by a personal exclude file, not a shared .gitignore".to_string()
+            };
+            names.push(format!("{} ({where_})", u.pattern));
+        }
+        writeln!(
+            out,
+            "{label} .gitignore does not cover files that must never be committed: {}",
+            names.join("; ")
+        )?;
+        if let Some(patch) = &o.gitignore_patch {
+            writeln!(
+                out,
+                "  This patch covers them (apply it with `leakgate lint --fix`, or save it and `git apply` it):"
+            )?;
+            write!(out, "{}", indent(patch, "    "))?;
+        }
+    }
+    let summary = format!("leakgate: {}", scanned_line(o));
+    if findings.is_empty() {
+        writeln!(
+            out,
+            "{}",
+            paint(&format!("{summary}: no secrets found"), green)
+        )
+    } else {
+        writeln!(
+            out,
+            "{}",
+            paint(
+                &format!(
+                    "{summary}: {} {}",
+                    findings.len(),
+                    if findings.len() == 1 {
+                        "finding"
+                    } else {
+                        "findings"
+                    }
+                ),
+                red
+            )
+        )
+    }
+}

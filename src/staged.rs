@@ -1,0 +1,463 @@
+//! What a commit would add: the index compared with `HEAD`'s tree, read through gix.
+//!
+//! The diff is guided by the index's cache-tree extension: a directory whose cached tree id
+//! equals `HEAD`'s subtree id is skipped without reading anything, so a commit in a large
+//! repository costs about one index read. Content is always read from the object database
+//! (the staged blob), never from the working tree.
+
+use std::collections::HashMap;
+
+use anyhow::{Context, Result};
+use gix::ObjectId;
+use gix::bstr::{BStr, BString, ByteSlice};
+use gix::index::entry::{Flags, Mode, Stage};
+use gix::objs::tree::EntryMode;
+
+/// How a staged path differs from `HEAD`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// A new path: every line is added.
+    Added,
+    /// The same path with other content: only the diff's added lines count.
+    Modified { old: ObjectId },
+    /// A path whose content came from a path this commit deletes. `old` is that content:
+    /// identical for a pure rename (no added lines), similar for a rename with edits.
+    Renamed { from: BString, old: ObjectId },
+}
+
+#[derive(Debug, Clone)]
+pub struct Staged {
+    /// Repo-relative path, `/`-separated (bytes: not necessarily UTF-8).
+    pub path: BString,
+    pub id: ObjectId,
+    pub change: Change,
+}
+
+/// What the diff found, and what it passed over.
+#[derive(Debug, Default)]
+pub struct StagedSet {
+    pub files: Vec<Staged>,
+    /// Submodules (gitlinks) and symlinks changed: not scanned, counted.
+    pub skipped_links: usize,
+    /// Deleted paths (nothing to scan).
+    pub deleted: usize,
+}
+
+struct HeadEntry {
+    name: BString,
+    mode: EntryMode,
+    id: ObjectId,
+}
+
+struct Differ<'r> {
+    repo: &'r gix::Repository,
+    backing: &'r gix::index::PathStorageRef,
+    out: StagedSet,
+    added: Vec<(BString, ObjectId)>,
+    deleted: Vec<(BString, ObjectId)>,
+}
+
+fn tree_entries(repo: &gix::Repository, id: Option<ObjectId>) -> Result<Vec<HeadEntry>> {
+    let Some(id) = id else { return Ok(Vec::new()) };
+    let tree = repo
+        .find_tree(id)
+        .with_context(|| format!("reading tree {id}"))?;
+    let decoded = tree
+        .decode()
+        .with_context(|| format!("decoding tree {id}"))?;
+    Ok(decoded
+        .entries
+        .iter()
+        .map(|e| HeadEntry {
+            name: e.filename.to_owned(),
+            mode: e.mode,
+            id: e.oid.to_owned(),
+        })
+        .collect())
+}
+
+fn join(prefix: &BStr, name: &BStr) -> BString {
+    let mut p = BString::from(prefix.to_vec());
+    if !p.is_empty() {
+        p.push(b'/');
+    }
+    p.extend_from_slice(name);
+    p
+}
+
+impl Differ<'_> {
+    /// Diff the index entries `entries` (all under `prefix/`, `skip` bytes of their path are the
+    /// prefix and its slash) against `head` (the HEAD tree of that directory, if any).
+    fn dir(
+        &mut self,
+        prefix: &BStr,
+        head: Option<ObjectId>,
+        cache: Option<&gix::index::extension::Tree>,
+        entries: &[gix::index::Entry],
+        skip: usize,
+    ) -> Result<()> {
+        if let (Some(h), Some(c)) = (head, cache)
+            && c.num_entries.is_some()
+            && c.id == h
+        {
+            return Ok(()); // unchanged directory
+        }
+        let head_entries = tree_entries(self.repo, head)?;
+        let mut by_name: HashMap<&[u8], usize> = HashMap::with_capacity(head_entries.len());
+        for (i, e) in head_entries.iter().enumerate() {
+            by_name.insert(e.name.as_slice(), i);
+        }
+        let mut seen = vec![false; head_entries.len()];
+        let mut i = 0;
+        while i < entries.len() {
+            let entry = &entries[i];
+            let path = entry.path_in(self.backing);
+            let rest = &path[skip..];
+            match rest.find_byte(b'/') {
+                Some(slash) if slash + 1 < rest.len() => {
+                    // A subdirectory: its entries are contiguous in the sorted index.
+                    let name: &[u8] = &rest[..slash];
+                    let mut j = i + 1;
+                    while j < entries.len() {
+                        let p = entries[j].path_in(self.backing);
+                        let r = &p[skip..];
+                        if r.len() > slash && &r[..slash] == name && r[slash] == b'/' {
+                            j += 1;
+                        } else {
+                            break;
+                        }
+                    }
+                    let head_sub = by_name.get(name).and_then(|&k| {
+                        seen[k] = true;
+                        head_entries[k].mode.is_tree().then_some(head_entries[k].id)
+                    });
+                    if let Some(&k) = by_name.get(name)
+                        && !head_entries[k].mode.is_tree()
+                    {
+                        self.delete(prefix, &head_entries[k])?;
+                    }
+                    let sub_cache =
+                        cache.and_then(|c| c.children.iter().find(|t| t.name.as_slice() == name));
+                    let sub_prefix = join(prefix, name.as_bstr());
+                    self.dir(
+                        sub_prefix.as_bstr(),
+                        head_sub,
+                        sub_cache,
+                        &entries[i..j],
+                        skip + slash + 1,
+                    )?;
+                    i = j;
+                }
+                _ => {
+                    // A file, a link, or a sparse directory entry (`dir/`).
+                    let name: &[u8] = rest.strip_suffix(b"/").unwrap_or(rest);
+                    let k = by_name.get(name).copied();
+                    if let Some(k) = k {
+                        seen[k] = true;
+                    }
+                    self.file(prefix, path, entry, k.map(|k| &head_entries[k]))?;
+                    i += 1;
+                }
+            }
+        }
+        for (k, e) in head_entries.iter().enumerate() {
+            if !seen[k] {
+                self.delete(prefix, e)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn file(
+        &mut self,
+        prefix: &BStr,
+        path: &BStr,
+        entry: &gix::index::Entry,
+        head: Option<&HeadEntry>,
+    ) -> Result<()> {
+        if entry.stage() != Stage::Unconflicted || entry.flags.contains(Flags::INTENT_TO_ADD) {
+            if let Some(h) = head {
+                // Unmerged or intent-to-add: git does not commit it as staged content.
+                let _ = h;
+            }
+            return Ok(());
+        }
+        if entry.mode.is_sparse() {
+            // A sparse-index directory entry: diff the two trees it stands for.
+            let head_tree = head.filter(|h| h.mode.is_tree()).map(|h| h.id);
+            if head_tree == Some(entry.id) {
+                return Ok(());
+            }
+            return self.tree_vs_tree(
+                path.strip_suffix(b"/").unwrap_or(path).as_bstr(),
+                head_tree,
+                entry.id,
+            );
+        }
+        let is_blob = entry.mode == Mode::FILE || entry.mode == Mode::FILE_EXECUTABLE;
+        match head {
+            Some(h) if h.id == entry.id && u32::from(h.mode.value()) == entry.mode.bits() => {}
+            Some(h) if h.mode.is_tree() => {
+                // A directory replaced by a file.
+                let sub = join(prefix, h.name.as_bstr());
+                self.delete_tree(sub.as_bstr(), h.id)?;
+                self.added_file(path, entry.id, is_blob);
+            }
+            Some(h) if is_blob && h.mode.is_blob() => {
+                self.out.files.push(Staged {
+                    path: path.to_owned(),
+                    id: entry.id,
+                    change: Change::Modified { old: h.id },
+                });
+            }
+            Some(h) => {
+                // A type change (file <-> link/submodule): the new side counts as new content.
+                if h.mode.is_blob() {
+                    self.deleted.push((path.to_owned(), h.id));
+                }
+                self.added_file(path, entry.id, is_blob);
+            }
+            None => self.added_file(path, entry.id, is_blob),
+        }
+        Ok(())
+    }
+
+    fn added_file(&mut self, path: &BStr, id: ObjectId, is_blob: bool) {
+        if is_blob {
+            self.added.push((path.to_owned(), id));
+        } else {
+            self.out.skipped_links += 1;
+        }
+    }
+
+    fn delete(&mut self, prefix: &BStr, e: &HeadEntry) -> Result<()> {
+        let path = join(prefix, e.name.as_bstr());
+        if e.mode.is_tree() {
+            self.delete_tree(path.as_bstr(), e.id)
+        } else {
+            self.out.deleted += 1;
+            if e.mode.is_blob() {
+                self.deleted.push((path, e.id));
+            }
+            Ok(())
+        }
+    }
+
+    fn delete_tree(&mut self, prefix: &BStr, id: ObjectId) -> Result<()> {
+        for e in tree_entries(self.repo, Some(id))? {
+            self.delete(prefix, &e)?;
+        }
+        Ok(())
+    }
+
+    /// Both sides are trees (sparse index): compare them recursively.
+    fn tree_vs_tree(&mut self, prefix: &BStr, old: Option<ObjectId>, new: ObjectId) -> Result<()> {
+        let old_entries = tree_entries(self.repo, old)?;
+        let mut by_name: HashMap<&[u8], &HeadEntry> = HashMap::new();
+        for e in &old_entries {
+            by_name.insert(e.name.as_slice(), e);
+        }
+        for e in tree_entries(self.repo, Some(new))? {
+            let path = join(prefix, e.name.as_bstr());
+            let before = by_name.remove(e.name.as_slice());
+            match before {
+                Some(b) if b.id == e.id && b.mode == e.mode => {}
+                Some(b) if b.mode.is_tree() && e.mode.is_tree() => {
+                    self.tree_vs_tree(path.as_bstr(), Some(b.id), e.id)?
+                }
+                _ if e.mode.is_tree() => {
+                    if let Some(b) = before {
+                        self.delete(prefix, b)?;
+                    }
+                    self.tree_vs_tree(path.as_bstr(), None, e.id)?
+                }
+                Some(b) if b.mode.is_blob() && e.mode.is_blob() => self.out.files.push(Staged {
+                    path,
+                    id: e.id,
+                    change: Change::Modified { old: b.id },
+                }),
+                other => {
+                    if let Some(b) = other {
+                        self.delete(prefix, b)?;
+                    }
+                    self.added_file(path.as_bstr(), e.id, e.mode.is_blob());
+                }
+            }
+        }
+        let rest: Vec<&HeadEntry> = by_name.into_values().collect();
+        for b in rest {
+            self.delete(prefix, b)?;
+        }
+        Ok(())
+    }
+}
+
+/// The staged changes of `repo`: its index against `HEAD` (the empty tree on an unborn branch).
+pub fn staged_changes(repo: &gix::Repository, index: &gix::index::State) -> Result<StagedSet> {
+    let head = head_tree(repo)?;
+    let mut d = Differ {
+        repo,
+        backing: index.path_backing(),
+        out: StagedSet::default(),
+        added: Vec::new(),
+        deleted: Vec::new(),
+    };
+    d.dir(BStr::new(""), head, index.tree(), index.entries(), 0)?;
+    let Differ {
+        mut out,
+        added,
+        deleted,
+        ..
+    } = d;
+    pair_renames(repo, &mut out, added, deleted);
+    out.files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+/// `HEAD`'s tree id, or `None` on an unborn branch.
+pub fn head_tree(repo: &gix::Repository) -> Result<Option<ObjectId>> {
+    let mut head = repo.head().context("reading HEAD")?;
+    if head.is_unborn() {
+        return Ok(None);
+    }
+    let commit = head
+        .peel_to_commit()
+        .context("HEAD does not point to a commit")?;
+    Ok(Some(
+        commit.tree_id().context("reading HEAD's tree")?.detach(),
+    ))
+}
+
+/// Match added paths with deleted ones: the same blob is a pure rename; a similar blob (by
+/// line similarity, preferring the same file name) is a rename with edits.
+fn pair_renames(
+    repo: &gix::Repository,
+    out: &mut StagedSet,
+    added: Vec<(BString, ObjectId)>,
+    mut deleted: Vec<(BString, ObjectId)>,
+) {
+    let mut by_id: HashMap<ObjectId, usize> = HashMap::new();
+    for (i, (_, id)) in deleted.iter().enumerate() {
+        by_id.entry(*id).or_insert(i);
+    }
+    let mut used = vec![false; deleted.len()];
+    let mut inexact = Vec::new();
+    for (path, id) in added {
+        match by_id.get(&id) {
+            Some(&k) if !used[k] => {
+                used[k] = true;
+                out.files.push(Staged {
+                    path,
+                    id,
+                    change: Change::Renamed {
+                        from: deleted[k].0.clone(),
+                        old: id,
+                    },
+                });
+            }
+            _ => inexact.push((path, id)),
+        }
+    }
+    let remaining: Vec<usize> = (0..deleted.len()).filter(|&k| !used[k]).collect();
+    for (path, id) in inexact {
+        let change = if remaining.is_empty() || remaining.len() > 64 {
+            Change::Added
+        } else {
+            best_similar(repo, path.as_bstr(), id, &remaining, &deleted, &used)
+                .map(|k| {
+                    used[k] = true;
+                    Change::Renamed {
+                        from: deleted[k].0.clone(),
+                        old: deleted[k].1,
+                    }
+                })
+                .unwrap_or(Change::Added)
+        };
+        out.files.push(Staged { path, id, change });
+    }
+    deleted.clear();
+}
+
+fn file_name(p: &[u8]) -> &[u8] {
+    p.rsplit(|&b| b == b'/').next().unwrap_or(p)
+}
+
+fn best_similar(
+    repo: &gix::Repository,
+    path: &BStr,
+    id: ObjectId,
+    candidates: &[usize],
+    deleted: &[(BString, ObjectId)],
+    used: &[bool],
+) -> Option<usize> {
+    let new = repo.find_object(id).ok()?.detach().data;
+    let mut best: Option<(f32, usize)> = None;
+    for &k in candidates {
+        if used[k] {
+            continue;
+        }
+        let Ok(old) = repo.find_object(deleted[k].1) else {
+            continue;
+        };
+        let old = &old.data;
+        if old.len() > new.len() * 2 + 1024 || new.len() > old.len() * 2 + 1024 {
+            continue;
+        }
+        let mut ratio = similar::TextDiff::from_lines(old.as_slice(), new.as_slice()).ratio();
+        if file_name(&deleted[k].0) == file_name(path) {
+            ratio += 0.1;
+        }
+        if best.is_none_or(|(r, _)| ratio > r) {
+            best = Some((ratio, k));
+        }
+    }
+    best.filter(|(r, _)| *r >= 0.5).map(|(_, k)| k)
+}
+
+/// 1-based line ranges (inclusive start, exclusive end) of the lines `new` adds to `old`.
+pub fn added_lines(old: &[u8], new: &[u8]) -> Vec<std::ops::Range<u32>> {
+    let diff = similar::TextDiff::configure()
+        .algorithm(similar::Algorithm::Myers)
+        .diff_lines(old, new);
+    let mut out: Vec<std::ops::Range<u32>> = Vec::new();
+    for op in diff.ops() {
+        let r = op.new_range();
+        if matches!(
+            op.tag(),
+            similar::DiffTag::Insert | similar::DiffTag::Replace
+        ) && !r.is_empty()
+        {
+            let (s, e) = (r.start as u32 + 1, r.end as u32 + 1);
+            match out.last_mut() {
+                Some(last) if last.end == s => last.end = e,
+                _ => out.push(s..e),
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn added_lines_of_an_edit() {
+        let old = b"a\nb\nc\n";
+        let new = b"a\nx\nb\nc\ny\nz\n";
+        assert_eq!(added_lines(old, new), vec![2..3, 5..7]);
+    }
+
+    #[test]
+    fn added_lines_with_crlf_and_no_final_newline() {
+        let old = b"a\r\nb";
+        let new = b"a\r\nb\r\nc";
+        // `b` gained a line ending, so git too shows it as changed.
+        assert_eq!(added_lines(old, new), vec![2..4]);
+    }
+
+    #[test]
+    fn nothing_added() {
+        assert!(added_lines(b"a\nb\n", b"a\n").is_empty());
+    }
+}

@@ -1,0 +1,318 @@
+//! `leakgate scan` and `leakgate rules`, through the real binary on temp dirs.
+
+mod util;
+
+use util::{fake_github_token, leakgate, run};
+
+#[test]
+fn finds_a_token_with_path_line_and_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = fake_github_token("ghp_");
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    std::fs::write(
+        dir.path().join("src/app.py"),
+        format!("import os\n\nTOKEN = \"{token}\"\n"),
+    )
+    .unwrap();
+    let out = run(leakgate()
+        .arg("scan")
+        .arg(dir.path())
+        .args(["--format", "json"]));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["version"], 1);
+    let f = &v["findings"][0];
+    assert_eq!(f["rule_id"], "github-classic-token");
+    assert_eq!(f["path"], "src/app.py");
+    assert_eq!(f["line"], 3);
+    assert_eq!(f["column"], 10);
+    assert_eq!(f["end_line"], 3);
+    assert_eq!(f["severity"], "high");
+    assert_eq!(f["secret"], format!("{}…(40)", &token[..6]));
+    assert_eq!(f["fingerprint"].as_str().unwrap().len(), 40);
+    assert_eq!(v["stats"]["files_scanned"], 1);
+    assert!(!out.stdout.contains(&token));
+}
+
+#[test]
+fn text_output_is_redacted_and_has_a_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = fake_github_token("gho_");
+    std::fs::write(dir.path().join("config.yml"), format!("token: {token}\n")).unwrap();
+    let out = run(leakgate().current_dir(dir.path()).arg("scan"));
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout
+            .starts_with("config.yml:1:8: github-classic-token [high] GitHub token: gho_"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("…(40)"));
+    assert!(!out.stdout.contains(&token));
+    assert!(
+        !out.stdout.contains('\x1b'),
+        "no colour when not a terminal"
+    );
+    let last = out.stdout.lines().last().unwrap();
+    assert_eq!(last, "1 finding in 1 file (scanned 1 file, 48 B)");
+}
+
+#[test]
+fn color_never_with_no_color_even_when_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = fake_github_token("ghp_");
+    std::fs::write(dir.path().join("a.txt"), format!("{token}\n")).unwrap();
+    let forced = run(leakgate().arg("--color=always").arg("scan").arg(dir.path()));
+    assert!(forced.stdout.contains('\x1b'));
+    let no_color = run(leakgate()
+        .env("NO_COLOR", "1")
+        .arg("--color=always")
+        .arg("scan")
+        .arg(dir.path()));
+    assert!(!no_color.stdout.contains('\x1b'));
+}
+
+#[test]
+fn sarif_output_has_rules_regions_and_fingerprints() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = fake_github_token("ghs_");
+    std::fs::write(dir.path().join("ci.env"), format!("X=1\nGH={token}\n")).unwrap();
+    let out = run(leakgate().arg("scan").arg(dir.path()).args(["-f", "sarif"]));
+    assert_eq!(out.code, 1);
+    assert!(!out.stdout.contains(&token));
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    let run0 = &v["runs"][0];
+    let rule = &run0["tool"]["driver"]["rules"][0];
+    assert_eq!(rule["id"], "github-classic-token");
+    assert!(rule["help"]["text"].as_str().unwrap().contains("Revoke"));
+    assert!(!rule["fullDescription"]["text"].as_str().unwrap().is_empty());
+    let res = &run0["results"][0];
+    assert_eq!(res["ruleId"], "github-classic-token");
+    assert_eq!(res["level"], "error");
+    let region = &res["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startLine"], 2);
+    assert_eq!(region["startColumn"], 4);
+    assert_eq!(region["endLine"], 2);
+    assert_eq!(region["endColumn"], 44);
+    assert_eq!(
+        res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "ci.env"
+    );
+    assert!(res["partialFingerprints"]["primaryLocationLineHash"].is_string());
+}
+
+#[test]
+fn clean_tree_exits_zero_and_says_what_it_scanned() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.rs"), "fn main() {}\n").unwrap();
+    std::fs::write(dir.path().join("b.bin"), b"\x00\x01binary").unwrap();
+    let out = run(leakgate().arg("scan").arg(dir.path()));
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        out.stdout.trim(),
+        "no secrets found (scanned 1 file, 13 B; skipped 1 binary)"
+    );
+}
+
+#[test]
+fn checksum_failure_is_not_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut token = fake_github_token("ghp_");
+    let last = token.pop().unwrap();
+    token.push(if last == 'a' { 'b' } else { 'a' });
+    std::fs::write(dir.path().join("a.txt"), format!("t = {token}\n")).unwrap();
+    let out = run(leakgate().arg("scan").arg(dir.path()));
+    assert_eq!(out.code, 0, "{}", out.stdout);
+}
+
+#[test]
+fn stdin_is_scanned() {
+    let token = fake_github_token("ghu_");
+    let out = util::run_stdin(
+        leakgate().args(["scan", "-"]),
+        format!("log line\nAuthorization: token {token}\n").as_bytes(),
+    );
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout.starts_with("<stdin>:2:22: github-classic-token"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn hidden_files_scanned_gitignore_honoured_git_dir_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    let t1 = fake_github_token("ghp_");
+    let t2 = fake_github_token("ghp_");
+    let t3 = fake_github_token("ghp_");
+    std::fs::create_dir_all(p.join(".github/workflows")).unwrap();
+    std::fs::create_dir_all(p.join(".git")).unwrap();
+    std::fs::create_dir_all(p.join("build")).unwrap();
+    std::fs::write(p.join(".github/workflows/ci.yml"), format!("t: {t1}\n")).unwrap();
+    std::fs::write(p.join(".git/config"), format!("t: {t2}\n")).unwrap();
+    std::fs::write(p.join("build/out.txt"), format!("t: {t3}\n")).unwrap();
+    std::fs::write(p.join(".gitignore"), "build/\n").unwrap();
+    let out = run(leakgate().arg("scan").arg(p).args(["-f", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let paths: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, vec![".github/workflows/ci.yml"]);
+    let all = run(leakgate()
+        .arg("scan")
+        .arg(p)
+        .args(["-f", "json", "--no-ignore"]));
+    let v: serde_json::Value = serde_json::from_str(&all.stdout).unwrap();
+    let mut paths: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    paths.sort();
+    assert_eq!(paths, vec![".github/workflows/ci.yml", "build/out.txt"]);
+}
+
+#[test]
+fn large_files_are_skipped_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = fake_github_token("ghp_");
+    std::fs::write(
+        dir.path().join("big.txt"),
+        format!("{token}\n{}", "a".repeat(5000)),
+    )
+    .unwrap();
+    let out = run(leakgate()
+        .arg("scan")
+        .arg(dir.path())
+        .args(["--max-filesize", "1000"]));
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.contains("skipped 1 too large"), "{}", out.stdout);
+}
+
+#[test]
+fn invalid_utf8_and_crlf_are_scanned() {
+    let dir = tempfile::tempdir().unwrap();
+    let token = fake_github_token("ghp_");
+    let mut bytes = b"caf\xe9 \xff\xfe\r\nkey=".to_vec();
+    bytes.extend_from_slice(token.as_bytes());
+    bytes.extend_from_slice(b"\r\n");
+    std::fs::write(dir.path().join("latin1.txt"), bytes).unwrap();
+    let out = run(leakgate().arg("scan").arg(dir.path()).args(["-f", "json"]));
+    assert_eq!(out.code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["findings"][0]["line"], 2);
+    assert_eq!(v["findings"][0]["column"], 5);
+}
+
+#[test]
+fn inline_allow_comments() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = [
+        format!("a = '{}'  # leakgate:allow\n", fake_github_token("ghp_")),
+        format!("b = '{}'  // gitleaks:allow\n", fake_github_token("ghp_")),
+        format!(
+            "c = '{}'  # pragma: allowlist secret\n",
+            fake_github_token("ghp_")
+        ),
+    ];
+    std::fs::write(dir.path().join("a.py"), lines.concat()).unwrap();
+    let out = run(leakgate().arg("scan").arg(dir.path()));
+    assert_eq!(out.code, 0, "{}", out.stdout);
+}
+
+#[test]
+fn missing_path_is_an_error_naming_it() {
+    let out = run(leakgate().args(["scan", "/nonexistent/leakgate-test"]));
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("/nonexistent/leakgate-test"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn usage_error_exits_2() {
+    let out = run(leakgate().args(["scan", "--format", "xml"]));
+    assert_eq!(out.code, 2);
+    let out = run(leakgate().arg("frobnicate"));
+    assert_eq!(out.code, 2);
+}
+
+#[test]
+fn broken_rule_file_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("rules.toml");
+    std::fs::write(
+        &bad,
+        "version = 1\n\n[[rule]]\nid = \"my-rule\"\nname = \"x\"\nseverity = \"high\"\npattern = '(unclosed'\nkeywords = [\"ab\"]\ndescription = \"d\"\nremediation = \"r\"\nexamples = [\"ab\"]\n",
+    )
+    .unwrap();
+    let out = run(leakgate().args(["rules", "test", "--rules"]).arg(&bad));
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("rules.toml:7: rule `my-rule`: bad pattern"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+
+    std::fs::write(
+        &bad,
+        "[[rule]]\nid = \"my-rule\"\nname = \"x\"\nseverity = \"high\"\npattern = '(x)'\nkeywords = [\"ab\"]\ndescription = \"d\"\nremediation = \"r\"\nexamples = [\"ab\"]\nnegative_example = [\"cd\"]\n",
+    )
+    .unwrap();
+    let out = run(leakgate().args(["scan", "-", "--rules"]).arg(&bad));
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("rules.toml:10: rule `my-rule`: unknown field `negative_example`"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn rules_test_reports_each_failure() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mine.toml");
+    std::fs::write(
+        &file,
+        "[[rule]]\nid = \"acme-key\"\nname = \"Acme key\"\nseverity = \"high\"\npattern = '''\\b(acme_[a-z0-9]{8})\\b'''\nkeywords = [\"acme_\"]\ndescription = \"d\"\nremediation = \"r\"\nexamples = [\"k = acme_q8w7e6r5\", \"nothing here\"]\nnegative_examples = [\"k = acme_z9y8x7w6\"]\n",
+    )
+    .unwrap();
+    let out = run(leakgate().args(["rules", "test", "--rules"]).arg(&file));
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout.contains("acme-key: examples[1] gave 0 findings"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("acme-key: negative_examples[0] matched: k = acme_z9y8x7w6")
+    );
+    assert!(out.stdout.contains("2 failed"));
+}
+
+#[test]
+fn builtin_rules_pass_through_the_cli() {
+    let out = run(leakgate().args(["rules", "test"]));
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(out.stdout.trim_end().ends_with(": 0 failed"));
+    let list = run(leakgate().args(["rules", "list"]));
+    assert_eq!(list.code, 0);
+    let explain = run(leakgate().args(["rules", "explain", "github-classic-token"]));
+    assert_eq!(explain.code, 0);
+    assert!(explain.stdout.contains("How to fix"));
+    let missing = run(leakgate().args(["rules", "explain", "no-such-rule"]));
+    assert_eq!(missing.code, 2);
+}
