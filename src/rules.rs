@@ -204,8 +204,9 @@ impl FileRule {
         match (&self.content, content) {
             (None, _) => true,
             (Some(re), Some(bytes)) => re.is_match(bytes),
-            // Content unknown (not readable): report, it is the safe side.
-            (Some(_), None) => true,
+            // Content unknown (over the size cap): a content condition cannot be decided, and
+            // reporting every large `*.json` would be noise.
+            (Some(_), None) => false,
         }
     }
 }
@@ -439,8 +440,7 @@ impl RuleSet {
 
 fn first_line(s: &str) -> String {
     s.lines()
-        .filter(|l| !l.trim().is_empty())
-        .last()
+        .rfind(|l| !l.trim().is_empty())
         .unwrap_or(s)
         .trim()
         .to_string()
@@ -478,6 +478,9 @@ fn compile_file_rule(
         return Err(err("needs at least one path glob".into()));
     }
     let mut builder = ignore::gitignore::GitignoreBuilder::new("");
+    builder
+        .case_insensitive(true)
+        .map_err(|e| err(e.to_string()))?;
     for glob in &spec.paths {
         builder
             .add_line(None, glob)

@@ -121,7 +121,7 @@ impl Differ<'_> {
                     while j < entries.len() {
                         let p = entries[j].path_in(self.backing);
                         let r = &p[skip..];
-                        if r.len() > slash && &r[..slash] == name && r[slash] == b'/' {
+                        if r.len() > slash && r[..slash] == *name && r[slash] == b'/' {
                             j += 1;
                         } else {
                             break;
@@ -176,10 +176,7 @@ impl Differ<'_> {
         head: Option<&HeadEntry>,
     ) -> Result<()> {
         if entry.stage() != Stage::Unconflicted || entry.flags.contains(Flags::INTENT_TO_ADD) {
-            if let Some(h) = head {
-                // Unmerged or intent-to-add: git does not commit it as staged content.
-                let _ = h;
-            }
+            // Unmerged (git refuses to commit those) or intent-to-add (not staged content).
             return Ok(());
         }
         if entry.mode.is_sparse() {

@@ -78,3 +78,147 @@ pub fn fake_github_token(prefix: &str) -> String {
         }
     }
 }
+
+/// A temporary git repository driven by the real `git`, isolated from the user's config.
+pub struct TestRepo {
+    pub dir: tempfile::TempDir,
+}
+
+fn isolate(c: &mut Command, home: &std::path::Path) {
+    for var in [
+        "GIT_DIR",
+        "GIT_WORK_TREE",
+        "GIT_INDEX_FILE",
+        "GIT_OBJECT_DIRECTORY",
+        "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+        "GIT_CEILING_DIRECTORIES",
+        "NO_COLOR",
+        "LEAKGATE",
+    ] {
+        c.env_remove(var);
+    }
+    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_leakgate"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let mut paths = vec![bin_dir];
+    paths.extend(std::env::split_paths(&path));
+    c.env("PATH", std::env::join_paths(paths).unwrap())
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", home.join(".gitconfig"))
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.com")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.com")
+        .env("GIT_AUTHOR_DATE", "2026-01-01T00:00:00Z")
+        .env("GIT_COMMITTER_DATE", "2026-01-01T00:00:00Z")
+        .env("GIT_TERMINAL_PROMPT", "0");
+}
+
+impl TestRepo {
+    pub fn new() -> TestRepo {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("home")).unwrap();
+        std::fs::create_dir_all(dir.path().join("repo")).unwrap();
+        std::fs::write(
+            dir.path().join("home/.gitconfig"),
+            "[init]\n\tdefaultBranch = main\n[protocol \"file\"]\n\tallow = always\n",
+        )
+        .unwrap();
+        let r = TestRepo { dir };
+        r.git(&["init", "-q"]);
+        r
+    }
+
+    pub fn home(&self) -> std::path::PathBuf {
+        self.dir.path().join("home")
+    }
+
+    pub fn path(&self) -> std::path::PathBuf {
+        self.dir.path().join("repo")
+    }
+
+    /// A `git` command in `dir` (relative to the repo root), isolated.
+    pub fn git_cmd_in(&self, dir: &str) -> Command {
+        let mut c = Command::new("git");
+        isolate(&mut c, &self.home());
+        c.current_dir(self.path().join(dir));
+        c
+    }
+
+    /// Run git; panic with its output if it fails.
+    pub fn git(&self, args: &[&str]) -> String {
+        let out = run(self.git_cmd_in("").args(args));
+        assert_eq!(
+            out.code, 0,
+            "git {args:?} failed:\n{}{}",
+            out.stdout, out.stderr
+        );
+        out.stdout
+    }
+
+    /// Run git and return its output whatever the exit code.
+    pub fn git_status(&self, args: &[&str]) -> Output {
+        run(self.git_cmd_in("").args(args))
+    }
+
+    pub fn write(&self, path: &str, contents: impl AsRef<[u8]>) -> &Self {
+        let full = self.path().join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, contents).unwrap();
+        self
+    }
+
+    pub fn stage(&self, path: &str, contents: impl AsRef<[u8]>) -> &Self {
+        self.write(path, contents);
+        self.git(&["add", "--", path]);
+        self
+    }
+
+    pub fn commit(&self, msg: &str) -> &Self {
+        self.git(&["commit", "-q", "--no-verify", "-m", msg]);
+        self
+    }
+
+    /// leakgate, run in `dir` (relative to the repo root), with the same isolation.
+    pub fn leakgate_in(&self, dir: &str) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_leakgate"));
+        isolate(&mut c, &self.home());
+        c.current_dir(self.path().join(dir));
+        c
+    }
+
+    pub fn leakgate(&self) -> Command {
+        self.leakgate_in("")
+    }
+
+    pub fn pre_commit(&self) -> Output {
+        run(self.leakgate().arg("pre-commit"))
+    }
+
+    pub fn pre_commit_json(&self) -> (i32, serde_json::Value) {
+        let out = run(self.leakgate().args(["pre-commit", "--format", "json"]));
+        let v = serde_json::from_str(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}{}", out.stdout, out.stderr));
+        (out.code, v)
+    }
+}
+
+/// `(path, line, rule_id)` of each finding in a JSON report.
+pub fn finding_keys(v: &serde_json::Value) -> Vec<(String, Option<u64>, String)> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["line"].as_u64(),
+                f["rule_id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}

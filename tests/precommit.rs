@@ -1,0 +1,488 @@
+//! `leakgate pre-commit` and the installed hooks, on real git repositories driven by the real
+//! `git` (and `git commit` running the hook).
+
+mod util;
+
+use util::{TestRepo, fake_github_token, finding_keys, run};
+
+fn secret_line() -> String {
+    format!("GITHUB_TOKEN = \"{}\"\n", fake_github_token("ghp_"))
+}
+
+fn keys(repo: &TestRepo) -> Vec<(String, Option<u64>, String)> {
+    let (_, v) = repo.pre_commit_json();
+    finding_keys(&v)
+}
+
+#[test]
+fn first_commit_on_unborn_branch() {
+    let repo = TestRepo::new();
+    repo.stage("README.md", "hello\n");
+    let out = repo.pre_commit();
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("scanned 1 staged file, +1 line"),
+        "{}",
+        out.stdout
+    );
+    repo.stage("app.py", format!("import os\n{}", secret_line()));
+    let (code, v) = repo.pre_commit_json();
+    assert_eq!(code, 1);
+    assert_eq!(
+        finding_keys(&v),
+        vec![("app.py".into(), Some(2), "github-classic-token".into())]
+    );
+    assert_eq!(v["stats"]["lines_added"], 3);
+}
+
+#[test]
+fn nothing_staged_says_so() {
+    let repo = TestRepo::new();
+    repo.stage("a.txt", "a\n").commit("init");
+    let out = repo.pre_commit();
+    assert_eq!(out.code, 0);
+    assert!(out.stdout.contains("nothing staged"), "{}", out.stdout);
+}
+
+#[test]
+fn secret_only_in_working_tree_passes() {
+    let repo = TestRepo::new();
+    repo.stage("app.py", "x = 1\n").commit("init");
+    repo.stage("app.py", "x = 1\ny = 2\n");
+    // Like `git add -p` leaving a hunk unstaged: the secret is only in the working tree.
+    repo.write("app.py", format!("x = 1\ny = 2\n{}", secret_line()));
+    let out = repo.pre_commit();
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(out.stdout.contains("+1 line"), "{}", out.stdout);
+}
+
+#[test]
+fn secret_staged_then_removed_from_working_tree_is_blocked() {
+    let repo = TestRepo::new();
+    repo.stage("app.py", "x = 1\n").commit("init");
+    repo.stage("app.py", format!("x = 1\n{}", secret_line()));
+    repo.write("app.py", "x = 1\n");
+    assert_eq!(
+        keys(&repo),
+        vec![("app.py".into(), Some(2), "github-classic-token".into())]
+    );
+}
+
+#[test]
+fn pre_existing_secret_with_unrelated_line_passes() {
+    let repo = TestRepo::new();
+    repo.stage("app.py", format!("x = 1\n{}z = 3\n", secret_line()))
+        .commit("old secret");
+    let old = std::fs::read_to_string(repo.path().join("app.py")).unwrap();
+    repo.stage("app.py", format!("{old}w = 4\n"));
+    let out = repo.pre_commit();
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    // A new secret next to the old one is this commit's.
+    repo.stage("app.py", format!("{old}{}", secret_line()));
+    assert_eq!(
+        keys(&repo),
+        vec![("app.py".into(), Some(4), "github-classic-token".into())]
+    );
+}
+
+#[test]
+fn private_key_straddling_a_hunk_edge_is_caught() {
+    let repo = TestRepo::new();
+    let key_head = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\n";
+    repo.stage(
+        "key.txt",
+        format!("{key_head}VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK\n"),
+    )
+    .commit("half a key");
+    repo.stage(
+        "key.txt",
+        format!("{key_head}VTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK\n-----END RSA PRIVATE KEY-----\n"),
+    );
+    assert_eq!(
+        keys(&repo),
+        vec![("key.txt".into(), Some(1), "private-key".into())]
+    );
+}
+
+#[test]
+fn staged_env_blocked_and_example_passes() {
+    let repo = TestRepo::new();
+    repo.stage("README.md", "x\n").commit("init");
+    repo.stage(".env.example", "API_KEY=\nDB_PASSWORD=\n");
+    let out = repo.pre_commit();
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    repo.stage(".env", "DEBUG=1\n");
+    let out = repo.pre_commit();
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(
+        out.stdout.contains(".env: dotenv-file [high]"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("git restore --staged -- .env"),
+        "{}",
+        out.stdout
+    );
+    // The .gitignore patch is shown, and applies.
+    assert!(out.stdout.contains("+++ b/.gitignore"), "{}", out.stdout);
+    let (code, v) = repo.pre_commit_json();
+    assert_eq!(code, 1);
+    let f = &v["findings"][0];
+    assert_eq!(f["path"], ".env");
+    assert!(f["line"].is_null());
+}
+
+#[test]
+fn public_certificate_passes_private_key_pem_blocked() {
+    let repo = TestRepo::new();
+    repo.stage(
+        "certs/ca.pem",
+        "-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBaMQswCQYDVQQGEwJJ\n-----END CERTIFICATE-----\n",
+    );
+    let out = repo.pre_commit();
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    repo.stage(
+        "certs/server.pem",
+        "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\nMzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbvJZHtCSuYEvu\n-----END PRIVATE KEY-----\n",
+    );
+    let k = keys(&repo);
+    assert!(
+        k.contains(&(
+            "certs/server.pem".into(),
+            None,
+            "private-key-pem-file".into()
+        )),
+        "{k:?}"
+    );
+    assert!(
+        k.iter()
+            .any(|(p, l, r)| p == "certs/server.pem" && l.is_some() && r == "private-key"),
+        "{k:?}"
+    );
+    assert!(!k.iter().any(|(p, _, _)| p == "certs/ca.pem"), "{k:?}");
+}
+
+#[test]
+fn git_mv_of_file_with_old_secret_passes() {
+    let repo = TestRepo::new();
+    repo.stage("old/settings.py", format!("a = 1\n{}", secret_line()))
+        .commit("old secret");
+    std::fs::create_dir_all(repo.path().join("new")).unwrap();
+    repo.git(&["mv", "old/settings.py", "new/settings.py"]);
+    let out = repo.pre_commit();
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    // A rename with an edit: only the edit counts.
+    let old = std::fs::read_to_string(repo.path().join("new/settings.py")).unwrap();
+    repo.stage("new/settings.py", format!("{old}b = 2\n"));
+    let out = repo.pre_commit();
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(out.stdout.contains("+1 line"), "{}", out.stdout);
+}
+
+#[test]
+fn commit_from_subdirectory_sees_the_whole_index() {
+    let repo = TestRepo::new();
+    repo.stage("docs/readme.md", "x\n").commit("init");
+    repo.stage("src/deep/config.yml", secret_line());
+    let out = run(repo.leakgate_in("docs").arg("pre-commit"));
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("src/deep/config.yml:1:"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn paths_with_spaces_and_non_ascii() {
+    let repo = TestRepo::new();
+    repo.stage("my dir/ünïcode config.yml", secret_line());
+    let k = keys(&repo);
+    assert_eq!(
+        k,
+        vec![(
+            "my dir/ünïcode config.yml".into(),
+            Some(1),
+            "github-classic-token".into()
+        )]
+    );
+}
+
+#[test]
+fn crlf_and_binary_blobs() {
+    let repo = TestRepo::new();
+    repo.stage(
+        "win.txt",
+        format!("a\r\n{}", secret_line().replace('\n', "\r\n")),
+    );
+    repo.stage("blob.bin", b"\x00\x01\x02 ghp_not_scanned\n");
+    let (code, v) = repo.pre_commit_json();
+    assert_eq!(code, 1);
+    assert_eq!(
+        finding_keys(&v),
+        vec![("win.txt".into(), Some(2), "github-classic-token".into())]
+    );
+    assert_eq!(v["stats"]["skipped_binary"], 1);
+    let out = repo.pre_commit();
+    assert!(out.stdout.contains("skipped 1 binary"), "{}", out.stdout);
+}
+
+#[test]
+fn bare_repo_is_a_clear_error() {
+    let repo = TestRepo::new();
+    repo.git(&["init", "-q", "--bare", "bare.git"]);
+    let out = run(repo.leakgate_in("bare.git").arg("pre-commit"));
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("bare repository"), "{}", out.stderr);
+    assert!(out.stderr.contains("--no-verify"), "{}", out.stderr);
+}
+
+#[test]
+fn corrupt_index_is_an_error_naming_the_file() {
+    let repo = TestRepo::new();
+    repo.stage("a.txt", "a\n");
+    std::fs::write(repo.path().join(".git/index"), b"DIRC garbage").unwrap();
+    let out = repo.pre_commit();
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains(".git/index"), "{}", out.stderr);
+    assert_eq!(out.stdout, "");
+}
+
+#[test]
+fn outside_a_repository_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(util::leakgate()
+        .current_dir(dir.path())
+        .env("GIT_CEILING_DIRECTORIES", dir.path().parent().unwrap())
+        .arg("pre-commit"));
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(
+        out.stderr.contains("not in a git repository"),
+        "{}",
+        out.stderr
+    );
+}
+
+// ---- through the installed hook and the real `git commit` ----
+
+fn install(repo: &TestRepo) -> String {
+    let out = run(repo.leakgate().arg("install"));
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    out.stdout
+}
+
+/// git runs hooks with their stdout sent to stderr: put both in `stdout` for the asserts.
+fn merged(mut out: util::Output) -> util::Output {
+    out.stdout.push_str(&out.stderr);
+    out
+}
+
+fn commit(repo: &TestRepo, args: &[&str]) -> util::Output {
+    let mut all = vec!["commit", "-q", "-m", "msg"];
+    all.extend_from_slice(args);
+    merged(repo.git_status(&all))
+}
+
+#[test]
+fn hook_blocks_git_commit_a_and_commit_with_paths() {
+    let repo = TestRepo::new();
+    repo.stage("app.py", "x = 1\n")
+        .stage("other.py", "y = 1\n")
+        .commit("init");
+    install(&repo);
+    // `git commit -a` hands the hook a temporary index (GIT_INDEX_FILE).
+    repo.write("app.py", format!("x = 1\n{}", secret_line()));
+    let out = commit(&repo, &["-a"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("commit blocked"),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
+    // `git commit <path>` too.
+    let out = commit(&repo, &["app.py"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    // A clean change commits.
+    repo.write("app.py", "x = 1\n");
+    repo.write("other.py", "y = 2\n");
+    let out = commit(&repo, &["-a"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("no secrets found"), "{}", out.stdout);
+}
+
+#[test]
+fn install_is_idempotent_and_chains_an_existing_hook() {
+    let repo = TestRepo::new();
+    let hooks = repo.path().join(".git/hooks");
+    std::fs::create_dir_all(&hooks).unwrap();
+    let foreign = "#!/bin/sh\necho foreign-hook-ran\nexit 0\n";
+    std::fs::write(hooks.join("pre-commit"), foreign).unwrap();
+    make_exec(&hooks.join("pre-commit"));
+    install(&repo);
+    let second = install(&repo);
+    assert!(second.contains("already installed"), "{second}");
+    repo.stage("a.txt", "a\n");
+    let out = commit(&repo, &[]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("foreign-hook-ran"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("leakgate: scanned 1 staged file"),
+        "{}",
+        out.stdout
+    );
+    // Both run: a secret is still blocked.
+    repo.stage("b.txt", secret_line());
+    let out = commit(&repo, &[]);
+    assert_eq!(out.code, 1);
+    assert!(out.stdout.contains("foreign-hook-ran"));
+    // Uninstall removes only our part.
+    let out = run(repo.leakgate().arg("uninstall"));
+    assert_eq!(out.code, 0);
+    assert_eq!(
+        std::fs::read_to_string(hooks.join("pre-commit")).unwrap(),
+        foreign
+    );
+    assert!(!hooks.join("pre-merge-commit").exists());
+}
+
+#[test]
+fn install_respects_core_hooks_path() {
+    let repo = TestRepo::new();
+    repo.git(&["config", "core.hooksPath", ".githooks"]);
+    let out = install(&repo);
+    assert!(out.contains(".githooks/pre-commit"), "{out}");
+    assert!(repo.path().join(".githooks/pre-commit").exists());
+    repo.stage("c.yml", secret_line());
+    let out = commit(&repo, &[]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+}
+
+#[test]
+fn hook_without_binary_fails_with_a_hint() {
+    let repo = TestRepo::new();
+    install(&repo);
+    repo.stage("a.txt", "a\n");
+    let out = run(repo
+        .git_cmd_in("")
+        .env("LEAKGATE", "leakgate-does-not-exist")
+        .args(["commit", "-q", "-m", "x"]));
+    assert_ne!(out.code, 0);
+    assert!(out.stderr.contains("not found on PATH"), "{}", out.stderr);
+}
+
+#[test]
+fn clean_merge_of_a_branch_with_a_no_verify_secret_is_blocked() {
+    let repo = TestRepo::new();
+    repo.stage("a.txt", "a\n").commit("init");
+    install(&repo);
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.stage("feature.py", secret_line());
+    repo.git(&["commit", "-q", "--no-verify", "-m", "sneaky"]);
+    repo.git(&["checkout", "-q", "main"]);
+    repo.stage("b.txt", "b\n");
+    let out = commit(&repo, &[]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let out = merged(repo.git_status(&["merge", "--no-ff", "-m", "merge feature", "feature"]));
+    assert_ne!(
+        out.code, 0,
+        "merge should be blocked:\n{}{}",
+        out.stdout, out.stderr
+    );
+    assert!(
+        out.stdout.contains("feature.py:1:"),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
+}
+
+#[test]
+fn conflicted_merge_resolved_with_a_secret_is_blocked() {
+    let repo = TestRepo::new();
+    repo.stage("conf.yml", "key: 1\n").commit("init");
+    install(&repo);
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    repo.stage("conf.yml", "key: 2\n");
+    commit(&repo, &[]);
+    repo.git(&["checkout", "-q", "main"]);
+    repo.stage("conf.yml", "key: 3\n");
+    commit(&repo, &[]);
+    let out = repo.git_status(&["merge", "feature"]);
+    assert_ne!(out.code, 0, "expected a conflict");
+    repo.stage("conf.yml", format!("key: 4\n{}", secret_line()));
+    let out = merged(repo.git_status(&["commit", "-q", "--no-edit"]));
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("conf.yml:2:"), "{}", out.stdout);
+}
+
+#[test]
+fn linked_worktree_uses_its_own_index_and_shared_hooks() {
+    let repo = TestRepo::new();
+    repo.stage("a.txt", "a\n").commit("init");
+    install(&repo);
+    repo.git(&["worktree", "add", "-q", "wt", "-b", "wt-branch"]);
+    std::fs::write(repo.path().join("wt/new.yml"), secret_line()).unwrap();
+    let out = run(repo.git_cmd_in("wt").args(["add", "new.yml"]));
+    assert_eq!(out.code, 0);
+    let out = run(repo
+        .leakgate_in("wt")
+        .args(["pre-commit", "--format", "json"]));
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        finding_keys(&v),
+        vec![("new.yml".into(), Some(1), "github-classic-token".into())]
+    );
+    let out = merged(run(repo.git_cmd_in("wt").args(["commit", "-q", "-m", "x"])));
+    assert_eq!(
+        out.code, 1,
+        "the shared hook runs in the worktree:\n{}{}",
+        out.stdout, out.stderr
+    );
+    // The main worktree's index is untouched.
+    let out = repo.pre_commit();
+    assert_eq!(out.code, 0, "{}", out.stdout);
+}
+
+#[test]
+fn submodule_entries_are_skipped() {
+    let repo = TestRepo::new();
+    let sub = TestRepo::new();
+    sub.stage("s.txt", secret_line())
+        .commit("sub with old secret");
+    repo.stage("a.txt", "a\n").commit("init");
+    let sub_path = sub.path().to_string_lossy().into_owned();
+    repo.git(&["submodule", "add", "-q", &sub_path, "vendor/sub"]);
+    let out = repo.pre_commit();
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("submodule/symlink"), "{}", out.stdout);
+}
+
+#[test]
+fn gitignore_coverage_warns_and_can_block() {
+    let repo = TestRepo::new();
+    repo.stage("app.py", "x = 1\n");
+    let out = repo.pre_commit();
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("warning: .gitignore does not cover"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("+.env"), "{}", out.stdout);
+    let out = run(repo.leakgate().args(["pre-commit", "--require-gitignore"]));
+    assert_eq!(out.code, 1);
+    repo.git(&["config", "leakgate.requireGitignore", "true"]);
+    assert_eq!(repo.pre_commit().code, 1);
+    let out = run(repo.leakgate().args(["pre-commit", "--no-gitignore-check"]));
+    assert_eq!(out.code, 0);
+    assert!(!out.stdout.contains("warning"));
+}
+
+#[cfg(unix)]
+fn make_exec(p: &std::path::Path) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
