@@ -1,0 +1,140 @@
+//! The real pre-commit framework (from PyPI) running leakgate's hooks from this checkout.
+//! `.ci/run` installs the framework; without it these tests fail with an install hint.
+
+mod util;
+
+use util::{TestRepo, fake_github_token, run};
+
+fn pre_commit_available() {
+    let ok = std::process::Command::new("pre-commit")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        ok,
+        "the pre-commit framework is needed for this test: python3 -m pip install pre-commit"
+    );
+}
+
+fn real_home() -> std::path::PathBuf {
+    std::env::var_os("HOME").map(Into::into).unwrap_or_default()
+}
+
+/// `pre-commit`/`git` in the test repo, with cargo reachable although HOME is isolated.
+fn with_toolchain(mut c: std::process::Command, repo: &TestRepo) -> std::process::Command {
+    let home = real_home();
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| home.join(".cargo"));
+    let rustup_home = std::env::var_os("RUSTUP_HOME")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| home.join(".rustup"));
+    let mut paths = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .collect::<Vec<_>>();
+    paths.push(cargo_home.join("bin"));
+    c.env("CARGO_HOME", &cargo_home)
+        .env("RUSTUP_HOME", &rustup_home)
+        .env("PATH", std::env::join_paths(paths).unwrap())
+        // Reuse one build directory across runs: the hook is compiled from source.
+        .env(
+            "CARGO_TARGET_DIR",
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/pre-commit-framework"),
+        )
+        .env("PRE_COMMIT_HOME", repo.dir.path().join("pre-commit-home"));
+    c
+}
+
+fn this_checkout_head() -> String {
+    let out = std::process::Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("git rev-parse in this checkout");
+    assert!(out.status.success(), "this checkout must be a git repository with a commit");
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+fn pre_commit_cmd(repo: &TestRepo, args: &[&str]) -> util::Output {
+    let mut c = std::process::Command::new("pre-commit");
+    // Same isolation as git (HOME, config), plus the toolchain.
+    let mut g = repo.git_cmd_in("");
+    for (k, v) in g.get_envs() {
+        match v {
+            Some(v) => c.env(k, v),
+            None => c.env_remove(k),
+        };
+    }
+    c.current_dir(repo.path()).args(args);
+    let _ = &mut g;
+    let mut c = with_toolchain(c, repo);
+    run(&mut c)
+}
+
+fn git_commit(repo: &TestRepo) -> util::Output {
+    let c = repo.git_cmd_in("");
+    let mut c = with_toolchain(c, repo);
+    c.args(["commit", "-q", "-m", "change"]);
+    let mut out = run(&mut c);
+    out.stdout.push_str(&out.stderr);
+    out
+}
+
+fn config(hooks: &str) -> String {
+    format!(
+        "repos:\n- repo: {}\n  rev: {}\n  hooks:\n{hooks}",
+        env!("CARGO_MANIFEST_DIR"),
+        this_checkout_head()
+    )
+}
+
+#[test]
+fn framework_language_rust_blocks_a_secret_and_passes_a_clean_commit() {
+    pre_commit_available();
+    let repo = TestRepo::new();
+    repo.stage(
+        ".pre-commit-config.yaml",
+        config("  - id: leakgate\n  - id: leakgate-files\n    stages: [manual]\n"),
+    )
+    .commit("config");
+    let out = pre_commit_cmd(&repo, &["install", "--hook-type", "pre-commit"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+
+    repo.stage("app.py", format!("TOKEN = \"{}\"\n", fake_github_token("ghp_")));
+    let out = git_commit(&repo);
+    assert_ne!(out.code, 0, "a secret must block the commit:\n{}", out.stdout);
+    assert!(out.stdout.contains("app.py:1:10: github-classic-token"), "{}", out.stdout);
+
+    repo.stage("app.py", "TOKEN = os.environ[\"TOKEN\"]\n");
+    let out = git_commit(&repo);
+    assert_eq!(out.code, 0, "a clean commit must pass:\n{}", out.stdout);
+    assert!(out.stdout.contains("no secrets found"), "{}", out.stdout);
+
+    // `run --all-files` has no staged diff: the files hook scans the files themselves.
+    repo.stage("old.yml", format!("t: {}\n", fake_github_token("ghp_")));
+    repo.commit("sneaked in with --no-verify");
+    let out = pre_commit_cmd(
+        &repo,
+        &["run", "--all-files", "--hook-stage", "manual", "leakgate-files"],
+    );
+    assert_ne!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("old.yml:1:4: github-classic-token"), "{}", out.stdout);
+}
+
+#[test]
+fn framework_system_hook_uses_the_binary_on_path() {
+    pre_commit_available();
+    let repo = TestRepo::new();
+    repo.stage(".pre-commit-config.yaml", config("  - id: leakgate-system\n"))
+        .commit("config");
+    let out = pre_commit_cmd(&repo, &["install"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    repo.stage(".env", "DEBUG=1\n");
+    let out = git_commit(&repo);
+    assert_ne!(out.code, 0, "{}", out.stdout);
+    assert!(out.stdout.contains(".env: dotenv-file"), "{}", out.stdout);
+    repo.git(&["rm", "-q", "--cached", ".env"]);
+    std::fs::remove_file(repo.path().join(".env")).unwrap();
+    repo.stage("ok.txt", "fine\n");
+    let out = git_commit(&repo);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+}
