@@ -193,7 +193,10 @@ fn rules_command(cmd: RulesCommand) -> Result<Outcome> {
             Ok(Outcome::Clean)
         }
         RulesCommand::Explain { id, rule_args } => {
-            let rules = load_rules(&rule_args)?;
+            let mut rules = RuleSet::builtin_with_examples()?;
+            for path in &rule_args.rules {
+                rules.extend(RuleSet::from_path(path)?);
+            }
             if let Some(r) = rules.get(&id) {
                 let s = &r.spec;
                 writeln!(out, "{} [{}] {}\n", s.id, s.severity, s.name)?;
@@ -237,7 +240,7 @@ fn rules_command(cmd: RulesCommand) -> Result<Outcome> {
         RulesCommand::Test { rules: path } => {
             let rules = match &path {
                 Some(p) => RuleSet::from_path(p)?,
-                None => RuleSet::builtin()?,
+                None => RuleSet::builtin_with_examples()?,
             };
             let failures = leakgate::selftest::run(&rules);
             for f in &failures {

@@ -18,6 +18,59 @@ use crate::validate::Validator;
 
 /// The built-in rule file, embedded at compile time.
 pub const BUILTIN_RULES: &str = include_str!("../rules.toml");
+/// The built-in rules as Rust data, without their examples (made by `build.rs` from
+/// `rules.toml`): what scanning loads, with no TOML to parse at start-up.
+mod generated {
+    pub(crate) struct GenRule {
+        pub id: &'static str,
+        pub name: &'static str,
+        pub severity: &'static str,
+        pub pattern: &'static str,
+        pub keywords: &'static [&'static str],
+        pub min_entropy: Option<f64>,
+        pub validator: Option<&'static str>,
+        pub multiline: bool,
+        pub context: Option<&'static str>,
+        pub decode: Option<&'static str>,
+        pub allow: &'static [&'static str],
+        pub fallback: bool,
+        pub description: &'static str,
+        pub remediation: &'static str,
+        pub references: &'static [&'static str],
+    }
+
+    pub(crate) struct GenFile {
+        pub id: &'static str,
+        pub name: &'static str,
+        pub severity: &'static str,
+        pub paths: &'static [&'static str],
+        pub except: &'static [&'static str],
+        pub content: Option<&'static str>,
+        pub gitignore: &'static [&'static str],
+        pub hygiene: bool,
+        pub description: &'static str,
+        pub remediation: &'static str,
+        pub references: &'static [&'static str],
+    }
+
+    include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+}
+
+fn severity_of(s: &str) -> Severity {
+    match s {
+        "high" => Severity::High,
+        "medium" => Severity::Medium,
+        _ => Severity::Low,
+    }
+}
+
+fn strings(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+fn spanned(s: &str) -> Spanned<String> {
+    Spanned::new(0..0, s.to_string())
+}
 /// The name used for the built-in rule file in error messages.
 pub const BUILTIN_NAME: &str = "rules.toml (built-in)";
 
@@ -87,6 +140,7 @@ pub struct RuleSpec {
     pub remediation: String,
     #[serde(default)]
     pub references: Vec<String>,
+    #[serde(default)]
     pub examples: Vec<String>,
     #[serde(default)]
     pub negative_examples: Vec<String>,
@@ -118,6 +172,7 @@ pub struct FileRuleSpec {
     #[serde(default)]
     pub references: Vec<String>,
     /// Paths (optionally `path\ncontent`) that must be reported.
+    #[serde(default)]
     pub examples: Vec<String>,
     /// Paths (optionally `path\ncontent`) that must not be reported.
     #[serde(default)]
@@ -148,7 +203,7 @@ pub struct Rule {
     pub decode_base64: bool,
     regex: OnceLock<Regex>,
     context: Option<OnceLock<Regex>>,
-    allow: Vec<Regex>,
+    allow: OnceLock<Vec<Regex>>,
 }
 
 impl Rule {
@@ -175,7 +230,19 @@ impl Rule {
 
     /// Whether one of the rule's `allow` regexes marks the secret as not a secret.
     pub fn allows(&self, secret: &[u8]) -> bool {
-        self.allow.iter().any(|re| re.is_match(secret))
+        if self.spec.allow.is_empty() {
+            return false;
+        }
+        self.allow
+            .get_or_init(|| {
+                self.spec
+                    .allow
+                    .iter()
+                    .map(|a| build_regex(a.get_ref()).expect("allow regex checked at load"))
+                    .collect()
+            })
+            .iter()
+            .any(|re| re.is_match(secret))
     }
 }
 
@@ -184,14 +251,15 @@ impl Rule {
 pub struct FileRule {
     pub spec: FileRuleSpec,
     pub globs: ignore::gitignore::Gitignore,
-    pub content: Option<Regex>,
+    content: OnceLock<Option<Regex>>,
 }
 
 impl FileRule {
     /// Whether the repo-relative path (with `/` separators) is named by this rule.
     pub fn matches_path(&self, path: &str) -> bool {
+        let path = path.to_lowercase();
         matches!(
-            self.globs.matched_path_or_any_parents(path, false),
+            self.globs.matched_path_or_any_parents(&path, false),
             ignore::Match::Ignore(_)
         )
     }
@@ -201,7 +269,13 @@ impl FileRule {
         if !self.matches_path(path) {
             return false;
         }
-        match (&self.content, content) {
+        let re = self.content.get_or_init(|| {
+            self.spec
+                .content
+                .as_ref()
+                .map(|c| build_regex(c.get_ref()).expect("content regex checked at load"))
+        });
+        match (re, content) {
             (None, _) => true,
             (Some(re), Some(bytes)) => re.is_match(bytes),
             // Content unknown (over the size cap): a content condition cannot be decided, and
@@ -216,6 +290,14 @@ impl FileRule {
 pub struct RuleSet {
     pub rules: Vec<Rule>,
     pub files: Vec<FileRule>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// A user's file: every pattern's syntax is checked, examples are required.
+    Checked,
+    /// The built-in lean copy: checked by the test suite already.
+    Trusted,
 }
 
 /// A rule file that could not be loaded. The message names the file, the rule and the line.
@@ -238,12 +320,17 @@ pub(crate) fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
         .build()
 }
 
-fn line_of(src: &str, offset: usize) -> usize {
-    src.as_bytes()[..offset.min(src.len())]
-        .iter()
-        .filter(|&&b| b == b'\n')
-        .count()
-        + 1
+/// 1-based line numbers of byte offsets in a source file.
+struct Lines(Vec<usize>);
+
+impl Lines {
+    fn new(src: &str) -> Lines {
+        Lines(memchr::memchr_iter(b'\n', src.as_bytes()).collect())
+    }
+
+    fn of(&self, offset: usize) -> usize {
+        self.0.partition_point(|&nl| nl < offset) + 1
+    }
 }
 
 /// The id of the `[[rule]]`/`[[file]]` table that contains `offset`, found textually (used
@@ -274,8 +361,69 @@ fn is_kebab(id: &str) -> bool {
 }
 
 impl RuleSet {
-    /// The built-in rules.
+    /// The built-in rules, without their examples (fast to load: the hook pays this on every
+    /// commit). Their patterns were checked by the test suite, so only parsing happens here.
     pub fn builtin() -> Result<RuleSet, RuleError> {
+        if let Some(e) = generated::BUILD_ERROR {
+            return Err(RuleError(format!("{BUILTIN_NAME}: {e}")));
+        }
+        let rules = generated::RULES
+            .iter()
+            .map(|g| {
+                let spec = RuleSpec {
+                    id: g.id.to_string(),
+                    name: g.name.to_string(),
+                    severity: severity_of(g.severity),
+                    pattern: spanned(g.pattern),
+                    keywords: strings(g.keywords),
+                    min_entropy: g.min_entropy,
+                    validator: g.validator.map(spanned),
+                    multiline: g.multiline,
+                    context: g.context.map(spanned),
+                    decode: g.decode.map(spanned),
+                    allow: g.allow.iter().map(|a| spanned(a)).collect(),
+                    fallback: g.fallback,
+                    description: g.description.to_string(),
+                    remediation: g.remediation.to_string(),
+                    references: strings(g.references),
+                    examples: Vec::new(),
+                    negative_examples: Vec::new(),
+                };
+                (0, spec)
+            })
+            .collect();
+        let files = generated::FILES
+            .iter()
+            .map(|g| {
+                let spec = FileRuleSpec {
+                    id: g.id.to_string(),
+                    name: g.name.to_string(),
+                    severity: severity_of(g.severity),
+                    paths: strings(g.paths),
+                    except: strings(g.except),
+                    content: g.content.map(spanned),
+                    gitignore: strings(g.gitignore),
+                    hygiene: g.hygiene,
+                    description: g.description.to_string(),
+                    remediation: g.remediation.to_string(),
+                    references: strings(g.references),
+                    examples: Vec::new(),
+                    negative_examples: Vec::new(),
+                };
+                (0, spec)
+            })
+            .collect();
+        RuleSet::from_specs(
+            rules,
+            files,
+            BUILTIN_NAME,
+            &Lines(Vec::new()),
+            Mode::Trusted,
+        )
+    }
+
+    /// The built-in rules with their examples (for `rules test` and `rules explain`).
+    pub fn builtin_with_examples() -> Result<RuleSet, RuleError> {
         RuleSet::from_toml(BUILTIN_RULES, BUILTIN_NAME)
     }
 
@@ -288,9 +436,14 @@ impl RuleSet {
 
     /// Parse and check a rule file. `name` is used in error messages.
     pub fn from_toml(src: &str, name: &str) -> Result<RuleSet, RuleError> {
+        RuleSet::parse(src, name, Mode::Checked)
+    }
+
+    fn parse(src: &str, name: &str, mode: Mode) -> Result<RuleSet, RuleError> {
+        let lines = Lines::new(src);
         let file: RulesFile = toml::from_str(src).map_err(|e| {
             let (line, rule) = match e.span() {
-                Some(span) => (line_of(src, span.start), rule_at(src, span.start)),
+                Some(span) => (lines.of(span.start), rule_at(src, span.start)),
                 None => (0, None),
             };
             let msg = e.message().trim_end().to_string();
@@ -299,14 +452,36 @@ impl RuleSet {
                 None => RuleError(format!("{name}:{line}: {msg}")),
             }
         })?;
+        let rules = file
+            .rules
+            .into_iter()
+            .map(|s| (s.span().start, s.into_inner()))
+            .collect();
+        let files = file
+            .files
+            .into_iter()
+            .map(|s| (s.span().start, s.into_inner()))
+            .collect();
+        RuleSet::from_specs(rules, files, name, &lines, mode)
+    }
+
+    /// Check and compile specs; `(offset, spec)` pairs locate each rule in its source file.
+    fn from_specs(
+        rules: Vec<(usize, RuleSpec)>,
+        files: Vec<(usize, FileRuleSpec)>,
+        name: &str,
+        lines: &Lines,
+        mode: Mode,
+    ) -> Result<RuleSet, RuleError> {
+        let checked = mode == Mode::Checked;
+        let line_of = |offset: usize| lines.of(offset);
         let mut set = RuleSet {
-            rules: Vec::with_capacity(file.rules.len()),
-            files: Vec::with_capacity(file.files.len()),
+            rules: Vec::with_capacity(rules.len()),
+            files: Vec::with_capacity(files.len()),
         };
         let mut seen = std::collections::HashSet::new();
-        for spanned in file.rules {
-            let line = line_of(src, spanned.span().start);
-            let spec = spanned.into_inner();
+        for (offset, spec) in rules {
+            let line = line_of(offset);
             let err =
                 |what: String| RuleError(format!("{name}:{line}: rule `{}`: {what}", spec.id));
             if !is_kebab(&spec.id) {
@@ -320,37 +495,39 @@ impl RuleSet {
                     "needs at least one keyword of two or more characters (the prefilter)".into(),
                 ));
             }
-            let pline = |s: &Spanned<String>| line_of(src, s.span().start);
-            check_pattern(spec.pattern.get_ref(), true).map_err(|m| {
-                RuleError(format!(
-                    "{name}:{}: rule `{}`: bad pattern: {m}",
-                    pline(&spec.pattern),
-                    spec.id
-                ))
-            })?;
+            let pline = |s: &Spanned<String>| line_of(s.span().start);
+            if checked {
+                check_pattern(spec.pattern.get_ref(), true).map_err(|m| {
+                    RuleError(format!(
+                        "{name}:{}: rule `{}`: bad pattern: {m}",
+                        pline(&spec.pattern),
+                        spec.id
+                    ))
+                })?;
+            }
             let context = match &spec.context {
                 Some(c) => {
-                    check_pattern(c.get_ref(), false).map_err(|m| {
-                        RuleError(format!(
-                            "{name}:{}: rule `{}`: bad context: {m}",
-                            pline(c),
-                            spec.id
-                        ))
-                    })?;
+                    if checked {
+                        check_pattern(c.get_ref(), false).map_err(|m| {
+                            RuleError(format!(
+                                "{name}:{}: rule `{}`: bad context: {m}",
+                                pline(c),
+                                spec.id
+                            ))
+                        })?;
+                    }
                     Some(OnceLock::new())
                 }
                 None => None,
             };
-            let mut allow = Vec::with_capacity(spec.allow.len());
-            for a in &spec.allow {
-                allow.push(build_regex(a.get_ref()).map_err(|e| {
+            for a in spec.allow.iter().filter(|_| checked) {
+                check_pattern(a.get_ref(), false).map_err(|m| {
                     RuleError(format!(
-                        "{name}:{}: rule `{}`: bad allow regex: {}",
+                        "{name}:{}: rule `{}`: bad allow regex: {m}",
                         pline(a),
-                        spec.id,
-                        first_line(&e.to_string())
+                        spec.id
                     ))
-                })?);
+                })?;
             }
             let validator = match &spec.validator {
                 Some(v) => Some(Validator::from_name(v.get_ref()).ok_or_else(|| {
@@ -376,7 +553,7 @@ impl RuleSet {
                     )));
                 }
             };
-            if spec.examples.is_empty() {
+            if checked && spec.examples.is_empty() {
                 return Err(err("needs at least one example".into()));
             }
             set.rules.push(Rule {
@@ -385,14 +562,13 @@ impl RuleSet {
                 decode_base64,
                 regex: OnceLock::new(),
                 context,
-                allow,
+                allow: OnceLock::new(),
             });
         }
-        for spanned in file.files {
-            let line = line_of(src, spanned.span().start);
-            let spec = spanned.into_inner();
+        for (offset, spec) in files {
+            let line = line_of(offset);
             set.files
-                .push(compile_file_rule(spec, name, line, &mut seen)?);
+                .push(compile_file_rule(spec, name, line, &mut seen, checked)?);
         }
         Ok(set)
     }
@@ -425,13 +601,27 @@ impl RuleSet {
     /// compile-size problems that the syntax check cannot see).
     pub fn compile_all(&self) -> Vec<String> {
         let mut errors = Vec::new();
-        for rule in &self.rules {
-            if let Err(e) = build_regex(rule.spec.pattern.get_ref()) {
+        let mut check = |id: &str, what: &str, pattern: &str| {
+            if let Err(e) = build_regex(pattern) {
                 errors.push(format!(
-                    "{}: pattern does not compile: {}",
-                    rule.id(),
+                    "{id}: {what} does not compile: {}",
                     first_line(&e.to_string())
                 ));
+            }
+        };
+        for rule in &self.rules {
+            let s = &rule.spec;
+            check(&s.id, "pattern", s.pattern.get_ref());
+            for a in &s.allow {
+                check(&s.id, "allow regex", a.get_ref());
+            }
+            if let Some(c) = &s.context {
+                check(&s.id, "context", c.get_ref());
+            }
+        }
+        for rule in &self.files {
+            if let Some(c) = &rule.spec.content {
+                check(&rule.spec.id, "content regex", c.get_ref());
             }
         }
         errors
@@ -466,6 +656,7 @@ fn compile_file_rule(
     name: &str,
     line: usize,
     seen: &mut std::collections::HashSet<String>,
+    checked: bool,
 ) -> Result<FileRule, RuleError> {
     let err = |what: String| RuleError(format!("{name}:{line}: file rule `{}`: {what}", spec.id));
     if !is_kebab(&spec.id) {
@@ -488,23 +679,19 @@ fn compile_file_rule(
     }
     for glob in &spec.except {
         builder
-            .add_line(None, &format!("!{glob}"))
+            .add_line(None, &format!("!{}", glob.to_lowercase()))
             .map_err(|e| err(format!("bad except glob `{glob}`: {e}")))?;
     }
     let globs = builder
         .build()
         .map_err(|e| err(format!("bad path globs: {e}")))?;
-    let content = match &spec.content {
-        Some(c) => Some(
-            build_regex(c.get_ref())
-                .map_err(|e| err(format!("bad content regex: {}", first_line(&e.to_string()))))?,
-        ),
-        None => None,
-    };
+    if let Some(c) = spec.content.as_ref().filter(|_| checked) {
+        check_pattern(c.get_ref(), false).map_err(|m| err(format!("bad content regex: {m}")))?;
+    }
     Ok(FileRule {
         spec,
         globs,
-        content,
+        content: OnceLock::new(),
     })
 }
 
