@@ -73,7 +73,7 @@ fn generate(table: &toml::Table) -> String {
         writeln!(
             out,
             "  GenRule {{ id: {}, name: {}, severity: {}, pattern: {}, keywords: {}, min_entropy: {min_entropy}, \
-             validator: {}, multiline: {}, context: {}, decode: {}, allow: {}, fallback: {}, \
+             validator: {}, multiline: {}, window_lines: {}, context: {}, decode: {}, allow: {}, fallback: {}, \
              description: {}, remediation: {}, references: {} }},",
             s(g("id")),
             s(g("name")),
@@ -82,6 +82,7 @@ fn generate(table: &toml::Table) -> String {
             list(g("keywords")),
             opt_s(g("validator")),
             boolean(g("multiline"), false),
+            g("window_lines").and_then(Value::as_integer).unwrap_or(0),
             opt_s(g("context")),
             opt_s(g("decode")),
             list(g("allow")),

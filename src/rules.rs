@@ -30,6 +30,7 @@ mod generated {
         pub min_entropy: Option<f64>,
         pub validator: Option<&'static str>,
         pub multiline: bool,
+        pub window_lines: u8,
         pub context: Option<&'static str>,
         pub decode: Option<&'static str>,
         pub allow: &'static [&'static str],
@@ -122,6 +123,10 @@ pub struct RuleSpec {
     /// instead of a window around each keyword hit.
     #[serde(default)]
     pub multiline: bool,
+    /// Widen the window around a keyword hit by this many lines before and after it (for
+    /// secrets a line or two away from their keyword, such as nested YAML).
+    #[serde(default)]
+    pub window_lines: u8,
     /// The rule applies only to blobs in which this regex matches somewhere.
     #[serde(default)]
     pub context: Option<Spanned<String>>,
@@ -202,7 +207,6 @@ pub struct Rule {
     pub validator: Option<Validator>,
     pub decode_base64: bool,
     regex: OnceLock<Regex>,
-    context: Option<OnceLock<Regex>>,
     allow: OnceLock<Vec<Regex>>,
 }
 
@@ -216,16 +220,6 @@ impl Rule {
         self.regex.get_or_init(|| {
             build_regex(self.spec.pattern.get_ref()).expect("pattern checked at load")
         })
-    }
-
-    /// Whether the rule's context regex (if any) matches the blob.
-    pub fn context_matches(&self, hay: &[u8]) -> bool {
-        match (&self.context, &self.spec.context) {
-            (Some(cell), Some(src)) => cell
-                .get_or_init(|| build_regex(src.get_ref()).expect("context checked at load"))
-                .is_match(hay),
-            _ => true,
-        }
     }
 
     /// Whether one of the rule's `allow` regexes marks the secret as not a secret.
@@ -257,18 +251,23 @@ pub struct FileRule {
 impl FileRule {
     /// Whether the repo-relative path (with `/` separators) is named by this rule.
     pub fn matches_path(&self, path: &str) -> bool {
-        let path = path.to_lowercase();
+        self.matches_lower(&path.to_lowercase())
+    }
+
+    fn matches_lower(&self, lower: &str) -> bool {
         matches!(
-            self.globs.matched_path_or_any_parents(&path, false),
+            self.globs.matched_path_or_any_parents(lower, false),
             ignore::Match::Ignore(_)
         )
     }
 
     /// Whether the path and (when the rule has a content condition) the content make a finding.
     pub fn matches(&self, path: &str, content: Option<&[u8]>) -> bool {
-        if !self.matches_path(path) {
-            return false;
-        }
+        self.matches_path(path) && self.content_matches(content)
+    }
+
+    /// Whether the content condition (if any) holds.
+    pub fn content_matches(&self, content: Option<&[u8]>) -> bool {
         let re = self.content.get_or_init(|| {
             self.spec
                 .content
@@ -290,6 +289,10 @@ impl FileRule {
 pub struct RuleSet {
     pub rules: Vec<Rule>,
     pub files: Vec<FileRule>,
+    /// Every file rule's globs in one matcher: when many paths are checked (a tree scan), a
+    /// path that none of them names is passed after one lookup instead of one per rule.
+    file_prefilter: OnceLock<Option<ignore::gitignore::Gitignore>>,
+    file_checks: std::sync::atomic::AtomicUsize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -379,6 +382,7 @@ impl RuleSet {
                     min_entropy: g.min_entropy,
                     validator: g.validator.map(spanned),
                     multiline: g.multiline,
+                    window_lines: g.window_lines,
                     context: g.context.map(spanned),
                     decode: g.decode.map(spanned),
                     allow: g.allow.iter().map(|a| spanned(a)).collect(),
@@ -478,6 +482,8 @@ impl RuleSet {
         let mut set = RuleSet {
             rules: Vec::with_capacity(rules.len()),
             files: Vec::with_capacity(files.len()),
+            file_prefilter: OnceLock::new(),
+            file_checks: Default::default(),
         };
         let mut seen = std::collections::HashSet::new();
         for (offset, spec) in rules {
@@ -505,21 +511,15 @@ impl RuleSet {
                     ))
                 })?;
             }
-            let context = match &spec.context {
-                Some(c) => {
-                    if checked {
-                        check_pattern(c.get_ref(), false).map_err(|m| {
-                            RuleError(format!(
-                                "{name}:{}: rule `{}`: bad context: {m}",
-                                pline(c),
-                                spec.id
-                            ))
-                        })?;
-                    }
-                    Some(OnceLock::new())
-                }
-                None => None,
-            };
+            if let Some(c) = spec.context.as_ref().filter(|_| checked) {
+                check_pattern(c.get_ref(), false).map_err(|m| {
+                    RuleError(format!(
+                        "{name}:{}: rule `{}`: bad context: {m}",
+                        pline(c),
+                        spec.id
+                    ))
+                })?;
+            }
             for a in spec.allow.iter().filter(|_| checked) {
                 check_pattern(a.get_ref(), false).map_err(|m| {
                     RuleError(format!(
@@ -561,7 +561,6 @@ impl RuleSet {
                 validator,
                 decode_base64,
                 regex: OnceLock::new(),
-                context,
                 allow: OnceLock::new(),
             });
         }
@@ -575,6 +574,7 @@ impl RuleSet {
 
     /// Add another set's rules; a rule with an id already present replaces it.
     pub fn extend(&mut self, other: RuleSet) {
+        self.file_prefilter = OnceLock::new();
         for rule in other.rules {
             match self.rules.iter_mut().find(|r| r.id() == rule.id()) {
                 Some(slot) => *slot = rule,
@@ -587,6 +587,37 @@ impl RuleSet {
                 None => self.files.push(file),
             }
         }
+    }
+
+    /// The file rules whose path globs name `path` (content conditions not checked yet).
+    pub fn file_rules_for(&self, path: &str) -> Vec<&FileRule> {
+        if self.files.is_empty() {
+            return Vec::new();
+        }
+        let lower = path.to_lowercase();
+        // Building the combined matcher costs about a millisecond: worth it only for many paths.
+        let n = self
+            .file_checks
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if n >= 64
+            && let Some(pre) = self.file_prefilter.get_or_init(|| {
+                let mut b = ignore::gitignore::GitignoreBuilder::new("");
+                for glob in self.files.iter().flat_map(|f| &f.spec.paths) {
+                    b.add_line(None, &glob.to_lowercase()).ok()?;
+                }
+                b.build().ok()
+            })
+            && !matches!(
+                pre.matched_path_or_any_parents(&lower, false),
+                ignore::Match::Ignore(_)
+            )
+        {
+            return Vec::new();
+        }
+        self.files
+            .iter()
+            .filter(|f| f.matches_lower(&lower))
+            .collect()
     }
 
     pub fn get(&self, id: &str) -> Option<&Rule> {

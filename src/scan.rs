@@ -48,6 +48,11 @@ pub struct Scanner<'r> {
     /// For each keyword pattern, the rules that listed it.
     kw_rules: Vec<Vec<u32>>,
     allow_finders: Vec<memmem::Finder<'static>>,
+    /// For each rule, the index of its `context` regex in `contexts`.
+    rule_context: Vec<Option<usize>>,
+    contexts: Vec<String>,
+    /// The distinct context regexes, compiled on first use.
+    context_regexes: Vec<std::sync::OnceLock<regex::bytes::Regex>>,
 }
 
 /// Per-thread scratch space, reused across blobs so that scanning allocates little.
@@ -77,17 +82,53 @@ impl<'r> Scanner<'r> {
                 }
             }
         }
+        // A keyword that contains another (`access_token` ⊃ `token`) also triggers the rules
+        // of the one it contains: the search reports only the longest keyword at a position.
+        for i in 0..keywords.len() {
+            for j in 0..keywords.len() {
+                if i != j && keywords[i].contains(keywords[j].as_str()) {
+                    let extra = kw_rules[j].clone();
+                    for r in extra {
+                        if !kw_rules[i].contains(&r) {
+                            kw_rules[i].push(r);
+                        }
+                    }
+                }
+            }
+        }
         let ac = (!keywords.is_empty()).then(|| {
             AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
+                .match_kind(MatchKind::LeftmostLongest)
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                 .build(&keywords)
                 .expect("keywords build an automaton")
         });
+        let mut contexts: Vec<String> = Vec::new();
+        let rule_context = rules
+            .rules
+            .iter()
+            .map(|r| {
+                r.spec.context.as_ref().map(|c| {
+                    let c = c.get_ref();
+                    contexts.iter().position(|x| x == c).unwrap_or_else(|| {
+                        contexts.push(c.clone());
+                        contexts.len() - 1
+                    })
+                })
+            })
+            .collect();
+        let context_regexes = contexts
+            .iter()
+            .map(|_| std::sync::OnceLock::new())
+            .collect();
         Scanner {
             rules,
             ac,
             kw_rules,
+            rule_context,
+            contexts,
+            context_regexes,
             allow_finders: ALLOW_MARKERS
                 .iter()
                 .map(|m| memmem::Finder::new(m.as_bytes()).into_owned())
@@ -111,14 +152,18 @@ impl<'r> Scanner<'r> {
             scratch.windows.resize_with(nrules, Vec::new);
         }
         scratch.touched.clear();
-        for hit in ac.find_overlapping_iter(hay) {
+        // Every position where a keyword starts: after a hit at `s`, search again from `s + 1`
+        // (a keyword that starts inside a longer one is still found).
+        let mut at = 0;
+        while let Some(hit) = ac.find(aho_corasick::Input::new(hay).span(at..hay.len())) {
+            at = hit.start() + 1;
             for &r in &self.kw_rules[hit.pattern().as_usize()] {
                 let r = r as usize;
                 let rule = &self.rules.rules[r];
                 let win = if rule.spec.multiline {
                     0..hay.len()
                 } else {
-                    window(hay, hit.start(), hit.end())
+                    window(hay, hit.start(), hit.end(), rule.spec.window_lines)
                 };
                 let ws = &mut scratch.windows[r];
                 match ws.last_mut() {
@@ -135,11 +180,25 @@ impl<'r> Scanner<'r> {
         scratch.touched.sort_unstable();
         let touched = std::mem::take(&mut scratch.touched);
         let mut decode_queue: Vec<(usize, Range<usize>)> = Vec::new();
+        // Each distinct context regex runs at most once per blob.
+        let mut context_hits: Vec<Option<bool>> = vec![None; self.contexts.len()];
+        let mut context_ok = |r: usize| match self.rule_context[r] {
+            None => true,
+            Some(c) => *context_hits[c].get_or_insert_with(|| self.context_regex(c).is_match(hay)),
+        };
         for &r in &touched {
             let rule = &self.rules.rules[r];
             let windows = std::mem::take(&mut scratch.windows[r]);
-            if (depth == 0 || !rule.decode_base64) && rule.context_matches(hay) {
+            // The context regex is a pass over the whole blob: for a windowed rule, pay it only
+            // when the rule found something; a multiline rule is a whole pass itself, so the
+            // context goes first.
+            if (depth == 0 || !rule.decode_base64) && (!rule.spec.multiline || context_ok(r)) {
+                let (before, queued) = (out.len(), decode_queue.len());
                 self.run_rule(r, rule, hay, &windows, out, &mut decode_queue);
+                if (out.len() > before || decode_queue.len() > queued) && !context_ok(r) {
+                    out.truncate(before);
+                    decode_queue.truncate(queued);
+                }
             }
             let mut windows = windows;
             windows.clear();
@@ -197,6 +256,12 @@ impl<'r> Scanner<'r> {
         }
     }
 
+    fn context_regex(&self, c: usize) -> &regex::bytes::Regex {
+        self.context_regexes[c].get_or_init(|| {
+            crate::rules::build_regex(&self.contexts[c]).expect("context regexes checked at load")
+        })
+    }
+
     /// The filters every candidate goes through.
     fn accept(&self, rule: &Rule, secret: &[u8]) -> bool {
         if let Some(min) = rule.spec.min_entropy
@@ -205,6 +270,9 @@ impl<'r> Scanner<'r> {
             return false;
         }
         if is_placeholder_or_reference(secret) || rule.allows(secret) {
+            return false;
+        }
+        if rule.spec.fallback && crate::validate::looks_like_identifier(secret) {
             return false;
         }
         match rule.validator {
@@ -281,12 +349,22 @@ fn trim_ascii(b: &[u8]) -> &[u8] {
     &b[s..e]
 }
 
-/// The hit's line, clipped to `WINDOW` bytes either side of the hit.
-fn window(hay: &[u8], start: usize, end: usize) -> Range<usize> {
-    let lo = start.saturating_sub(WINDOW);
-    let hi = (end + WINDOW).min(hay.len());
-    let ws = memchr::memrchr(b'\n', &hay[lo..start]).map_or(lo, |p| lo + p + 1);
-    let we = memchr::memchr(b'\n', &hay[end..hi]).map_or(hi, |p| end + p);
+/// The hit's line (and `extra` lines before and after it), clipped to `WINDOW` bytes per line
+/// either side of the hit.
+fn window(hay: &[u8], start: usize, end: usize, extra: u8) -> Range<usize> {
+    let reach = WINDOW * (usize::from(extra) + 1);
+    let lo = start.saturating_sub(reach);
+    let hi = (end + reach).min(hay.len());
+    let mut ws = memchr::memrchr(b'\n', &hay[lo..start]).map_or(lo, |p| lo + p + 1);
+    let mut we = memchr::memchr(b'\n', &hay[end..hi]).map_or(hi, |p| end + p);
+    for _ in 0..extra {
+        if ws > lo {
+            ws = memchr::memrchr(b'\n', &hay[lo..ws - 1]).map_or(lo, |p| lo + p + 1);
+        }
+        if we < hi {
+            we = memchr::memchr(b'\n', &hay[we + 1..hi]).map_or(hi, |p| we + 1 + p);
+        }
+    }
     ws..we
 }
 
@@ -330,14 +408,19 @@ mod tests {
     #[test]
     fn window_is_clipped_to_line() {
         let hay = b"first line\nkey = abc\nthird";
-        let w = window(hay, 11, 14);
+        let w = window(hay, 11, 14, 0);
         assert_eq!(&hay[w], b"key = abc");
+        let w = window(hay, 11, 14, 1);
+        assert_eq!(&hay[w], &hay[..]);
+        let hay = b"a\nb\nc\nkey\nd\ne\nf";
+        let w = window(hay, 6, 9, 2);
+        assert_eq!(&hay[w], b"b\nc\nkey\nd\ne");
     }
 
     #[test]
     fn window_is_clipped_on_long_lines() {
         let hay = vec![b'a'; 10_000];
-        let w = window(&hay, 5000, 5003);
+        let w = window(&hay, 5000, 5003, 0);
         assert_eq!(w, 5000 - WINDOW..5003 + WINDOW);
     }
 }

@@ -239,6 +239,44 @@ const PLACEHOLDER_VALUES: &[&str] = &[
     "hunter2",
 ];
 
+/// Whether the value reads as a code identifier made of words (`_S_token_subexpr_begin`,
+/// `defaultSessionSecretKey`, `MAX_TOKEN_LENGTH`): words joined by `_`, `-`, `.` or camelCase,
+/// with no digits. Random credentials almost never look like that. Used for generic
+/// assignment rules, where `token = SOME_CONSTANT` names a value rather than holding one.
+pub fn looks_like_identifier(secret: &[u8]) -> bool {
+    if secret.is_empty()
+        || !secret
+            .iter()
+            .all(|b| b.is_ascii_alphabetic() || b"_-.".contains(b))
+    {
+        return false;
+    }
+    // Split into words at separators and lower→upper case changes.
+    let mut words: Vec<usize> = Vec::new();
+    let mut len = 0usize;
+    let mut prev: u8 = 0;
+    for &b in secret {
+        if b"_-.".contains(&b) {
+            if len > 0 {
+                words.push(len);
+            }
+            len = 0;
+        } else {
+            if len > 0 && prev.is_ascii_lowercase() && b.is_ascii_uppercase() {
+                words.push(len);
+                len = 0;
+            }
+            len += 1;
+        }
+        prev = b;
+    }
+    if len > 0 {
+        words.push(len);
+    }
+    let letters: usize = words.iter().sum();
+    words.len() >= 3 && letters >= words.len() * 3 && words.iter().filter(|&&w| w <= 2).count() <= 1
+}
+
 /// Whether the secret is a placeholder or a reference to a value kept elsewhere.
 pub fn is_placeholder_or_reference(secret: &[u8]) -> bool {
     let s = String::from_utf8_lossy(secret);
@@ -247,7 +285,8 @@ pub fn is_placeholder_or_reference(secret: &[u8]) -> bool {
         return true;
     }
     let lower = trimmed.to_ascii_lowercase();
-    if PLACEHOLDER_VALUES.contains(&lower.as_str()) {
+    let bare = lower.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+    if PLACEHOLDER_VALUES.contains(&lower.as_str()) || PLACEHOLDER_VALUES.contains(&bare) {
         return true;
     }
     if PLACEHOLDER_WORDS.iter().any(|w| lower.contains(w)) {
@@ -344,6 +383,26 @@ mod tests {
     fn entropy_bounds() {
         assert_eq!(entropy(b"aaaa"), 0.0);
         assert!((entropy(b"abcd") - 2.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn identifiers() {
+        for s in [
+            "_S_token_subexpr_lookahead_begin",
+            "defaultSessionSecretKey",
+            "MAX_TOKEN_LENGTH",
+            "api.key.value",
+        ] {
+            assert!(looks_like_identifier(s.as_bytes()), "{s}");
+        }
+        for s in [
+            "hQ7xpZ2vR9wK3mLq",
+            "aBcDeFgHiJkLmNoP",
+            "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+            "QwErTyUiOpAsDfGh",
+        ] {
+            assert!(!looks_like_identifier(s.as_bytes()), "{s}");
+        }
     }
 
     #[test]

@@ -56,9 +56,9 @@ pub fn scan_blob(
 /// File-level findings (`"line": null`) for a path that must not be tracked.
 pub fn file_findings(rules: &RuleSet, path: &str, content: Option<&[u8]>) -> Vec<Finding> {
     rules
-        .files
-        .iter()
-        .filter(|r| r.matches(path, content))
+        .file_rules_for(path)
+        .into_iter()
+        .filter(|r| r.content_matches(content))
         .map(|r| Finding {
             rule_id: r.spec.id.clone(),
             severity: r.spec.severity,

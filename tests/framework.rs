@@ -43,7 +43,7 @@ fn with_toolchain(mut c: std::process::Command, repo: &TestRepo) -> std::process
         // Reuse one build directory across runs: the hook is compiled from source.
         .env(
             "CARGO_TARGET_DIR",
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/cargo-install"),
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/pre-commit-framework"),
         )
         .env("PRE_COMMIT_HOME", repo.dir.path().join("pre-commit-home"));
     c

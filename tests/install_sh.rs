@@ -18,7 +18,7 @@ fn install_sh_installs_binary_and_hook() {
         // A build directory kept across runs: this is a full release build.
         .env(
             "CARGO_TARGET_DIR",
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/cargo-install"),
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/install-sh"),
         );
     let out = run(&mut c);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
