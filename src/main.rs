@@ -135,7 +135,14 @@ fn run(cli: Cli, style: &Style) -> Result<Outcome> {
 }
 
 fn pre_commit(args: cli::PreCommitArgs, style: &Style) -> Result<Outcome> {
+    let t = std::time::Instant::now();
     let rules = load_rules(&args.rule_args)?;
+    if std::env::var_os("LEAKGATE_TIMINGS").is_some() {
+        eprintln!(
+            "leakgate: timing: load rules: {:.2} ms",
+            t.elapsed().as_secs_f64() * 1e3
+        );
+    }
     let cwd = std::env::current_dir().context("reading the current directory")?;
     let require = args.require_gitignore
         || (!args.no_gitignore_check

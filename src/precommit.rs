@@ -61,23 +61,52 @@ pub fn open_repo(dir: &Path) -> Result<gix::Repository> {
     Ok(repo)
 }
 
+/// Phase timings on stderr when `LEAKGATE_TIMINGS` is set (for benchmarks).
+struct Timer(Option<std::time::Instant>);
+
+impl Timer {
+    fn new() -> Timer {
+        Timer(std::env::var_os("LEAKGATE_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+
+    #[allow(clippy::print_stderr)]
+    fn mark(&mut self, what: &str) {
+        if let Some(t) = self.0 {
+            eprintln!(
+                "leakgate: timing: {what}: {:.2} ms",
+                t.elapsed().as_secs_f64() * 1e3
+            );
+            self.0 = Some(std::time::Instant::now());
+        }
+    }
+}
+
 pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Outcome> {
+    let mut timer = Timer::new();
     let mut repo = open_repo(dir)?;
+    timer.mark("open repository");
     repo.object_cache_size_if_unset(4 << 20);
     let index_path = repo.index_path();
-    let index = repo
-        .index_or_empty()
+    let index = read_index(&repo, &index_path)
         .with_context(|| format!("{}: cannot read the index", index_path.display()))?;
+    timer.mark("read index");
     let set = staged::staged_changes(&repo, &index).with_context(|| {
         format!(
             "{}: cannot diff the index against HEAD",
             index_path.display()
         )
     })?;
-    let scanner = Scanner::new(rules);
+    timer.mark("diff index against HEAD");
+    let scanner = if set.files.len() < 64 {
+        Scanner::new_small(rules)
+    } else {
+        Scanner::new(rules)
+    };
+    timer.mark("build matcher");
     let workdir = repo.workdir().expect("checked in open_repo").to_path_buf();
 
     let results = scan_staged(&repo, &set.files, &scanner, opts)?;
+    timer.mark("scan staged blobs");
     let mut out = Outcome {
         files: set.files.len(),
         deleted: set.deleted,
@@ -115,8 +144,27 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Outcome> {
         let cov = hygiene::coverage(&repo, &index, rules, &dirs, &blocked)?;
         out.uncovered = cov.uncovered;
         out.gitignore_patch = cov.patch;
+        timer.mark(".gitignore coverage");
     }
     Ok(out)
+}
+
+/// The index, or an empty one if there is no index file yet. The trailing checksum is not
+/// verified (git does not either, by default): decoding checks the structure, and verifying
+/// costs a SHA-1 over the whole file on every commit.
+fn read_index(repo: &gix::Repository, path: &Path) -> Result<gix::index::File> {
+    if !path.exists() {
+        return Ok(gix::index::File::from_state(
+            gix::index::State::new(repo.object_hash()),
+            path.to_path_buf(),
+        ));
+    }
+    Ok(gix::index::File::at(
+        path,
+        repo.object_hash(),
+        true,
+        gix::index::decode::Options::default(),
+    )?)
 }
 
 fn parent_dir(path: &str) -> String {
@@ -232,6 +280,15 @@ fn scan_staged(
         .unwrap_or(1)
         .min(8);
     if files.len() < 32 || threads == 1 {
+        // Few files: compile the patterns they need on all cores first, then scan in turn.
+        let blobs: Vec<Vec<u8>> = files
+            .iter()
+            .filter_map(|f| repo.find_object(f.id).ok())
+            .filter(|o| (o.data.len() as u64) <= opts.max_size && !is_binary(&o.data))
+            .map(|o| o.detach().data)
+            .collect();
+        let refs: Vec<&[u8]> = blobs.iter().map(Vec::as_slice).collect();
+        scanner.precompile(&refs);
         let mut scratch = Scratch::default();
         return files
             .iter()

@@ -63,7 +63,18 @@ pub struct Scratch {
 }
 
 impl<'r> Scanner<'r> {
+    /// A scanner for bulk input (a tree, a history): the keyword automaton is a DFA, which
+    /// takes a few milliseconds to build and searches fastest.
     pub fn new(rules: &'r RuleSet) -> Scanner<'r> {
+        Scanner::with_kind(rules, aho_corasick::AhoCorasickKind::DFA)
+    }
+
+    /// A scanner for a little input (a commit's staged blobs): quick to build.
+    pub fn new_small(rules: &'r RuleSet) -> Scanner<'r> {
+        Scanner::with_kind(rules, aho_corasick::AhoCorasickKind::ContiguousNFA)
+    }
+
+    fn with_kind(rules: &'r RuleSet, kind: aho_corasick::AhoCorasickKind) -> Scanner<'r> {
         let mut keywords: Vec<String> = Vec::new();
         let mut kw_rules: Vec<Vec<u32>> = Vec::new();
         for (i, rule) in rules.rules.iter().enumerate() {
@@ -84,15 +95,31 @@ impl<'r> Scanner<'r> {
         }
         // A keyword that contains another (`access_token` ⊃ `token`) also triggers the rules
         // of the one it contains: the search reports only the longest keyword at a position.
-        for i in 0..keywords.len() {
-            for j in 0..keywords.len() {
-                if i != j && keywords[i].contains(keywords[j].as_str()) {
-                    let extra = kw_rules[j].clone();
-                    for r in extra {
-                        if !kw_rules[i].contains(&r) {
-                            kw_rules[i].push(r);
-                        }
+        let index: std::collections::HashMap<&str, usize> = keywords
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.as_str(), i))
+            .collect();
+        let mut extra: Vec<(usize, usize)> = Vec::new();
+        for (i, k) in keywords.iter().enumerate() {
+            for start in 0..k.len() {
+                for end in start + 1..=k.len() {
+                    if (start, end) == (0, k.len())
+                        || !k.is_char_boundary(start)
+                        || !k.is_char_boundary(end)
+                    {
+                        continue;
                     }
+                    if let Some(&j) = index.get(&k[start..end]) {
+                        extra.push((i, j));
+                    }
+                }
+            }
+        }
+        for (i, j) in extra {
+            for r in kw_rules[j].clone() {
+                if !kw_rules[i].contains(&r) {
+                    kw_rules[i].push(r);
                 }
             }
         }
@@ -100,7 +127,7 @@ impl<'r> Scanner<'r> {
             AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::LeftmostLongest)
-                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .kind(Some(kind))
                 .build(&keywords)
                 .expect("keywords build an automaton")
         });
@@ -134,6 +161,39 @@ impl<'r> Scanner<'r> {
                 .map(|m| memmem::Finder::new(m.as_bytes()).into_owned())
                 .collect(),
         }
+    }
+
+    /// Compile, on all cores, the patterns of every rule whose keywords occur in `hays`, so
+    /// that scanning them does not compile one regex after another.
+    pub fn precompile(&self, hays: &[&[u8]]) {
+        let Some(ac) = &self.ac else { return };
+        let mut need = vec![false; self.rules.rules.len()];
+        for hay in hays {
+            let mut at = 0;
+            while let Some(hit) = ac.find(aho_corasick::Input::new(hay).span(at..hay.len())) {
+                at = hit.start() + 1;
+                for &r in &self.kw_rules[hit.pattern().as_usize()] {
+                    need[r as usize] = true;
+                }
+            }
+        }
+        let list: Vec<usize> = (0..need.len()).filter(|&r| need[r]).collect();
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(list.len());
+        if threads < 2 {
+            return;
+        }
+        std::thread::scope(|s| {
+            for t in 0..threads {
+                let list = &list;
+                s.spawn(move || {
+                    for &r in list.iter().skip(t).step_by(threads) {
+                        self.rules.rules[r].regex();
+                    }
+                });
+            }
+        });
     }
 
     /// All matches in `hay`, sorted by position, after every filter (entropy, placeholders,
