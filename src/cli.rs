@@ -82,6 +82,9 @@ pub struct PreCommitArgs {
 
     #[command(flatten)]
     pub rule_args: RuleArgs,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
 #[derive(Debug, Args)]
@@ -96,6 +99,15 @@ pub struct OutputArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
     pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Configuration file (default: .leakgate.toml at the repository root, or in the current
+    /// directory for `scan` outside a repository). It lists paths never reported:
+    /// `[allowlist] paths = ["tests/fixtures/**"]`.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -129,6 +141,9 @@ pub struct ScanArgs {
 
     #[command(flatten)]
     pub rule_args: RuleArgs,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
 #[derive(Debug, Subcommand)]

@@ -86,7 +86,9 @@ fn run(cli: Cli, style: &Style) -> Result<Outcome> {
                 max_size: args.max_filesize,
                 threads: args.threads,
             };
-            let report = walk::scan_paths(&scanner, &paths, &opts);
+            let mut report = walk::scan_paths(&scanner, &paths, &opts);
+            let config = scan_config(args.config.config.as_deref())?;
+            report.stats.allowlisted = config.filter(&mut report.findings);
             let mut out = io::stdout().lock();
             report::render(args.output.format, &report, &rules, style, &mut out)?;
             out.flush()?;
@@ -134,6 +136,20 @@ fn run(cli: Cli, style: &Style) -> Result<Outcome> {
     }
 }
 
+/// `--config FILE`, or `.leakgate.toml` at the root of the repository around the current
+/// directory (or in the current directory).
+fn scan_config(explicit: Option<&Path>) -> Result<leakgate::config::Config> {
+    use leakgate::config::{Config, FILE_NAME};
+    if let Some(p) = explicit {
+        return Config::load(p, true);
+    }
+    let root = gix::discover(".")
+        .ok()
+        .and_then(|r| r.workdir().map(Path::to_path_buf))
+        .unwrap_or_else(|| PathBuf::from("."));
+    Config::load(&root.join(FILE_NAME), false)
+}
+
 fn pre_commit(args: cli::PreCommitArgs, style: &Style) -> Result<Outcome> {
     let t = std::time::Instant::now();
     let rules = load_rules(&args.rule_args)?;
@@ -151,6 +167,7 @@ fn pre_commit(args: cli::PreCommitArgs, style: &Style) -> Result<Outcome> {
                 .boolean("leakgate.requireGitignore")
                 .unwrap_or(false));
     let opts = leakgate::precommit::Options {
+        config: args.config.config.clone(),
         max_size: args.max_filesize,
         check_gitignore: !args.no_gitignore_check,
     };

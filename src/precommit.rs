@@ -14,8 +14,10 @@ use crate::scan::{Scanner, Scratch};
 use crate::staged::{self, Change, Staged};
 use crate::walk::{file_findings, is_binary};
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Options {
+    /// `--config FILE`; otherwise `.leakgate.toml` at the work tree's root, if present.
+    pub config: Option<PathBuf>,
     /// Blobs larger than this are skipped (and counted).
     pub max_size: u64,
     /// Check `.gitignore` coverage of must-not-track names.
@@ -127,6 +129,13 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Outcome> {
         out.report.findings.extend(r.findings);
     }
     out.report.stats = stats;
+    // The repository's path allowlist (its own fixtures and examples).
+    let config = match &opts.config {
+        Some(p) => crate::config::Config::load(p, true)?,
+        None => crate::config::Config::load(&out.workdir.join(crate::config::FILE_NAME), false)?,
+    };
+    out.report.stats.allowlisted = config.filter(&mut out.report.findings);
+    out.unstage.retain(|u| !config.path_allowed(&u.path));
     out.report.sort();
     out.unstage.sort_by(|a, b| a.path.cmp(&b.path));
 
@@ -370,6 +379,12 @@ pub fn scanned_line(o: &Outcome) -> String {
     }
     if !skipped.is_empty() {
         line.push_str(&format!(" (skipped {})", skipped.join(", ")));
+    }
+    if s.allowlisted > 0 {
+        line.push_str(&format!(
+            " ({} allowlisted by .leakgate.toml)",
+            s.allowlisted
+        ));
     }
     line
 }

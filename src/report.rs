@@ -27,6 +27,8 @@ pub struct Stats {
     pub skipped_binary: u64,
     pub skipped_too_large: u64,
     pub errors: u64,
+    /// Findings dropped by the `.leakgate.toml` path allowlist.
+    pub allowlisted: u64,
     /// Lines added by the staged changes (pre-commit only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lines_added: Option<u64>,
@@ -39,6 +41,7 @@ impl Stats {
         self.skipped_binary += other.skipped_binary;
         self.skipped_too_large += other.skipped_too_large;
         self.errors += other.errors;
+        self.allowlisted += other.allowlisted;
         if let Some(n) = other.lines_added {
             *self.lines_added.get_or_insert(0) += n;
         }
@@ -142,6 +145,12 @@ pub fn summary(report: &Report) -> String {
     }
     if !skipped.is_empty() {
         scanned.push_str(&format!("; skipped {}", skipped.join(", ")));
+    }
+    if s.allowlisted > 0 {
+        scanned.push_str(&format!(
+            "; {} allowlisted by .leakgate.toml",
+            s.allowlisted
+        ));
     }
     if !report.errors.is_empty() {
         scanned.push_str(&format!(

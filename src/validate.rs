@@ -398,7 +398,7 @@ mod tests {
         for s in [
             "hQ7xpZ2vR9wK3mLq",
             "aBcDeFgHiJkLmNoP",
-            "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+            "k9_Xq2L_mPz7Rt4VwB",
             "QwErTyUiOpAsDfGh",
         ] {
             assert!(!looks_like_identifier(s.as_bytes()), "{s}");

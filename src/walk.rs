@@ -185,6 +185,7 @@ pub fn scan_paths(scanner: &Scanner, paths: &[PathBuf], opts: &WalkOptions) -> R
             skipped_binary: shared.binary.into_inner(),
             skipped_too_large: shared.large.into_inner(),
             errors: 0,
+            allowlisted: 0,
             lines_added: None,
         },
     };

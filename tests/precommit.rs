@@ -486,3 +486,31 @@ fn make_exec(p: &std::path::Path) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
+
+#[test]
+fn leakgate_toml_allowlists_paths_and_is_strict() {
+    let repo = TestRepo::new();
+    repo.write(".leakgate.toml", "[allowlist]\npaths = [\"fixtures/**\"]\n");
+    repo.stage("fixtures/fake.yml", secret_line());
+    let out = repo.pre_commit();
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("1 allowlisted by .leakgate.toml"),
+        "{}",
+        out.stdout
+    );
+    repo.stage("src/real.yml", secret_line());
+    assert_eq!(repo.pre_commit().code, 1);
+    repo.write(
+        ".leakgate.toml",
+        "[allowlist]\npaths = [\"fixtures/**\"]\nextra = 1\n",
+    );
+    let out = repo.pre_commit();
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains(".leakgate.toml:3: unknown field `extra`"),
+        "{}",
+        out.stderr
+    );
+}
