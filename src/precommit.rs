@@ -87,7 +87,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Outcome> {
     let mut timer = Timer::new();
     let mut repo = open_repo(dir)?;
     timer.mark("open repository");
-    repo.object_cache_size_if_unset(4 << 20);
+    repo.object_cache_size(0);
     let index_path = repo.index_path();
     let index = read_index(&repo, &index_path)
         .with_context(|| format!("{}: cannot read the index", index_path.display()))?;
@@ -141,14 +141,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Outcome> {
 
     // .gitignore: what would keep the blocked files out, and coverage of the usual names.
     let blocked: Vec<&str> = out.unstage.iter().map(|u| u.path.as_str()).collect();
-    let mut dirs: Vec<String> = set
-        .files
-        .iter()
-        .map(|f| parent_dir(&f.path.to_str_lossy()))
-        .collect();
-    dirs.push(String::new());
-    dirs.sort();
-    dirs.dedup();
+    let dirs = coverage_dirs(&index, set.files.iter().map(|f| f.path.to_str_lossy()));
     if opts.check_gitignore || !blocked.is_empty() {
         let cov = hygiene::coverage(&repo, &index, rules, &dirs, &blocked)?;
         out.uncovered = cov.uncovered;
@@ -174,6 +167,45 @@ fn read_index(repo: &gix::Repository, path: &Path) -> Result<gix::index::File> {
         true,
         gix::index::decode::Options::default(),
     )?)
+}
+
+/// The directories whose coverage is worth probing: the root, and each staged file's
+/// directory that has a `.gitignore` of its own at or above it (below the root). Elsewhere
+/// the root's answer holds, so a commit of thousands of files costs a few probes, not
+/// thousands.
+fn coverage_dirs<'a>(
+    index: &gix::index::State,
+    staged: impl Iterator<Item = std::borrow::Cow<'a, str>>,
+) -> Vec<String> {
+    let nested: std::collections::HashSet<String> = index
+        .entries()
+        .iter()
+        .map(|e| e.path(index))
+        .filter(|p| p.ends_with(b"/.gitignore"))
+        .map(|p| parent_dir(&p.to_str_lossy()))
+        .collect();
+    let mut dirs = vec![String::new()];
+    if !nested.is_empty() {
+        for path in staged {
+            let dir = parent_dir(&path);
+            let mut d = dir.as_str();
+            let covered_below_root = loop {
+                if nested.contains(d) {
+                    break true;
+                }
+                match d.rfind('/') {
+                    Some(p) => d = &d[..p],
+                    None => break false,
+                }
+            };
+            if covered_below_root {
+                dirs.push(dir);
+            }
+        }
+    }
+    dirs.sort();
+    dirs.dedup();
+    dirs
 }
 
 fn parent_dir(path: &str) -> String {
@@ -290,7 +322,8 @@ fn scan_staged(
         .min(8);
     if files.len() < 32 || threads == 1 {
         // Few files: compile the patterns they need on all cores first, then scan in turn.
-        let blobs: Vec<Vec<u8>> = files
+        let few = if threads > 1 { files } else { &[] };
+        let blobs: Vec<Vec<u8>> = few
             .iter()
             .filter_map(|f| repo.find_object(f.id).ok())
             .filter(|o| (o.data.len() as u64) <= opts.max_size && !is_binary(&o.data))
@@ -314,7 +347,7 @@ fn scan_staged(
                 s.spawn(|| {
                     let mut repo = gix::open(&git_dir)
                         .with_context(|| format!("{}: cannot open", git_dir.display()))?;
-                    repo.object_cache_size_if_unset(4 << 20);
+                    repo.object_cache_size(0);
                     let mut scratch = Scratch::default();
                     let mut mine = Vec::new();
                     loop {

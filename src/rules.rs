@@ -319,7 +319,7 @@ pub(crate) fn build_regex(pattern: &str) -> Result<Regex, regex::Error> {
     RegexBuilder::new(pattern)
         .unicode(false)
         .size_limit(32 << 20)
-        .dfa_size_limit(8 << 20)
+        .dfa_size_limit(512 << 10)
         .build()
 }
 
