@@ -514,3 +514,36 @@ fn leakgate_toml_allowlists_paths_and_is_strict() {
         out.stderr
     );
 }
+
+#[test]
+fn gitignore_coverage_checks_directories_with_their_own_gitignore() {
+    let repo = TestRepo::new();
+    repo.stage(".gitignore", ".env\n.env.*\n!.env.example\n");
+    // A nested .gitignore that un-ignores .env: files staged there are one `git add` away.
+    repo.stage("services/api/.gitignore", "!.env\n");
+    repo.stage("services/api/main.py", "x = 1\n");
+    let out = run(repo.leakgate().args(["pre-commit", "--format", "text"]));
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(
+        out.stdout.contains(".env (not ignored in services/api)"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn sparse_index_is_handled() {
+    let repo = TestRepo::new();
+    repo.stage("a/one.txt", "1\n")
+        .stage("b/two.txt", "2\n")
+        .commit("init");
+    repo.git(&["sparse-checkout", "init", "--cone", "--sparse-index"]);
+    repo.git(&["sparse-checkout", "set", "a"]);
+    repo.stage("a/new.yml", secret_line());
+    let (code, v) = repo.pre_commit_json();
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(
+        finding_keys(&v),
+        vec![("a/new.yml".into(), Some(1), "github-classic-token".into())]
+    );
+}
