@@ -434,10 +434,21 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
             }
         }
     }
+    let mut present: HashSet<String> = HashSet::new();
+    let mut note_present = |p: &str| {
+        let name = p.rsplit('/').next().unwrap_or(p).to_ascii_lowercase();
+        if name.starts_with(".env") {
+            present.insert("dotenv-file".to_string());
+        }
+        for r in rules.file_rules_for(p) {
+            present.insert(r.spec.id.clone());
+        }
+    };
     for job in &jobs {
         for p in &job.paths {
             if looks_alike(rules, p) {
                 dirs.push(parent_dir(p));
+                note_present(p);
             }
         }
     }
@@ -445,6 +456,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
     // Untracked must-not-track files that nothing ignores.
     for path in untracked_candidates(&workdir, rules, &tracked) {
         dirs.push(parent_dir(&path));
+        note_present(&path);
         let full = workdir.join(&path);
         let content = match std::fs::metadata(&full) {
             Ok(md) if md.len() <= opts.max_size => std::fs::read(&full).ok(),
@@ -519,12 +531,25 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
         _ => None,
     };
     // One finding per rule and kind (missing / only local), listing its patterns.
-    // (rule, missing) -> (patterns, directories, local exclude file)
+    // One finding per rule whose files are in the repository (tracked, untracked or
+    // look-alikes such as `.env.example`), and one for all the other rules; missing coverage
+    // and coverage that is only local are told apart.
+    // (rule or OTHERS, missing) -> (patterns, directories, local exclude file)
+    const OTHERS: &str = "~others"; // sorts after every rule id
     type Group = (Vec<String>, Vec<String>, Option<String>);
     let mut grouped: BTreeMap<(String, bool), Group> = BTreeMap::new();
+    let mut others: Vec<String> = Vec::new();
     for u in &cov.uncovered {
         let missing = !u.dirs.is_empty();
-        let g = grouped.entry((u.rule_id.clone(), missing)).or_default();
+        let key = if present.contains(&u.rule_id) {
+            u.rule_id.clone()
+        } else {
+            if !others.contains(&u.rule_id) {
+                others.push(u.rule_id.clone());
+            }
+            OTHERS.to_string()
+        };
+        let g = grouped.entry((key, missing)).or_default();
         g.0.push(format!("`{}`", u.pattern));
         for d in &u.dirs {
             let d = if d.is_empty() { "." } else { d.as_str() };
@@ -536,7 +561,21 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
             g.2.clone_from(&u.not_shared);
         }
     }
-    for ((rule, missing), (patterns, where_, local)) in grouped {
+    for ((rule, missing), (mut patterns, where_, local)) in grouped {
+        let rule = if rule == OTHERS {
+            let n = patterns.len();
+            if n > 8 {
+                patterns.truncate(8);
+                patterns.push(format!("and {} more", n - 8));
+            }
+            format!(
+                "{} other must-not-track {}",
+                others.len(),
+                if others.len() == 1 { "kind" } else { "kinds" }
+            )
+        } else {
+            rule
+        };
         let (rule_id, severity, message) = if missing {
             (
                 RULE_GITIGNORE_MISSING,

@@ -484,3 +484,55 @@ fn clean_repo_exits_zero_and_lint_path_argument() {
         out.stdout
     );
 }
+
+#[test]
+fn history_range_from_a_remote_branch_and_an_abbreviated_id() {
+    let upstream = covered_repo();
+    upstream.stage("old.py", secret_line()).commit("old secret");
+    let first = upstream
+        .git(&["rev-parse", "--short=9", "HEAD"])
+        .trim()
+        .to_string();
+    let clone = upstream.dir.path().join("clone");
+    let url = format!("file://{}", upstream.path().display());
+    let out = run(upstream
+        .git_cmd_in("")
+        .args(["clone", "-q", &url])
+        .arg(&clone));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    std::fs::write(clone.join("new.py"), secret_line()).unwrap();
+    let out = run(upstream
+        .git_cmd_in("")
+        .current_dir(&clone)
+        .args(["add", "new.py"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out =
+        run(upstream
+            .git_cmd_in("")
+            .current_dir(&clone)
+            .args(["commit", "-q", "-m", "new secret"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let history = |range: &str| {
+        let out = run(upstream.leakgate().current_dir(&clone).args([
+            "lint",
+            "--format",
+            "json",
+            "--history",
+            range,
+        ]));
+        let v: serde_json::Value = serde_json::from_str(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}{}", out.stdout, out.stderr));
+        let mut paths: Vec<String> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| !f["commit"].is_null())
+            .map(|f| f["path"].as_str().unwrap().to_string())
+            .collect();
+        paths.sort();
+        paths
+    };
+    assert_eq!(history("origin/main..HEAD"), vec!["new.py"]);
+    assert_eq!(history(&format!("{first}..")), vec!["new.py"]);
+    assert_eq!(history("HEAD"), vec!["new.py", "old.py"]);
+}
