@@ -536,3 +536,31 @@ fn history_range_from_a_remote_branch_and_an_abbreviated_id() {
     assert_eq!(history(&format!("{first}..")), vec!["new.py"]);
     assert_eq!(history("HEAD"), vec!["new.py", "old.py"]);
 }
+
+#[test]
+fn coverage_only_in_info_exclude_is_not_shared() {
+    let repo = covered_repo();
+    let gitignore = std::fs::read_to_string(repo.path().join(".gitignore")).unwrap();
+    let without: String = gitignore
+        .lines()
+        .filter(|l| *l != ".env" && *l != ".env.*")
+        .map(|l| format!("{l}\n"))
+        .collect();
+    repo.stage(".gitignore", without).commit("drop .env");
+    std::fs::write(repo.path().join(".git/info/exclude"), ".env\n.env.*\n").unwrap();
+    let (code, v) = lint_json(&repo, &[]);
+    assert_eq!(code, 1, "{v:#}");
+    let keys = finding_keys(&v);
+    assert_eq!(
+        keys,
+        vec![(".gitignore".into(), None, "gitignore-not-shared".into())],
+        "{v:#}"
+    );
+    let f = &v["findings"][0];
+    assert_eq!(f["severity"], "low");
+    assert!(f["message"].as_str().unwrap().contains("info/exclude"), "{f:#}");
+    let out = run(repo.leakgate().args(["lint", "--fix"]));
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let text = std::fs::read_to_string(repo.path().join(".gitignore")).unwrap();
+    assert!(text.contains("\n.env\n.env.*\n"), "{text}");
+}
