@@ -303,7 +303,13 @@ fn untracked_candidates(workdir: &Path, rules: &RuleSet, tracked: &HashSet<Strin
         .parents(false)
         .require_git(false)
         .follow_links(false)
-        .filter_entry(|e| e.file_name() != ".git");
+        // Like git, do not look inside nested repositories (submodules, vendored clones).
+        .filter_entry(|e| {
+            e.file_name() != ".git"
+                && !(e.depth() > 0
+                    && e.file_type().is_some_and(|t| t.is_dir())
+                    && e.path().join(".git").exists())
+        });
     let mut out = Vec::new();
     for entry in builder.build().flatten() {
         if !entry.file_type().is_some_and(|t| t.is_file()) {

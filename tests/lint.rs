@@ -558,9 +558,34 @@ fn coverage_only_in_info_exclude_is_not_shared() {
     );
     let f = &v["findings"][0];
     assert_eq!(f["severity"], "low");
-    assert!(f["message"].as_str().unwrap().contains("info/exclude"), "{f:#}");
+    assert!(
+        f["message"].as_str().unwrap().contains("info/exclude"),
+        "{f:#}"
+    );
     let out = run(repo.leakgate().args(["lint", "--fix"]));
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     let text = std::fs::read_to_string(repo.path().join(".gitignore")).unwrap();
     assert!(text.contains("\n.env\n.env.*\n"), "{text}");
+}
+
+#[test]
+fn nested_repositories_are_not_walked() {
+    let repo = covered_repo();
+    let inner = repo.path().join("vendor/lib");
+    std::fs::create_dir_all(&inner).unwrap();
+    let out = run(repo.git_cmd_in("").current_dir(&inner).args(["init", "-q"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // An .npmrc with a literal token is a must-not-track file that .gitignore does not list.
+    let npmrc = "//registry.npmjs.org/:_authToken=s3cr3tvalue123\n";
+    repo.write("pkg/.npmrc", npmrc);
+    let (code, v) = lint_json(&repo, &[]);
+    assert_eq!(code, 1, "{v:#}");
+    assert_eq!(
+        finding_keys(&v),
+        vec![("pkg/.npmrc".into(), None, "npmrc-auth-token".into())]
+    );
+    std::fs::remove_file(repo.path().join("pkg/.npmrc")).unwrap();
+    std::fs::write(inner.join(".npmrc"), npmrc).unwrap();
+    let (code, v) = lint_json(&repo, &[]);
+    assert_eq!(code, 0, "{v:#}");
 }
