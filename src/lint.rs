@@ -137,6 +137,29 @@ impl Lint {
             .count()
     }
 
+    /// Take the history findings (and stats) of an earlier run of the same repository, so that
+    /// the report after `--fix` need not scan history again.
+    pub fn with_history_of(mut self, earlier: Lint) -> Lint {
+        let mut all: Vec<(Finding, Vec<usize>)> = self
+            .report
+            .findings
+            .drain(..)
+            .zip(self.finding_fixes.drain(..))
+            .collect();
+        all.extend(
+            earlier
+                .report
+                .findings
+                .into_iter()
+                .filter(|f| f.commit.is_some())
+                .map(|f| (f, Vec::new())),
+        );
+        sort_with_fixes(&mut all);
+        (self.report.findings, self.finding_fixes) = all.into_iter().unzip();
+        self.history = earlier.history;
+        self
+    }
+
     /// The `.gitignore` patches, concatenated (what `--diff` prints).
     pub fn patch(&self) -> String {
         self.fixes
@@ -147,6 +170,14 @@ impl Lint {
             })
             .collect()
     }
+}
+
+fn sort_with_fixes(found: &mut [(Finding, Vec<usize>)]) {
+    found.sort_by(|(a, _), (b, _)| {
+        a.sort_key()
+            .cmp(&b.sort_key())
+            .then_with(|| a.commit.cmp(&b.commit))
+    });
 }
 
 /// How the repository's ignore rules treat a path.
@@ -635,11 +666,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
         history = Some(hstats);
     }
 
-    found.sort_by(|(a, _), (b, _)| {
-        a.sort_key()
-            .cmp(&b.sort_key())
-            .then_with(|| a.commit.cmp(&b.commit))
-    });
+    sort_with_fixes(&mut found);
     let (findings, finding_fixes): (Vec<Finding>, Vec<Vec<usize>>) = found.into_iter().unzip();
     let mut report = Report {
         findings,
@@ -1117,8 +1144,9 @@ fn scan_history_blob(
 /// Apply the fixes; returns one line per change made.
 pub fn apply(dir: &Path, lint: &Lint) -> Result<Vec<String>> {
     let mut done = Vec::new();
+    // Check first, write after: an error leaves everything as it was.
     for fix in &lint.fixes {
-        if let FixKind::Gitignore { path, old, new, .. } = &fix.kind {
+        if let FixKind::Gitignore { path, old, .. } = &fix.kind {
             let full = lint.workdir.join(path);
             let now = match std::fs::read(&full) {
                 Ok(b) => Some(String::from_utf8_lossy(&b).into_owned()),
@@ -1131,11 +1159,9 @@ pub fn apply(dir: &Path, lint: &Lint) -> Result<Vec<String>> {
                     full.display()
                 );
             }
-            gitignore::write_atomic(&full, new.as_bytes())
-                .with_context(|| format!("writing {}", full.display()))?;
-            done.push(format!("{}: {}", path, fix.description));
         }
     }
+    // The index next: if it is locked (a git command is running), nothing has changed yet.
     let untrack: HashSet<&str> = lint
         .fixes
         .iter()
@@ -1170,6 +1196,14 @@ pub fn apply(dir: &Path, lint: &Lint) -> Result<Vec<String>> {
             done.push(format!(
                 "{p}: no longer tracked (removed from the index; the file is still on disk). Commit the change."
             ));
+        }
+    }
+    for fix in &lint.fixes {
+        if let FixKind::Gitignore { path, new, .. } = &fix.kind {
+            let full = lint.workdir.join(path);
+            gitignore::write_atomic(&full, new.as_bytes())
+                .with_context(|| format!("writing {}", full.display()))?;
+            done.push(format!("{}: {}", path, fix.description));
         }
     }
     Ok(done)

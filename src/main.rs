@@ -232,8 +232,12 @@ fn lint(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
         }
         drop(msg);
         if !done.is_empty() {
-            // Report what is left.
-            result = lint::run(&dir, &rules, &opts)?;
+            // Report what is left (history did not change: keep its findings).
+            let again = lint::Options {
+                history: None,
+                ..opts.clone()
+            };
+            result = lint::run(&dir, &rules, &again)?.with_history_of(result);
         }
     }
     let mut out = io::stdout().lock();

@@ -589,3 +589,29 @@ fn nested_repositories_are_not_walked() {
     let (code, v) = lint_json(&repo, &[]);
     assert_eq!(code, 0, "{v:#}");
 }
+
+#[test]
+fn fix_with_a_locked_index_changes_nothing() {
+    let repo = messy_repo();
+    let lock = repo.path().join(".git/index.lock");
+    std::fs::write(&lock, "").unwrap();
+    let index = std::fs::read(repo.path().join(".git/index")).unwrap();
+    let out = run(repo.leakgate().args(["lint", "--fix"]));
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("index"), "{}", out.stderr);
+    assert!(!repo.path().join(".gitignore").exists());
+    assert_eq!(
+        std::fs::read(repo.path().join(".git/index")).unwrap(),
+        index
+    );
+    std::fs::remove_file(&lock).unwrap();
+    let out = run(repo.leakgate().args(["lint", "--fix", "--history"]));
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    // What is left is the history: .env was committed.
+    assert!(out.stdout.contains("is still in history"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("1 problem, 0 fixable"),
+        "{}",
+        out.stdout
+    );
+}
