@@ -483,6 +483,9 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
     };
     for job in &jobs {
         for p in &job.paths {
+            if p == ".gitignore" || p.ends_with("/.gitignore") {
+                dirs.push(parent_dir(p)); // where nested rules (and negations) live
+            }
             if looks_alike(rules, p) {
                 dirs.push(parent_dir(p));
                 note_present(p);
@@ -527,7 +530,6 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
             }
         }
     }
-    drop(stack);
 
     // .gitignore coverage of the must-not-track names, at the root and where such files are.
     dirs.sort();
@@ -568,6 +570,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
         _ => None,
     };
     // One finding per rule and kind (missing / only local), listing its patterns.
+    let mut negated_dirs: Vec<(String, String, String)> = Vec::new();
     // One finding per rule whose files are in the repository (tracked, untracked or
     // look-alikes such as `.env.example`), and one for all the other rules; missing coverage
     // and coverage that is only local are told apart.
@@ -577,6 +580,31 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
     let mut grouped: BTreeMap<(String, bool), Group> = BTreeMap::new();
     let mut others: Vec<String> = Vec::new();
     for u in &cov.uncovered {
+        // A directory where the user explicitly un-ignores the name (a nested `!.env`) is
+        // their choice: a note, not missing coverage.
+        let mut u = u.clone();
+        if let Some(name) = hygiene::probe_name(&u.pattern) {
+            let mut kept = Vec::new();
+            for d in u.dirs.drain(..) {
+                let probe = if d.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{d}/{name}")
+                };
+                match ignored(&mut stack, &workdir, &probe)? {
+                    Ignored::Negated(pattern, src) => {
+                        if !negated_dirs.iter().any(|(p, _, _)| *p == probe) {
+                            negated_dirs.push((probe, pattern, src));
+                        }
+                    }
+                    _ => kept.push(d),
+                }
+            }
+            u.dirs = kept;
+            if u.dirs.is_empty() && u.not_shared.is_none() {
+                continue;
+            }
+        }
         let missing = !u.dirs.is_empty();
         let key = if present.contains(&u.rule_id) {
             u.rule_id.clone()
@@ -649,6 +677,29 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
             date: None,
         };
         found.push((f, vec![GITIGNORE]));
+    }
+    drop(stack);
+    for (probe, pattern, src) in negated_dirs {
+        if found.iter().any(|(f, _)| f.path == probe) {
+            continue; // the file itself is reported already
+        }
+        let f = Finding {
+            rule_id: RULE_GITIGNORE_NEGATED.to_string(),
+            severity: Severity::Low,
+            path: probe,
+            line: None,
+            column: None,
+            end_line: None,
+            end_column: None,
+            secret: None,
+            fingerprint: None,
+            message: format!(
+                "such a file would not be ignored: explicitly un-ignored by `{pattern}` in {src} (kept)"
+            ),
+            commit: None,
+            date: None,
+        };
+        found.push((f, Vec::new()));
     }
     for (_, ids) in &mut found {
         ids.retain(|&i| i != GITIGNORE || gitignore_fix.is_some());

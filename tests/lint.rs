@@ -615,3 +615,19 @@ fn fix_with_a_locked_index_changes_nothing() {
         out.stdout
     );
 }
+
+#[test]
+fn nested_negation_is_a_note_not_missing_coverage() {
+    let repo = covered_repo();
+    repo.stage("services/api/.gitignore", "!.env\n")
+        .stage("services/api/main.py", "x = 1\n")
+        .commit("api");
+    let (code, v) = lint_json(&repo, &[]);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(
+        finding_keys(&v),
+        vec![("services/api/.env".into(), None, "gitignore-negated".into())],
+        "{v:#}"
+    );
+    assert!(v["fixes"].as_array().unwrap().is_empty(), "{v:#}");
+}
