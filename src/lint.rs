@@ -372,7 +372,6 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
     let mut tracked: HashSet<String> = HashSet::new();
     let mut by_blob: HashMap<ObjectId, usize> = HashMap::new();
     let mut jobs: Vec<BlobJob> = Vec::new();
-    let mut skipped_links = 0u64;
     for entry in index.entries() {
         let path = entry.path(&index).to_str_lossy().into_owned();
         tracked.insert(path.clone());
@@ -386,8 +385,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
         let mode = entry.mode;
         if mode != gix::index::entry::Mode::FILE && mode != gix::index::entry::Mode::FILE_EXECUTABLE
         {
-            skipped_links += 1;
-            continue;
+            continue; // submodules and symlinks: no content to scan
         }
         match by_blob.get(&entry.id) {
             Some(&k) => jobs[k].paths.push(path),
@@ -400,7 +398,6 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
             }
         }
     }
-    let _ = skipped_links;
     let results = parallel(&repo, &jobs, |r, scratch, job| {
         scan_index_blob(r, &scanner, scratch, job, opts.max_size)
     })?;
