@@ -50,6 +50,15 @@ pub enum Command {
     /// be tracked (.env, private keys, terraform.tfstate, ...). Exit 1 blocks the commit; an
     /// internal error exits 2 and blocks it too.
     PreCommit(PreCommitArgs),
+    /// Lint a repository: must-not-track files, .gitignore coverage, secrets in the index,
+    /// and (with --history) in every commit. Prints the fixes as a patch.
+    ///
+    /// Reports tracked files that must never be tracked (.env, private keys, ...), untracked
+    /// ones that nothing ignores, .gitignore coverage of those names (at the root and where such
+    /// files are), and secrets in the index (what the next commit would contain). --fix appends
+    /// the missing patterns to .gitignore and untracks such files from the index only (they
+    /// stay on disk); --diff prints only the .gitignore patch.
+    Lint(LintArgs),
     /// Install the leakgate git hooks (pre-commit and pre-merge-commit) in this repository.
     ///
     /// Honours core.hooksPath; linked worktrees share the main repository's hooks. A hook that
@@ -85,6 +94,36 @@ pub struct PreCommitArgs {
 
     #[command(flatten)]
     pub config: ConfigArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// A directory in the repository to lint. Default: the current directory.
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+
+    /// Print only the patch that fixes the .gitignore problems (`git apply` applies it).
+    #[arg(long, conflicts_with = "fix")]
+    pub diff: bool,
+
+    /// Apply the fixes: append missing patterns to .gitignore, untrack must-not-track files
+    /// from the index (the files stay on disk).
+    #[arg(long)]
+    pub fix: bool,
+
+    /// Also scan history: every commit reachable from HEAD, or from RANGE (`origin/main..HEAD`).
+    #[arg(long, value_name = "RANGE", num_args = 0..=1, default_missing_value = "HEAD")]
+    pub history: Option<String>,
+
+    /// Skip blobs larger than this many bytes (they are counted in the summary).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::walk::DEFAULT_MAX_SIZE)]
+    pub max_filesize: u64,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub rule_args: RuleArgs,
 }
 
 #[derive(Debug, Args)]

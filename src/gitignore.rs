@@ -46,6 +46,71 @@ pub fn append_patterns(existing: &str, patterns: &[String], header: &str) -> Opt
     Some(out)
 }
 
+/// Like [`append_patterns`], but a user's own negation (`!.env.local`) that one of the appended
+/// patterns would override (in gitignore the last match wins) is repeated after them, so that
+/// the user's explicit choice still holds. Idempotent: once every pattern is present, `None`.
+pub fn append_patterns_keeping_negations(
+    existing: &str,
+    patterns: &[String],
+    header: &str,
+) -> Option<String> {
+    let mut out = append_patterns(existing, patterns, header)?;
+    let appended = &out[existing.len()..];
+    // The positive patterns that were appended now.
+    let mut builder = ignore::gitignore::GitignoreBuilder::new("/");
+    builder.case_insensitive(false).ok();
+    let mut any = false;
+    for line in appended.lines() {
+        let l = line.trim_end_matches('\r').trim();
+        if l.is_empty() || l.starts_with('#') || l.starts_with('!') {
+            continue;
+        }
+        if builder.add_line(None, l).is_ok() {
+            any = true;
+        }
+    }
+    if !any {
+        return Some(out);
+    }
+    let Ok(matcher) = builder.build() else {
+        return Some(out);
+    };
+    let ours: std::collections::HashSet<&str> = patterns.iter().map(|p| p.trim()).collect();
+    let eol = if existing.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let mut again: Vec<&str> = Vec::new();
+    for line in existing.lines() {
+        let l = line.trim_end_matches('\r').trim();
+        let Some(target) = l.strip_prefix('!') else {
+            continue;
+        };
+        if ours.contains(l) || again.contains(&l) {
+            continue;
+        }
+        let Some(probe) = crate::hygiene::probe_name(target) else {
+            continue;
+        };
+        if matcher
+            .matched_path_or_any_parents(&probe, target.ends_with('/'))
+            .is_ignore()
+        {
+            again.push(l);
+        }
+    }
+    if !again.is_empty() {
+        out.push_str("# Kept from above: your exceptions still apply");
+        out.push_str(eol);
+        for l in again {
+            out.push_str(l);
+            out.push_str(eol);
+        }
+    }
+    Some(out)
+}
+
 /// A unified diff (`a/` and `b/` headers, as `git apply` expects) from `old` to `new` of the
 /// repo-relative `path`. `old == None` means the file does not exist yet.
 pub fn unified_patch(path: &str, old: Option<&str>, new: &str) -> String {
@@ -142,6 +207,44 @@ mod tests {
     fn respects_user_negation_by_not_touching_it() {
         let out = append_patterns("!.env.test\n", &pats(&[".env"]), "").unwrap();
         assert_eq!(out, "!.env.test\n\n.env\n");
+    }
+
+    #[test]
+    fn user_negation_is_repeated_after_appended_patterns() {
+        let existing = "node_modules\n!.env.local\n";
+        let out =
+            append_patterns_keeping_negations(existing, &pats(&[".env", ".env.*"]), "# x").unwrap();
+        assert_eq!(
+            out,
+            "node_modules\n!.env.local\n\n# x\n.env\n.env.*\n\
+             # Kept from above: your exceptions still apply\n!.env.local\n"
+        );
+        // Running again changes nothing.
+        assert_eq!(
+            append_patterns_keeping_negations(&out, &pats(&[".env", ".env.*"]), "# x"),
+            None
+        );
+    }
+
+    #[test]
+    fn unrelated_negation_and_template_negation_are_not_repeated() {
+        let existing = "!keep.txt\r\n!.env.example";
+        let out = append_patterns_keeping_negations(
+            existing,
+            &pats(&[".env", ".env.*", "!.env.example"]),
+            "",
+        )
+        .unwrap();
+        assert_eq!(out, "!keep.txt\r\n!.env.example\r\n\r\n.env\r\n.env.*\r\n");
+    }
+
+    #[test]
+    fn crlf_without_final_newline_keeps_bytes_and_ends_with_newline() {
+        let existing = "target\r\n*.log";
+        let out = append_patterns_keeping_negations(existing, &pats(&[".env"]), "# x").unwrap();
+        assert!(out.starts_with(existing));
+        assert_eq!(&out[existing.len()..], "\r\n\r\n# x\r\n.env\r\n");
+        assert!(!out.replace("\r\n", "").contains('\n'));
     }
 
     #[test]

@@ -155,9 +155,11 @@ pub fn coverage(
                 return Err(e).with_context(|| format!("reading {}", cov.gitignore_path.display()));
             }
         };
-        if let Some(new) =
-            gitignore::append_patterns(existing.as_deref().unwrap_or(""), &to_add, HEADER)
-        {
+        if let Some(new) = gitignore::append_patterns_keeping_negations(
+            existing.as_deref().unwrap_or(""),
+            &to_add,
+            HEADER,
+        ) {
             cov.patch = Some(gitignore::unified_patch(
                 ".gitignore",
                 existing.as_deref(),

@@ -9,6 +9,7 @@ pub mod finding;
 pub mod gitignore;
 pub mod hygiene;
 pub mod install;
+pub mod lint;
 pub mod precommit;
 pub mod report;
 pub mod rules;

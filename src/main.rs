@@ -119,6 +119,7 @@ fn run(cli: Cli, style: &Style) -> Result<Outcome> {
                  Fix the problem above, or commit without the check: git commit --no-verify",
             )
         }),
+        Command::Lint(args) => lint(args, style),
         Command::Install(args) => {
             let repo = leakgate::precommit::open_repo(Path::new("."))?;
             for line in leakgate::install::install(&repo, args.force)? {
@@ -186,6 +187,90 @@ fn pre_commit(args: cli::PreCommitArgs, style: &Style) -> Result<Outcome> {
         Outcome::Findings
     } else {
         Outcome::Clean
+    })
+}
+
+fn lint(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
+    use leakgate::lint;
+    let rules = load_rules(&args.rule_args)?;
+    let dir = match &args.path {
+        Some(p) if p.is_file() => p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        Some(p) => p.clone(),
+        None => std::env::current_dir().context("reading the current directory")?,
+    };
+    let opts = lint::Options {
+        max_size: args.max_filesize,
+        history: args.history.clone(),
+        progress: io::stderr().is_terminal(),
+    };
+    let mut result = lint::run(&dir, &rules, &opts)?;
+    if args.diff {
+        let mut out = io::stdout().lock();
+        write!(out, "{}", result.patch())?;
+        out.flush()?;
+        let untrack: Vec<&str> = result
+            .fixes
+            .iter()
+            .filter_map(|f| match &f.kind {
+                lint::FixKind::Untrack { command, .. } => Some(command.as_str()),
+                lint::FixKind::Gitignore { .. } => None,
+            })
+            .collect();
+        if !untrack.is_empty() {
+            writeln!(
+                io::stderr(),
+                "leakgate: the patch covers .gitignore only; untracking is an index change \
+                 (`leakgate lint --fix` does it, or: {})",
+                untrack.join("; ")
+            )?;
+        }
+        return Ok(if result.problems() == 0 {
+            Outcome::Clean
+        } else {
+            Outcome::Findings
+        });
+    }
+    if args.fix {
+        let done = lint::apply(&dir, &result)?;
+        let text = args.output.format == Format::Text;
+        let mut msg: Box<dyn Write> = if text {
+            Box::new(io::stdout().lock())
+        } else {
+            Box::new(io::stderr().lock())
+        };
+        if done.is_empty() {
+            writeln!(msg, "leakgate: nothing to fix")?;
+        } else {
+            for line in &done {
+                writeln!(msg, "leakgate: fixed: {line}")?;
+            }
+            writeln!(
+                msg,
+                "leakgate: a secret that was ever committed must be rotated: untracking or \
+                 ignoring a file does not remove it from history (see `leakgate lint --history`)."
+            )?;
+            writeln!(msg)?;
+        }
+        drop(msg);
+        if !done.is_empty() {
+            // Report what is left (history did not change: keep its findings).
+            let again = lint::Options {
+                history: None,
+                ..opts.clone()
+            };
+            result = lint::run(&dir, &rules, &again)?.with_history_of(result);
+        }
+    }
+    let mut out = io::stdout().lock();
+    lint::render(args.output.format, &result, &rules, style, &mut out)?;
+    out.flush()?;
+    Ok(if result.problems() == 0 {
+        Outcome::Clean
+    } else {
+        Outcome::Findings
     })
 }
 

@@ -257,6 +257,13 @@ fn uri(path: &str) -> String {
 }
 
 fn sarif(report: &Report, rules: &RuleSet, out: &mut dyn Write) -> io::Result<()> {
+    let log = sarif_log(report, rules);
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    writeln!(out)
+}
+
+/// The SARIF 2.1.0 log of a report, as a JSON value (results in the order of the findings).
+pub fn sarif_log(report: &Report, rules: &RuleSet) -> serde_json::Value {
     // Rules that appear in the results, in a stable order, and their indexes.
     let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
     for f in &report.findings {
@@ -358,7 +365,7 @@ fn sarif(report: &Report, rules: &RuleSet, out: &mut dyn Write) -> io::Result<()
             result
         })
         .collect();
-    let log = json!({
+    json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
@@ -371,9 +378,7 @@ fn sarif(report: &Report, rules: &RuleSet, out: &mut dyn Write) -> io::Result<()
             "columnKind": "unicodeCodePoints",
             "results": results,
         }],
-    });
-    serde_json::to_writer_pretty(&mut *out, &log)?;
-    writeln!(out)
+    })
 }
 
 fn clip(s: &str, max: usize) -> String {

@@ -1,0 +1,1494 @@
+//! `leakgate lint`: repository hygiene, with fixes.
+//!
+//! One report of: tracked files that must never be tracked (read from the index), `.gitignore`
+//! coverage of the must-not-track names, untracked must-not-track files that nothing ignores,
+//! and secrets in the index (what the next commit would contain). With `--history`, every
+//! commit reachable from `HEAD` (or a range) is scanned too. Fixable findings carry fixes: a
+//! `.gitignore` append and untracking a file from the index (the file stays on disk).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use anyhow::{Context, Result, bail};
+use gix::ObjectId;
+use gix::bstr::{BString, ByteSlice};
+use serde::Serialize;
+
+use crate::finding::Finding;
+use crate::gitignore;
+use crate::hygiene;
+use crate::report::{Report, Stats};
+use crate::rules::{RuleSet, Severity};
+use crate::scan::{Scanner, Scratch};
+use crate::walk::{file_findings, is_binary};
+
+/// A must-not-track pattern the shared ignore rules do not cover.
+pub const RULE_GITIGNORE_MISSING: &str = "gitignore-missing";
+/// A must-not-track pattern covered only by `.git/info/exclude` or a personal excludes file.
+pub const RULE_GITIGNORE_NOT_SHARED: &str = "gitignore-not-shared";
+/// A must-not-track file the user explicitly un-ignored (`!.env.local`): a note, kept as is.
+pub const RULE_GITIGNORE_NEGATED: &str = "gitignore-negated";
+
+/// Name, description and remediation of the rules `lint` itself reports.
+pub fn lint_rule(id: &str) -> Option<(&'static str, &'static str, &'static str)> {
+    match id {
+        RULE_GITIGNORE_MISSING => Some((
+            ".gitignore does not cover a must-not-track name",
+            "The repository's ignore rules would not ignore a file that must never be committed \
+             (.env, private keys, terraform state...), so `git add .` would stage it.",
+            "Add the patterns to .gitignore: `leakgate lint --fix` appends them (or apply the \
+             patch that `leakgate lint --diff` prints).",
+        )),
+        RULE_GITIGNORE_NOT_SHARED => Some((
+            "Must-not-track name ignored only locally",
+            "The name is ignored only by .git/info/exclude or a personal core.excludesFile, \
+             which are not shared: a teammate's clone does not ignore it.",
+            "Add the patterns to the repository's .gitignore: `leakgate lint --fix`.",
+        )),
+        RULE_GITIGNORE_NEGATED => Some((
+            "Must-not-track file explicitly un-ignored",
+            "A negation in the repository's ignore rules (e.g. `!.env.local`) un-ignores a file \
+             that usually holds secrets. leakgate respects the choice and does not change it.",
+            "Make sure the file holds no secrets, or remove the negation from .gitignore.",
+        )),
+        _ => None,
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Blobs larger than this are skipped (and counted).
+    pub max_size: u64,
+    /// Scan history: a revision (`HEAD`) or a range (`origin/main..HEAD`).
+    pub history: Option<String>,
+    /// Show a progress line on stderr (only set on a terminal).
+    pub progress: bool,
+}
+
+/// What a fix does.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum FixKind {
+    /// Append patterns to a `.gitignore` (created if missing).
+    Gitignore {
+        /// Repo-relative path of the `.gitignore`.
+        path: String,
+        /// The unified diff (`git apply` applies it).
+        patch: String,
+        #[serde(skip)]
+        old: Option<String>,
+        #[serde(skip)]
+        new: String,
+    },
+    /// Remove a path from the index only; the file stays on disk.
+    Untrack {
+        path: String,
+        /// The equivalent git command.
+        command: String,
+    },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Fix {
+    pub id: usize,
+    pub description: String,
+    #[serde(flatten)]
+    pub kind: FixKind,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct HistoryStats {
+    pub range: String,
+    pub commits: u64,
+    pub blobs_scanned: u64,
+    pub bytes_scanned: u64,
+    pub skipped_binary: u64,
+    pub skipped_too_large: u64,
+}
+
+#[derive(Debug, Default)]
+pub struct Lint {
+    pub report: Report,
+    /// For each finding of `report.findings` (same order), the ids of the fixes that fix it.
+    pub finding_fixes: Vec<Vec<usize>>,
+    pub fixes: Vec<Fix>,
+    pub workdir: PathBuf,
+    pub history: Option<HistoryStats>,
+}
+
+impl Lint {
+    /// Findings that make the run fail (notes on explicit negations do not).
+    pub fn problems(&self) -> usize {
+        self.report
+            .findings
+            .iter()
+            .filter(|f| f.rule_id != RULE_GITIGNORE_NEGATED)
+            .count()
+    }
+
+    /// Problems that `--fix` fixes.
+    pub fn fixable(&self) -> usize {
+        self.report
+            .findings
+            .iter()
+            .zip(&self.finding_fixes)
+            .filter(|(f, fx)| f.rule_id != RULE_GITIGNORE_NEGATED && !fx.is_empty())
+            .count()
+    }
+
+    /// Take the history findings (and stats) of an earlier run of the same repository, so that
+    /// the report after `--fix` need not scan history again.
+    pub fn with_history_of(mut self, earlier: Lint) -> Lint {
+        let mut all: Vec<(Finding, Vec<usize>)> = self
+            .report
+            .findings
+            .drain(..)
+            .zip(self.finding_fixes.drain(..))
+            .collect();
+        all.extend(
+            earlier
+                .report
+                .findings
+                .into_iter()
+                .filter(|f| f.commit.is_some())
+                .map(|f| (f, Vec::new())),
+        );
+        sort_with_fixes(&mut all);
+        (self.report.findings, self.finding_fixes) = all.into_iter().unzip();
+        self.history = earlier.history;
+        self
+    }
+
+    /// The `.gitignore` patches, concatenated (what `--diff` prints).
+    pub fn patch(&self) -> String {
+        self.fixes
+            .iter()
+            .filter_map(|f| match &f.kind {
+                FixKind::Gitignore { patch, .. } => Some(patch.as_str()),
+                FixKind::Untrack { .. } => None,
+            })
+            .collect()
+    }
+}
+
+fn sort_with_fixes(found: &mut [(Finding, Vec<usize>)]) {
+    found.sort_by(|(a, _), (b, _)| {
+        a.sort_key()
+            .cmp(&b.sort_key())
+            .then_with(|| a.commit.cmp(&b.commit))
+    });
+}
+
+/// How the repository's ignore rules treat a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Ignored {
+    No,
+    Yes,
+    /// Un-ignored by an explicit negation: (pattern, where it is).
+    Negated(String, String),
+}
+
+fn ignored(stack: &mut gix::AttributeStack<'_>, workdir: &Path, path: &str) -> Result<Ignored> {
+    let platform = stack
+        .at_path(path, Some(gix::index::entry::Mode::FILE))
+        .with_context(|| format!("checking whether {path} is ignored"))?;
+    Ok(match platform.matching_exclude_pattern() {
+        None => Ignored::No,
+        Some(m) if m.pattern.is_negative() => {
+            let src = m
+                .source
+                .map(|s| {
+                    let rel = s.strip_prefix(workdir).unwrap_or(s);
+                    format!("{}:{}", rel.display(), m.sequence_number)
+                })
+                .unwrap_or_default();
+            Ignored::Negated(format!("!{}", m.pattern.text), src)
+        }
+        Some(_) => Ignored::Yes,
+    })
+}
+
+fn parent_dir(path: &str) -> String {
+    match path.rfind('/') {
+        Some(p) => path[..p].to_string(),
+        None => String::new(),
+    }
+}
+
+/// Whether a file name looks like a must-not-track one (`.env.example` next to a real `.env`).
+fn looks_alike(rules: &RuleSet, path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    name.starts_with(".env") || !rules.file_rules_for(path).is_empty()
+}
+
+/// Run `work` over `items` on several threads, each with its own repository handle (gix is
+/// built without its `parallel` feature). Results keep the order of `items`.
+fn parallel<T: Sync, R: Send>(
+    repo: &gix::Repository,
+    items: &[T],
+    work: impl Fn(&gix::Repository, &mut Scratch, &T) -> Result<R> + Sync,
+) -> Result<Vec<R>> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8);
+    if items.len() < 16 || threads == 1 {
+        let mut scratch = Scratch::default();
+        return items.iter().map(|t| work(repo, &mut scratch, t)).collect();
+    }
+    let git_dir = repo.git_dir().to_path_buf();
+    let next = AtomicUsize::new(0);
+    let parts: Vec<Result<Vec<(usize, R)>>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut repo = gix::open(&git_dir)
+                        .with_context(|| format!("{}: cannot open", git_dir.display()))?;
+                    repo.object_cache_size_if_unset(4 << 20);
+                    let mut scratch = Scratch::default();
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(t) = items.get(i) else { break };
+                        mine.push((i, work(&repo, &mut scratch, t)?));
+                    }
+                    Ok(mine)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("lint thread panicked"))
+            .collect()
+    });
+    let mut all = Vec::with_capacity(items.len());
+    for p in parts {
+        all.extend(p?);
+    }
+    all.sort_by_key(|(i, _)| *i);
+    Ok(all.into_iter().map(|(_, r)| r).collect())
+}
+
+/// One distinct index blob and the paths that hold it.
+struct BlobJob {
+    id: ObjectId,
+    paths: Vec<String>,
+}
+
+#[derive(Default)]
+struct BlobResult {
+    findings: Vec<Finding>,
+    stats: Stats,
+}
+
+fn scan_index_blob(
+    repo: &gix::Repository,
+    scanner: &Scanner,
+    scratch: &mut Scratch,
+    job: &BlobJob,
+    max_size: u64,
+) -> Result<BlobResult> {
+    let mut res = BlobResult::default();
+    let obj = repo
+        .find_object(job.id)
+        .with_context(|| format!("{}: cannot read blob {}", job.paths[0], job.id))?;
+    let data = &obj.data;
+    let content = (data.len() as u64 <= max_size).then_some(data.as_slice());
+    for p in &job.paths {
+        res.findings
+            .extend(file_findings(scanner.rules, p, content));
+    }
+    if data.len() as u64 > max_size {
+        res.stats.skipped_too_large += job.paths.len() as u64;
+        return Ok(res);
+    }
+    if is_binary(data) {
+        res.stats.skipped_binary += job.paths.len() as u64;
+        return Ok(res);
+    }
+    res.stats.files_scanned += job.paths.len() as u64;
+    res.stats.bytes_scanned += data.len() as u64;
+    let matches = scanner.scan(data, scratch);
+    if !matches.is_empty() {
+        let found = crate::finding::from_matches(scanner.rules, &job.paths[0], data, &matches);
+        for p in &job.paths {
+            res.findings.extend(found.iter().cloned().map(|mut f| {
+                f.path = p.clone();
+                f
+            }));
+        }
+    }
+    Ok(res)
+}
+
+/// Untracked files (not in the index) that the walk does not skip as ignored.
+fn untracked_candidates(workdir: &Path, rules: &RuleSet, tracked: &HashSet<String>) -> Vec<String> {
+    let mut builder = ignore::WalkBuilder::new(workdir);
+    builder
+        .hidden(false)
+        .ignore(false)
+        .git_ignore(true)
+        .git_global(true)
+        .git_exclude(true)
+        .parents(false)
+        .require_git(false)
+        .follow_links(false)
+        // Like git, do not look inside nested repositories (submodules, vendored clones).
+        .filter_entry(|e| {
+            e.file_name() != ".git"
+                && !(e.depth() > 0
+                    && e.file_type().is_some_and(|t| t.is_dir())
+                    && e.path().join(".git").exists())
+        });
+    let mut out = Vec::new();
+    for entry in builder.build().flatten() {
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(workdir).unwrap_or(entry.path());
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if tracked.contains(&rel) || !looks_alike(rules, &rel) {
+            continue;
+        }
+        out.push(rel);
+    }
+    out.sort();
+    out
+}
+
+/// Lint the repository that contains `dir`.
+pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
+    let mut repo = crate::precommit::open_repo(dir)?;
+    repo.object_cache_size_if_unset(4 << 20);
+    let workdir = repo.workdir().expect("checked in open_repo").to_path_buf();
+    let index_path = repo.index_path();
+    let index = repo
+        .index_or_empty()
+        .with_context(|| format!("{}: cannot read the index", index_path.display()))?;
+    let scanner = Scanner::new(rules);
+
+    // Tracked files: every distinct blob of the index, once.
+    let mut tracked: HashSet<String> = HashSet::new();
+    let mut by_blob: HashMap<ObjectId, usize> = HashMap::new();
+    let mut jobs: Vec<BlobJob> = Vec::new();
+    for entry in index.entries() {
+        let path = entry.path(&index).to_str_lossy().into_owned();
+        tracked.insert(path.clone());
+        if entry.stage() != gix::index::entry::Stage::Unconflicted
+            || entry
+                .flags
+                .contains(gix::index::entry::Flags::INTENT_TO_ADD)
+        {
+            continue;
+        }
+        let mode = entry.mode;
+        if mode != gix::index::entry::Mode::FILE && mode != gix::index::entry::Mode::FILE_EXECUTABLE
+        {
+            continue; // submodules and symlinks: no content to scan
+        }
+        match by_blob.get(&entry.id) {
+            Some(&k) => jobs[k].paths.push(path),
+            None => {
+                by_blob.insert(entry.id, jobs.len());
+                jobs.push(BlobJob {
+                    id: entry.id,
+                    paths: vec![path],
+                });
+            }
+        }
+    }
+    let results = parallel(&repo, &jobs, |r, scratch, job| {
+        scan_index_blob(r, &scanner, scratch, job, opts.max_size)
+    })?;
+
+    let mut stack = repo
+        .excludes(
+            &index,
+            None,
+            gix::worktree::stack::state::ignore::Source::WorktreeThenIdMappingIfNotSkipped,
+        )
+        .context("reading the repository's ignore rules")?;
+
+    // Findings with their fixes; the `.gitignore` fix (if any) is resolved at the end.
+    const GITIGNORE: usize = usize::MAX;
+    let mut found: Vec<(Finding, Vec<usize>)> = Vec::new();
+    let mut fixes: Vec<Fix> = Vec::new();
+    let mut stats = Stats::default();
+    let mut blocked: Vec<String> = Vec::new();
+    let mut dirs: Vec<String> = vec![String::new()];
+
+    for r in results {
+        stats.add(&r.stats);
+        for mut f in r.findings {
+            if f.line.is_some() {
+                found.push((f, Vec::new()));
+                continue;
+            }
+            dirs.push(parent_dir(&f.path));
+            match ignored(&mut stack, &workdir, &f.path)? {
+                Ignored::Negated(pattern, src) => {
+                    f.rule_id = RULE_GITIGNORE_NEGATED.to_string();
+                    f.severity = Severity::Low;
+                    f.message = format!(
+                        "{} (tracked; explicitly un-ignored by `{pattern}` in {src}: kept)",
+                        f.message
+                    );
+                    found.push((f, Vec::new()));
+                }
+                state => {
+                    f.message = format!("{} (tracked: it must not be)", f.message);
+                    let id = match fixes.iter().position(
+                        |x| matches!(&x.kind, FixKind::Untrack { path, .. } if *path == f.path),
+                    ) {
+                        Some(i) => i,
+                        None => {
+                            let q = crate::precommit::shell_quote(&f.path);
+                            fixes.push(Fix {
+                                id: fixes.len(),
+                                description: format!(
+                                    "stop tracking {} (removed from the index only; the file stays on disk)",
+                                    f.path
+                                ),
+                                kind: FixKind::Untrack {
+                                    path: f.path.clone(),
+                                    command: format!("git rm --cached -- {q}"),
+                                },
+                            });
+                            fixes.len() - 1
+                        }
+                    };
+                    let mut ids = vec![id];
+                    if state == Ignored::No {
+                        blocked.push(f.path.clone());
+                        ids.push(GITIGNORE);
+                    }
+                    found.push((f, ids));
+                }
+            }
+        }
+    }
+    let mut present: HashSet<String> = HashSet::new();
+    let mut note_present = |p: &str| {
+        let name = p.rsplit('/').next().unwrap_or(p).to_ascii_lowercase();
+        if name.starts_with(".env") {
+            present.insert("dotenv-file".to_string());
+        }
+        for r in rules.file_rules_for(p) {
+            present.insert(r.spec.id.clone());
+        }
+    };
+    for job in &jobs {
+        for p in &job.paths {
+            if p == ".gitignore" || p.ends_with("/.gitignore") {
+                dirs.push(parent_dir(p)); // where nested rules (and negations) live
+            }
+            if looks_alike(rules, p) {
+                dirs.push(parent_dir(p));
+                note_present(p);
+            }
+        }
+    }
+
+    // Untracked must-not-track files that nothing ignores.
+    for path in untracked_candidates(&workdir, rules, &tracked) {
+        dirs.push(parent_dir(&path));
+        note_present(&path);
+        let full = workdir.join(&path);
+        let content = match std::fs::metadata(&full) {
+            Ok(md) if md.len() <= opts.max_size => std::fs::read(&full).ok(),
+            _ => None,
+        };
+        let ff = file_findings(rules, &path, content.as_deref());
+        if ff.is_empty() {
+            continue;
+        }
+        let state = ignored(&mut stack, &workdir, &path)?;
+        for mut f in ff {
+            match &state {
+                Ignored::Yes => {}
+                Ignored::Negated(pattern, src) => {
+                    f.rule_id = RULE_GITIGNORE_NEGATED.to_string();
+                    f.severity = Severity::Low;
+                    f.message = format!(
+                        "{} (untracked; explicitly un-ignored by `{pattern}` in {src}: kept)",
+                        f.message
+                    );
+                    found.push((f, Vec::new()));
+                }
+                Ignored::No => {
+                    f.message = format!(
+                        "{} (untracked and not ignored: `git add .` would commit it)",
+                        f.message
+                    );
+                    blocked.push(f.path.clone());
+                    found.push((f, vec![GITIGNORE]));
+                }
+            }
+        }
+    }
+
+    // .gitignore coverage of the must-not-track names, at the root and where such files are.
+    dirs.sort();
+    dirs.dedup();
+    blocked.sort();
+    blocked.dedup();
+    let blocked_refs: Vec<&str> = blocked.iter().map(String::as_str).collect();
+    let cov = hygiene::coverage(&repo, &index, rules, &dirs, &blocked_refs)?;
+    let gitignore_fix = match (&cov.patch, &cov.new_content) {
+        (Some(patch), Some(new)) => {
+            let old = match std::fs::read(&cov.gitignore_path) {
+                Ok(b) => Some(String::from_utf8_lossy(&b).into_owned()),
+                Err(_) => None,
+            };
+            let added = new
+                .lines()
+                .count()
+                .saturating_sub(old.as_deref().map_or(0, |o| o.lines().count()));
+            fixes.push(Fix {
+                id: fixes.len(),
+                description: format!(
+                    "append {added} lines to .gitignore (must-not-track patterns{})",
+                    if old.is_none() {
+                        "; creates the file"
+                    } else {
+                        ""
+                    }
+                ),
+                kind: FixKind::Gitignore {
+                    path: ".gitignore".to_string(),
+                    patch: patch.clone(),
+                    old,
+                    new: new.clone(),
+                },
+            });
+            Some(fixes.len() - 1)
+        }
+        _ => None,
+    };
+    // One finding per rule and kind (missing / only local), listing its patterns.
+    let mut negated_dirs: Vec<(String, String, String)> = Vec::new();
+    // One finding per rule whose files are in the repository (tracked, untracked or
+    // look-alikes such as `.env.example`), and one for all the other rules; missing coverage
+    // and coverage that is only local are told apart.
+    // (rule or OTHERS, missing) -> (patterns, directories, local exclude file)
+    const OTHERS: &str = "~others"; // sorts after every rule id
+    type Group = (Vec<String>, Vec<String>, Option<String>);
+    let mut grouped: BTreeMap<(String, bool), Group> = BTreeMap::new();
+    let mut others: Vec<String> = Vec::new();
+    for u in &cov.uncovered {
+        // A directory where the user explicitly un-ignores the name (a nested `!.env`) is
+        // their choice: a note, not missing coverage.
+        let mut u = u.clone();
+        if let Some(name) = hygiene::probe_name(&u.pattern) {
+            let mut kept = Vec::new();
+            for d in u.dirs.drain(..) {
+                let probe = if d.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{d}/{name}")
+                };
+                match ignored(&mut stack, &workdir, &probe)? {
+                    Ignored::Negated(pattern, src) => {
+                        if !negated_dirs.iter().any(|(p, _, _)| *p == probe) {
+                            negated_dirs.push((probe, pattern, src));
+                        }
+                    }
+                    _ => kept.push(d),
+                }
+            }
+            u.dirs = kept;
+            if u.dirs.is_empty() && u.not_shared.is_none() {
+                continue;
+            }
+        }
+        let missing = !u.dirs.is_empty();
+        let key = if present.contains(&u.rule_id) {
+            u.rule_id.clone()
+        } else {
+            if !others.contains(&u.rule_id) {
+                others.push(u.rule_id.clone());
+            }
+            OTHERS.to_string()
+        };
+        let g = grouped.entry((key, missing)).or_default();
+        g.0.push(format!("`{}`", u.pattern));
+        for d in &u.dirs {
+            let d = if d.is_empty() { "." } else { d.as_str() };
+            if !g.1.iter().any(|x| x == d) {
+                g.1.push(d.to_string());
+            }
+        }
+        if g.2.is_none() {
+            g.2.clone_from(&u.not_shared);
+        }
+    }
+    for ((rule, missing), (mut patterns, where_, local)) in grouped {
+        let rule = if rule == OTHERS {
+            let n = patterns.len();
+            if n > 8 {
+                patterns.truncate(8);
+                patterns.push(format!("and {} more", n - 8));
+            }
+            format!(
+                "{} other must-not-track {}",
+                others.len(),
+                if others.len() == 1 { "kind" } else { "kinds" }
+            )
+        } else {
+            rule
+        };
+        let (rule_id, severity, message) = if missing {
+            (
+                RULE_GITIGNORE_MISSING,
+                Severity::Medium,
+                format!(
+                    "{} ({rule}) would not be ignored in {}",
+                    patterns.join(", "),
+                    where_.join(", ")
+                ),
+            )
+        } else {
+            (
+                RULE_GITIGNORE_NOT_SHARED,
+                Severity::Low,
+                format!(
+                    "{} ({rule}) is ignored only by {}, which is not shared with the team",
+                    patterns.join(", "),
+                    local.as_deref().unwrap_or("a local exclude file")
+                ),
+            )
+        };
+        let f = Finding {
+            rule_id: rule_id.to_string(),
+            severity,
+            path: ".gitignore".to_string(),
+            line: None,
+            column: None,
+            end_line: None,
+            end_column: None,
+            secret: None,
+            fingerprint: None,
+            message,
+            commit: None,
+            date: None,
+        };
+        found.push((f, vec![GITIGNORE]));
+    }
+    drop(stack);
+    for (probe, pattern, src) in negated_dirs {
+        if found.iter().any(|(f, _)| f.path == probe) {
+            continue; // the file itself is reported already
+        }
+        let f = Finding {
+            rule_id: RULE_GITIGNORE_NEGATED.to_string(),
+            severity: Severity::Low,
+            path: probe,
+            line: None,
+            column: None,
+            end_line: None,
+            end_column: None,
+            secret: None,
+            fingerprint: None,
+            message: format!(
+                "such a file would not be ignored: explicitly un-ignored by `{pattern}` in {src} (kept)"
+            ),
+            commit: None,
+            date: None,
+        };
+        found.push((f, Vec::new()));
+    }
+    for (_, ids) in &mut found {
+        ids.retain(|&i| i != GITIGNORE || gitignore_fix.is_some());
+        for i in ids.iter_mut() {
+            if *i == GITIGNORE {
+                *i = gitignore_fix.expect("checked");
+            }
+        }
+    }
+
+    let mut history = None;
+    if let Some(range) = &opts.history {
+        let (hist, hstats) = scan_history(&repo, &scanner, range, opts)?;
+        found.extend(hist.into_iter().map(|f| (f, Vec::new())));
+        history = Some(hstats);
+    }
+
+    sort_with_fixes(&mut found);
+    let (findings, finding_fixes): (Vec<Finding>, Vec<Vec<usize>>) = found.into_iter().unzip();
+    let mut report = Report {
+        findings,
+        stats,
+        errors: Vec::new(),
+    };
+    report.errors.sort();
+    Ok(Lint {
+        report,
+        finding_fixes,
+        fixes,
+        workdir,
+        history,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// History
+
+struct CommitInfo {
+    short: String,
+    date: String,
+    time: i64,
+}
+
+/// One path whose content a commit introduced, against each parent's version (`None`: absent).
+struct Occurrence {
+    commit: usize,
+    path: String,
+    olds: Vec<Option<ObjectId>>,
+}
+
+struct HistJob {
+    id: ObjectId,
+    occurrences: Vec<Occurrence>,
+}
+
+#[derive(Default)]
+struct HistResult {
+    /// (occurrence index in the job, finding)
+    findings: Vec<(usize, Finding)>,
+    bytes: u64,
+    binary: bool,
+    too_large: bool,
+}
+
+/// A commit named by `spec`: `HEAD`, a reference (`main`, `origin/main`, `v1.0`), a full or
+/// abbreviated commit id, each optionally followed by `~N`, `^N`, `^` or `~`. (gix is built
+/// without its `revision` feature, so this small subset of git's syntax is resolved here.)
+fn resolve_rev(repo: &gix::Repository, spec: &str) -> Result<ObjectId> {
+    let cut = spec.find(['~', '^']).unwrap_or(spec.len());
+    let (base, mut suffix) = spec.split_at(cut);
+    let mut id = if base.is_empty() || base == "HEAD" {
+        repo.head_id()
+            .context("HEAD does not point to a commit")?
+            .detach()
+    } else if let Some(r) = repo.try_find_reference(base).ok().flatten() {
+        r.into_fully_peeled_id()
+            .with_context(|| format!("cannot peel the reference `{base}`"))?
+            .detach()
+    } else if base.len() >= 4 && base.len() <= 40 && base.bytes().all(|b| b.is_ascii_hexdigit()) {
+        if base.len() == 40 {
+            ObjectId::from_hex(base.as_bytes()).context("a commit id")?
+        } else {
+            let prefix = gix::hash::Prefix::from_hex(base).context("a commit id prefix")?;
+            match repo
+                .objects
+                .lookup_prefix(prefix, None)
+                .context("looking up an abbreviated id")?
+            {
+                Some(Ok(id)) => id,
+                Some(Err(())) => bail!("the abbreviated id `{base}` is ambiguous"),
+                None => bail!("no commit `{base}` in this repository"),
+            }
+        }
+    } else {
+        bail!("no reference or commit `{base}` in this repository");
+    };
+    let commit_of = |id: ObjectId| -> Result<gix::Commit<'_>> {
+        let obj = repo
+            .find_object(id)
+            .with_context(|| format!("commit {id} is not in this repository"))?;
+        obj.peel_to_commit()
+            .with_context(|| format!("{id} does not name a commit"))
+    };
+    id = commit_of(id)?.id;
+    while let Some(op) = suffix.chars().next() {
+        let rest = &suffix[1..];
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        let n: usize = if digits == 0 {
+            1
+        } else {
+            rest[..digits].parse().context("a number in a revision")?
+        };
+        suffix = &rest[digits..];
+        let steps: Vec<usize> = match op {
+            '~' => vec![0; n],
+            '^' if n == 0 => Vec::new(),
+            '^' => vec![n - 1],
+            _ => bail!("unsupported revision syntax `{spec}`"),
+        };
+        for k in steps {
+            let commit = commit_of(id)?;
+            let parent = commit
+                .parent_ids()
+                .nth(k)
+                .with_context(|| format!("`{spec}`: commit {id} has no parent {}", k + 1))?
+                .detach();
+            id = commit_of(parent)?.id;
+        }
+    }
+    Ok(id)
+}
+
+/// `(tips, hidden)` of a revision or an `A..B` range.
+fn parse_range(repo: &gix::Repository, range: &str) -> Result<(Vec<ObjectId>, Vec<ObjectId>)> {
+    let resolve = |spec: &str, what: &str| -> Result<ObjectId> {
+        let spec = if spec.is_empty() { "HEAD" } else { spec };
+        resolve_rev(repo, spec).map_err(|e| {
+            let shallow = repo.is_shallow().unwrap_or(false);
+            anyhow::anyhow!(
+                "cannot resolve the {what} `{spec}` of the history range: {e:#}{}",
+                if shallow {
+                    " (this is a shallow clone: the commit may be outside the fetched history; \
+                     fetch it with `git fetch --unshallow` or a larger `--depth`)"
+                } else {
+                    ""
+                }
+            )
+        })
+    };
+    if range.contains("...") {
+        bail!("history range `{range}`: use `A..B` (symmetric ranges `A...B` are not supported)");
+    }
+    if let Some((a, b)) = range.split_once("..") {
+        Ok((vec![resolve(b, "tip")?], vec![resolve(a, "base")?]))
+    } else {
+        Ok((vec![resolve(range, "revision")?], Vec::new()))
+    }
+}
+
+fn tree_entries(repo: &gix::Repository, id: ObjectId) -> Result<Vec<(BString, u16, ObjectId)>> {
+    let tree = repo
+        .find_tree(id)
+        .with_context(|| format!("reading tree {id}"))?;
+    let decoded = tree
+        .decode()
+        .with_context(|| format!("decoding tree {id}"))?;
+    Ok(decoded
+        .entries
+        .iter()
+        .map(|e| (e.filename.to_owned(), e.mode.value(), e.oid.to_owned()))
+        .collect())
+}
+
+const MODE_TREE: u16 = 0o040000;
+
+fn is_blob_mode(mode: u16) -> bool {
+    mode == 0o100644 || mode == 0o100755
+}
+
+/// Blobs added or changed from `old` to `new` (`(path, new id, old id at that path)`), and the
+/// ids of blobs that went away (to recognise pure renames).
+fn diff_trees(
+    repo: &gix::Repository,
+    prefix: &str,
+    old: Option<ObjectId>,
+    new: ObjectId,
+    changed: &mut Vec<(String, ObjectId, Option<ObjectId>)>,
+    gone: &mut HashSet<ObjectId>,
+) -> Result<()> {
+    if old == Some(new) {
+        return Ok(());
+    }
+    let old_entries = match old {
+        Some(o) => tree_entries(repo, o)?,
+        None => Vec::new(),
+    };
+    let mut by_name: HashMap<BString, (u16, ObjectId)> = old_entries
+        .into_iter()
+        .map(|(n, m, id)| (n, (m, id)))
+        .collect();
+    for (name, mode, id) in tree_entries(repo, new)? {
+        let path = if prefix.is_empty() {
+            name.to_str_lossy().into_owned()
+        } else {
+            format!("{prefix}/{}", name.to_str_lossy())
+        };
+        let before = by_name.remove(&name);
+        if mode == MODE_TREE {
+            let old_sub = before.and_then(|(m, i)| (m == MODE_TREE).then_some(i));
+            if let Some((m, i)) = before
+                && m != MODE_TREE
+            {
+                gone.insert(i);
+            }
+            diff_trees(repo, &path, old_sub, id, changed, gone)?;
+        } else if is_blob_mode(mode) {
+            match before {
+                Some((m, i)) if is_blob_mode(m) => {
+                    if i != id {
+                        changed.push((path, id, Some(i)));
+                    }
+                }
+                Some((m, i)) => {
+                    if m == MODE_TREE {
+                        collect_gone(repo, i, gone)?;
+                    }
+                    changed.push((path, id, None));
+                }
+                None => changed.push((path, id, None)),
+            }
+        }
+    }
+    for (_, (m, i)) in by_name {
+        if m == MODE_TREE {
+            collect_gone(repo, i, gone)?;
+        } else {
+            gone.insert(i);
+        }
+    }
+    Ok(())
+}
+
+fn collect_gone(
+    repo: &gix::Repository,
+    tree: ObjectId,
+    gone: &mut HashSet<ObjectId>,
+) -> Result<()> {
+    for (_, m, i) in tree_entries(repo, tree)? {
+        if m == MODE_TREE {
+            collect_gone(repo, i, gone)?;
+        } else {
+            gone.insert(i);
+        }
+    }
+    Ok(())
+}
+
+fn blob_at(repo: &gix::Repository, tree: ObjectId, path: &str) -> Result<Option<ObjectId>> {
+    let tree = repo.find_tree(tree)?;
+    Ok(tree
+        .lookup_entry_by_path(path)?
+        .filter(|e| e.mode().is_blob())
+        .map(|e| e.object_id()))
+}
+
+fn progress(on: bool, msg: &str) {
+    if on {
+        use std::io::Write;
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "\r\x1b[2K{msg}");
+        let _ = err.flush();
+    }
+}
+
+fn scan_history(
+    repo: &gix::Repository,
+    scanner: &Scanner,
+    range: &str,
+    opts: &Options,
+) -> Result<(Vec<Finding>, HistoryStats)> {
+    let mut hstats = HistoryStats {
+        range: range.to_string(),
+        ..HistoryStats::default()
+    };
+    if range == "HEAD" && repo.head().context("reading HEAD")?.is_unborn() {
+        return Ok((Vec::new(), hstats));
+    }
+    let (tips, hidden) = parse_range(repo, range)?;
+    let walk = repo
+        .rev_walk(tips)
+        .with_hidden(hidden)
+        .all()
+        .context("walking the history")?;
+    let mut commits: Vec<(ObjectId, Vec<ObjectId>)> = Vec::new();
+    for info in walk {
+        let info = info.context("walking the history (a shallow clone is missing commits?)")?;
+        commits.push((info.id, info.parent_ids.iter().copied().collect()));
+    }
+    let show = opts.progress;
+    let total = commits.len();
+    let mut infos: Vec<CommitInfo> = Vec::with_capacity(total);
+    let mut by_blob: HashMap<ObjectId, usize> = HashMap::new();
+    let mut jobs: Vec<HistJob> = Vec::new();
+    for (n, (id, parents)) in commits.iter().enumerate() {
+        if n % 16 == 0 {
+            progress(
+                show,
+                &format!("leakgate: history: commit {}/{total}", n + 1),
+            );
+        }
+        let commit = repo
+            .find_commit(*id)
+            .with_context(|| format!("reading commit {id}"))?;
+        let tree = commit
+            .tree_id()
+            .with_context(|| format!("reading the tree of {id}"))?
+            .detach();
+        let (date, time) = match commit.author().ok().and_then(|a| a.time().ok()) {
+            Some(t) => (
+                t.format(gix::date::time::format::ISO8601_STRICT)
+                    .unwrap_or_default(),
+                t.seconds,
+            ),
+            None => (String::new(), 0),
+        };
+        infos.push(CommitInfo {
+            short: id.to_hex_with_len(7).to_string(),
+            date,
+            time,
+        });
+        // Parent trees; a parent outside a shallow clone counts as absent.
+        let mut parent_trees: Vec<Option<ObjectId>> = Vec::new();
+        for p in parents {
+            parent_trees.push(
+                repo.find_commit(*p)
+                    .ok()
+                    .and_then(|c| c.tree_id().ok())
+                    .map(|t| t.detach()),
+            );
+        }
+        let first = parent_trees.first().copied().flatten();
+        let mut changed = Vec::new();
+        let mut gone = HashSet::new();
+        diff_trees(repo, "", first, tree, &mut changed, &mut gone)?;
+        'paths: for (path, new, old) in changed {
+            if old.is_none() && gone.contains(&new) {
+                continue; // a pure rename or copy of content the parent had
+            }
+            let mut olds = vec![old];
+            for t in parent_trees.iter().skip(1) {
+                let other = match t {
+                    Some(t) => blob_at(repo, *t, &path)?,
+                    None => None,
+                };
+                if other == Some(new) {
+                    continue 'paths; // the merge took this parent's version
+                }
+                olds.push(other);
+            }
+            let occ = Occurrence {
+                commit: n,
+                path,
+                olds,
+            };
+            match by_blob.get(&new) {
+                Some(&k) => jobs[k].occurrences.push(occ),
+                None => {
+                    by_blob.insert(new, jobs.len());
+                    jobs.push(HistJob {
+                        id: new,
+                        occurrences: vec![occ],
+                    });
+                }
+            }
+        }
+    }
+    hstats.commits = total as u64;
+    progress(
+        show,
+        &format!("leakgate: history: scanning {} blobs", jobs.len()),
+    );
+    let max_size = opts.max_size;
+    let results = parallel(repo, &jobs, |r, scratch, job| {
+        scan_history_blob(r, scanner, scratch, job, max_size)
+    })?;
+    progress(show, "");
+
+    // Keep each finding once: at the oldest commit that introduced it.
+    let mut best: BTreeMap<(String, String, String), (i64, usize, Finding)> = BTreeMap::new();
+    for (job, res) in jobs.iter().zip(results) {
+        if res.too_large {
+            hstats.skipped_too_large += 1;
+        } else if res.binary {
+            hstats.skipped_binary += 1;
+        } else {
+            hstats.blobs_scanned += 1;
+            hstats.bytes_scanned += res.bytes;
+        }
+        for (k, mut f) in res.findings {
+            let occ = &job.occurrences[k];
+            let info = &infos[occ.commit];
+            f.commit = Some(info.short.clone());
+            f.date = Some(info.date.clone());
+            let key = (
+                f.rule_id.clone(),
+                f.fingerprint.clone().unwrap_or_default(),
+                f.path.clone(),
+            );
+            let older = best
+                .get(&key)
+                .is_none_or(|(t, n, _)| info.time < *t || (info.time == *t && occ.commit > *n));
+            if older {
+                best.insert(key, (info.time, occ.commit, f));
+            }
+        }
+    }
+    let mut out: Vec<Finding> = best.into_values().map(|(_, _, f)| f).collect();
+    for f in &mut out {
+        if f.line.is_none() {
+            f.message = format!(
+                "{}: `{}` was committed in {} and is still in history",
+                f.message,
+                f.path,
+                f.commit.as_deref().unwrap_or("?")
+            );
+        }
+    }
+    Ok((out, hstats))
+}
+
+fn scan_history_blob(
+    repo: &gix::Repository,
+    scanner: &Scanner,
+    scratch: &mut Scratch,
+    job: &HistJob,
+    max_size: u64,
+) -> Result<HistResult> {
+    let mut res = HistResult::default();
+    let obj = repo
+        .find_object(job.id)
+        .with_context(|| format!("reading blob {}", job.id))?;
+    let data = &obj.data;
+    let content = (data.len() as u64 <= max_size).then_some(data.as_slice());
+    for (k, occ) in job.occurrences.iter().enumerate() {
+        for f in file_findings(scanner.rules, &occ.path, content) {
+            res.findings.push((k, f));
+        }
+    }
+    if data.len() as u64 > max_size {
+        res.too_large = true;
+        return Ok(res);
+    }
+    if is_binary(data) {
+        res.binary = true;
+        return Ok(res);
+    }
+    res.bytes = data.len() as u64;
+    let matches = scanner.scan(data, scratch);
+    if matches.is_empty() {
+        return Ok(res);
+    }
+    let found = crate::finding::from_matches(scanner.rules, "", data, &matches);
+    for (k, occ) in job.occurrences.iter().enumerate() {
+        // A line is this commit's if it is added against every parent (a parent without the
+        // file, or with a binary version, adds every line).
+        let mut per_parent: Vec<Vec<std::ops::Range<u32>>> = Vec::new();
+        for old in occ.olds.iter().flatten() {
+            let old = repo
+                .find_object(*old)
+                .with_context(|| format!("reading blob {old}"))?;
+            if !is_binary(&old.data) {
+                per_parent.push(crate::staged::added_lines(&old.data, data));
+            }
+        }
+        for f in &found {
+            let (s, e) = (f.line.unwrap_or(0), f.end_line.unwrap_or(0));
+            let keep = per_parent
+                .iter()
+                .all(|ranges| ranges.iter().any(|r| s < r.end && e >= r.start));
+            if keep {
+                let mut f = f.clone();
+                f.path = occ.path.clone();
+                res.findings.push((k, f));
+            }
+        }
+    }
+    Ok(res)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Applying fixes
+
+/// Apply the fixes; returns one line per change made.
+pub fn apply(dir: &Path, lint: &Lint) -> Result<Vec<String>> {
+    let mut done = Vec::new();
+    // Check first, write after: an error leaves everything as it was.
+    for fix in &lint.fixes {
+        if let FixKind::Gitignore { path, old, .. } = &fix.kind {
+            let full = lint.workdir.join(path);
+            let now = match std::fs::read(&full) {
+                Ok(b) => Some(String::from_utf8_lossy(&b).into_owned()),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                Err(e) => return Err(e).with_context(|| format!("reading {}", full.display())),
+            };
+            if now != *old {
+                bail!(
+                    "{}: changed while leakgate was running; run `leakgate lint --fix` again",
+                    full.display()
+                );
+            }
+        }
+    }
+    // The index next: if it is locked (a git command is running), nothing has changed yet.
+    let untrack: HashSet<&str> = lint
+        .fixes
+        .iter()
+        .filter_map(|f| match &f.kind {
+            FixKind::Untrack { path, .. } => Some(path.as_str()),
+            FixKind::Gitignore { .. } => None,
+        })
+        .collect();
+    if !untrack.is_empty() {
+        let repo = crate::precommit::open_repo(dir)?;
+        let mut index = repo.open_index().context("reading the index")?;
+        let before = index.entries().len();
+        let mut removed: Vec<String> = Vec::new();
+        index.remove_entries(|_, path, _| {
+            let p = path.to_str_lossy();
+            let hit = untrack.contains(p.as_ref());
+            if hit {
+                removed.push(p.into_owned());
+            }
+            hit
+        });
+        if index.entries().len() != before {
+            // The cache-tree would still describe the removed entries: drop it (git rebuilds it).
+            index.remove_tree();
+            index
+                .write(gix::index::write::Options::default())
+                .with_context(|| format!("writing the index {}", index.path().display()))?;
+        }
+        removed.sort();
+        removed.dedup();
+        for p in removed {
+            done.push(format!(
+                "{p}: no longer tracked (removed from the index; the file is still on disk). Commit the change."
+            ));
+        }
+    }
+    for fix in &lint.fixes {
+        if let FixKind::Gitignore { path, new, .. } = &fix.kind {
+            let full = lint.workdir.join(path);
+            gitignore::write_atomic(&full, new.as_bytes())
+                .with_context(|| format!("writing {}", full.display()))?;
+            done.push(format!("{}: {}", path, fix.description));
+        }
+    }
+    Ok(done)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+/// `3 problems, 2 fixable with --fix`.
+pub fn summary(l: &Lint) -> String {
+    let n = l.problems();
+    let s = &l.report.stats;
+    let mut scanned = format!(
+        "scanned {} tracked {}, {}",
+        s.files_scanned,
+        if s.files_scanned == 1 {
+            "file"
+        } else {
+            "files"
+        },
+        crate::report::human_bytes(s.bytes_scanned)
+    );
+    let mut skipped = Vec::new();
+    if s.skipped_binary > 0 {
+        skipped.push(format!("{} binary", s.skipped_binary));
+    }
+    if s.skipped_too_large > 0 {
+        skipped.push(format!("{} too large", s.skipped_too_large));
+    }
+    if !skipped.is_empty() {
+        scanned.push_str(&format!(" (skipped {})", skipped.join(", ")));
+    }
+    if let Some(h) = &l.history {
+        scanned.push_str(&format!(
+            "; history {}: {} {}, {} {}",
+            h.range,
+            h.commits,
+            if h.commits == 1 { "commit" } else { "commits" },
+            h.blobs_scanned,
+            if h.blobs_scanned == 1 {
+                "blob"
+            } else {
+                "blobs"
+            }
+        ));
+    }
+    let notes = l.report.findings.len() - n;
+    let notes = if notes > 0 {
+        format!(", {notes} {}", if notes == 1 { "note" } else { "notes" })
+    } else {
+        String::new()
+    };
+    if n == 0 {
+        format!("no problems found{notes} ({scanned})")
+    } else {
+        format!(
+            "{n} {}, {} fixable with --fix{notes} ({scanned})",
+            if n == 1 { "problem" } else { "problems" },
+            l.fixable()
+        )
+    }
+}
+
+fn indent(text: &str, by: &str) -> String {
+    text.lines().map(|l| format!("{by}{l}\n")).collect()
+}
+
+pub fn render_text(
+    l: &Lint,
+    rules: &RuleSet,
+    style: &crate::report::Style,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    use owo_colors::OwoColorize;
+    for f in &l.report.findings {
+        writeln!(out, "{}", crate::report::text_line(f, style.color))?;
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for f in &l.report.findings {
+        if !seen.insert(f.rule_id.as_str()) {
+            continue;
+        }
+        let rem = crate::report::remediation(rules, &f.rule_id)
+            .or_else(|| lint_rule(&f.rule_id).map(|r| r.2));
+        if let Some(rem) = rem {
+            let head = format!("help[{}]:", f.rule_id);
+            let head = if style.color {
+                head.green().to_string()
+            } else {
+                head
+            };
+            writeln!(out, "{head} {rem}")?;
+        }
+    }
+    if !l.fixes.is_empty() {
+        let head =
+            "Fixes (`leakgate lint --fix` applies them; `leakgate lint --diff` prints the patch):";
+        writeln!(
+            out,
+            "\n{}",
+            if style.color {
+                head.bold().to_string()
+            } else {
+                head.to_string()
+            }
+        )?;
+        for fix in &l.fixes {
+            match &fix.kind {
+                FixKind::Untrack { command, .. } => {
+                    writeln!(out, "  - {} (like `{command}`)", fix.description)?
+                }
+                FixKind::Gitignore { patch, .. } => {
+                    writeln!(out, "  - {}:", fix.description)?;
+                    write!(out, "{}", indent(patch, "      "))?;
+                }
+            }
+        }
+        writeln!(out)?;
+    }
+    if l.report.findings.iter().any(|f| f.commit.is_some()) {
+        writeln!(
+            out,
+            "Secrets found in history must be rotated: deleting them in a later commit does not remove them from history."
+        )?;
+    }
+    let line = summary(l);
+    let line = match (style.color, l.problems() == 0) {
+        (true, true) => line.green().to_string(),
+        (true, false) => line.red().bold().to_string(),
+        _ => line,
+    };
+    writeln!(out, "{line}")
+}
+
+fn findings_json(l: &Lint) -> Vec<serde_json::Value> {
+    l.report
+        .findings
+        .iter()
+        .zip(&l.finding_fixes)
+        .map(|(f, fx)| {
+            let mut v = serde_json::to_value(f).expect("a finding serializes");
+            v["fixes"] = serde_json::json!(fx);
+            v
+        })
+        .collect()
+}
+
+pub fn render_json(l: &Lint, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut value = serde_json::json!({
+        "version": 1,
+        "findings": findings_json(l),
+        "fixes": l.fixes,
+        "summary": {"problems": l.problems(), "fixable": l.fixable()},
+        "stats": l.report.stats,
+        "errors": l.report.errors,
+    });
+    if let Some(h) = &l.history {
+        value["history"] = serde_json::json!(h);
+    }
+    serde_json::to_writer_pretty(&mut *out, &value)?;
+    writeln!(out)
+}
+
+pub fn render_sarif(
+    l: &Lint,
+    rules: &RuleSet,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut log = crate::report::sarif_log(&l.report, rules);
+    let run = &mut log["runs"][0];
+    if let Some(driver_rules) = run["tool"]["driver"]["rules"].as_array_mut() {
+        for r in driver_rules {
+            let id = r["id"].as_str().unwrap_or_default().to_string();
+            if let Some((name, description, remediation)) = lint_rule(&id) {
+                let level = if id == RULE_GITIGNORE_MISSING {
+                    "warning"
+                } else {
+                    "note"
+                };
+                r["shortDescription"]["text"] = serde_json::json!(name);
+                r["fullDescription"]["text"] = serde_json::json!(description);
+                r["help"] = serde_json::json!({"text": remediation, "markdown": remediation});
+                r["defaultConfiguration"]["level"] = serde_json::json!(level);
+                r["properties"]["tags"] = serde_json::json!(["security", "hygiene"]);
+                r["properties"]["security-severity"] =
+                    serde_json::json!(if level == "warning" { "5.5" } else { "2.0" });
+            }
+        }
+    }
+    if let Some(results) = run["results"].as_array_mut() {
+        for (result, fx) in results.iter_mut().zip(&l.finding_fixes) {
+            let mut sarif_fixes = Vec::new();
+            let mut other = Vec::new();
+            for &i in fx {
+                let fix = &l.fixes[i];
+                match &fix.kind {
+                    FixKind::Gitignore { path, old, new, .. } => {
+                        let old_len = old.as_deref().map_or(0, str::len);
+                        sarif_fixes.push(serde_json::json!({
+                            "description": {"text": fix.description},
+                            "artifactChanges": [{
+                                "artifactLocation": {"uri": path},
+                                "replacements": [{
+                                    "deletedRegion": {"byteOffset": old_len, "byteLength": 0},
+                                    "insertedContent": {"text": &new[old_len..]},
+                                }],
+                            }],
+                        }));
+                    }
+                    FixKind::Untrack { command, .. } => {
+                        other.push(format!("{} (`{command}`)", fix.description))
+                    }
+                }
+            }
+            if !sarif_fixes.is_empty() {
+                result["fixes"] = serde_json::json!(sarif_fixes);
+            }
+            if !other.is_empty() {
+                result["properties"]["indexFixes"] = serde_json::json!(other);
+            }
+        }
+    }
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    writeln!(out)
+}
+
+/// Render in the chosen format.
+pub fn render(
+    format: crate::report::Format,
+    l: &Lint,
+    rules: &RuleSet,
+    style: &crate::report::Style,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        crate::report::Format::Text => render_text(l, rules, style, out),
+        crate::report::Format::Json => render_json(l, out),
+        crate::report::Format::Sarif => render_sarif(l, rules, out),
+    }
+}

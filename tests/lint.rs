@@ -1,0 +1,633 @@
+//! `leakgate lint`: hygiene, fixes and history, on real git repositories driven by the real `git`.
+
+mod util;
+
+use util::{TestRepo, fake_github_token, finding_keys, run};
+
+fn secret_line() -> String {
+    format!("GITHUB_TOKEN = \"{}\"\n", fake_github_token("ghp_"))
+}
+
+fn lint_json(repo: &TestRepo, extra: &[&str]) -> (i32, serde_json::Value) {
+    let out = run(repo
+        .leakgate()
+        .args(["lint", "--format", "json"])
+        .args(extra));
+    let v = serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}{}", out.stdout, out.stderr));
+    (out.code, v)
+}
+
+fn ls_files(repo: &TestRepo) -> Vec<String> {
+    repo.git(&["ls-files"])
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+/// A repo whose committed `.gitignore` covers every must-not-track name (made by `lint --fix`).
+fn covered_repo() -> TestRepo {
+    let repo = TestRepo::new();
+    let out = run(repo.leakgate().args(["lint", "--fix"]));
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    repo.git(&["add", ".gitignore"]);
+    repo.commit("gitignore");
+    repo
+}
+
+/// A repo with a tracked `.env`, no `.gitignore`, and an untracked `services/api/.env`.
+fn messy_repo() -> TestRepo {
+    let repo = TestRepo::new();
+    repo.stage("README.md", "hello\n");
+    repo.stage(".env", "DEBUG=1\r\nDB_HOST=localhost\n")
+        .commit("init");
+    repo.write("services/api/.env", "PORT=8080\n");
+    repo.write("services/api/main.py", "print('hi')\n");
+    repo
+}
+
+#[test]
+fn reports_tracked_untracked_and_missing_gitignore() {
+    let repo = messy_repo();
+    let (code, v) = lint_json(&repo, &[]);
+    assert_eq!(code, 1, "{v:#}");
+    let keys = finding_keys(&v);
+    assert!(
+        keys.contains(&(".env".into(), None, "dotenv-file".into())),
+        "{keys:?}"
+    );
+    assert!(
+        keys.contains(&("services/api/.env".into(), None, "dotenv-file".into())),
+        "{keys:?}"
+    );
+    assert!(
+        keys.contains(&(".gitignore".into(), None, "gitignore-missing".into())),
+        "{keys:?}"
+    );
+    // Every finding here is fixable, and says which fix.
+    for f in v["findings"].as_array().unwrap() {
+        assert!(f["line"].is_null());
+        assert!(!f["fixes"].as_array().unwrap().is_empty(), "{f:#}");
+    }
+    let kinds: Vec<&str> = v["fixes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"untrack") && kinds.contains(&"gitignore"),
+        "{kinds:?}"
+    );
+    assert_eq!(
+        v["summary"]["problems"].as_u64(),
+        Some(keys.len() as u64),
+        "{v:#}"
+    );
+    // The gitignore-missing finding names the nested directory too.
+    let missing = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| {
+            f["rule_id"] == "gitignore-missing" && f["message"].as_str().unwrap().contains("`.env`")
+        })
+        .unwrap();
+    assert!(
+        missing["message"]
+            .as_str()
+            .unwrap()
+            .contains("services/api"),
+        "{missing:#}"
+    );
+
+    let out = run(repo.leakgate().arg("lint"));
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout.contains("problems, ") && out.stdout.contains("fixable with --fix"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("+++ b/.gitignore"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("git rm --cached -- .env"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn diff_applies_with_git_apply() {
+    let repo = messy_repo();
+    let out = run(repo.leakgate().args(["lint", "--diff"]));
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout
+            .starts_with("diff --git a/.gitignore b/.gitignore\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stderr.contains("git rm --cached -- .env"),
+        "{}",
+        out.stderr
+    );
+    let patch = repo.dir.path().join("fix.patch");
+    std::fs::write(&patch, &out.stdout).unwrap();
+    let check = repo.git_status(&["apply", "--check", patch.to_str().unwrap()]);
+    assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
+}
+
+#[test]
+fn fix_untracks_keeps_bytes_and_second_fix_is_a_no_op() {
+    let repo = messy_repo();
+    let before = std::fs::read(repo.path().join(".env")).unwrap();
+    let out = run(repo.leakgate().args(["lint", "--fix"]));
+    assert!(
+        out.stdout.contains("fixed: .env: no longer tracked"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("must be rotated"), "{}", out.stdout);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("no problems found"), "{}", out.stdout);
+    // On disk, byte for byte; out of the index; ignored now (both of them).
+    assert_eq!(std::fs::read(repo.path().join(".env")).unwrap(), before);
+    assert!(!ls_files(&repo).contains(&".env".to_string()));
+    assert!(ls_files(&repo).contains(&"README.md".to_string()));
+    assert_eq!(repo.git_status(&["check-ignore", "-q", ".env"]).code, 0);
+    assert_eq!(
+        repo.git_status(&["check-ignore", "-q", "services/api/.env"])
+            .code,
+        0
+    );
+    let gitignore = std::fs::read_to_string(repo.path().join(".gitignore")).unwrap();
+    assert!(gitignore.contains("\n.env\n"), "{gitignore}");
+    assert!(gitignore.contains("!.env.example\n"), "{gitignore}");
+    assert!(gitignore.ends_with('\n'));
+    // git agrees with the written index, and a commit records the untracking.
+    let status = repo.git(&["status", "--porcelain"]);
+    assert!(status.contains("D  .env"), "{status}");
+    repo.git(&["add", ".gitignore"]);
+    repo.commit("untrack .env");
+    assert!(
+        !repo
+            .git(&["ls-tree", "-r", "--name-only", "HEAD"])
+            .contains(".env\n")
+    );
+
+    let index = std::fs::read(repo.path().join(".git/index")).unwrap();
+    let out = run(repo.leakgate().args(["lint", "--fix"]));
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("nothing to fix"), "{}", out.stdout);
+    assert_eq!(
+        std::fs::read_to_string(repo.path().join(".gitignore")).unwrap(),
+        gitignore
+    );
+    assert_eq!(
+        std::fs::read(repo.path().join(".git/index")).unwrap(),
+        index
+    );
+}
+
+#[test]
+fn crlf_gitignore_without_final_newline() {
+    let repo = TestRepo::new();
+    repo.stage(".gitignore", "target\r\nnode_modules")
+        .stage("a.txt", "a\n")
+        .commit("init");
+    repo.write(".env", "X=1\n");
+    let out = run(repo.leakgate().args(["lint", "--diff"]));
+    let patch = repo.dir.path().join("fix.patch");
+    std::fs::write(&patch, &out.stdout).unwrap();
+    let check = repo.git_status(&["apply", "--check", patch.to_str().unwrap()]);
+    assert_eq!(
+        check.code, 0,
+        "{}{}{}",
+        out.stdout, check.stdout, check.stderr
+    );
+
+    let out = run(repo.leakgate().args(["lint", "--fix"]));
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let text = std::fs::read_to_string(repo.path().join(".gitignore")).unwrap();
+    assert!(text.starts_with("target\r\nnode_modules\r\n"), "{text:?}");
+    assert!(text.ends_with("\r\n"), "{text:?}");
+    assert!(!text.replace("\r\n", "").contains('\n'), "{text:?}");
+    assert_eq!(repo.git_status(&["check-ignore", "-q", ".env"]).code, 0);
+}
+
+#[test]
+fn user_negation_is_respected() {
+    let repo = TestRepo::new();
+    repo.stage(".gitignore", "!.env.local\n")
+        .stage("a.txt", "a\n")
+        .commit("init");
+    repo.write(".env.local", "X=1\n");
+    let (code, v) = lint_json(&repo, &[]);
+    assert_eq!(code, 1, "{v:#}");
+    let negated: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "gitignore-negated")
+        .collect();
+    assert_eq!(negated.len(), 1, "{v:#}");
+    assert_eq!(negated[0]["path"], ".env.local");
+    assert_eq!(negated[0]["severity"], "low");
+    assert!(negated[0]["fixes"].as_array().unwrap().is_empty());
+
+    let out = run(repo.leakgate().args(["lint", "--fix"]));
+    // Only the note remains: exit 0.
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("1 note"), "{}", out.stdout);
+    assert_eq!(repo.git_status(&["check-ignore", "-q", ".env"]).code, 0);
+    assert_eq!(
+        repo.git_status(&["check-ignore", "-q", ".env.prod"]).code,
+        0
+    );
+    // The user's exception still holds.
+    assert_eq!(
+        repo.git_status(&["check-ignore", "-q", ".env.local"]).code,
+        1
+    );
+    let out = run(repo.leakgate().args(["lint", "--fix"]));
+    assert!(out.stdout.contains("nothing to fix"), "{}", out.stdout);
+}
+
+#[test]
+fn secrets_in_the_index_not_the_working_tree() {
+    let repo = covered_repo();
+    repo.stage("app.py", format!("import os\n{}", secret_line()));
+    repo.write("app.py", "import os\n");
+    repo.write("notes.txt", secret_line());
+    let (code, v) = lint_json(&repo, &[]);
+    assert_eq!(code, 1, "{v:#}");
+    let keys = finding_keys(&v);
+    assert!(
+        keys.contains(&("app.py".into(), Some(2), "github-classic-token".into())),
+        "{keys:?}"
+    );
+    // Untracked notes.txt is not the index's content.
+    assert!(!keys.iter().any(|k| k.0 == "notes.txt"), "{keys:?}");
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "app.py")
+        .unwrap();
+    assert!(f["fixes"].as_array().unwrap().is_empty());
+    // Not auto-edited, but the remediation is shown.
+    let out = run(repo.leakgate().args(["lint", "--fix"]));
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout.contains("help[github-classic-token]"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn history_finds_a_deleted_key_with_its_commit() {
+    let repo = covered_repo();
+    repo.stage("README.md", "x\n").commit("init");
+    repo.stage("config.py", format!("DEBUG = True\n{}", secret_line()))
+        .commit("add config");
+    let added = repo
+        .git(&["rev-parse", "--short=7", "HEAD"])
+        .trim()
+        .to_string();
+    repo.stage("config.py", "DEBUG = True\n")
+        .commit("remove key");
+    repo.write(".env", "X=1\n");
+    repo.git(&["add", "-f", ".env"]);
+    repo.commit("oops");
+    let env_commit = repo
+        .git(&["rev-parse", "--short=7", "HEAD"])
+        .trim()
+        .to_string();
+    repo.git(&["rm", "-q", "--cached", ".env"]);
+    repo.commit("untrack");
+
+    let (code, v) = lint_json(&repo, &[]);
+    assert_eq!(code, 0, "{v:#}");
+
+    let (code, v) = lint_json(&repo, &["--history"]);
+    assert_eq!(code, 1, "{v:#}");
+    let found = v["findings"].as_array().unwrap();
+    let key = found
+        .iter()
+        .find(|f| f["rule_id"] == "github-classic-token")
+        .unwrap_or_else(|| panic!("{v:#}"));
+    assert_eq!(key["path"], "config.py");
+    assert_eq!(key["line"], 2);
+    assert_eq!(key["commit"], added.as_str());
+    assert_eq!(key["date"], "2026-01-01T00:00:00+00:00");
+    let env = found
+        .iter()
+        .find(|f| f["rule_id"] == "dotenv-file")
+        .unwrap_or_else(|| panic!("{v:#}"));
+    assert_eq!(env["commit"], env_commit.as_str());
+    assert!(env["line"].is_null());
+    assert!(
+        env["message"].as_str().unwrap().contains(&format!(
+            "was committed in {env_commit} and is still in history"
+        )),
+        "{env:#}"
+    );
+    assert_eq!(found.len(), 2, "{v:#}");
+    assert_eq!(v["history"]["commits"], 6);
+
+    // A range: only the commits after `init`..`add config` are excluded.
+    let (_, v) = lint_json(&repo, &["--history", "HEAD~2..HEAD"]);
+    let keys = finding_keys(&v);
+    assert_eq!(
+        keys,
+        vec![(".env".into(), None, "dotenv-file".into())],
+        "{v:#}"
+    );
+
+    let out = run(repo.leakgate().args(["lint", "--history"]));
+    assert!(
+        out.stdout.contains(&format!("{added}:config.py:2:")),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("must be rotated"), "{}", out.stdout);
+}
+
+#[test]
+fn history_finds_a_secret_added_by_a_merge_resolution() {
+    let repo = covered_repo();
+    repo.stage("app.py", "a = 1\n").commit("init");
+    repo.git(&["checkout", "-q", "-b", "side"]);
+    repo.stage("app.py", "a = 2\n").commit("side");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.stage("app.py", "a = 3\n").commit("main");
+    let out = repo.git_status(&["merge", "-q", "side"]);
+    assert_ne!(out.code, 0, "expected a conflict");
+    repo.stage("app.py", format!("a = 4\n{}", secret_line()));
+    repo.commit("merge");
+    let merge = repo
+        .git(&["rev-parse", "--short=7", "HEAD"])
+        .trim()
+        .to_string();
+    // The secret is gone from the tip, so only history has it.
+    repo.stage("app.py", "a = 4\n").commit("clean");
+    let (code, v) = lint_json(&repo, &["--history"]);
+    assert_eq!(code, 1, "{v:#}");
+    let keys = finding_keys(&v);
+    assert_eq!(
+        keys,
+        vec![("app.py".into(), Some(2), "github-classic-token".into())],
+        "{v:#}"
+    );
+    assert_eq!(v["findings"][0]["commit"], merge.as_str());
+}
+
+#[test]
+fn history_merge_taking_a_side_reports_the_side_commit_only() {
+    let repo = covered_repo();
+    repo.stage("app.py", "a = 1\n").commit("init");
+    repo.git(&["checkout", "-q", "-b", "side"]);
+    repo.stage("key.py", secret_line()).commit("side secret");
+    let side = repo
+        .git(&["rev-parse", "--short=7", "HEAD"])
+        .trim()
+        .to_string();
+    repo.git(&["checkout", "-q", "main"]);
+    repo.stage("b.py", "b = 1\n").commit("main");
+    repo.git(&["merge", "-q", "--no-edit", "side"]);
+    let (_, v) = lint_json(&repo, &["--history"]);
+    let found = v["findings"].as_array().unwrap();
+    let hist: Vec<_> = found.iter().filter(|f| !f["commit"].is_null()).collect();
+    assert_eq!(hist.len(), 1, "{v:#}");
+    assert_eq!(hist[0]["commit"], side.as_str());
+}
+
+#[test]
+fn history_range_with_missing_base_is_a_clear_error() {
+    let repo = covered_repo();
+    repo.stage("a.txt", "1\n").commit("one");
+    repo.stage("a.txt", "2\n").commit("two");
+    repo.stage("a.txt", "3\n").commit("three");
+    let out = run(repo.leakgate().args(["lint", "--history", "nosuch..HEAD"]));
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("base `nosuch`"), "{}", out.stderr);
+
+    // A shallow clone: the base is outside the fetched history.
+    let shallow = repo.dir.path().join("shallow");
+    let url = format!("file://{}", repo.path().display());
+    let out = run(repo
+        .git_cmd_in("")
+        .args(["clone", "-q", "--depth", "1", &url])
+        .arg(&shallow));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out =
+        run(repo
+            .leakgate()
+            .current_dir(&shallow)
+            .args(["lint", "--history", "HEAD~2..HEAD"]));
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("shallow clone"), "{}", out.stderr);
+    // The whole (shallow) history still scans.
+    let out = run(repo
+        .leakgate()
+        .current_dir(&shallow)
+        .args(["lint", "--history"]));
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+}
+
+#[test]
+fn sarif_carries_fixes() {
+    let repo = messy_repo();
+    let out = run(repo.leakgate().args(["lint", "--format", "sarif"]));
+    assert_eq!(out.code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let results = v["runs"][0]["results"].as_array().unwrap();
+    let with_fix = results
+        .iter()
+        .find(|r| r["ruleId"] == "gitignore-missing")
+        .unwrap();
+    let change = &with_fix["fixes"][0]["artifactChanges"][0];
+    assert_eq!(change["artifactLocation"]["uri"], ".gitignore");
+    let text = change["replacements"][0]["insertedContent"]["text"]
+        .as_str()
+        .unwrap();
+    assert!(text.contains(".env\n"), "{text}");
+    let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let r = rules
+        .iter()
+        .find(|r| r["id"] == "gitignore-missing")
+        .unwrap();
+    assert_eq!(r["defaultConfiguration"]["level"], "warning");
+}
+
+#[test]
+fn clean_repo_exits_zero_and_lint_path_argument() {
+    let repo = TestRepo::new();
+    repo.stage("a.txt", "a\n").commit("init");
+    let out = run(repo.leakgate().args(["lint", "--fix"]));
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let out = run(repo.leakgate().args(["lint"]));
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("no problems found"), "{}", out.stdout);
+    // PATH: lint another repository from outside it.
+    let other = messy_repo();
+    let out = run(repo
+        .leakgate()
+        .args(["lint", "--format", "json"])
+        .arg(other.path().join("services")));
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("\"path\": \"services/api/.env\""),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn history_range_from_a_remote_branch_and_an_abbreviated_id() {
+    let upstream = covered_repo();
+    upstream.stage("old.py", secret_line()).commit("old secret");
+    let first = upstream
+        .git(&["rev-parse", "--short=9", "HEAD"])
+        .trim()
+        .to_string();
+    let clone = upstream.dir.path().join("clone");
+    let url = format!("file://{}", upstream.path().display());
+    let out = run(upstream
+        .git_cmd_in("")
+        .args(["clone", "-q", &url])
+        .arg(&clone));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    std::fs::write(clone.join("new.py"), secret_line()).unwrap();
+    let out = run(upstream
+        .git_cmd_in("")
+        .current_dir(&clone)
+        .args(["add", "new.py"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out =
+        run(upstream
+            .git_cmd_in("")
+            .current_dir(&clone)
+            .args(["commit", "-q", "-m", "new secret"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let history = |range: &str| {
+        let out = run(upstream.leakgate().current_dir(&clone).args([
+            "lint",
+            "--format",
+            "json",
+            "--history",
+            range,
+        ]));
+        let v: serde_json::Value = serde_json::from_str(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}{}", out.stdout, out.stderr));
+        let mut paths: Vec<String> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| !f["commit"].is_null())
+            .map(|f| f["path"].as_str().unwrap().to_string())
+            .collect();
+        paths.sort();
+        paths
+    };
+    assert_eq!(history("origin/main..HEAD"), vec!["new.py"]);
+    assert_eq!(history(&format!("{first}..")), vec!["new.py"]);
+    assert_eq!(history("HEAD"), vec!["new.py", "old.py"]);
+}
+
+#[test]
+fn coverage_only_in_info_exclude_is_not_shared() {
+    let repo = covered_repo();
+    let gitignore = std::fs::read_to_string(repo.path().join(".gitignore")).unwrap();
+    let without: String = gitignore
+        .lines()
+        .filter(|l| *l != ".env" && *l != ".env.*")
+        .map(|l| format!("{l}\n"))
+        .collect();
+    repo.stage(".gitignore", without).commit("drop .env");
+    std::fs::write(repo.path().join(".git/info/exclude"), ".env\n.env.*\n").unwrap();
+    let (code, v) = lint_json(&repo, &[]);
+    assert_eq!(code, 1, "{v:#}");
+    let keys = finding_keys(&v);
+    assert_eq!(
+        keys,
+        vec![(".gitignore".into(), None, "gitignore-not-shared".into())],
+        "{v:#}"
+    );
+    let f = &v["findings"][0];
+    assert_eq!(f["severity"], "low");
+    assert!(
+        f["message"].as_str().unwrap().contains("info/exclude"),
+        "{f:#}"
+    );
+    let out = run(repo.leakgate().args(["lint", "--fix"]));
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let text = std::fs::read_to_string(repo.path().join(".gitignore")).unwrap();
+    assert!(text.contains("\n.env\n.env.*\n"), "{text}");
+}
+
+#[test]
+fn nested_repositories_are_not_walked() {
+    let repo = covered_repo();
+    let inner = repo.path().join("vendor/lib");
+    std::fs::create_dir_all(&inner).unwrap();
+    let out = run(repo.git_cmd_in("").current_dir(&inner).args(["init", "-q"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // An .npmrc with a literal token is a must-not-track file that .gitignore does not list.
+    let npmrc = "//registry.npmjs.org/:_authToken=s3cr3tvalue123\n";
+    repo.write("pkg/.npmrc", npmrc);
+    let (code, v) = lint_json(&repo, &[]);
+    assert_eq!(code, 1, "{v:#}");
+    assert_eq!(
+        finding_keys(&v),
+        vec![("pkg/.npmrc".into(), None, "npmrc-auth-token".into())]
+    );
+    std::fs::remove_file(repo.path().join("pkg/.npmrc")).unwrap();
+    std::fs::write(inner.join(".npmrc"), npmrc).unwrap();
+    let (code, v) = lint_json(&repo, &[]);
+    assert_eq!(code, 0, "{v:#}");
+}
+
+#[test]
+fn fix_with_a_locked_index_changes_nothing() {
+    let repo = messy_repo();
+    let lock = repo.path().join(".git/index.lock");
+    std::fs::write(&lock, "").unwrap();
+    let index = std::fs::read(repo.path().join(".git/index")).unwrap();
+    let out = run(repo.leakgate().args(["lint", "--fix"]));
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("index"), "{}", out.stderr);
+    assert!(!repo.path().join(".gitignore").exists());
+    assert_eq!(
+        std::fs::read(repo.path().join(".git/index")).unwrap(),
+        index
+    );
+    std::fs::remove_file(&lock).unwrap();
+    let out = run(repo.leakgate().args(["lint", "--fix", "--history"]));
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    // What is left is the history: .env was committed.
+    assert!(out.stdout.contains("is still in history"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("1 problem, 0 fixable"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn nested_negation_is_a_note_not_missing_coverage() {
+    let repo = covered_repo();
+    repo.stage("services/api/.gitignore", "!.env\n")
+        .stage("services/api/main.py", "x = 1\n")
+        .commit("api");
+    let (code, v) = lint_json(&repo, &[]);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(
+        finding_keys(&v),
+        vec![("services/api/.env".into(), None, "gitignore-negated".into())],
+        "{v:#}"
+    );
+    assert!(v["fixes"].as_array().unwrap().is_empty(), "{v:#}");
+}
