@@ -124,6 +124,9 @@ pub struct LintArgs {
 
     #[command(flatten)]
     pub rule_args: RuleArgs,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
 }
 
 #[derive(Debug, Args)]

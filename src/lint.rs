@@ -118,6 +118,45 @@ pub struct Lint {
 }
 
 impl Lint {
+    /// Drop the findings `allowed` says are allowlisted, and the fixes that only they needed;
+    /// returns how many findings were dropped.
+    pub fn drop_findings(&mut self, allowed: impl Fn(&Finding) -> bool) -> u64 {
+        let findings = std::mem::take(&mut self.report.findings);
+        let finding_fixes = std::mem::take(&mut self.finding_fixes);
+        let before = findings.len();
+        for (f, ids) in findings.into_iter().zip(finding_fixes) {
+            if !allowed(&f) {
+                self.report.findings.push(f);
+                self.finding_fixes.push(ids);
+            }
+        }
+        // Keep only the fixes a remaining finding refers to, renumbered.
+        let mut remap = vec![None; self.fixes.len()];
+        let mut kept = Vec::new();
+        for ids in &self.finding_fixes {
+            for &id in ids {
+                if remap[id].is_none() {
+                    remap[id] = Some(kept.len());
+                    kept.push(id);
+                }
+            }
+        }
+        for ids in &mut self.finding_fixes {
+            for id in ids.iter_mut() {
+                *id = remap[*id].expect("kept above");
+            }
+        }
+        let mut old: Vec<Option<Fix>> = std::mem::take(&mut self.fixes)
+            .into_iter()
+            .map(Some)
+            .collect();
+        self.fixes = kept
+            .into_iter()
+            .map(|id| old[id].take().expect("each fix kept once"))
+            .collect();
+        (before - self.report.findings.len()) as u64
+    }
+
     /// Findings that make the run fail (notes on explicit negations do not).
     pub fn problems(&self) -> usize {
         self.report

@@ -207,6 +207,14 @@ fn lint(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
         progress: io::stderr().is_terminal(),
     };
     let mut result = lint::run(&dir, &rules, &opts)?;
+    let config = match &args.config.config {
+        Some(p) => leakgate::config::Config::load(p, true)?,
+        None => leakgate::config::Config::load(
+            &result.workdir.join(leakgate::config::FILE_NAME),
+            false,
+        )?,
+    };
+    result.report.stats.allowlisted = result.drop_findings(|f| config.path_allowed(&f.path));
     if args.diff {
         let mut out = io::stdout().lock();
         write!(out, "{}", result.patch())?;

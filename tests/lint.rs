@@ -631,3 +631,27 @@ fn nested_negation_is_a_note_not_missing_coverage() {
     );
     assert!(v["fixes"].as_array().unwrap().is_empty(), "{v:#}");
 }
+
+#[test]
+fn leakgate_toml_allowlist_drops_findings_and_their_fixes() {
+    let repo = util::TestRepo::new();
+    repo.stage(".gitignore", ".env\n");
+    repo.stage(
+        "fixtures/app.yml",
+        format!("t: {}\n", util::fake_github_token("ghp_")),
+    );
+    repo.commit("fixture");
+    let out = util::run(repo.leakgate().args(["lint", "--format", "json"]));
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    repo.write(".leakgate.toml", "[allowlist]\npaths = [\"fixtures/**\"]\n");
+    let out = util::run(repo.leakgate().args(["lint", "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert!(
+        !util::finding_keys(&v)
+            .iter()
+            .any(|(p, _, _)| p.starts_with("fixtures/")),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(v["stats"]["allowlisted"], 1, "{}", out.stdout);
+}
