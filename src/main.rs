@@ -270,6 +270,8 @@ fn lint(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
                 ..opts.clone()
             };
             result = lint::run(&dir, &rules, &again)?.with_history_of(result);
+            result.report.stats.allowlisted =
+                result.drop_findings(|f| config.path_allowed(&f.path));
         }
     }
     let mut out = io::stdout().lock();
