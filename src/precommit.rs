@@ -295,9 +295,15 @@ fn scan_one(
     if added.as_ref().is_some_and(|r| r.is_empty()) {
         return Ok(res);
     }
-    // Match against the whole new blob (a key straddling a hunk edge is still whole), then
-    // keep the findings that touch an added line.
-    let matches = scanner.scan(data, scratch);
+    // Match around the added lines with generous context (a key straddling a hunk edge is
+    // still whole), then keep the findings that touch an added line. Small blobs are matched
+    // whole; in a large file a three-line edit should not cost a scan of the whole file.
+    let matches = match &added {
+        Some(ranges) if data.len() > REGION_MIN_BLOB => {
+            scan_regions(scanner, scratch, data, ranges)
+        }
+        _ => scanner.scan(data, scratch),
+    };
     let mut found = crate::finding::from_matches(scanner.rules, &path, data, &matches);
     if let Some(ranges) = &added {
         found.retain(|f| {
@@ -307,6 +313,43 @@ fn scan_one(
     }
     res.findings.extend(found);
     Ok(res)
+}
+
+/// Blobs above this size are matched only around their added lines.
+const REGION_MIN_BLOB: usize = 32 * 1024;
+/// Lines of context matched on each side of an added hunk: more than a PEM or PGP private
+/// key block spans, so a key touching the hunk is matched whole.
+const REGION_CONTEXT_LINES: usize = 200;
+
+/// Scan only the regions of `data` around the 1-based line `ranges`; match offsets are
+/// relative to `data`.
+fn scan_regions(
+    scanner: &Scanner,
+    scratch: &mut Scratch,
+    data: &[u8],
+    ranges: &[std::ops::Range<u32>],
+) -> Vec<crate::scan::Match> {
+    let mut starts = vec![0usize];
+    starts.extend(memchr::memchr_iter(b'\n', data).map(|p| p + 1));
+    let line_start = |i: usize| starts.get(i).copied().unwrap_or(data.len());
+    let mut regions: Vec<std::ops::Range<usize>> = Vec::new();
+    for r in ranges {
+        let first = (r.start as usize).saturating_sub(1 + REGION_CONTEXT_LINES);
+        let last = (r.end as usize).saturating_sub(1) + REGION_CONTEXT_LINES;
+        let region = line_start(first)..line_start(last).min(data.len());
+        match regions.last_mut() {
+            Some(prev) if region.start <= prev.end => prev.end = prev.end.max(region.end),
+            _ => regions.push(region),
+        }
+    }
+    let mut all = Vec::new();
+    for region in regions {
+        for mut m in scanner.scan(&data[region.clone()], scratch) {
+            m.secret = m.secret.start + region.start..m.secret.end + region.start;
+            all.push(m);
+        }
+    }
+    all
 }
 
 /// Scan the staged files, on several threads when there are many.

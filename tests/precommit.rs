@@ -547,3 +547,31 @@ fn sparse_index_is_handled() {
         vec![("a/new.yml".into(), Some(1), "github-classic-token".into())]
     );
 }
+
+#[test]
+fn large_file_edit_is_matched_around_its_hunks() {
+    let repo = TestRepo::new();
+    let filler: String = (0..2000)
+        .map(|i| format!("line {i} of filler text\n"))
+        .collect();
+    let key_head = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun\nVTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u+qKhbwKfBstIs+bMY2Zkp18gnTxK\n";
+    let old = format!("{}{filler}{key_head}", secret_line());
+    repo.stage("big.txt", &old)
+        .commit("big file with an old secret");
+    // Complete the key at the end of a >32 KiB file: the key straddles the hunk edge.
+    repo.stage("big.txt", format!("{old}-----END RSA PRIVATE KEY-----\n"));
+    let k = keys(&repo);
+    assert_eq!(
+        k,
+        vec![("big.txt".into(), Some(2002), "private-key".into())],
+        "{k:?}"
+    );
+    // A new token far from the old one is found; the old one is not this commit's.
+    repo.stage("big.txt", format!("{old}{}", secret_line()));
+    let k = keys(&repo);
+    assert_eq!(
+        k,
+        vec![("big.txt".into(), Some(2005), "github-classic-token".into())],
+        "{k:?}"
+    );
+}
