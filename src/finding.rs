@@ -28,6 +28,9 @@ pub struct Finding {
     pub commit: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
+    /// What the configuration's allowlists decided on the raw secret (never serialized).
+    #[serde(skip)]
+    pub allowed: crate::allowlist::Allowed,
 }
 
 impl Finding {
@@ -115,6 +118,21 @@ pub fn from_matches(rules: &RuleSet, path: &str, hay: &[u8], matches: &[Match]) 
             let secret = m.secret_bytes(hay);
             let (line, column) = index.position(m.secret.start);
             let (end_line, end_column) = index.position(m.secret.end);
+            let allowed = if rules.allowlists.is_empty() {
+                Default::default()
+            } else {
+                let matched = &hay[m.matched.clone()];
+                let start = memchr::memrchr(b'\n', &hay[..m.matched.start]).map_or(0, |p| p + 1);
+                let end = memchr::memchr(b'\n', &hay[m.matched.end..])
+                    .map_or(hay.len(), |p| m.matched.end + p);
+                crate::allowlist::check_content(
+                    &rules.allowlists,
+                    &rule.spec.id,
+                    secret,
+                    matched,
+                    &hay[start..end],
+                )
+            };
             let message = if m.decoded.is_some() && !rule.decode_base64 {
                 format!("{} (in a base64-encoded value)", rule.spec.name)
             } else {
@@ -133,6 +151,7 @@ pub fn from_matches(rules: &RuleSet, path: &str, hay: &[u8], matches: &[Match]) 
                 message,
                 commit: None,
                 date: None,
+                allowed,
             }
         })
         .collect()

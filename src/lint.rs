@@ -711,6 +711,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
             message,
             commit: None,
             date: None,
+            allowed: Default::default(),
         };
         found.push((f, vec![GITIGNORE]));
     }
@@ -734,6 +735,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
             ),
             commit: None,
             date: None,
+            allowed: Default::default(),
         };
         found.push((f, Vec::new()));
     }
@@ -1322,6 +1324,15 @@ pub fn summary(l: &Lint) -> String {
     }
     if !skipped.is_empty() {
         scanned.push_str(&format!(" (skipped {})", skipped.join(", ")));
+    }
+    if s.allowlisted > 0 {
+        scanned.push_str(&format!(
+            "; {} allowlisted by .leakgate.toml",
+            s.allowlisted
+        ));
+    }
+    if s.below_min_severity > 0 {
+        scanned.push_str(&format!("; {} below min_severity", s.below_min_severity));
     }
     if let Some(h) = &l.history {
         scanned.push_str(&format!(

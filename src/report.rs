@@ -27,11 +27,18 @@ pub struct Stats {
     pub skipped_binary: u64,
     pub skipped_too_large: u64,
     pub errors: u64,
-    /// Findings dropped by the `.leakgate.toml` path allowlist.
+    /// Findings dropped by the `.leakgate.toml` allowlists.
     pub allowlisted: u64,
+    /// Findings below the configuration's `min_severity` (not reported).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub below_min_severity: u64,
     /// Lines added by the staged changes (pre-commit only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lines_added: Option<u64>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Stats {
@@ -42,6 +49,7 @@ impl Stats {
         self.skipped_too_large += other.skipped_too_large;
         self.errors += other.errors;
         self.allowlisted += other.allowlisted;
+        self.below_min_severity += other.below_min_severity;
         if let Some(n) = other.lines_added {
             *self.lines_added.get_or_insert(0) += n;
         }
@@ -151,6 +159,9 @@ pub fn summary(report: &Report) -> String {
             "; {} allowlisted by .leakgate.toml",
             s.allowlisted
         ));
+    }
+    if s.below_min_severity > 0 {
+        scanned.push_str(&format!("; {} below min_severity", s.below_min_severity));
     }
     if !report.errors.is_empty() {
         scanned.push_str(&format!(

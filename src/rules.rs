@@ -200,19 +200,78 @@ struct RulesFile {
     files: Vec<Spanned<FileRuleSpec>>,
 }
 
+/// Which part of a match is the secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretGroup {
+    /// Capture group `n` (leakgate's rules: group 1).
+    Group(usize),
+    /// The first capture group that matched something, or the whole match if none did or the
+    /// pattern has no group (a gitleaks rule without `secretGroup`).
+    FirstNonEmpty,
+}
+
 /// A rule ready to scan with.
 #[derive(Debug)]
 pub struct Rule {
     pub spec: RuleSpec,
     pub validator: Option<Validator>,
     pub decode_base64: bool,
+    /// Which part of a match is the secret.
+    pub secret_group: SecretGroup,
+    /// A regex the finding's path must match (gitleaks' rule `path`); checked on findings.
+    pub path: Option<Regex>,
     regex: OnceLock<Regex>,
     allow: OnceLock<Vec<Regex>>,
 }
 
 impl Rule {
+    /// A rule made from a spec by an importer (a gitleaks configuration): no keyword is
+    /// required (such a rule runs on every blob), and the pattern's syntax is checked here.
+    pub(crate) fn imported(
+        spec: RuleSpec,
+        secret_group: SecretGroup,
+        path: Option<Regex>,
+    ) -> Result<Rule, String> {
+        let hir = regex_syntax::ParserBuilder::new()
+            .unicode(false)
+            .utf8(false)
+            .build()
+            .parse(spec.pattern.get_ref())
+            .map_err(|e| format!("bad regex: {}", first_line(&e.to_string())))?;
+        let groups = hir.properties().explicit_captures_len();
+        if let SecretGroup::Group(n) = secret_group
+            && n > groups
+        {
+            return Err(format!(
+                "secretGroup {n}, but the regex has {groups} capture group{}",
+                if groups == 1 { "" } else { "s" }
+            ));
+        }
+        Ok(Rule {
+            spec,
+            validator: None,
+            decode_base64: false,
+            secret_group,
+            path,
+            regex: OnceLock::new(),
+            allow: OnceLock::new(),
+        })
+    }
+
     pub fn id(&self) -> &str {
         &self.spec.id
+    }
+
+    /// The byte range of the secret within a match, if that group took part.
+    pub fn secret_range(&self, locs: &regex::bytes::CaptureLocations) -> Option<Range<usize>> {
+        match self.secret_group {
+            SecretGroup::Group(n) => locs.get(n).map(|(s, e)| s..e),
+            SecretGroup::FirstNonEmpty => (1..locs.len())
+                .filter_map(|g| locs.get(g))
+                .find(|(s, e)| e > s)
+                .or_else(|| locs.get(0))
+                .map(|(s, e)| s..e),
+        }
     }
 
     /// The compiled pattern (compiled on first use; the syntax was checked at load time).
@@ -245,13 +304,28 @@ impl Rule {
 pub struct FileRule {
     pub spec: FileRuleSpec,
     pub globs: ignore::gitignore::Gitignore,
+    /// Instead of `globs`: a regex on the path, as written (a gitleaks rule with only `path`).
+    pub path_regex: Option<Regex>,
     content: OnceLock<Option<Regex>>,
 }
 
 impl FileRule {
+    /// A file rule that names paths by a regex (a gitleaks rule with `path` and no `regex`).
+    pub(crate) fn by_path_regex(spec: FileRuleSpec, re: Regex) -> FileRule {
+        FileRule {
+            spec,
+            globs: ignore::gitignore::Gitignore::empty(),
+            path_regex: Some(re),
+            content: OnceLock::new(),
+        }
+    }
+
     /// Whether the repo-relative path (with `/` separators) is named by this rule.
     pub fn matches_path(&self, path: &str) -> bool {
-        self.matches_lower(&path.to_lowercase())
+        match &self.path_regex {
+            Some(re) => re.is_match(path.as_bytes()),
+            None => self.matches_lower(&path.to_lowercase()),
+        }
     }
 
     fn matches_lower(&self, lower: &str) -> bool {
@@ -289,6 +363,8 @@ impl FileRule {
 pub struct RuleSet {
     pub rules: Vec<Rule>,
     pub files: Vec<FileRule>,
+    /// The configuration's allowlists (see `allowlist.rs`); empty costs nothing.
+    pub allowlists: Vec<crate::allowlist::Allowlist>,
     /// Every file rule's globs in one matcher: when many paths are checked (a tree scan), a
     /// path that none of them names is passed after one lookup instead of one per rule.
     file_prefilter: OnceLock<Option<ignore::gitignore::Gitignore>>,
@@ -482,6 +558,7 @@ impl RuleSet {
         let mut set = RuleSet {
             rules: Vec::with_capacity(rules.len()),
             files: Vec::with_capacity(files.len()),
+            allowlists: Vec::new(),
             file_prefilter: OnceLock::new(),
             file_checks: Default::default(),
         };
@@ -560,6 +637,8 @@ impl RuleSet {
                 spec,
                 validator,
                 decode_base64,
+                secret_group: SecretGroup::Group(1),
+                path: None,
                 regex: OnceLock::new(),
                 allow: OnceLock::new(),
             });
@@ -572,8 +651,60 @@ impl RuleSet {
         Ok(set)
     }
 
+    /// A set with no rules.
+    pub fn empty() -> RuleSet {
+        RuleSet {
+            rules: Vec::new(),
+            files: Vec::new(),
+            allowlists: Vec::new(),
+            file_prefilter: OnceLock::new(),
+            file_checks: Default::default(),
+        }
+    }
+
+    /// Rules parsed from a file that holds other tables too (`.leakgate.toml`): the same
+    /// checks as a rule file. `src` is the whole file, to give line numbers.
+    /// `files` are `(offset, spec)` pairs.
+    pub(crate) fn from_parsed(
+        rules: Vec<Spanned<RuleSpec>>,
+        files: Vec<(usize, FileRuleSpec)>,
+        src: &str,
+        name: &str,
+    ) -> Result<RuleSet, RuleError> {
+        let rules = rules
+            .into_iter()
+            .map(|s| (s.span().start, s.into_inner()))
+            .collect();
+        RuleSet::from_specs(rules, files, name, &Lines::new(src), Mode::Checked)
+    }
+
+    /// Remove the rule (content or file rule) with this id; whether there was one.
+    pub fn remove(&mut self, id: &str) -> bool {
+        self.file_prefilter = OnceLock::new();
+        let before = self.rules.len() + self.files.len();
+        self.rules.retain(|r| r.id() != id);
+        self.files.retain(|f| f.spec.id != id);
+        self.rules.len() + self.files.len() < before
+    }
+
+    /// Whether the finding's rule has a path condition (gitleaks' `path`) that its path fails:
+    /// such a finding is not a match at all.
+    pub fn fails_path_condition(&self, f: &crate::finding::Finding) -> bool {
+        f.line.is_some()
+            && self
+                .get(&f.rule_id)
+                .and_then(|r| r.path.as_ref())
+                .is_some_and(|re| !re.is_match(f.path.as_bytes()))
+    }
+
+    /// Whether an allowlist of the configuration allowlists the finding.
+    pub fn allowlisted(&self, f: &crate::finding::Finding) -> bool {
+        !self.allowlists.is_empty() && crate::allowlist::is_allowlisted(&self.allowlists, f)
+    }
+
     /// Add another set's rules; a rule with an id already present replaces it.
     pub fn extend(&mut self, other: RuleSet) {
+        self.allowlists.extend(other.allowlists);
         self.file_prefilter = OnceLock::new();
         for rule in other.rules {
             match self.rules.iter_mut().find(|r| r.id() == rule.id()) {
@@ -600,6 +731,7 @@ impl RuleSet {
             .file_checks
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if n >= 64
+            && self.files.iter().all(|f| f.path_regex.is_none())
             && let Some(pre) = self.file_prefilter.get_or_init(|| {
                 let mut b = ignore::gitignore::GitignoreBuilder::new("");
                 for glob in self.files.iter().flat_map(|f| &f.spec.paths) {
@@ -616,7 +748,10 @@ impl RuleSet {
         }
         self.files
             .iter()
-            .filter(|f| f.matches_lower(&lower))
+            .filter(|f| match &f.path_regex {
+                Some(re) => re.is_match(path.as_bytes()),
+                None => f.matches_lower(&lower),
+            })
             .collect()
     }
 
@@ -722,6 +857,7 @@ fn compile_file_rule(
     Ok(FileRule {
         spec,
         globs,
+        path_regex: None,
         content: OnceLock::new(),
     })
 }

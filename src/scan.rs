@@ -11,7 +11,7 @@ use std::ops::Range;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use memchr::memmem;
 
-use crate::rules::{Rule, RuleSet, secret_range};
+use crate::rules::{Rule, RuleSet};
 use crate::validate::{base64_decode, entropy, is_placeholder_or_reference};
 
 /// How far a window reaches either side of a keyword hit (clipped to the hit's line).
@@ -31,6 +31,8 @@ pub struct Match {
     pub rule: usize,
     /// Where the secret (capture group 1) is in the blob.
     pub secret: Range<usize>,
+    /// Where the whole match of the rule's pattern is (the encoded value for a decoded secret).
+    pub matched: Range<usize>,
     /// The secret itself when it is not simply `blob[secret]` (found inside a decoded value).
     pub decoded: Option<Vec<u8>>,
 }
@@ -47,6 +49,8 @@ pub struct Scanner<'r> {
     ac: Option<AhoCorasick>,
     /// For each keyword pattern, the rules that listed it.
     kw_rules: Vec<Vec<u32>>,
+    /// Rules without keywords (imported from gitleaks): they run over every blob.
+    always: Vec<usize>,
     allow_finders: Vec<memmem::Finder<'static>>,
     /// For each rule, the index of its `context` regex in `contexts`.
     rule_context: Vec<Option<usize>>,
@@ -131,6 +135,9 @@ impl<'r> Scanner<'r> {
                 .build(&keywords)
                 .expect("keywords build an automaton")
         });
+        let always = (0..rules.rules.len())
+            .filter(|&r| rules.rules[r].spec.keywords.is_empty())
+            .collect();
         let mut contexts: Vec<String> = Vec::new();
         let rule_context = rules
             .rules
@@ -153,6 +160,7 @@ impl<'r> Scanner<'r> {
             rules,
             ac,
             kw_rules,
+            always,
             rule_context,
             contexts,
             context_regexes,
@@ -168,6 +176,9 @@ impl<'r> Scanner<'r> {
     pub fn precompile(&self, hays: &[&[u8]]) {
         let Some(ac) = &self.ac else { return };
         let mut need = vec![false; self.rules.rules.len()];
+        for &r in &self.always {
+            need[r] = true;
+        }
         for hay in hays {
             let mut at = 0;
             while let Some(hit) = ac.find(aho_corasick::Input::new(hay).span(at..hay.len())) {
@@ -206,16 +217,26 @@ impl<'r> Scanner<'r> {
     }
 
     fn scan_into(&self, hay: &[u8], scratch: &mut Scratch, out: &mut Vec<Match>, depth: u8) {
-        let Some(ac) = &self.ac else { return };
         let nrules = self.rules.rules.len();
         if scratch.windows.len() < nrules {
             scratch.windows.resize_with(nrules, Vec::new);
         }
         scratch.touched.clear();
+        // Rules without keywords look at the whole blob.
+        if !hay.is_empty() {
+            for &r in &self.always {
+                scratch.windows[r].push(0..hay.len());
+                scratch.touched.push(r);
+            }
+        }
         // Every position where a keyword starts: after a hit at `s`, search again from `s + 1`
         // (a keyword that starts inside a longer one is still found).
         let mut at = 0;
-        while let Some(hit) = ac.find(aho_corasick::Input::new(hay).span(at..hay.len())) {
+        while let Some(hit) = self
+            .ac
+            .as_ref()
+            .and_then(|ac| ac.find(aho_corasick::Input::new(hay).span(at..hay.len())))
+        {
             at = hit.start() + 1;
             for &r in &self.kw_rules[hit.pattern().as_usize()] {
                 let r = r as usize;
@@ -293,7 +314,7 @@ impl<'r> Scanner<'r> {
                 } else {
                     m.end() + 1
                 };
-                let Some(range) = secret_range(&locs) else {
+                let Some(range) = rule.secret_range(&locs) else {
                     continue;
                 };
                 if range.is_empty() || out.iter().any(|o| o.rule == r && o.secret == range) {
@@ -309,6 +330,7 @@ impl<'r> Scanner<'r> {
                     out.push(Match {
                         rule: r,
                         secret: range,
+                        matched: m.start()..m.end(),
                         decoded: None,
                     });
                 }
@@ -373,7 +395,8 @@ impl<'r> Scanner<'r> {
             if self.accept(rule, text) {
                 out.push(Match {
                     rule: r,
-                    secret: range,
+                    secret: range.clone(),
+                    matched: range,
                     decoded: Some(text.to_vec()),
                 });
             }
@@ -383,6 +406,7 @@ impl<'r> Scanner<'r> {
                 out.push(Match {
                     rule: m.rule,
                     secret: range.clone(),
+                    matched: range.clone(),
                     decoded: Some(secret),
                 });
             }
@@ -445,11 +469,14 @@ fn dedup(rules: &RuleSet, out: &mut Vec<Match>) {
                 j != i
                     && overlaps(&m.secret, &o.secret)
                     && if fallback {
-                        // A specific rule wins; among fallbacks the earlier rule wins.
-                        !rules.rules[o.rule].spec.fallback || (o.rule < m.rule)
+                        // A specific rule wins (unless its finding may still be dropped by a
+                        // path condition, decided later); among fallbacks the earlier one wins.
+                        (!rules.rules[o.rule].spec.fallback && rules.rules[o.rule].path.is_none())
+                            || (rules.rules[o.rule].spec.fallback && o.rule < m.rule)
                     } else {
                         // Two specific rules on the same bytes: keep the wider match once.
                         !rules.rules[o.rule].spec.fallback
+                            && rules.rules[o.rule].path.is_none()
                             && o.secret.contains(&m.secret.start)
                             && (o.secret.len() > m.secret.len()
                                 || (o.secret == m.secret && o.rule < m.rule))

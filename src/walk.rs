@@ -72,6 +72,7 @@ pub fn file_findings(rules: &RuleSet, path: &str, content: Option<&[u8]>) -> Vec
             message: r.spec.name.clone(),
             commit: None,
             date: None,
+            allowed: Default::default(),
         })
         .collect()
 }
@@ -186,6 +187,7 @@ pub fn scan_paths(scanner: &Scanner, paths: &[PathBuf], opts: &WalkOptions) -> R
             skipped_too_large: shared.large.into_inner(),
             errors: 0,
             allowlisted: 0,
+            below_min_severity: 0,
             lines_added: None,
         },
     };
