@@ -66,6 +66,11 @@ pub enum Command {
     Install(InstallArgs),
     /// Remove the leakgate git hooks (and put back any hook they had chained).
     Uninstall,
+    /// Write a starter configuration, .leakgate.toml, at the repository root (or here).
+    ///
+    /// Every option is in it, commented out and explained: as written, it changes nothing.
+    /// An existing file is not overwritten without --force.
+    Init(InitArgs),
     /// List, explain or self-test the rules.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -137,6 +142,13 @@ pub struct InstallArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Overwrite an existing .leakgate.toml.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct OutputArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
@@ -146,16 +158,18 @@ pub struct OutputArgs {
 #[derive(Debug, Args)]
 pub struct ConfigArgs {
     /// Configuration file (default: .leakgate.toml at the repository root, or in the current
-    /// directory for `scan` outside a repository). It lists paths never reported:
-    /// `[allowlist] paths = ["tests/fixtures/**"]`.
+    /// directory for `scan` outside a repository): rules to disable or add, allowlists,
+    /// must-not-track paths, a minimum severity (`leakgate init` writes a commented one). A
+    /// gitleaks v8 configuration is imported.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct RuleArgs {
-    /// Extra rule file (same format as rules.toml); its rules extend the built-in ones, and
-    /// a rule with the same id replaces the built-in one.
+    /// Extra rule file (same format as rules.toml, or a .leakgate.toml's or gitleaks
+    /// configuration's rules); its rules extend the built-in ones, and a rule with the same id
+    /// replaces the built-in one.
     #[arg(long, value_name = "FILE")]
     pub rules: Vec<PathBuf>,
 }
@@ -204,7 +218,8 @@ pub enum RulesCommand {
     /// Prints one line per failure and exits 1 if any. With --rules, tests only the rules in
     /// that file.
     Test {
-        /// Test the rules of this file instead of the built-in ones.
+        /// Test the rules of this file instead of the built-in ones (a rule file, or the
+        /// `[[rule]]`/`[[file]]` tables of a .leakgate.toml).
         #[arg(long, value_name = "FILE")]
         rules: Option<PathBuf>,
     },

@@ -8,6 +8,7 @@ pub mod allowlist;
 pub mod config;
 pub mod finding;
 pub mod gitignore;
+pub mod gitleaks;
 pub mod hygiene;
 pub mod install;
 pub mod lint;

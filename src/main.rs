@@ -11,6 +11,7 @@ use anyhow::{Context, Result};
 use clap::Parser;
 
 use cli::{Cli, ColorChoice, Command, RuleArgs, RulesCommand};
+use leakgate::config::Config;
 use leakgate::report::{self, Format, Style};
 use leakgate::rules::RuleSet;
 use leakgate::scan::Scanner;
@@ -66,15 +67,39 @@ fn use_color(choice: ColorChoice) -> bool {
 fn load_rules(args: &RuleArgs) -> Result<RuleSet> {
     let mut rules = RuleSet::builtin()?;
     for path in &args.rules {
-        rules.extend(RuleSet::from_path(path)?);
+        rules.extend(leakgate::config::rules_in_file(path)?);
     }
     Ok(rules)
+}
+
+/// The rules and configuration in force for the repository (or directory) `root`: one code
+/// path for `scan`, `pre-commit` and `lint`. What the configuration names and leakgate does
+/// not use is said on stderr.
+fn load_setup(
+    rule_args: &RuleArgs,
+    config: &cli::ConfigArgs,
+    root: &Path,
+) -> Result<(RuleSet, Config)> {
+    let (rules, config) = leakgate::config::load(config.config.as_deref(), root, &rule_args.rules)?;
+    let mut err = io::stderr().lock();
+    for w in &config.warnings {
+        writeln!(err, "leakgate: warning: {w}")?;
+    }
+    Ok((rules, config))
+}
+
+/// The root of the repository around the current directory, or the current directory.
+fn repo_root() -> PathBuf {
+    gix::discover(".")
+        .ok()
+        .and_then(|r| r.workdir().map(Path::to_path_buf))
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 fn run(cli: Cli, style: &Style) -> Result<Outcome> {
     match cli.command {
         Command::Scan(args) => {
-            let rules = load_rules(&args.rule_args)?;
+            let (rules, config) = load_setup(&args.rule_args, &args.config, &repo_root())?;
             let scanner = Scanner::new(&rules);
             let paths = if args.paths.is_empty() {
                 vec![PathBuf::from(".")]
@@ -87,8 +112,7 @@ fn run(cli: Cli, style: &Style) -> Result<Outcome> {
                 threads: args.threads,
             };
             let mut report = walk::scan_paths(&scanner, &paths, &opts);
-            let config = scan_config(args.config.config.as_deref())?;
-            report.stats.allowlisted = config.filter(&mut report.findings);
+            config.filter(&rules, &mut report);
             let mut out = io::stdout().lock();
             report::render(args.output.format, &report, &rules, style, &mut out)?;
             out.flush()?;
@@ -120,6 +144,7 @@ fn run(cli: Cli, style: &Style) -> Result<Outcome> {
             )
         }),
         Command::Lint(args) => lint(args, style),
+        Command::Init(args) => init(args.force),
         Command::Install(args) => {
             let repo = leakgate::precommit::open_repo(Path::new("."))?;
             for line in leakgate::install::install(&repo, args.force)? {
@@ -137,42 +162,49 @@ fn run(cli: Cli, style: &Style) -> Result<Outcome> {
     }
 }
 
-/// `--config FILE`, or `.leakgate.toml` at the root of the repository around the current
-/// directory (or in the current directory).
-fn scan_config(explicit: Option<&Path>) -> Result<leakgate::config::Config> {
-    use leakgate::config::{Config, FILE_NAME};
-    if let Some(p) = explicit {
-        return Config::load(p, true);
+/// `leakgate init`: the starter configuration at the repository root (or here).
+fn init(force: bool) -> Result<Outcome> {
+    let path = repo_root().join(leakgate::config::FILE_NAME);
+    if path.exists() && !force {
+        anyhow::bail!(
+            "{}: already exists; not overwritten (--force replaces it)",
+            path.display()
+        );
     }
-    let root = gix::discover(".")
-        .ok()
-        .and_then(|r| r.workdir().map(Path::to_path_buf))
-        .unwrap_or_else(|| PathBuf::from("."));
-    Config::load(&root.join(FILE_NAME), false)
+    std::fs::write(&path, leakgate::config::STARTER)
+        .with_context(|| format!("{}: cannot write", path.display()))?;
+    writeln!(
+        io::stdout(),
+        "leakgate: wrote {} (every option commented out)",
+        path.display()
+    )?;
+    Ok(Outcome::Clean)
 }
 
 fn pre_commit(args: cli::PreCommitArgs, style: &Style) -> Result<Outcome> {
     let t = std::time::Instant::now();
-    let rules = load_rules(&args.rule_args)?;
+    let cwd = std::env::current_dir().context("reading the current directory")?;
+    let repo = leakgate::precommit::open_repo(&cwd)?;
+    let root = repo.workdir().expect("checked in open_repo").to_path_buf();
+    let (rules, config) = load_setup(&args.rule_args, &args.config, &root)?;
     if std::env::var_os("LEAKGATE_TIMINGS").is_some() {
         eprintln!(
             "leakgate: timing: load rules: {:.2} ms",
             t.elapsed().as_secs_f64() * 1e3
         );
     }
-    let cwd = std::env::current_dir().context("reading the current directory")?;
     let require = args.require_gitignore
         || (!args.no_gitignore_check
-            && leakgate::precommit::open_repo(&cwd)?
+            && repo
                 .config_snapshot()
                 .boolean("leakgate.requireGitignore")
                 .unwrap_or(false));
+    drop(repo);
     let opts = leakgate::precommit::Options {
-        config: args.config.config.clone(),
         max_size: args.max_filesize,
         check_gitignore: !args.no_gitignore_check,
     };
-    let mut outcome = leakgate::precommit::run(&cwd, &rules, &opts)?;
+    let mut outcome = leakgate::precommit::run(&cwd, &rules, &config, &opts)?;
     outcome.report.stats.lines_added = Some(outcome.added_lines);
     let mut out = io::stdout().lock();
     match args.output.format {
@@ -192,7 +224,6 @@ fn pre_commit(args: cli::PreCommitArgs, style: &Style) -> Result<Outcome> {
 
 fn lint(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
     use leakgate::lint;
-    let rules = load_rules(&args.rule_args)?;
     let dir = match &args.path {
         Some(p) if p.is_file() => p
             .parent()
@@ -201,20 +232,18 @@ fn lint(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
         Some(p) => p.clone(),
         None => std::env::current_dir().context("reading the current directory")?,
     };
+    let root = leakgate::precommit::open_repo(&dir)?
+        .workdir()
+        .expect("checked in open_repo")
+        .to_path_buf();
+    let (rules, config) = load_setup(&args.rule_args, &args.config, &root)?;
     let opts = lint::Options {
         max_size: args.max_filesize,
         history: args.history.clone(),
         progress: io::stderr().is_terminal(),
     };
     let mut result = lint::run(&dir, &rules, &opts)?;
-    let config = match &args.config.config {
-        Some(p) => leakgate::config::Config::load(p, true)?,
-        None => leakgate::config::Config::load(
-            &result.workdir.join(leakgate::config::FILE_NAME),
-            false,
-        )?,
-    };
-    result.report.stats.allowlisted = result.drop_findings(|f| config.path_allowed(&f.path));
+    lint_filter(&mut result, &rules, &config);
     if args.diff {
         let mut out = io::stdout().lock();
         write!(out, "{}", result.patch())?;
@@ -270,8 +299,7 @@ fn lint(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
                 ..opts.clone()
             };
             result = lint::run(&dir, &rules, &again)?.with_history_of(result);
-            result.report.stats.allowlisted =
-                result.drop_findings(|f| config.path_allowed(&f.path));
+            lint_filter(&mut result, &rules, &config);
         }
     }
     let mut out = io::stdout().lock();
@@ -282,6 +310,15 @@ fn lint(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
     } else {
         Outcome::Findings
     })
+}
+
+/// The configuration's verdicts on a lint result (the fixes only dropped findings needed go).
+fn lint_filter(result: &mut leakgate::lint::Lint, rules: &RuleSet, config: &Config) {
+    let d = config.apply(rules, |drop| {
+        result.drop_findings(drop);
+    });
+    result.report.stats.allowlisted = d.allowlisted;
+    result.report.stats.below_min_severity = d.below_min_severity;
 }
 
 fn rules_command(cmd: RulesCommand) -> Result<Outcome> {
@@ -314,7 +351,7 @@ fn rules_command(cmd: RulesCommand) -> Result<Outcome> {
         RulesCommand::Explain { id, rule_args } => {
             let mut rules = RuleSet::builtin_with_examples()?;
             for path in &rule_args.rules {
-                rules.extend(RuleSet::from_path(path)?);
+                rules.extend(leakgate::config::rules_in_file(path)?);
             }
             if let Some(r) = rules.get(&id) {
                 let s = &r.spec;
@@ -358,7 +395,7 @@ fn rules_command(cmd: RulesCommand) -> Result<Outcome> {
         }
         RulesCommand::Test { rules: path } => {
             let rules = match &path {
-                Some(p) => RuleSet::from_path(p)?,
+                Some(p) => leakgate::config::rules_in_file(p)?,
                 None => RuleSet::builtin_with_examples()?,
             };
             let failures = leakgate::selftest::run(&rules);

@@ -16,8 +16,6 @@ use crate::walk::{file_findings, is_binary};
 
 #[derive(Debug)]
 pub struct Options {
-    /// `--config FILE`; otherwise `.leakgate.toml` at the work tree's root, if present.
-    pub config: Option<PathBuf>,
     /// Blobs larger than this are skipped (and counted).
     pub max_size: u64,
     /// Check `.gitignore` coverage of must-not-track names.
@@ -83,7 +81,14 @@ impl Timer {
     }
 }
 
-pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Outcome> {
+/// Scan the staged changes of the repository around `dir` with `rules`; `config` decides which
+/// findings are reported (see `config::load`).
+pub fn run(
+    dir: &Path,
+    rules: &RuleSet,
+    config: &crate::config::Config,
+    opts: &Options,
+) -> Result<Outcome> {
     let mut timer = Timer::new();
     let mut repo = open_repo(dir)?;
     timer.mark("open repository");
@@ -129,13 +134,15 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Outcome> {
         out.report.findings.extend(r.findings);
     }
     out.report.stats = stats;
-    // The repository's path allowlist (its own fixtures and examples).
-    let config = match &opts.config {
-        Some(p) => crate::config::Config::load(p, true)?,
-        None => crate::config::Config::load(&out.workdir.join(crate::config::FILE_NAME), false)?,
-    };
-    out.report.stats.allowlisted = config.filter(&mut out.report.findings);
-    out.unstage.retain(|u| !config.path_allowed(&u.path));
+    // The configuration's allowlists and minimum severity; a must-not-track file whose
+    // finding is not reported is not blocked either.
+    config.filter(rules, &mut out.report);
+    let findings = &out.report.findings;
+    out.unstage.retain(|u| {
+        findings
+            .iter()
+            .any(|f| f.line.is_none() && f.path == u.path)
+    });
     out.report.sort();
     out.unstage.sort_by(|a, b| a.path.cmp(&b.path));
 
@@ -461,6 +468,9 @@ pub fn scanned_line(o: &Outcome) -> String {
             " ({} allowlisted by .leakgate.toml)",
             s.allowlisted
         ));
+    }
+    if s.below_min_severity > 0 {
+        line.push_str(&format!(" ({} below min_severity)", s.below_min_severity));
     }
     line
 }
