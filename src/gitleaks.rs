@@ -218,8 +218,94 @@ fn ignored_fields(text: &str) -> BTreeMap<String, usize> {
     out
 }
 
+/// A Go (RE2) regex in the syntax of Rust's `regex`: where RE2 reads a character literally
+/// and `regex` would not, escape it. Outside a class, a `{` that does not start a repetition
+/// (`{{ var }}`); inside a class, `[` (RE2 has no nested classes; `[:alpha:]` is kept) and the
+/// class-set operators `&&`, `--`, `~~`.
+pub(crate) fn from_go(pattern: &str) -> String {
+    let b: Vec<char> = pattern.chars().collect();
+    let mut out = String::with_capacity(pattern.len() + 8);
+    let mut i = 0;
+    let mut in_class = false;
+    while i < b.len() {
+        let c = b[i];
+        if c == '\\' {
+            out.push(c);
+            if let Some(&n) = b.get(i + 1) {
+                out.push(n);
+            }
+            i += 2;
+            continue;
+        }
+        if in_class {
+            match c {
+                ']' => in_class = false,
+                '[' if b.get(i + 1) == Some(&':') => {
+                    // A POSIX class, `[:alpha:]`: copy it whole.
+                    let end = (i + 2..b.len().saturating_sub(1))
+                        .find(|&j| b[j] == ':' && b[j + 1] == ']');
+                    if let Some(end) = end {
+                        out.extend(&b[i..end + 2]);
+                        i = end + 2;
+                        continue;
+                    }
+                    out.push('\\');
+                }
+                '[' => out.push('\\'),
+                '&' | '~' | '-' if b.get(i + 1) == Some(&c) => out.push('\\'),
+                _ => {}
+            }
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        match c {
+            '[' => {
+                in_class = true;
+                out.push(c);
+                i += 1;
+                // `[]...]` and `[^]...]`: a leading `]` is a literal.
+                if b.get(i) == Some(&'^') {
+                    out.push('^');
+                    i += 1;
+                }
+                if b.get(i) == Some(&']') {
+                    out.push_str("\\]");
+                    i += 1;
+                }
+                continue;
+            }
+            '{' => {
+                let rest: String = b[i..].iter().take(24).collect();
+                let repetition = rest.find('}').filter(|&end| {
+                    let inner = &rest[1..end];
+                    let (lo, hi) = inner.split_once(',').unwrap_or((inner, "0"));
+                    !lo.is_empty()
+                        && lo.bytes().all(|d| d.is_ascii_digit())
+                        && hi.bytes().all(|d| d.is_ascii_digit())
+                });
+                match repetition {
+                    // Copy the repetition through its `}`.
+                    Some(end) => {
+                        out.push_str(&rest[..=end]);
+                        i += end + 1;
+                        continue;
+                    }
+                    None => out.push('\\'),
+                }
+            }
+            // A `}` that closes no repetition (those are copied above).
+            '}' => out.push('\\'),
+            _ => {}
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
+}
+
 fn regex(pattern: &str) -> Result<regex::bytes::Regex, String> {
-    crate::rules::build_regex(pattern).map_err(|e| {
+    crate::rules::build_regex(&from_go(pattern)).map_err(|e| {
         let e = e.to_string();
         let last = e.lines().rfind(|l| !l.trim().is_empty()).unwrap_or(&e);
         format!("bad regex `{pattern}`: {}", last.trim())
@@ -346,7 +432,7 @@ pub fn import(text: &str, name: &str) -> Result<Import> {
                     id: id.to_string(),
                     name: label,
                     severity: Severity::High,
-                    pattern: Spanned::new(0..0, pattern.clone()),
+                    pattern: Spanned::new(0..0, from_go(pattern)),
                     keywords: r
                         .keywords
                         .iter()
@@ -414,4 +500,27 @@ pub fn import(text: &str, name: &str) -> Result<Import> {
         disabled: file.extend.map(|e| e.disabled_rules).unwrap_or_default(),
         warnings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::from_go;
+
+    #[test]
+    fn go_regexes_become_rust_regexes() {
+        for (go, rust) in [
+            (r"a{2,}b{3}c{1,4}", r"a{2,}b{3}c{1,4}"),
+            (r"\$?{{[^}]+}}", r"\$?\{\{[^}]+\}\}"),
+            (r"x{,3}", r"x\{,3\}"),
+            (r"[[:alnum:]_-]", r"[[:alnum:]_-]"),
+            (r"[a[b]", r"[a\[b]"),
+            (r"[]a]", r"[\]a]"),
+            (r"[a&&b]", r"[a\&&b]"),
+            (r"\{\}", r"\{\}"),
+            (r"\\{2}", r"\\{2}"),
+        ] {
+            assert_eq!(from_go(go), rust, "{go}");
+            assert!(crate::rules::build_regex(&from_go(go)).is_ok(), "{go}");
+        }
+    }
 }
