@@ -57,7 +57,13 @@ pub struct Scanner<'r> {
     contexts: Vec<String>,
     /// The distinct context regexes, compiled on first use.
     context_regexes: Vec<std::sync::OnceLock<regex::bytes::Regex>>,
+    /// Little input: try each rule's gate (`Rule::gate`) on a window before its full regex,
+    /// which is then compiled only for windows the gate lets through.
+    gated: bool,
 }
+
+/// Windows longer than this skip the gate (an NFA simulation, slower than a DFA per byte).
+const GATE_MAX_WINDOW: usize = 256 << 10;
 
 /// Per-thread scratch space, reused across blobs so that scanning allocates little.
 #[derive(Default)]
@@ -70,15 +76,20 @@ impl<'r> Scanner<'r> {
     /// A scanner for bulk input (a tree, a history): the keyword automaton is a DFA, which
     /// takes a few milliseconds to build and searches fastest.
     pub fn new(rules: &'r RuleSet) -> Scanner<'r> {
-        Scanner::with_kind(rules, aho_corasick::AhoCorasickKind::DFA)
+        Scanner::with_kind(rules, aho_corasick::AhoCorasickKind::DFA, false)
     }
 
-    /// A scanner for a little input (a commit's staged blobs): quick to build.
+    /// A scanner for a little input (a commit's staged blobs): quick to build, and each rule's
+    /// full regex is compiled only where its gate matches.
     pub fn new_small(rules: &'r RuleSet) -> Scanner<'r> {
-        Scanner::with_kind(rules, aho_corasick::AhoCorasickKind::ContiguousNFA)
+        Scanner::with_kind(rules, aho_corasick::AhoCorasickKind::ContiguousNFA, true)
     }
 
-    fn with_kind(rules: &'r RuleSet, kind: aho_corasick::AhoCorasickKind) -> Scanner<'r> {
+    fn with_kind(
+        rules: &'r RuleSet,
+        kind: aho_corasick::AhoCorasickKind,
+        gated: bool,
+    ) -> Scanner<'r> {
         let mut keywords: Vec<String> = Vec::new();
         let mut kw_rules: Vec<Vec<u32>> = Vec::new();
         for (i, rule) in rules.rules.iter().enumerate() {
@@ -164,6 +175,7 @@ impl<'r> Scanner<'r> {
             rule_context,
             contexts,
             context_regexes,
+            gated,
             allow_finders: ALLOW_MARKERS
                 .iter()
                 .map(|m| memmem::Finder::new(m.as_bytes()).into_owned())
@@ -200,7 +212,10 @@ impl<'r> Scanner<'r> {
                 let list = &list;
                 s.spawn(move || {
                     for &r in list.iter().skip(t).step_by(threads) {
-                        self.rules.rules[r].regex();
+                        let rule = &self.rules.rules[r];
+                        if !self.gated || rule.gate().is_none() {
+                            rule.regex();
+                        }
                     }
                 });
             }
@@ -300,13 +315,30 @@ impl<'r> Scanner<'r> {
         out: &mut Vec<Match>,
         decode_queue: &mut Vec<(usize, Range<usize>)>,
     ) {
-        let re = rule.regex();
-        let mut locs = re.capture_locations();
+        // Little input (a commit's windows): gate each window, then match with the light
+        // engine; the full regex is for bulk input, where its build cost is repaid.
+        let small = self.gated && windows.iter().all(|w| w.len() <= GATE_MAX_WINDOW);
+        let gate = if small { rule.gate() } else { None };
+        let mut engine = None;
         for win in windows {
             let sub = &hay[..win.end];
+            if let Some(gate) = gate
+                && !gate.is_match(regex_automata::Input::new(sub).span(win.clone()))
+            {
+                continue;
+            }
+            let (re, caps) = engine.get_or_insert_with(|| {
+                let re = if small {
+                    rule.light_regex()
+                } else {
+                    rule.regex()
+                };
+                (re, re.create_captures())
+            });
             let mut pos = win.start;
             while pos <= win.end {
-                let Some(m) = re.captures_read_at(&mut locs, sub, pos) else {
+                re.search_captures(&regex_automata::Input::new(sub).span(pos..win.end), caps);
+                let Some(m) = caps.get_match() else {
                     break;
                 };
                 pos = if m.end() > m.start() {
@@ -314,7 +346,7 @@ impl<'r> Scanner<'r> {
                 } else {
                     m.end() + 1
                 };
-                let Some(range) = rule.secret_range(&locs) else {
+                let Some(range) = rule.secret_range(caps) else {
                     continue;
                 };
                 if range.is_empty() || out.iter().any(|o| o.rule == r && o.secret == range) {

@@ -7,16 +7,32 @@ use crate::scan::{Scanner, Scratch};
 /// Failures, one line each (`rule-id: negative_examples[2] matched: …`). Empty means all pass.
 pub fn run(rules: &RuleSet) -> Vec<String> {
     let mut failures = rules.compile_all();
-    let scanner = Scanner::new(rules);
-    let mut scratch = Scratch::default();
-    let show = |s: &str| {
-        let one: String = s.chars().take(60).collect::<String>().replace('\n', "\\n");
-        if s.chars().count() > 60 {
-            format!("{one}…")
-        } else {
-            one
+    let bulk = check_content_rules(rules, &Scanner::new(rules));
+    // The hook's scanner (`new_small`) gates windows and matches with other engines: it must
+    // agree. Its failures are listed only where they differ.
+    let hook = check_content_rules(rules, &Scanner::new_small(rules));
+    for f in &hook {
+        if !bulk.contains(f) {
+            failures.push(format!("{f} (with the hook's scanner)"));
         }
-    };
+    }
+    failures.extend(bulk);
+    check_file_rules(rules, &mut failures);
+    failures
+}
+
+fn show(s: &str) -> String {
+    let one: String = s.chars().take(60).collect::<String>().replace('\n', "\\n");
+    if s.chars().count() > 60 {
+        format!("{one}…")
+    } else {
+        one
+    }
+}
+
+fn check_content_rules(rules: &RuleSet, scanner: &Scanner) -> Vec<String> {
+    let mut failures = Vec::new();
+    let mut scratch = Scratch::default();
     for (i, rule) in rules.rules.iter().enumerate() {
         let id = rule.id();
         for (n, ex) in rule.spec.examples.iter().enumerate() {
@@ -41,6 +57,10 @@ pub fn run(rules: &RuleSet) -> Vec<String> {
             }
         }
     }
+    failures
+}
+
+fn check_file_rules(rules: &RuleSet, failures: &mut Vec<String>) {
     for rule in &rules.files {
         let id = &rule.spec.id;
         let split = |ex: &str| -> (String, Option<Vec<u8>>) {
@@ -65,5 +85,4 @@ pub fn run(rules: &RuleSet) -> Vec<String> {
             }
         }
     }
-    failures
 }
