@@ -59,6 +59,15 @@ pub enum Command {
     /// the missing patterns to .gitignore and untracks such files from the index only (they
     /// stay on disk); --diff prints only the .gitignore patch.
     Lint(LintArgs),
+    /// Accept the current findings: write them to .leakgate-baseline.json, which `lint` and
+    /// `pre-commit` read, so that they report only new findings.
+    ///
+    /// Entries are keyed by rule, path and the fingerprint (SHA-1) of the secret, not by line:
+    /// editing or moving lines keeps them valid, and a different secret on the same line is still
+    /// reported. The file is sorted, has no timestamps and never holds a secret. It lists
+    /// secrets in tracked files and tracked must-not-track files, and with --history those
+    /// found in history; .gitignore coverage and untracked files are left to `lint --fix`.
+    Baseline(BaselineCmdArgs),
     /// Install the leakgate git hooks (pre-commit and pre-merge-commit) in this repository.
     ///
     /// Honours core.hooksPath; linked worktrees share the main repository's hooks. A hook that
@@ -94,6 +103,9 @@ pub struct PreCommitArgs {
 
     #[command(flatten)]
     pub config: ConfigArgs,
+
+    #[command(flatten)]
+    pub baseline: BaselineArgs,
 }
 
 #[derive(Debug, Args)]
@@ -127,6 +139,57 @@ pub struct LintArgs {
 
     #[command(flatten)]
     pub config: ConfigArgs,
+
+    #[command(flatten)]
+    pub baseline: BaselineArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineCmdArgs {
+    /// A directory in the repository. Default: the current directory.
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+
+    /// Also accept what is in history: every commit reachable from HEAD, or from RANGE.
+    #[arg(long, value_name = "RANGE", num_args = 0..=1, default_missing_value = "HEAD")]
+    pub history: Option<String>,
+
+    /// Where to write. Default: .leakgate-baseline.json at the repository root.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Skip blobs larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::walk::DEFAULT_MAX_SIZE)]
+    pub max_filesize: u64,
+
+    #[command(flatten)]
+    pub rule_args: RuleArgs,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// Baseline file of accepted findings (default: .leakgate-baseline.json at the repository
+    /// root, if present; `leakgate baseline` writes it).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Report every finding, ignoring the baseline.
+    #[arg(long, conflicts_with = "baseline")]
+    pub no_baseline: bool,
+}
+
+impl BaselineArgs {
+    pub fn choice(&self) -> leakgate::baseline::Choice {
+        use leakgate::baseline::Choice;
+        match (&self.baseline, self.no_baseline) {
+            (_, true) => Choice::Ignore,
+            (Some(p), false) => Choice::File(p.clone()),
+            (None, false) => Choice::Default,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -4,6 +4,7 @@
 //! `report` renders. The binary (`main.rs`, `cli.rs`) wires them together.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod baseline;
 pub mod config;
 pub mod finding;
 pub mod gitignore;

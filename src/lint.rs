@@ -1337,6 +1337,9 @@ pub fn summary(l: &Lint) -> String {
             }
         ));
     }
+    if s.baselined > 0 {
+        scanned.push_str(&format!("; {} baselined", s.baselined));
+    }
     let notes = l.report.findings.len() - n;
     let notes = if notes > 0 {
         format!(", {notes} {}", if notes == 1 { "note" } else { "notes" })

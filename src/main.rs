@@ -120,6 +120,7 @@ fn run(cli: Cli, style: &Style) -> Result<Outcome> {
             )
         }),
         Command::Lint(args) => lint(args, style),
+        Command::Baseline(args) => baseline(args),
         Command::Install(args) => {
             let repo = leakgate::precommit::open_repo(Path::new("."))?;
             for line in leakgate::install::install(&repo, args.force)? {
@@ -171,6 +172,7 @@ fn pre_commit(args: cli::PreCommitArgs, style: &Style) -> Result<Outcome> {
         config: args.config.config.clone(),
         max_size: args.max_filesize,
         check_gitignore: !args.no_gitignore_check,
+        baseline: args.baseline.choice(),
     };
     let mut outcome = leakgate::precommit::run(&cwd, &rules, &opts)?;
     outcome.report.stats.lines_added = Some(outcome.added_lines);
@@ -215,6 +217,8 @@ fn lint(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
         )?,
     };
     result.report.stats.allowlisted = result.drop_findings(|f| config.path_allowed(&f.path));
+    let baseline = leakgate::baseline::Baseline::resolve(&args.baseline.choice(), &result.workdir)?;
+    result.report.stats.baselined = result.drop_findings(|f| baseline.contains(f));
     if args.diff {
         let mut out = io::stdout().lock();
         write!(out, "{}", result.patch())?;
@@ -272,6 +276,7 @@ fn lint(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
             result = lint::run(&dir, &rules, &again)?.with_history_of(result);
             result.report.stats.allowlisted =
                 result.drop_findings(|f| config.path_allowed(&f.path));
+            result.report.stats.baselined = result.drop_findings(|f| baseline.contains(f));
         }
     }
     let mut out = io::stdout().lock();
@@ -282,6 +287,98 @@ fn lint(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
     } else {
         Outcome::Findings
     })
+}
+
+/// `leakgate baseline`: accept the current findings.
+fn baseline(args: cli::BaselineCmdArgs) -> Result<Outcome> {
+    use leakgate::baseline::{self, Baseline};
+    use leakgate::lint;
+    let rules = load_rules(&args.rule_args)?;
+    let dir = match &args.path {
+        Some(p) => p.clone(),
+        None => std::env::current_dir().context("reading the current directory")?,
+    };
+    let opts = lint::Options {
+        max_size: args.max_filesize,
+        history: args.history.clone(),
+        progress: io::stderr().is_terminal(),
+    };
+    let mut result = lint::run(&dir, &rules, &opts)?;
+    let config = match &args.config.config {
+        Some(p) => leakgate::config::Config::load(p, true)?,
+        None => leakgate::config::Config::load(
+            &result.workdir.join(leakgate::config::FILE_NAME),
+            false,
+        )?,
+    };
+    result.drop_findings(|f| config.path_allowed(&f.path));
+    let path = args
+        .output
+        .clone()
+        .unwrap_or_else(|| result.workdir.join(baseline::FILE_NAME));
+    let previous = Baseline::load(&path, false).ok();
+    let selection = baseline::select(&result)?;
+    let new = Baseline::from_entries(selection.entries);
+    new.write(&path)?;
+    let mut out = io::stdout().lock();
+    let shown = path
+        .strip_prefix(&result.workdir)
+        .unwrap_or(&path)
+        .display()
+        .to_string();
+    let secrets = new.entries().filter(|e| e.fingerprint.is_some()).count();
+    writeln!(
+        out,
+        "leakgate: wrote {shown}: {} {} ({secrets} {}, {} must-not-track {}{})",
+        new.len(),
+        if new.len() == 1 { "entry" } else { "entries" },
+        if secrets == 1 { "secret" } else { "secrets" },
+        new.len() - secrets,
+        if new.len() - secrets == 1 {
+            "file"
+        } else {
+            "files"
+        },
+        match &result.history {
+            Some(h) => format!("; history {}", h.range),
+            None => String::new(),
+        }
+    )?;
+    if let Some(prev) = previous.filter(|p| p.source.is_some()) {
+        let gone = prev.entries().filter(|e| !new.has_entry_for(e)).count();
+        if gone > 0 {
+            writeln!(
+                out,
+                "leakgate: {gone} earlier {} no longer found and dropped{}",
+                if gone == 1 {
+                    "entry was"
+                } else {
+                    "entries were"
+                },
+                if args.history.is_none() {
+                    " (history findings are kept only with --history)"
+                } else {
+                    ""
+                }
+            )?;
+        }
+    }
+    if !selection.left.is_empty() {
+        writeln!(
+            out,
+            "leakgate: not baselined (fix them: `leakgate lint --fix`):"
+        )?;
+        for f in &selection.left {
+            writeln!(out, "  {}", leakgate::report::text_line(f, false))?;
+        }
+    }
+    writeln!(
+        out,
+        "leakgate: `lint` and `pre-commit` now skip these findings; commit {shown}. \
+         A secret that was committed must still be rotated."
+    )?;
+    out.flush()?;
+    Ok(Outcome::Clean)
 }
 
 fn rules_command(cmd: RulesCommand) -> Result<Outcome> {

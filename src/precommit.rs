@@ -22,6 +22,8 @@ pub struct Options {
     pub max_size: u64,
     /// Check `.gitignore` coverage of must-not-track names.
     pub check_gitignore: bool,
+    /// The baseline of accepted findings to skip.
+    pub baseline: crate::baseline::Choice,
 }
 
 /// A staged must-not-track file and how to take it out of the commit.
@@ -136,6 +138,16 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Outcome> {
     };
     out.report.stats.allowlisted = config.filter(&mut out.report.findings);
     out.unstage.retain(|u| !config.path_allowed(&u.path));
+    // Accepted findings (`leakgate baseline`).
+    let baseline = crate::baseline::Baseline::resolve(&opts.baseline, &out.workdir)?;
+    out.report.stats.baselined = baseline.filter(&mut out.report.findings);
+    let findings = &out.report.findings;
+    // (a baselined must-not-track file need not be unstaged)
+    out.unstage.retain(|u| {
+        findings
+            .iter()
+            .any(|f| f.path == u.path && f.line.is_none())
+    });
     out.report.sort();
     out.unstage.sort_by(|a, b| a.path.cmp(&b.path));
 
@@ -461,6 +473,9 @@ pub fn scanned_line(o: &Outcome) -> String {
             " ({} allowlisted by .leakgate.toml)",
             s.allowlisted
         ));
+    }
+    if s.baselined > 0 {
+        line.push_str(&format!(" ({} baselined)", s.baselined));
     }
     line
 }

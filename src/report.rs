@@ -29,6 +29,8 @@ pub struct Stats {
     pub errors: u64,
     /// Findings dropped by the `.leakgate.toml` path allowlist.
     pub allowlisted: u64,
+    /// Findings dropped because the baseline (`.leakgate-baseline.json`) accepts them.
+    pub baselined: u64,
     /// Lines added by the staged changes (pre-commit only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lines_added: Option<u64>,
@@ -42,6 +44,7 @@ impl Stats {
         self.skipped_too_large += other.skipped_too_large;
         self.errors += other.errors;
         self.allowlisted += other.allowlisted;
+        self.baselined += other.baselined;
         if let Some(n) = other.lines_added {
             *self.lines_added.get_or_insert(0) += n;
         }

@@ -186,6 +186,7 @@ pub fn scan_paths(scanner: &Scanner, paths: &[PathBuf], opts: &WalkOptions) -> R
             skipped_too_large: shared.large.into_inner(),
             errors: 0,
             allowlisted: 0,
+            baselined: 0,
             lines_added: None,
         },
     };
