@@ -68,11 +68,28 @@ pub enum Command {
     /// secrets in tracked files and tracked must-not-track files, and with --history those
     /// found in history; .gitignore coverage and untracked files are left to `lint --fix`.
     Baseline(BaselineCmdArgs),
-    /// Install the leakgate git hooks (pre-commit and pre-merge-commit) in this repository.
+    /// Install the leakgate git hooks (pre-commit and pre-merge-commit; with --pre-push,
+    /// pre-push too) in this repository.
     ///
     /// Honours core.hooksPath; linked worktrees share the main repository's hooks. A hook that
     /// is already there is kept and runs first (it is renamed to <hook>.pre-leakgate).
     Install(InstallArgs),
+    /// Scan the commits a push sends (what the installed pre-push hook runs).
+    ///
+    /// Reads the refs to push from standard input, as git passes them to a pre-push hook
+    /// (`<local ref> <local sha> <remote ref> <remote sha>` per line), and scans the commits
+    /// reachable from the local shas that the remote does not have (neither the remote shas nor
+    /// any remote-tracking branch of REMOTE), as `lint --history` does. Exit 1 blocks the push.
+    PrePush(PrePushArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish or powershell).
+    ///
+    /// bash: `leakgate completions bash > ~/.local/share/bash-completion/completions/leakgate`;
+    /// zsh: into a directory of your $fpath as `_leakgate`; fish:
+    /// `leakgate completions fish > ~/.config/fish/completions/leakgate.fish`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Remove the leakgate git hooks (and put back any hook they had chained).
     Uninstall,
     /// List, explain or self-test the rules.
@@ -197,6 +214,38 @@ pub struct InstallArgs {
     /// Replace an existing hook instead of chaining it.
     #[arg(long)]
     pub force: bool,
+
+    /// Also install a pre-push hook that scans the commits being pushed (a safety net for
+    /// commits made with `git commit --no-verify`).
+    #[arg(long)]
+    pub pre_push: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PrePushArgs {
+    /// The remote's name (or URL), as git passes it to the hook. Default: origin.
+    #[arg(value_name = "REMOTE", default_value = "origin")]
+    pub remote: String,
+
+    /// The remote's URL, as git passes it (not used).
+    #[arg(value_name = "URL")]
+    pub url: Option<String>,
+
+    /// Skip blobs larger than this many bytes (they are counted in the summary).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::walk::DEFAULT_MAX_SIZE)]
+    pub max_filesize: u64,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub rule_args: RuleArgs,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
+
+    #[command(flatten)]
+    pub baseline: BaselineArgs,
 }
 
 #[derive(Debug, Args)]

@@ -12,6 +12,7 @@ pub mod hygiene;
 pub mod install;
 pub mod lint;
 pub mod precommit;
+pub mod prepush;
 pub mod report;
 pub mod rules;
 pub mod scan;

@@ -121,9 +121,22 @@ fn run(cli: Cli, style: &Style) -> Result<Outcome> {
         }),
         Command::Lint(args) => lint(args, style),
         Command::Baseline(args) => baseline(args),
+        Command::PrePush(args) => pre_push(args, style).map_err(|e| {
+            e.context(
+                "leakgate could not check this push, so it is blocked (fail closed). \
+                 Fix the problem above, or push without the check: git push --no-verify",
+            )
+        }),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut out = io::stdout().lock();
+            clap_complete::generate(shell, &mut Cli::command(), "leakgate", &mut out);
+            out.flush()?;
+            Ok(Outcome::Clean)
+        }
         Command::Install(args) => {
             let repo = leakgate::precommit::open_repo(Path::new("."))?;
-            for line in leakgate::install::install(&repo, args.force)? {
+            for line in leakgate::install::install(&repo, args.force, args.pre_push)? {
                 writeln!(io::stdout(), "leakgate: {line}")?;
             }
             Ok(Outcome::Clean)
@@ -286,6 +299,42 @@ fn lint(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
         Outcome::Clean
     } else {
         Outcome::Findings
+    })
+}
+
+/// `leakgate pre-push`: scan what a push sends (the refs on standard input).
+fn pre_push(args: cli::PrePushArgs, style: &Style) -> Result<Outcome> {
+    use std::io::Read;
+    let rules = load_rules(&args.rule_args)?;
+    let mut input = String::new();
+    io::stdin()
+        .read_to_string(&mut input)
+        .context("reading the refs to push from standard input")?;
+    let cwd = std::env::current_dir().context("reading the current directory")?;
+    let opts = leakgate::prepush::Options {
+        max_size: args.max_filesize,
+        config: args.config.config.clone(),
+        baseline: args.baseline.choice(),
+        progress: io::stderr().is_terminal(),
+    };
+    let outcome = leakgate::prepush::run(&cwd, &rules, &args.remote, &input, &opts)?;
+    let blocked = !outcome.findings.is_empty();
+    let mut out = io::stdout().lock();
+    match args.output.format {
+        Format::Text => leakgate::prepush::render_text(&outcome, &rules, style, &mut out)?,
+        f => leakgate::lint::render(
+            f,
+            &leakgate::prepush::as_lint(outcome),
+            &rules,
+            style,
+            &mut out,
+        )?,
+    }
+    out.flush()?;
+    Ok(if blocked {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
     })
 }
 

@@ -199,3 +199,23 @@ fn reports_are_byte_for_byte_deterministic() {
     assert_eq!(keys, sorted);
     assert!(keys.len() >= 25, "{keys:?}");
 }
+
+#[test]
+fn shell_completions() {
+    let repo = TestRepo::new();
+    for shell in ["bash", "zsh", "fish"] {
+        let out = run(repo.leakgate().args(["completions", shell]));
+        assert_eq!(out.code, 0, "{shell}: {}", out.stderr);
+        for word in ["pre-commit", "pre-push", "baseline", "history", "format"] {
+            assert!(out.stdout.contains(word), "{shell}: no {word}");
+        }
+        if shell == "bash" {
+            let script = repo.dir.path().join("leakgate.bash");
+            std::fs::write(&script, &out.stdout).unwrap();
+            let check = run(std::process::Command::new("bash").arg("-n").arg(&script));
+            assert_eq!(check.code, 0, "bash -n: {}", check.stderr);
+        }
+    }
+    let out = run(repo.leakgate().args(["completions", "tcsh"]));
+    assert_eq!(out.code, 2);
+}
