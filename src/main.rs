@@ -344,6 +344,10 @@ fn baseline(args: cli::BaselineCmdArgs) -> Result<Outcome> {
     use leakgate::lint;
     let rules = load_rules(&args.rule_args)?;
     let dir = match &args.path {
+        Some(p) if p.is_file() => p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
         Some(p) => p.clone(),
         None => std::env::current_dir().context("reading the current directory")?,
     };
