@@ -59,11 +59,37 @@ pub enum Command {
     /// the missing patterns to .gitignore and untracks such files from the index only (they
     /// stay on disk); --diff prints only the .gitignore patch.
     Lint(LintArgs),
-    /// Install the leakgate git hooks (pre-commit and pre-merge-commit) in this repository.
+    /// Accept the current findings: write them to .leakgate-baseline.json, which `lint` and
+    /// `pre-commit` read, so that they report only new findings.
+    ///
+    /// Entries are keyed by rule, path and the fingerprint (SHA-1) of the secret, not by line:
+    /// editing or moving lines keeps them valid, and a different secret on the same line is still
+    /// reported. The file is sorted, has no timestamps and never holds a secret. It lists
+    /// secrets in tracked files and tracked must-not-track files, and with --history those
+    /// found in history; .gitignore coverage and untracked files are left to `lint --fix`.
+    Baseline(BaselineCmdArgs),
+    /// Install the leakgate git hooks (pre-commit and pre-merge-commit; with --pre-push,
+    /// pre-push too) in this repository.
     ///
     /// Honours core.hooksPath; linked worktrees share the main repository's hooks. A hook that
     /// is already there is kept and runs first (it is renamed to <hook>.pre-leakgate).
     Install(InstallArgs),
+    /// Scan the commits a push sends (what the installed pre-push hook runs).
+    ///
+    /// Reads the refs to push from standard input, as git passes them to a pre-push hook
+    /// (`<local ref> <local sha> <remote ref> <remote sha>` per line), and scans the commits
+    /// reachable from the local shas that the remote does not have (neither the remote shas nor
+    /// any remote-tracking branch of REMOTE), as `lint --history` does. Exit 1 blocks the push.
+    PrePush(PrePushArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish or powershell).
+    ///
+    /// bash: `leakgate completions bash > ~/.local/share/bash-completion/completions/leakgate`;
+    /// zsh: into a directory of your $fpath as `_leakgate`; fish:
+    /// `leakgate completions fish > ~/.config/fish/completions/leakgate.fish`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Remove the leakgate git hooks (and put back any hook they had chained).
     Uninstall,
     /// Write a starter configuration, .leakgate.toml, at the repository root (or here).
@@ -99,6 +125,9 @@ pub struct PreCommitArgs {
 
     #[command(flatten)]
     pub config: ConfigArgs,
+
+    #[command(flatten)]
+    pub baseline: BaselineArgs,
 }
 
 #[derive(Debug, Args)]
@@ -132,6 +161,57 @@ pub struct LintArgs {
 
     #[command(flatten)]
     pub config: ConfigArgs,
+
+    #[command(flatten)]
+    pub baseline: BaselineArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineCmdArgs {
+    /// A directory in the repository. Default: the current directory.
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+
+    /// Also accept what is in history: every commit reachable from HEAD, or from RANGE.
+    #[arg(long, value_name = "RANGE", num_args = 0..=1, default_missing_value = "HEAD")]
+    pub history: Option<String>,
+
+    /// Where to write. Default: .leakgate-baseline.json at the repository root.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Skip blobs larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::walk::DEFAULT_MAX_SIZE)]
+    pub max_filesize: u64,
+
+    #[command(flatten)]
+    pub rule_args: RuleArgs,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// Baseline file of accepted findings (default: .leakgate-baseline.json at the repository
+    /// root, if present; `leakgate baseline` writes it).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Report every finding, ignoring the baseline.
+    #[arg(long, conflicts_with = "baseline")]
+    pub no_baseline: bool,
+}
+
+impl BaselineArgs {
+    pub fn choice(&self) -> leakgate::baseline::Choice {
+        use leakgate::baseline::Choice;
+        match (&self.baseline, self.no_baseline) {
+            (_, true) => Choice::Ignore,
+            (Some(p), false) => Choice::File(p.clone()),
+            (None, false) => Choice::Default,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -139,6 +219,38 @@ pub struct InstallArgs {
     /// Replace an existing hook instead of chaining it.
     #[arg(long)]
     pub force: bool,
+
+    /// Also install a pre-push hook that scans the commits being pushed (a safety net for
+    /// commits made with `git commit --no-verify`).
+    #[arg(long)]
+    pub pre_push: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PrePushArgs {
+    /// The remote's name (or URL), as git passes it to the hook. Default: origin.
+    #[arg(value_name = "REMOTE", default_value = "origin")]
+    pub remote: String,
+
+    /// The remote's URL, as git passes it (not used).
+    #[arg(value_name = "URL")]
+    pub url: Option<String>,
+
+    /// Skip blobs larger than this many bytes (they are counted in the summary).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::walk::DEFAULT_MAX_SIZE)]
+    pub max_filesize: u64,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+
+    #[command(flatten)]
+    pub rule_args: RuleArgs,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
+
+    #[command(flatten)]
+    pub baseline: BaselineArgs,
 }
 
 #[derive(Debug, Args)]

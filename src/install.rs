@@ -14,6 +14,18 @@ pub const HOOK_SCRIPT: &str = include_str!("../hooks/pre-commit");
 pub const MARKER: &str = "# leakgate-hook v";
 /// The hooks leakgate installs: a clean merge runs `pre-merge-commit`, not `pre-commit`.
 pub const HOOKS: &[&str] = &["pre-commit", "pre-merge-commit"];
+/// The `pre-push` hook script (`install --pre-push`): scans the commits a push sends.
+pub const PRE_PUSH_SCRIPT: &str = include_str!("../hooks/pre-push");
+pub const PRE_PUSH: &str = "pre-push";
+
+/// The script of the hook `name`.
+fn script(name: &str) -> &'static str {
+    if name == PRE_PUSH {
+        PRE_PUSH_SCRIPT
+    } else {
+        HOOK_SCRIPT
+    }
+}
 const CHAINED_SUFFIX: &str = ".pre-leakgate";
 
 /// The directory git runs hooks from.
@@ -59,29 +71,30 @@ fn make_executable(_: &Path) -> Result<()> {
     Ok(())
 }
 
-/// What `install` did for one hook, as a line for the user.
-pub fn install(repo: &gix::Repository, force: bool) -> Result<Vec<String>> {
+/// Install the hooks (with `pre_push`, the `pre-push` hook too); one line per hook for the user.
+pub fn install(repo: &gix::Repository, force: bool, pre_push: bool) -> Result<Vec<String>> {
     let dir = hooks_dir(repo)?;
     std::fs::create_dir_all(&dir).with_context(|| format!("{}: cannot create", dir.display()))?;
     let mut done = Vec::new();
-    for name in HOOKS {
+    for name in HOOKS.iter().copied().chain(pre_push.then_some(PRE_PUSH)) {
+        let hook_script = script(name);
         let path = dir.join(name);
         let chained = dir.join(format!("{name}{CHAINED_SUFFIX}"));
         match std::fs::read(&path) {
             Ok(bytes) => {
                 let text = String::from_utf8_lossy(&bytes);
-                if text == HOOK_SCRIPT {
+                if text == hook_script {
                     done.push(format!("{}: already installed", path.display()));
                     continue;
                 }
                 if is_ours(&text) {
-                    crate::gitignore::write_atomic(&path, HOOK_SCRIPT.as_bytes())?;
+                    crate::gitignore::write_atomic(&path, hook_script.as_bytes())?;
                     make_executable(&path)?;
                     done.push(format!("{}: updated", path.display()));
                     continue;
                 }
                 if force {
-                    crate::gitignore::write_atomic(&path, HOOK_SCRIPT.as_bytes())?;
+                    crate::gitignore::write_atomic(&path, hook_script.as_bytes())?;
                     make_executable(&path)?;
                     done.push(format!("{}: replaced (--force)", path.display()));
                     continue;
@@ -97,7 +110,7 @@ pub fn install(repo: &gix::Repository, force: bool) -> Result<Vec<String>> {
                 std::fs::rename(&path, &chained).with_context(|| {
                     format!("{}: cannot move to {}", path.display(), chained.display())
                 })?;
-                crate::gitignore::write_atomic(&path, HOOK_SCRIPT.as_bytes())?;
+                crate::gitignore::write_atomic(&path, hook_script.as_bytes())?;
                 make_executable(&path)?;
                 done.push(format!(
                     "{}: installed; the existing hook was kept as {} and still runs first",
@@ -106,7 +119,7 @@ pub fn install(repo: &gix::Repository, force: bool) -> Result<Vec<String>> {
                 ));
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                crate::gitignore::write_atomic(&path, HOOK_SCRIPT.as_bytes())
+                crate::gitignore::write_atomic(&path, hook_script.as_bytes())
                     .with_context(|| format!("{}: cannot write", path.display()))?;
                 make_executable(&path)?;
                 done.push(format!("{}: installed", path.display()));
@@ -121,13 +134,16 @@ pub fn install(repo: &gix::Repository, force: bool) -> Result<Vec<String>> {
 pub fn uninstall(repo: &gix::Repository) -> Result<Vec<String>> {
     let dir = hooks_dir(repo)?;
     let mut done = Vec::new();
-    for name in HOOKS {
+    for name in HOOKS.iter().copied().chain([PRE_PUSH]) {
         let path = dir.join(name);
         let chained = dir.join(format!("{name}{CHAINED_SUFFIX}"));
         let ours = std::fs::read(&path)
             .map(|b| is_ours(&String::from_utf8_lossy(&b)))
             .unwrap_or(false);
         if !ours {
+            if name == PRE_PUSH && !path.exists() {
+                continue; // optional (`install --pre-push`): not worth a line
+            }
             if path.exists() {
                 done.push(format!(
                     "{}: not a leakgate hook, left alone",

@@ -5,6 +5,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod allowlist;
+pub mod baseline;
 pub mod config;
 pub mod finding;
 pub mod gitignore;
@@ -13,6 +14,7 @@ pub mod hygiene;
 pub mod install;
 pub mod lint;
 pub mod precommit;
+pub mod prepush;
 pub mod report;
 pub mod rules;
 pub mod scan;

@@ -870,21 +870,40 @@ fn resolve_rev(repo: &gix::Repository, spec: &str) -> Result<ObjectId> {
     Ok(id)
 }
 
+/// How to get the history a shallow clone lacks (named in errors).
+pub const UNSHALLOW_HINT: &str = "fetch the full history with `git fetch --unshallow` \
+     (GitHub Actions: `actions/checkout` with `fetch-depth: 0`; GitLab CI: `GIT_DEPTH: \"0\"`), \
+     or enough of it with `git fetch --deepen=N`";
+
 /// `(tips, hidden)` of a revision or an `A..B` range.
 fn parse_range(repo: &gix::Repository, range: &str) -> Result<(Vec<ObjectId>, Vec<ObjectId>)> {
+    let shallow = repo.is_shallow().unwrap_or(false);
     let resolve = |spec: &str, what: &str| -> Result<ObjectId> {
         let spec = if spec.is_empty() { "HEAD" } else { spec };
         resolve_rev(repo, spec).map_err(|e| {
-            let shallow = repo.is_shallow().unwrap_or(false);
-            anyhow::anyhow!(
-                "cannot resolve the {what} `{spec}` of the history range: {e:#}{}",
-                if shallow {
-                    " (this is a shallow clone: the commit may be outside the fetched history; \
-                     fetch it with `git fetch --unshallow` or a larger `--depth`)"
-                } else {
-                    ""
+            let mut msg =
+                format!("cannot resolve the {what} `{spec}` of the history range `{range}`: {e:#}");
+            if shallow {
+                msg.push_str(&format!(
+                    ". This is a shallow clone: `{spec}` may be outside the fetched history; \
+                     {UNSHALLOW_HINT}"
+                ));
+            }
+            // `origin/main` missing: the branch was not fetched.
+            if let Some((remote, branch)) = spec.split_once('/')
+                && !branch.is_empty()
+                && repo.remote_names().contains(remote.as_bytes().as_bstr())
+            {
+                let branch = branch.split(['~', '^']).next().unwrap_or(branch);
+                msg.push_str(&format!(
+                    "{}fetch the branch: `git fetch {remote} {branch}`",
+                    if shallow { "; or " } else { " (" }
+                ));
+                if !shallow {
+                    msg.push(')');
                 }
-            )
+            }
+            anyhow::anyhow!(msg)
         })
     };
     if range.contains("...") {
@@ -1018,7 +1037,7 @@ fn scan_history(
     range: &str,
     opts: &Options,
 ) -> Result<(Vec<Finding>, HistoryStats)> {
-    let mut hstats = HistoryStats {
+    let hstats = HistoryStats {
         range: range.to_string(),
         ..HistoryStats::default()
     };
@@ -1026,6 +1045,41 @@ fn scan_history(
         return Ok((Vec::new(), hstats));
     }
     let (tips, hidden) = parse_range(repo, range)?;
+    scan_commits(repo, scanner, hstats, tips, hidden, opts)
+}
+
+/// Scan the commits reachable from `tips` and from none of `hidden` (commits; `hidden` may be
+/// empty), as `lint --history` does, with the same rules and options; `label` names the
+/// range in the stats and in errors. For `pre-push`, which computes its own range.
+pub fn scan_history_between(
+    repo: &gix::Repository,
+    rules: &RuleSet,
+    label: &str,
+    tips: Vec<ObjectId>,
+    hidden: Vec<ObjectId>,
+    opts: &Options,
+) -> Result<(Vec<Finding>, HistoryStats)> {
+    let scanner = Scanner::new(rules);
+    let hstats = HistoryStats {
+        range: label.to_string(),
+        ..HistoryStats::default()
+    };
+    scan_commits(repo, &scanner, hstats, tips, hidden, opts)
+}
+
+fn scan_commits(
+    repo: &gix::Repository,
+    scanner: &Scanner,
+    mut hstats: HistoryStats,
+    tips: Vec<ObjectId>,
+    hidden: Vec<ObjectId>,
+    opts: &Options,
+) -> Result<(Vec<Finding>, HistoryStats)> {
+    let range = hstats.range.clone();
+    if tips.is_empty() {
+        return Ok((Vec::new(), hstats));
+    }
+    let has_base = !hidden.is_empty();
     let walk = repo
         .rev_walk(tips)
         .with_hidden(hidden)
@@ -1035,6 +1089,24 @@ fn scan_history(
     for info in walk {
         let info = info.context("walking the history (a shallow clone is missing commits?)")?;
         commits.push((info.id, info.parent_ids.iter().copied().collect()));
+    }
+    // In a shallow clone, a range whose walk reaches the clone's boundary before its base cannot
+    // be scanned exactly: the commits in between are missing, and the boundary commit would
+    // look as if it added its whole tree.
+    if has_base
+        && let Some(boundary) = repo
+            .shallow_commits()
+            .context("reading the shallow clone's boundary")?
+        && let Some((id, _)) = commits
+            .iter()
+            .find(|(id, _)| boundary.iter().any(|b| b == id))
+    {
+        bail!(
+            "the history range `{range}` reaches the shallow clone's boundary at commit {} \
+             before reaching its base: the commits in between were not fetched, so the range \
+             cannot be scanned; {UNSHALLOW_HINT}",
+            id.to_hex_with_len(12)
+        );
     }
     let show = opts.progress;
     let total = commits.len();
@@ -1347,6 +1419,9 @@ pub fn summary(l: &Lint) -> String {
                 "blobs"
             }
         ));
+    }
+    if s.baselined > 0 {
+        scanned.push_str(&format!("; {} baselined", s.baselined));
     }
     let notes = l.report.findings.len() - n;
     let notes = if notes > 0 {

@@ -145,9 +145,23 @@ fn run(cli: Cli, style: &Style) -> Result<Outcome> {
         }),
         Command::Lint(args) => lint(args, style),
         Command::Init(args) => init(args.force),
+        Command::Baseline(args) => baseline(args),
+        Command::PrePush(args) => pre_push(args, style).map_err(|e| {
+            e.context(
+                "leakgate could not check this push, so it is blocked (fail closed). \
+                 Fix the problem above, or push without the check: git push --no-verify",
+            )
+        }),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut out = io::stdout().lock();
+            clap_complete::generate(shell, &mut Cli::command(), "leakgate", &mut out);
+            out.flush()?;
+            Ok(Outcome::Clean)
+        }
         Command::Install(args) => {
             let repo = leakgate::precommit::open_repo(Path::new("."))?;
-            for line in leakgate::install::install(&repo, args.force)? {
+            for line in leakgate::install::install(&repo, args.force, args.pre_push)? {
                 writeln!(io::stdout(), "leakgate: {line}")?;
             }
             Ok(Outcome::Clean)
@@ -203,6 +217,7 @@ fn pre_commit(args: cli::PreCommitArgs, style: &Style) -> Result<Outcome> {
     let opts = leakgate::precommit::Options {
         max_size: args.max_filesize,
         check_gitignore: !args.no_gitignore_check,
+        baseline: args.baseline.choice(),
     };
     let mut outcome = leakgate::precommit::run(&cwd, &rules, &config, &opts)?;
     outcome.report.stats.lines_added = Some(outcome.added_lines);
@@ -244,6 +259,8 @@ fn lint(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
     };
     let mut result = lint::run(&dir, &rules, &opts)?;
     lint_filter(&mut result, &rules, &config);
+    let baseline = leakgate::baseline::Baseline::resolve(&args.baseline.choice(), &result.workdir)?;
+    result.report.stats.baselined = result.drop_findings(|f| baseline.contains(f));
     if args.diff {
         let mut out = io::stdout().lock();
         write!(out, "{}", result.patch())?;
@@ -300,6 +317,7 @@ fn lint(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
             };
             result = lint::run(&dir, &rules, &again)?.with_history_of(result);
             lint_filter(&mut result, &rules, &config);
+            result.report.stats.baselined = result.drop_findings(|f| baseline.contains(f));
         }
     }
     let mut out = io::stdout().lock();
@@ -319,6 +337,138 @@ fn lint_filter(result: &mut leakgate::lint::Lint, rules: &RuleSet, config: &Conf
     });
     result.report.stats.allowlisted = d.allowlisted;
     result.report.stats.below_min_severity = d.below_min_severity;
+}
+
+/// `leakgate pre-push`: scan what a push sends (the refs on standard input).
+fn pre_push(args: cli::PrePushArgs, style: &Style) -> Result<Outcome> {
+    use std::io::Read;
+    let mut input = String::new();
+    io::stdin()
+        .read_to_string(&mut input)
+        .context("reading the refs to push from standard input")?;
+    let cwd = std::env::current_dir().context("reading the current directory")?;
+    let root = leakgate::precommit::open_repo(&cwd)?
+        .workdir()
+        .expect("checked in open_repo")
+        .to_path_buf();
+    let (rules, config) = load_setup(&args.rule_args, &args.config, &root)?;
+    let opts = leakgate::prepush::Options {
+        max_size: args.max_filesize,
+        baseline: args.baseline.choice(),
+        progress: io::stderr().is_terminal(),
+    };
+    let outcome = leakgate::prepush::run(&cwd, &rules, &config, &args.remote, &input, &opts)?;
+    let blocked = !outcome.findings.is_empty();
+    let mut out = io::stdout().lock();
+    match args.output.format {
+        Format::Text => leakgate::prepush::render_text(&outcome, &rules, style, &mut out)?,
+        f => leakgate::lint::render(
+            f,
+            &leakgate::prepush::as_lint(outcome),
+            &rules,
+            style,
+            &mut out,
+        )?,
+    }
+    out.flush()?;
+    Ok(if blocked {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// `leakgate baseline`: accept the current findings.
+fn baseline(args: cli::BaselineCmdArgs) -> Result<Outcome> {
+    use leakgate::baseline::{self, Baseline};
+    use leakgate::lint;
+    let dir = match &args.path {
+        Some(p) if p.is_file() => p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+        Some(p) => p.clone(),
+        None => std::env::current_dir().context("reading the current directory")?,
+    };
+    let opts = lint::Options {
+        max_size: args.max_filesize,
+        history: args.history.clone(),
+        progress: io::stderr().is_terminal(),
+    };
+    let root = leakgate::precommit::open_repo(&dir)?
+        .workdir()
+        .expect("checked in open_repo")
+        .to_path_buf();
+    let (rules, config) = load_setup(&args.rule_args, &args.config, &root)?;
+    let mut result = lint::run(&dir, &rules, &opts)?;
+    lint_filter(&mut result, &rules, &config);
+    let path = args
+        .output
+        .clone()
+        .unwrap_or_else(|| result.workdir.join(baseline::FILE_NAME));
+    let previous = Baseline::load(&path, false).ok();
+    let selection = baseline::select(&result)?;
+    let new = Baseline::from_entries(selection.entries);
+    new.write(&path)?;
+    let mut out = io::stdout().lock();
+    let shown = path
+        .strip_prefix(&result.workdir)
+        .unwrap_or(&path)
+        .display()
+        .to_string();
+    let secrets = new.entries().filter(|e| e.fingerprint.is_some()).count();
+    writeln!(
+        out,
+        "leakgate: wrote {shown}: {} {} ({secrets} {}, {} must-not-track {}{})",
+        new.len(),
+        if new.len() == 1 { "entry" } else { "entries" },
+        if secrets == 1 { "secret" } else { "secrets" },
+        new.len() - secrets,
+        if new.len() - secrets == 1 {
+            "file"
+        } else {
+            "files"
+        },
+        match &result.history {
+            Some(h) => format!("; history {}", h.range),
+            None => String::new(),
+        }
+    )?;
+    if let Some(prev) = previous.filter(|p| p.source.is_some()) {
+        let gone = prev.entries().filter(|e| !new.has_entry_for(e)).count();
+        if gone > 0 {
+            writeln!(
+                out,
+                "leakgate: {gone} earlier {} no longer found and dropped{}",
+                if gone == 1 {
+                    "entry was"
+                } else {
+                    "entries were"
+                },
+                if args.history.is_none() {
+                    " (history findings are kept only with --history)"
+                } else {
+                    ""
+                }
+            )?;
+        }
+    }
+    if !selection.left.is_empty() {
+        writeln!(
+            out,
+            "leakgate: not baselined (fix them: `leakgate lint --fix`):"
+        )?;
+        for f in &selection.left {
+            writeln!(out, "  {}", leakgate::report::text_line(f, false))?;
+        }
+    }
+    writeln!(
+        out,
+        "leakgate: `lint` and `pre-commit` now skip these findings; commit {shown}. \
+         A secret that was committed must still be rotated."
+    )?;
+    out.flush()?;
+    Ok(Outcome::Clean)
 }
 
 fn rules_command(cmd: RulesCommand) -> Result<Outcome> {

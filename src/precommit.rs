@@ -20,6 +20,8 @@ pub struct Options {
     pub max_size: u64,
     /// Check `.gitignore` coverage of must-not-track names.
     pub check_gitignore: bool,
+    /// The baseline of accepted findings to skip.
+    pub baseline: crate::baseline::Choice,
 }
 
 /// A staged must-not-track file and how to take it out of the commit.
@@ -134,9 +136,12 @@ pub fn run(
         out.report.findings.extend(r.findings);
     }
     out.report.stats = stats;
-    // The configuration's allowlists and minimum severity; a must-not-track file whose
-    // finding is not reported is not blocked either.
+    // The configuration's allowlists and minimum severity, then accepted findings
+    // (`leakgate baseline`); a must-not-track file whose finding is not reported is not
+    // blocked either.
     config.filter(rules, &mut out.report);
+    let baseline = crate::baseline::Baseline::resolve(&opts.baseline, &out.workdir)?;
+    out.report.stats.baselined = baseline.filter(&mut out.report.findings);
     let findings = &out.report.findings;
     out.unstage.retain(|u| {
         findings
@@ -471,6 +476,9 @@ pub fn scanned_line(o: &Outcome) -> String {
     }
     if s.below_min_severity > 0 {
         line.push_str(&format!(" ({} below min_severity)", s.below_min_severity));
+    }
+    if s.baselined > 0 {
+        line.push_str(&format!(" ({} baselined)", s.baselined));
     }
     line
 }

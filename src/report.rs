@@ -32,6 +32,8 @@ pub struct Stats {
     /// Findings below the configuration's `min_severity` (not reported).
     #[serde(skip_serializing_if = "is_zero")]
     pub below_min_severity: u64,
+    /// Findings dropped because the baseline (`.leakgate-baseline.json`) accepts them.
+    pub baselined: u64,
     /// Lines added by the staged changes (pre-commit only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lines_added: Option<u64>,
@@ -50,6 +52,7 @@ impl Stats {
         self.errors += other.errors;
         self.allowlisted += other.allowlisted;
         self.below_min_severity += other.below_min_severity;
+        self.baselined += other.baselined;
         if let Some(n) = other.lines_added {
             *self.lines_added.get_or_insert(0) += n;
         }

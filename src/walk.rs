@@ -188,6 +188,7 @@ pub fn scan_paths(scanner: &Scanner, paths: &[PathBuf], opts: &WalkOptions) -> R
             errors: 0,
             allowlisted: 0,
             below_min_severity: 0,
+            baselined: 0,
             lines_added: None,
         },
     };
