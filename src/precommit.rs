@@ -91,6 +91,23 @@ pub fn run(
     config: &crate::config::Config,
     opts: &Options,
 ) -> Result<Outcome> {
+    // The keyword automaton takes a few milliseconds to build: build it on another core while
+    // this one reads the index and diffs it.
+    std::thread::scope(|s| {
+        let small = s.spawn(|| Scanner::new_small(rules));
+        run_with(dir, rules, config, opts, || {
+            small.join().expect("building the matcher does not panic")
+        })
+    })
+}
+
+fn run_with<'r>(
+    dir: &Path,
+    rules: &'r RuleSet,
+    config: &crate::config::Config,
+    opts: &Options,
+    small_scanner: impl FnOnce() -> Scanner<'r>,
+) -> Result<Outcome> {
     let mut timer = Timer::new();
     let mut repo = open_repo(dir)?;
     timer.mark("open repository");
@@ -107,15 +124,29 @@ pub fn run(
     })?;
     timer.mark("diff index against HEAD");
     let scanner = if set.files.len() < 64 {
-        Scanner::new_small(rules)
+        small_scanner()
     } else {
         Scanner::new(rules)
     };
     timer.mark("build matcher");
     let workdir = repo.workdir().expect("checked in open_repo").to_path_buf();
 
-    let results = scan_staged(&repo, &set.files, &scanner, opts)?;
-    timer.mark("scan staged blobs");
+    // .gitignore coverage of the usual names needs no scan result: check it on another core
+    // meanwhile (with its own handle on the repository).
+    let dirs = coverage_dirs(&index, set.files.iter().map(|f| f.path.to_str_lossy()));
+    let (results, early_coverage) = std::thread::scope(|s| {
+        let coverage = opts.check_gitignore.then(|| {
+            let (index, dirs) = (&index, &dirs);
+            // (gix is built without `parallel`: a handle cannot cross threads; open another
+            // the same way, environment included)
+            s.spawn(move || hygiene::coverage(&open_repo(dir)?, index, rules, dirs, &[]))
+        });
+        let results = scan_staged(&repo, &set.files, &scanner, opts);
+        let coverage = coverage.map(|h| h.join().expect("the coverage check does not panic"));
+        (results, coverage)
+    });
+    let results = results?;
+    timer.mark("scan staged blobs (and .gitignore coverage)");
     let mut out = Outcome {
         files: set.files.len(),
         deleted: set.deleted,
@@ -153,12 +184,18 @@ pub fn run(
 
     // .gitignore: what would keep the blocked files out, and coverage of the usual names.
     let blocked: Vec<&str> = out.unstage.iter().map(|u| u.path.as_str()).collect();
-    let dirs = coverage_dirs(&index, set.files.iter().map(|f| f.path.to_str_lossy()));
-    if opts.check_gitignore || !blocked.is_empty() {
-        let cov = hygiene::coverage(&repo, &index, rules, &dirs, &blocked)?;
+    let cov = match early_coverage {
+        Some(cov) if blocked.is_empty() => Some(cov?),
+        _ if opts.check_gitignore || !blocked.is_empty() => {
+            let cov = hygiene::coverage(&repo, &index, rules, &dirs, &blocked)?;
+            timer.mark(".gitignore coverage of the blocked files");
+            Some(cov)
+        }
+        _ => None,
+    };
+    if let Some(cov) = cov {
         out.uncovered = cov.uncovered;
         out.gitignore_patch = cov.patch;
-        timer.mark(".gitignore coverage");
     }
     Ok(out)
 }
@@ -252,6 +289,29 @@ fn scan_one(
     scratch: &mut Scratch,
     opts: &Options,
 ) -> Result<FileResult> {
+    Ok(prepare(repo, file, scanner, opts)?.finish(scanner, scratch))
+}
+
+/// A staged file read and diffed, ready to match.
+struct Prepared {
+    res: FileResult,
+    /// The staged blob, when it is to be matched at all.
+    data: Option<Vec<u8>>,
+    /// The added lines (1-based, end exclusive); `None`: the whole blob is new.
+    added: Option<Vec<std::ops::Range<u32>>>,
+    /// The byte ranges of `data` to match.
+    regions: Vec<std::ops::Range<usize>>,
+}
+
+/// Read a staged file's blob (and HEAD's), make its file-level findings, and work out what
+/// to match: the whole blob when it is new or small, otherwise the regions around its added
+/// lines.
+fn prepare(
+    repo: &gix::Repository,
+    file: &Staged,
+    scanner: &Scanner,
+    opts: &Options,
+) -> Result<Prepared> {
     let path = file.path.to_str_lossy().into_owned();
     let mut res = FileResult {
         path: path.clone(),
@@ -260,6 +320,12 @@ fn scan_one(
         added_lines: 0,
         file_level: false,
         tracked_in_head: matches!(file.change, Change::Modified { .. }),
+    };
+    let skip = |res| Prepared {
+        res,
+        data: None,
+        added: None,
+        regions: Vec::new(),
     };
     let new = repo
         .find_object(file.id)
@@ -273,11 +339,11 @@ fn scan_one(
     }
     if data.len() as u64 > opts.max_size {
         res.stats.skipped_too_large += 1;
-        return Ok(res);
+        return Ok(skip(res));
     }
     if is_binary(data) {
         res.stats.skipped_binary += 1;
-        return Ok(res);
+        return Ok(skip(res));
     }
     let old_id = match &file.change {
         Change::Added => None,
@@ -305,26 +371,57 @@ fn scan_one(
         Some(r) => r.iter().map(|r| u64::from(r.end - r.start)).sum(),
     };
     if added.as_ref().is_some_and(|r| r.is_empty()) {
-        return Ok(res);
+        return Ok(skip(res));
     }
     // Match around the added lines with generous context (a key straddling a hunk edge is
     // still whole), then keep the findings that touch an added line. Small blobs are matched
     // whole; in a large file a three-line edit should not cost a scan of the whole file.
-    let matches = match &added {
-        Some(ranges) if data.len() > REGION_MIN_BLOB => {
-            scan_regions(scanner, scratch, data, ranges)
-        }
-        _ => scanner.scan(data, scratch),
+    let regions = match &added {
+        Some(ranges) if data.len() > REGION_MIN_BLOB => regions_around(data, ranges),
+        _ => vec![0..data.len()],
     };
-    let mut found = crate::finding::from_matches(scanner.rules, &path, data, &matches);
-    if let Some(ranges) = &added {
-        found.retain(|f| {
-            let (s, e) = (f.line.unwrap_or(0), f.end_line.unwrap_or(0));
-            ranges.iter().any(|r| s < r.end && e >= r.start)
-        });
+    Ok(Prepared {
+        res,
+        data: Some(new.detach().data),
+        added,
+        regions,
+    })
+}
+
+impl Prepared {
+    fn hays(&self) -> impl Iterator<Item = &[u8]> {
+        self.data
+            .iter()
+            .flat_map(|d| self.regions.iter().map(move |r| &d[r.clone()]))
     }
-    res.findings.extend(found);
-    Ok(res)
+
+    /// Match the regions; keep the findings that touch an added line.
+    fn finish(self, scanner: &Scanner, scratch: &mut Scratch) -> FileResult {
+        let Prepared {
+            mut res,
+            data,
+            added,
+            regions,
+        } = self;
+        let Some(data) = data else { return res };
+        let mut matches = Vec::new();
+        for region in regions {
+            for mut m in scanner.scan(&data[region.clone()], scratch) {
+                m.secret = m.secret.start + region.start..m.secret.end + region.start;
+                m.matched = m.matched.start + region.start..m.matched.end + region.start;
+                matches.push(m);
+            }
+        }
+        let mut found = crate::finding::from_matches(scanner.rules, &res.path, &data, &matches);
+        if let Some(ranges) = &added {
+            found.retain(|f| {
+                let (s, e) = (f.line.unwrap_or(0), f.end_line.unwrap_or(0));
+                ranges.iter().any(|r| s < r.end && e >= r.start)
+            });
+        }
+        res.findings.extend(found);
+        res
+    }
 }
 
 /// Blobs above this size are matched only around their added lines.
@@ -333,14 +430,9 @@ const REGION_MIN_BLOB: usize = 32 * 1024;
 /// key block spans, so a key touching the hunk is matched whole.
 const REGION_CONTEXT_LINES: usize = 200;
 
-/// Scan only the regions of `data` around the 1-based line `ranges`; match offsets are
-/// relative to `data`.
-fn scan_regions(
-    scanner: &Scanner,
-    scratch: &mut Scratch,
-    data: &[u8],
-    ranges: &[std::ops::Range<u32>],
-) -> Vec<crate::scan::Match> {
+/// The byte regions of `data` around the 1-based line `ranges`, with
+/// `REGION_CONTEXT_LINES` of context, merged.
+fn regions_around(data: &[u8], ranges: &[std::ops::Range<u32>]) -> Vec<std::ops::Range<usize>> {
     let mut starts = vec![0usize];
     starts.extend(memchr::memchr_iter(b'\n', data).map(|p| p + 1));
     let line_start = |i: usize| starts.get(i).copied().unwrap_or(data.len());
@@ -354,14 +446,7 @@ fn scan_regions(
             _ => regions.push(region),
         }
     }
-    let mut all = Vec::new();
-    for region in regions {
-        for mut m in scanner.scan(&data[region.clone()], scratch) {
-            m.secret = m.secret.start + region.start..m.secret.end + region.start;
-            all.push(m);
-        }
-    }
-    all
+    regions
 }
 
 /// Scan the staged files, on several threads when there are many.
@@ -376,21 +461,21 @@ fn scan_staged(
         .unwrap_or(1)
         .min(8);
     if files.len() < 32 || threads == 1 {
-        // Few files: compile the patterns they need on all cores first, then scan in turn.
-        let few = if threads > 1 { files } else { &[] };
-        let blobs: Vec<Vec<u8>> = few
+        // Few files: read and diff them, compile the patterns their regions need on all
+        // cores, then match in turn.
+        let prepared = files
             .iter()
-            .filter_map(|f| repo.find_object(f.id).ok())
-            .filter(|o| (o.data.len() as u64) <= opts.max_size && !is_binary(&o.data))
-            .map(|o| o.detach().data)
-            .collect();
-        let refs: Vec<&[u8]> = blobs.iter().map(Vec::as_slice).collect();
-        scanner.precompile(&refs);
+            .map(|f| prepare(repo, f, scanner, opts))
+            .collect::<Result<Vec<_>>>()?;
+        if threads > 1 {
+            let hays: Vec<&[u8]> = prepared.iter().flat_map(Prepared::hays).collect();
+            scanner.precompile(&hays);
+        }
         let mut scratch = Scratch::default();
-        return files
-            .iter()
-            .map(|f| scan_one(repo, f, scanner, &mut scratch, opts))
-            .collect();
+        return Ok(prepared
+            .into_iter()
+            .map(|p| p.finish(scanner, &mut scratch))
+            .collect());
     }
     // gix is built without its `parallel` feature (smaller build), so each thread opens its
     // own handle on the same repository; only object reads happen there.
