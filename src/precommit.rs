@@ -378,7 +378,7 @@ fn prepare(
     // whole; in a large file a three-line edit should not cost a scan of the whole file.
     let regions = match &added {
         Some(ranges) if data.len() > REGION_MIN_BLOB => regions_around(data, ranges),
-        _ => vec![0..data.len()],
+        _ => std::iter::once(0..data.len()).collect(),
     };
     Ok(Prepared {
         res,

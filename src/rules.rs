@@ -1038,8 +1038,3 @@ mod name_hint_tests {
         }
     }
 }
-
-#[doc(hidden)]
-pub fn gate_for_bench(p: &str) -> Option<regex_automata::meta::Regex> {
-    build_pattern(p, Engine::Gate)
-}
