@@ -383,7 +383,10 @@ impl<'r> Scanner<'r> {
         {
             return false;
         }
-        if is_placeholder_or_reference(secret) || rule.allows(secret) {
+        if is_placeholder_or_reference(secret)
+            || crate::validate::fails_its_checksum(secret)
+            || rule.allows(secret)
+        {
             return false;
         }
         if rule.spec.fallback && crate::validate::looks_like_identifier(secret) {

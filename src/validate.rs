@@ -81,6 +81,17 @@ fn base62_crc32_ok(token: &[u8]) -> bool {
     base62_6(crc32(random)) == check
 }
 
+/// Whether the value is a token of a checksummed format (GitHub's `ghp_`/`gho_`/`ghu_`/
+/// `ghs_`/`ghr_`, npm's `npm_`: 36 base62 characters, the last six a CRC32) whose checksum
+/// fails: made up, not issued, so no rule reports it (a generic `token = …` rule included).
+pub fn fails_its_checksum(secret: &[u8]) -> bool {
+    const PREFIXES: [&[u8]; 6] = [b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_", b"npm_"];
+    secret.len() == 40
+        && PREFIXES.iter().any(|p| secret.starts_with(p))
+        && secret[4..].iter().all(u8::is_ascii_alphanumeric)
+        && !base62_crc32_ok(secret)
+}
+
 /// Decode standard or URL-safe base64, with or without padding. Whitespace is not allowed.
 pub fn base64_decode(input: &[u8]) -> Option<Vec<u8>> {
     let input = match input.iter().position(|&b| b == b'=') {
@@ -353,6 +364,18 @@ mod tests {
     fn make_token(prefix: &str, random: &str) -> String {
         let check = base62_6(crc32(random.as_bytes()));
         format!("{prefix}{random}{}", std::str::from_utf8(&check).unwrap())
+    }
+
+    #[test]
+    fn checksum_failures_are_recognised() {
+        let random = "zymMlopiWfqUyHRSIf8NFmAUNLnY5Yx0y3Rn";
+        assert!(fails_its_checksum(format!("ghp_{random}").as_bytes()));
+        let body = &random[..30];
+        let check = base62_6(crc32(body.as_bytes()));
+        let good = format!("npm_{body}{}", std::str::from_utf8(&check).unwrap());
+        assert!(!fails_its_checksum(good.as_bytes()));
+        assert!(!fails_its_checksum(b"ghp_short"));
+        assert!(!fails_its_checksum(b"xyz_zymMlopiWfqUyHRSIf8NFmAUNLnY5Yx0y3Rn"));
     }
 
     #[test]
