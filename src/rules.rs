@@ -224,6 +224,7 @@ pub struct Rule {
     regex: OnceLock<regex_automata::meta::Regex>,
     light: OnceLock<Option<regex_automata::meta::Regex>>,
     gate: OnceLock<Option<regex_automata::meta::Regex>>,
+    dfa_gate: OnceLock<Option<regex_automata::meta::Regex>>,
     allow: OnceLock<Vec<Regex>>,
 }
 
@@ -258,6 +259,7 @@ impl Rule {
             path,
             regex: OnceLock::new(),
             gate: OnceLock::new(),
+            dfa_gate: OnceLock::new(),
             light: OnceLock::new(),
             allow: OnceLock::new(),
         })
@@ -298,10 +300,17 @@ impl Rule {
     }
 
     /// A cheap stand-in for the pattern that rules windows out before the pattern itself is
-    /// needed (see [`build_gate`]); `None` if it cannot be built.
+    /// needed (see [`Engine::Gate`]); `None` if it cannot be built.
     pub fn gate(&self) -> Option<&regex_automata::meta::Regex> {
         self.gate
             .get_or_init(|| build_pattern(self.spec.pattern.get_ref(), Engine::Gate))
+            .as_ref()
+    }
+
+    /// The gate searched by a lazy DFA, for bulk input (see [`Engine::DfaGate`]).
+    pub fn dfa_gate(&self) -> Option<&regex_automata::meta::Regex> {
+        self.dfa_gate
+            .get_or_init(|| build_pattern(self.spec.pattern.get_ref(), Engine::DfaGate))
             .as_ref()
     }
 
@@ -449,6 +458,11 @@ enum Engine {
     /// where a rule's keyword is common and its pattern rarely matches, it saves most of the
     /// work.
     Gate,
+    /// The gate's pattern searched by a lazy DFA, for bulk input: most windows (a keyword in
+    /// a line) hold no match, and this answers them at DFA speed with far smaller automata
+    /// and caches than the `Full` regex; the few windows it lets through are then matched
+    /// with the `Light` regex.
+    DfaGate,
 }
 
 /// `None` only if the pattern is too big for the engine (its syntax was checked at load).
@@ -460,7 +474,7 @@ fn build_pattern(pattern: &str, engine: Engine) -> Option<regex_automata::meta::
         .nfa_size_limit(Some(32 << 20))
         .hybrid_cache_capacity(512 << 10);
     let config = match engine {
-        Engine::Full => config,
+        Engine::Full | Engine::DfaGate => config,
         Engine::Light | Engine::Gate => config
             .hybrid(false)
             .dfa(false)
@@ -468,7 +482,7 @@ fn build_pattern(pattern: &str, engine: Engine) -> Option<regex_automata::meta::
             .auto_prefilter(false),
     };
     let syntax = syntax::Config::new().unicode(false).utf8(false);
-    if engine != Engine::Gate {
+    if !matches!(engine, Engine::Gate | Engine::DfaGate) {
         return meta::Builder::new()
             .configure(config)
             .syntax(syntax)
@@ -746,6 +760,7 @@ impl RuleSet {
                 path: None,
                 regex: OnceLock::new(),
                 gate: OnceLock::new(),
+                dfa_gate: OnceLock::new(),
                 light: OnceLock::new(),
                 allow: OnceLock::new(),
             });

@@ -315,10 +315,16 @@ impl<'r> Scanner<'r> {
         out: &mut Vec<Match>,
         decode_queue: &mut Vec<(usize, Range<usize>)>,
     ) {
-        // Little input (a commit's windows): gate each window, then match with the light
-        // engine; the full regex is for bulk input, where its build cost is repaid.
-        let small = self.gated && windows.iter().all(|w| w.len() <= GATE_MAX_WINDOW);
-        let gate = if small { rule.gate() } else { None };
+        // Every window goes through the rule's gate first (a superset of the pattern, cheap to
+        // build and search): little input (a commit) uses the NFA gate, bulk input the DFA
+        // one. The windows it lets through are matched with the light engine, or the full
+        // regex when a window is too long for an NFA simulation.
+        let small = windows.iter().all(|w| w.len() <= GATE_MAX_WINDOW);
+        let gate = match (self.gated, small) {
+            (true, true) => rule.gate(),
+            (true, false) => None,
+            (false, _) => rule.dfa_gate(),
+        };
         let mut engine = None;
         for win in windows {
             let sub = &hay[..win.end];

@@ -375,7 +375,9 @@ mod tests {
         let good = format!("npm_{body}{}", std::str::from_utf8(&check).unwrap());
         assert!(!fails_its_checksum(good.as_bytes()));
         assert!(!fails_its_checksum(b"ghp_short"));
-        assert!(!fails_its_checksum(b"xyz_zymMlopiWfqUyHRSIf8NFmAUNLnY5Yx0y3Rn"));
+        assert!(!fails_its_checksum(
+            b"xyz_zymMlopiWfqUyHRSIf8NFmAUNLnY5Yx0y3Rn"
+        ));
     }
 
     #[test]
