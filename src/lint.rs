@@ -313,6 +313,92 @@ fn parallel<T: Sync, R: Send>(
 struct BlobJob {
     id: ObjectId,
     paths: Vec<String>,
+    /// A path whose working-tree file is known to hold the blob's content if its stat data
+    /// still match the index entry's (`None`: read the blob from the object database).
+    disk: Option<(usize, gix::index::entry::Stat)>,
+}
+
+/// Whether checking files out writes them exactly as their blobs (no end-of-line conversion,
+/// no `filter`, `ident` or `working-tree-encoding`), so that a stat-clean file can be read
+/// instead of its blob. Conservative: any attribute that may convert says no.
+fn checkout_is_verbatim(repo: &gix::Repository, index: &gix::index::State) -> bool {
+    let config = repo.config_snapshot();
+    match config.string("core.autocrlf") {
+        None => {}
+        Some(v)
+            if matches!(
+                v.to_str_lossy().to_ascii_lowercase().as_str(),
+                "false" | "0" | "no" | "off" | ""
+            ) => {}
+        Some(_) => return false,
+    }
+    let converts = |text: &[u8]| {
+        text.lines().any(|line| {
+            let line = line.trim();
+            if line.starts_with(b"#") {
+                return false;
+            }
+            line.fields().skip(1).any(|tok| {
+                if tok.starts_with(b"-") || tok.starts_with(b"!") {
+                    return false;
+                }
+                let name = tok.split_str("=").next().unwrap_or_default();
+                matches!(
+                    name,
+                    b"text" | b"eol" | b"crlf" | b"filter" | b"ident" | b"working-tree-encoding"
+                )
+            })
+        })
+    };
+    let mut files: Vec<PathBuf> = vec![repo.git_dir().join("info").join("attributes")];
+    if let Some(p) = config.trusted_path("core.attributesFile").ok().flatten() {
+        files.push(p);
+    }
+    if let Some(home) = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
+    {
+        files.push(home.join("git").join("attributes"));
+    }
+    for f in files {
+        if let Ok(text) = std::fs::read(&f)
+            && converts(&text)
+        {
+            return false;
+        }
+    }
+    for entry in index.entries() {
+        let path = entry.path(index);
+        if path == ".gitattributes" || path.ends_with(b"/.gitattributes") {
+            match repo.find_object(entry.id) {
+                Ok(obj) if !converts(&obj.data) => {}
+                _ => return false,
+            }
+        }
+    }
+    true
+}
+
+/// The working-tree file at `path`, if its stat data match `stat` (taken from a non-racy
+/// index entry): then it holds the index entry's content, as git's own status assumes.
+fn read_if_stat_clean(
+    full: &Path,
+    stat: &gix::index::entry::Stat,
+    opts: gix::index::entry::stat::Options,
+) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(full).ok()?;
+    let md = gix::index::fs::Metadata::from_file(&file).ok()?;
+    if !md.is_file() {
+        return None;
+    }
+    let now = gix::index::entry::Stat::from_fs(&md).ok()?;
+    if !stat.matches(&now, opts) {
+        return None;
+    }
+    let mut buf = Vec::with_capacity(md.len() as usize + 1);
+    file.read_to_end(&mut buf).ok()?;
+    (buf.len() as u64 == md.len()).then_some(buf)
 }
 
 #[derive(Default)]
@@ -321,18 +407,34 @@ struct BlobResult {
     stats: Stats,
 }
 
+/// How to read stat-clean working-tree files instead of blobs.
+struct DiskAccess {
+    workdir: PathBuf,
+    opts: gix::index::entry::stat::Options,
+}
+
 fn scan_index_blob(
     repo: &gix::Repository,
     scanner: &Scanner,
     scratch: &mut Scratch,
     job: &BlobJob,
     max_size: u64,
+    disk: &DiskAccess,
 ) -> Result<BlobResult> {
     let mut res = BlobResult::default();
-    let obj = repo
-        .find_object(job.id)
-        .with_context(|| format!("{}: cannot read blob {}", job.paths[0], job.id))?;
-    let data = &obj.data;
+    let from_disk = job.disk.and_then(|(k, stat)| {
+        read_if_stat_clean(&disk.workdir.join(&job.paths[k]), &stat, disk.opts)
+    });
+    let obj;
+    let data = match &from_disk {
+        Some(d) => d,
+        None => {
+            obj = repo
+                .find_object(job.id)
+                .with_context(|| format!("{}: cannot read blob {}", job.paths[0], job.id))?;
+            &obj.data
+        }
+    };
     let content = (data.len() as u64 <= max_size).then_some(data.as_slice());
     for p in &job.paths {
         res.findings
@@ -406,6 +508,15 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
         .index_or_empty()
         .with_context(|| format!("{}: cannot read the index", index_path.display()))?;
     let scanner = Scanner::new(rules);
+    // Stat-clean files are read from the working tree (cheaper than inflating blobs out of
+    // packs), unless checking out may convert content or the stat options are unknown.
+    let stat_opts = repo.stat_options().ok();
+    let verbatim = stat_opts.is_some() && checkout_is_verbatim(&repo, &index);
+    let index_time = index.timestamp();
+    let disk = DiskAccess {
+        workdir: workdir.clone(),
+        opts: stat_opts.unwrap_or_default(),
+    };
 
     // Tracked files: every distinct blob of the index, once.
     let mut tracked: HashSet<String> = HashSet::new();
@@ -426,19 +537,34 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
         {
             continue; // submodules and symlinks: no content to scan
         }
-        match by_blob.get(&entry.id) {
-            Some(&k) => jobs[k].paths.push(path),
+        // Racily clean entries (written no earlier than the index) may hide a change of the
+        // same size within the same second: git re-reads those, and so does the blob path.
+        let clean = verbatim
+            && !entry.flags.intersects(
+                gix::index::entry::Flags::ASSUME_VALID | gix::index::entry::Flags::SKIP_WORKTREE,
+            )
+            && !entry.stat.is_racy(index_time, disk.opts);
+        let k = match by_blob.get(&entry.id) {
+            Some(&k) => {
+                jobs[k].paths.push(path);
+                k
+            }
             None => {
                 by_blob.insert(entry.id, jobs.len());
                 jobs.push(BlobJob {
                     id: entry.id,
                     paths: vec![path],
+                    disk: None,
                 });
+                jobs.len() - 1
             }
+        };
+        if clean && jobs[k].disk.is_none() {
+            jobs[k].disk = Some((jobs[k].paths.len() - 1, entry.stat));
         }
     }
     let results = parallel(&repo, &jobs, |r, scratch, job| {
-        scan_index_blob(r, &scanner, scratch, job, opts.max_size)
+        scan_index_blob(r, &scanner, scratch, job, opts.max_size, &disk)
     })?;
 
     let mut stack = repo
@@ -916,18 +1042,35 @@ fn parse_range(repo: &gix::Repository, range: &str) -> Result<(Vec<ObjectId>, Ve
     }
 }
 
-fn tree_entries(repo: &gix::Repository, id: ObjectId) -> Result<Vec<(BString, u16, ObjectId)>> {
-    let tree = repo
-        .find_tree(id)
-        .with_context(|| format!("reading tree {id}"))?;
-    let decoded = tree
-        .decode()
-        .with_context(|| format!("decoding tree {id}"))?;
-    Ok(decoded
-        .entries
-        .iter()
-        .map(|e| (e.filename.to_owned(), e.mode.value(), e.oid.to_owned()))
-        .collect())
+type TreeEntries = std::rc::Rc<[(BString, u16, ObjectId)]>;
+
+/// Decoded trees, by id: consecutive commits share most of their trees (a commit's parent
+/// tree is the next commit's own), so each is inflated and decoded once.
+#[derive(Default)]
+struct TreeCache(HashMap<ObjectId, TreeEntries>);
+
+impl TreeCache {
+    fn entries(&mut self, repo: &gix::Repository, id: ObjectId) -> Result<TreeEntries> {
+        if let Some(e) = self.0.get(&id) {
+            return Ok(e.clone());
+        }
+        let tree = repo
+            .find_tree(id)
+            .with_context(|| format!("reading tree {id}"))?;
+        let decoded = tree
+            .decode()
+            .with_context(|| format!("decoding tree {id}"))?;
+        let entries: TreeEntries = decoded
+            .entries
+            .iter()
+            .map(|e| (e.filename.to_owned(), e.mode.value(), e.oid.to_owned()))
+            .collect();
+        if self.0.len() >= 1 << 16 {
+            self.0.clear();
+        }
+        self.0.insert(id, entries.clone());
+        Ok(entries)
+    }
 }
 
 const MODE_TREE: u16 = 0o040000;
@@ -936,10 +1079,24 @@ fn is_blob_mode(mode: u16) -> bool {
     mode == 0o100644 || mode == 0o100755
 }
 
+/// Git's tree order: names compare bytewise, a tree's name as if it ended in `/`.
+fn tree_order(a: &[u8], a_mode: u16, b: &[u8], b_mode: u16) -> std::cmp::Ordering {
+    let n = a.len().min(b.len());
+    a[..n].cmp(&b[..n]).then_with(|| {
+        let end = |name: &[u8], mode: u16| {
+            name.get(n)
+                .copied()
+                .unwrap_or(if mode == MODE_TREE { b'/' } else { 0 })
+        };
+        end(a, a_mode).cmp(&end(b, b_mode))
+    })
+}
+
 /// Blobs added or changed from `old` to `new` (`(path, new id, old id at that path)`), and the
 /// ids of blobs that went away (to recognise pure renames).
 fn diff_trees(
     repo: &gix::Repository,
+    cache: &mut TreeCache,
     prefix: &str,
     old: Option<ObjectId>,
     new: ObjectId,
@@ -950,50 +1107,73 @@ fn diff_trees(
         return Ok(());
     }
     let old_entries = match old {
-        Some(o) => tree_entries(repo, o)?,
-        None => Vec::new(),
+        Some(o) => cache.entries(repo, o)?,
+        None => TreeEntries::from([]),
     };
-    let mut by_name: HashMap<BString, (u16, ObjectId)> = old_entries
-        .into_iter()
-        .map(|(n, m, id)| (n, (m, id)))
-        .collect();
-    for (name, mode, id) in tree_entries(repo, new)? {
-        let path = if prefix.is_empty() {
+    let new_entries = cache.entries(repo, new)?;
+    let join = |name: &BString| {
+        if prefix.is_empty() {
             name.to_str_lossy().into_owned()
         } else {
             format!("{prefix}/{}", name.to_str_lossy())
-        };
-        let before = by_name.remove(&name);
-        if mode == MODE_TREE {
-            let old_sub = before.and_then(|(m, i)| (m == MODE_TREE).then_some(i));
-            if let Some((m, i)) = before
-                && m != MODE_TREE
-            {
-                gone.insert(i);
-            }
-            diff_trees(repo, &path, old_sub, id, changed, gone)?;
-        } else if is_blob_mode(mode) {
-            match before {
-                Some((m, i)) if is_blob_mode(m) => {
-                    if i != id {
-                        changed.push((path, id, Some(i)));
-                    }
-                }
-                Some((m, i)) => {
-                    if m == MODE_TREE {
-                        collect_gone(repo, i, gone)?;
-                    }
-                    changed.push((path, id, None));
-                }
-                None => changed.push((path, id, None)),
-            }
         }
-    }
-    for (_, (m, i)) in by_name {
-        if m == MODE_TREE {
-            collect_gone(repo, i, gone)?;
-        } else {
-            gone.insert(i);
+    };
+    // Both lists are in tree order: walk them side by side. A name whose kind changed (file
+    // to directory) sorts apart, as a removal and an addition.
+    let (mut i, mut j) = (0, 0);
+    loop {
+        let o = old_entries.get(i);
+        let n = new_entries.get(j);
+        let ord = match (o, n) {
+            (None, None) => break,
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (Some((on, om, _)), Some((nn, nm, _))) => {
+                if (*om == MODE_TREE) == (*nm == MODE_TREE) && on == nn {
+                    std::cmp::Ordering::Equal
+                } else {
+                    tree_order(on, *om, nn, *nm)
+                }
+            }
+        };
+        match ord {
+            std::cmp::Ordering::Less => {
+                let (_, m, id) = &old_entries[i];
+                if *m == MODE_TREE {
+                    collect_gone(repo, cache, *id, gone)?;
+                } else {
+                    gone.insert(*id);
+                }
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                let (name, m, id) = &new_entries[j];
+                if *m == MODE_TREE {
+                    diff_trees(repo, cache, &join(name), None, *id, changed, gone)?;
+                } else if is_blob_mode(*m) {
+                    changed.push((join(name), *id, None));
+                }
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                let (name, nm, nid) = &new_entries[j];
+                let (_, om, oid) = &old_entries[i];
+                if nid != oid || nm != om {
+                    if *nm == MODE_TREE {
+                        diff_trees(repo, cache, &join(name), Some(*oid), *nid, changed, gone)?;
+                    } else if is_blob_mode(*nm) {
+                        if is_blob_mode(*om) {
+                            if nid != oid {
+                                changed.push((join(name), *nid, Some(*oid)));
+                            }
+                        } else {
+                            changed.push((join(name), *nid, None));
+                        }
+                    }
+                }
+                i += 1;
+                j += 1;
+            }
         }
     }
     Ok(())
@@ -1001,14 +1181,15 @@ fn diff_trees(
 
 fn collect_gone(
     repo: &gix::Repository,
+    cache: &mut TreeCache,
     tree: ObjectId,
     gone: &mut HashSet<ObjectId>,
 ) -> Result<()> {
-    for (_, m, i) in tree_entries(repo, tree)? {
-        if m == MODE_TREE {
-            collect_gone(repo, i, gone)?;
+    for (_, m, i) in cache.entries(repo, tree)?.iter() {
+        if *m == MODE_TREE {
+            collect_gone(repo, cache, *i, gone)?;
         } else {
-            gone.insert(i);
+            gone.insert(*i);
         }
     }
     Ok(())
@@ -1113,6 +1294,7 @@ fn scan_commits(
     let mut infos: Vec<CommitInfo> = Vec::with_capacity(total);
     let mut by_blob: HashMap<ObjectId, usize> = HashMap::new();
     let mut jobs: Vec<HistJob> = Vec::new();
+    let mut trees = TreeCache::default();
     for (n, (id, parents)) in commits.iter().enumerate() {
         if n % 16 == 0 {
             progress(
@@ -1153,7 +1335,7 @@ fn scan_commits(
         let first = parent_trees.first().copied().flatten();
         let mut changed = Vec::new();
         let mut gone = HashSet::new();
-        diff_trees(repo, "", first, tree, &mut changed, &mut gone)?;
+        diff_trees(repo, &mut trees, "", first, tree, &mut changed, &mut gone)?;
         'paths: for (path, new, old) in changed {
             if old.is_none() && gone.contains(&new) {
                 continue; // a pure rename or copy of content the parent had

@@ -286,6 +286,48 @@ fn secrets_in_the_index_not_the_working_tree() {
     );
 }
 
+/// Give a working-tree file an old modification time, so that the index written after it
+/// is not racy for it (lint may then read the file instead of its blob).
+fn backdate(repo: &TestRepo, path: &str) {
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(repo.path().join(path))
+        .unwrap();
+    f.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000))
+        .unwrap();
+}
+
+#[test]
+fn stat_clean_files_and_unstaged_changes_are_judged_by_the_index() {
+    let repo = covered_repo();
+    let secret = secret_line();
+    // Staged with a secret, then edited in the working tree only: the staged secret counts.
+    repo.write("edited.py", format!("import os\n{secret}"));
+    // Staged clean, then given a secret in the working tree, its old modification time put
+    // back: the working tree is not what the next commit holds.
+    repo.write("sneaky.py", "import os\n");
+    // Staged with a secret and untouched since (stat-clean: may be read from disk).
+    repo.write("clean.py", format!("import os\n{secret}"));
+    for p in ["edited.py", "sneaky.py", "clean.py"] {
+        backdate(&repo, p);
+    }
+    repo.git(&["add", "edited.py", "sneaky.py", "clean.py"]);
+    repo.write("edited.py", "import os\n");
+    repo.write("sneaky.py", format!("import os\n{secret}"));
+    backdate(&repo, "sneaky.py");
+    let (code, v) = lint_json(&repo, &[]);
+    assert_eq!(code, 1, "{v:#}");
+    let keys = finding_keys(&v);
+    for p in ["edited.py", "clean.py"] {
+        assert!(
+            keys.contains(&(p.into(), Some(2), "github-classic-token".into())),
+            "{p}: {keys:?}"
+        );
+    }
+    assert!(!keys.iter().any(|k| k.0 == "sneaky.py"), "{keys:?}");
+    assert_eq!(v["stats"]["files_scanned"], 4, "{v:#}"); // and .gitignore
+}
+
 #[test]
 fn history_finds_a_deleted_key_with_its_commit() {
     let repo = covered_repo();
