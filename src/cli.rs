@@ -149,6 +149,12 @@ pub struct LintArgs {
     #[arg(long, value_name = "RANGE", num_args = 0..=1, default_missing_value = "HEAD")]
     pub history: Option<String>,
 
+    /// Only the commits of --history (HEAD's whole history if --history is not given): skip
+    /// the checks of the index, the working tree and .gitignore. For a CI job on a pull
+    /// request: `lint --history-only --history origin/main..HEAD`.
+    #[arg(long, conflicts_with_all = ["fix", "diff"])]
+    pub history_only: bool,
+
     /// Skip blobs larger than this many bytes (they are counted in the summary).
     #[arg(long, value_name = "BYTES", default_value_t = crate::walk::DEFAULT_MAX_SIZE)]
     pub max_filesize: u64,

@@ -62,6 +62,9 @@ pub struct Options {
     pub max_size: u64,
     /// Scan history: a revision (`HEAD`) or a range (`origin/main..HEAD`).
     pub history: Option<String>,
+    /// Only the history: no check of the index, the working tree or `.gitignore` (a CI job
+    /// on a pull request, which asks what its commits add).
+    pub history_only: bool,
     /// Show a progress line on stderr (only set on a terminal).
     pub progress: bool,
 }
@@ -115,6 +118,8 @@ pub struct Lint {
     pub fixes: Vec<Fix>,
     pub workdir: PathBuf,
     pub history: Option<HistoryStats>,
+    /// Whether the index and the working tree were checked (not with `--history-only`).
+    pub tree_checked: bool,
 }
 
 impl Lint {
@@ -508,6 +513,26 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
         .index_or_empty()
         .with_context(|| format!("{}: cannot read the index", index_path.display()))?;
     let scanner = Scanner::new(rules);
+    if opts.history_only {
+        let range = opts.history.as_deref().unwrap_or("HEAD");
+        let (hist, hstats) = scan_history(&repo, &scanner, range, opts)?;
+        let mut found: Vec<(Finding, Vec<usize>)> =
+            hist.into_iter().map(|f| (f, Vec::new())).collect();
+        sort_with_fixes(&mut found);
+        let (findings, finding_fixes): (Vec<Finding>, Vec<Vec<usize>>) = found.into_iter().unzip();
+        return Ok(Lint {
+            report: Report {
+                findings,
+                stats: Stats::default(),
+                errors: Vec::new(),
+            },
+            finding_fixes,
+            fixes: Vec::new(),
+            workdir,
+            history: Some(hstats),
+            tree_checked: false,
+        });
+    }
     // Stat-clean files are read from the working tree (cheaper than inflating blobs out of
     // packs), unless checking out may convert content or the stat options are unknown.
     let stat_opts = repo.stat_options().ok();
@@ -895,6 +920,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
         fixes,
         workdir,
         history,
+        tree_checked: true,
     })
 }
 
@@ -1559,38 +1585,39 @@ pub fn apply(dir: &Path, lint: &Lint) -> Result<Vec<String>> {
 pub fn summary(l: &Lint) -> String {
     let n = l.problems();
     let s = &l.report.stats;
-    let mut scanned = format!(
-        "scanned {} tracked {}, {}",
-        s.files_scanned,
-        if s.files_scanned == 1 {
-            "file"
-        } else {
-            "files"
-        },
-        crate::report::human_bytes(s.bytes_scanned)
-    );
-    let mut skipped = Vec::new();
-    if s.skipped_binary > 0 {
-        skipped.push(format!("{} binary", s.skipped_binary));
-    }
-    if s.skipped_too_large > 0 {
-        skipped.push(format!("{} too large", s.skipped_too_large));
-    }
-    if !skipped.is_empty() {
-        scanned.push_str(&format!(" (skipped {})", skipped.join(", ")));
+    let mut parts = Vec::new();
+    if l.tree_checked {
+        let mut tree = format!(
+            "scanned {} tracked {}, {}",
+            s.files_scanned,
+            if s.files_scanned == 1 {
+                "file"
+            } else {
+                "files"
+            },
+            crate::report::human_bytes(s.bytes_scanned)
+        );
+        let mut skipped = Vec::new();
+        if s.skipped_binary > 0 {
+            skipped.push(format!("{} binary", s.skipped_binary));
+        }
+        if s.skipped_too_large > 0 {
+            skipped.push(format!("{} too large", s.skipped_too_large));
+        }
+        if !skipped.is_empty() {
+            tree.push_str(&format!(" (skipped {})", skipped.join(", ")));
+        }
+        parts.push(tree);
     }
     if s.allowlisted > 0 {
-        scanned.push_str(&format!(
-            "; {} allowlisted by .leakgate.toml",
-            s.allowlisted
-        ));
+        parts.push(format!("{} allowlisted by .leakgate.toml", s.allowlisted));
     }
     if s.below_min_severity > 0 {
-        scanned.push_str(&format!("; {} below min_severity", s.below_min_severity));
+        parts.push(format!("{} below min_severity", s.below_min_severity));
     }
     if let Some(h) = &l.history {
-        scanned.push_str(&format!(
-            "; history {}: {} {}, {} {}",
+        parts.push(format!(
+            "history {}: {} {}, {} {}",
             h.range,
             h.commits,
             if h.commits == 1 { "commit" } else { "commits" },
@@ -1603,8 +1630,9 @@ pub fn summary(l: &Lint) -> String {
         ));
     }
     if s.baselined > 0 {
-        scanned.push_str(&format!("; {} baselined", s.baselined));
+        parts.push(format!("{} baselined", s.baselined));
     }
+    let scanned = parts.join("; ");
     let notes = l.report.findings.len() - n;
     let notes = if notes > 0 {
         format!(", {notes} {}", if notes == 1 { "note" } else { "notes" })

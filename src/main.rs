@@ -256,7 +256,11 @@ fn lint(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
     let (rules, config) = load_setup(&args.rule_args, &args.config, &root)?;
     let opts = lint::Options {
         max_size: args.max_filesize,
-        history: args.history.clone(),
+        history: match (&args.history, args.history_only) {
+            (None, true) => Some("HEAD".to_string()),
+            (h, _) => h.clone(),
+        },
+        history_only: args.history_only,
         progress: io::stderr().is_terminal(),
     };
     let mut result = lint::run(&dir, &rules, &opts)?;
@@ -395,6 +399,7 @@ fn baseline(args: cli::BaselineCmdArgs) -> Result<Outcome> {
     let opts = lint::Options {
         max_size: args.max_filesize,
         history: args.history.clone(),
+        history_only: false,
         progress: io::stderr().is_terminal(),
     };
     let root = leakgate::precommit::open_repo(&dir)?

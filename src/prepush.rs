@@ -205,6 +205,7 @@ pub fn run(
     let lint_opts = lint::Options {
         max_size: opts.max_size,
         history: None,
+        history_only: false,
         progress: opts.progress,
     };
     let (mut findings, history) =
@@ -346,6 +347,7 @@ pub fn as_lint(o: Outcome) -> lint::Lint {
         fixes: Vec::new(),
         workdir: o.workdir,
         history: Some(o.history),
+        tree_checked: false,
     }
 }
 

@@ -697,3 +697,68 @@ fn leakgate_toml_allowlist_drops_findings_and_their_fixes() {
     );
     assert_eq!(v["stats"]["allowlisted"], 1, "{}", out.stdout);
 }
+
+#[test]
+fn history_only_reports_what_the_range_added_and_nothing_of_the_tree() {
+    // No .gitignore (coverage would be a problem), a tracked .env and a tracked secret from
+    // before the range: `--history-only` with a range reports only what the range added.
+    let repo = TestRepo::new();
+    repo.stage("old.py", secret_line()).commit("old secret");
+    repo.write(".env", "X=1\n");
+    repo.git(&["add", "-f", ".env"]);
+    repo.commit("env");
+    repo.stage("new.py", format!("# new\n{}", secret_line()))
+        .commit("new secret");
+    let new_commit = repo
+        .git(&["rev-parse", "--short=7", "HEAD"])
+        .trim()
+        .to_string();
+
+    let (code, v) = lint_json(&repo, &["--history-only", "--history", "HEAD~1..HEAD"]);
+    assert_eq!(code, 1, "{v:#}");
+    let found = v["findings"].as_array().unwrap();
+    assert_eq!(found.len(), 1, "{v:#}");
+    assert_eq!(found[0]["path"], "new.py");
+    assert_eq!(found[0]["line"], 2);
+    assert_eq!(found[0]["commit"], new_commit.as_str());
+    assert_eq!(v["history"]["commits"], 1);
+
+    // Without a range: the whole history, still nothing of the tree (no coverage problem).
+    let (code, v) = lint_json(&repo, &["--history-only"]);
+    assert_eq!(code, 1, "{v:#}");
+    let mut rules: Vec<(String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().into(),
+                f["rule_id"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    rules.sort();
+    assert_eq!(
+        rules,
+        vec![
+            (".env".to_string(), "dotenv-file".to_string()),
+            ("new.py".to_string(), "github-classic-token".to_string()),
+            ("old.py".to_string(), "github-classic-token".to_string()),
+        ],
+        "{v:#}"
+    );
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| !f["commit"].is_null())
+    );
+
+    let out = run(repo.leakgate().args(["lint", "--history-only", "--fix"]));
+    assert_eq!(
+        out.code, 2,
+        "--fix has nothing to fix in history: {}",
+        out.stderr
+    );
+}
