@@ -13,6 +13,9 @@
 #              `leakgate pre-commit` vs `git diff --cached -U0`     (ms, ratio)
 #   import     the whole tree staged in a fresh repo, nothing committed:
 #              `leakgate pre-commit` vs `git diff --cached -U0`     (s, ratio, peak RSS)
+#   lint       `leakgate lint .` vs `cat` of the tracked files        (s, ratio, peak RSS)
+#   history    `leakgate lint --history-only` (and `--history`, which adds the whole-tree
+#              lint) over the last 1,000 commits vs `git log -p -U0`  (s, ratio)
 # Uses hyperfine when installed (apt-get install hyperfine), else a shell loop.
 set -euo pipefail
 
@@ -123,3 +126,22 @@ t_diff=$(time_cmd "$im" "git diff --cached -U0")
 t_im=$(time_cmd "$im" "$lg pre-commit")
 echo "  git diff --cached -U0  ${t_diff}s"
 echo "  leakgate pre-commit    ${t_im}s  = $(ratio "$t_im" "$t_diff")x git diff, peak $(peak_rss_mib "$im" "$lg" pre-commit) MiB"
+
+echo "== lint: the whole repository (index blobs, hygiene) vs cat"
+t_lint=$(time_cmd "$corpus" "$lg lint .")
+echo "  leakgate lint .        ${t_lint}s  = $(ratio "$t_lint" "$t_cat")x cat, peak $(peak_rss_mib "$corpus" "$lg" lint .) MiB"
+
+commits=$(git -C "$corpus" rev-list --count HEAD)
+n=$(( commits > 1000 ? 1000 : commits - 1 ))
+if [ "$n" -ge 10 ]; then
+  echo "== history: the last $n commits vs git log -p -U0"
+  range="HEAD~$n..HEAD"
+  t_log=$(time_cmd "$corpus" "git log -p -U0 $range")
+  t_ho=$(time_cmd "$corpus" "$lg lint --history-only --history $range")
+  t_h=$(time_cmd "$corpus" "$lg lint --history $range")
+  echo "  git log -p -U0                   ${t_log}s"
+  echo "  leakgate lint --history-only     ${t_ho}s  = $(ratio "$t_ho" "$t_log")x git log"
+  echo "  leakgate lint --history (+tree)  ${t_h}s  = $(ratio "$t_h" "$t_log")x git log"
+else
+  echo "== history: skipped (the corpus has $commits commits; ../shared/bench/make-corpus.sh makes one with history)"
+fi
