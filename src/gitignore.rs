@@ -55,6 +55,9 @@ pub fn append_patterns_keeping_negations(
     header: &str,
 ) -> Option<String> {
     let mut out = append_patterns(existing, patterns, header)?;
+    if !existing.lines().any(|l| l.trim_start().starts_with('!')) {
+        return Some(out); // no negation of the user's to keep
+    }
     let appended = &out[existing.len()..];
     // The positive patterns that were appended now.
     let mut builder = ignore::gitignore::GitignoreBuilder::new("/");

@@ -225,7 +225,7 @@ pub struct Rule {
     light: OnceLock<Option<regex_automata::meta::Regex>>,
     gate: OnceLock<Option<regex_automata::meta::Regex>>,
     dfa_gate: OnceLock<Option<regex_automata::meta::Regex>>,
-    allow: OnceLock<Vec<Regex>>,
+    allow: OnceLock<Vec<regex_automata::meta::Regex>>,
 }
 
 impl Rule {
@@ -324,7 +324,11 @@ impl Rule {
                 self.spec
                     .allow
                     .iter()
-                    .map(|a| build_regex(a.get_ref()).expect("allow regex checked at load"))
+                    .map(|a| {
+                        // Run on one secret at a time: the light engine, quick to build.
+                        build_pattern(a.get_ref(), Engine::Light)
+                            .expect("allow regex checked at load")
+                    })
                     .collect()
             })
             .iter()
