@@ -110,6 +110,19 @@ pub struct HistoryStats {
     pub skipped_too_large: u64,
 }
 
+impl HistoryStats {
+    /// `12 commits, 30 blobs`.
+    pub fn counts(&self) -> String {
+        let plural =
+            |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        format!(
+            "{}, {}",
+            plural(self.commits, "commit", "commits"),
+            plural(self.blobs_scanned, "blob", "blobs")
+        )
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Lint {
     pub report: Report,
@@ -1616,18 +1629,7 @@ pub fn summary(l: &Lint) -> String {
         parts.push(format!("{} below min_severity", s.below_min_severity));
     }
     if let Some(h) = &l.history {
-        parts.push(format!(
-            "history {}: {} {}, {} {}",
-            h.range,
-            h.commits,
-            if h.commits == 1 { "commit" } else { "commits" },
-            h.blobs_scanned,
-            if h.blobs_scanned == 1 {
-                "blob"
-            } else {
-                "blobs"
-            }
-        ));
+        parts.push(format!("history {}: {}", h.range, h.counts()));
     }
     if s.baselined > 0 {
         parts.push(format!("{} baselined", s.baselined));

@@ -229,18 +229,7 @@ pub fn run(
 /// The summary line.
 pub fn summary(o: &Outcome) -> String {
     let h = &o.history;
-    let mut line = format!(
-        "scanned {} {}, {} {} ({})",
-        h.commits,
-        if h.commits == 1 { "commit" } else { "commits" },
-        h.blobs_scanned,
-        if h.blobs_scanned == 1 {
-            "blob"
-        } else {
-            "blobs"
-        },
-        h.range
-    );
+    let mut line = format!("scanned {} ({})", h.counts(), h.range);
     if o.allowlisted > 0 {
         line.push_str(&format!(
             " ({} allowlisted by .leakgate.toml)",
