@@ -366,13 +366,18 @@ impl FileRule {
     pub fn matches_path(&self, path: &str) -> bool {
         match &self.path_regex {
             Some(re) => re.is_match(path.as_bytes()),
-            None => self.matches_lower(&path.to_lowercase()),
+            None => {
+                let lower = path.to_lowercase();
+                let names: Vec<&str> = lower.split('/').collect();
+                self.matches_lower(&lower, &names)
+            }
         }
     }
 
-    fn matches_lower(&self, lower: &str) -> bool {
-        if !lower
-            .split('/')
+    /// `names` are the components of `lower`, split once by the caller for all rules.
+    fn matches_lower(&self, lower: &str, names: &[&str]) -> bool {
+        if !names
+            .iter()
             .any(|name| self.hints.iter().any(|h| h.admits(name)))
         {
             return false;
@@ -848,11 +853,12 @@ impl RuleSet {
             return Vec::new();
         }
         let lower = path.to_lowercase();
+        let names: Vec<&str> = lower.split('/').collect();
         self.files
             .iter()
             .filter(|f| match &f.path_regex {
                 Some(re) => re.is_match(path.as_bytes()),
-                None => f.matches_lower(&lower),
+                None => f.matches_lower(&lower, &names),
             })
             .collect()
     }
