@@ -8,9 +8,14 @@ use std::path::PathBuf;
 
 use toml::Value;
 
+#[path = "src/shape.rs"]
+#[allow(dead_code)]
+mod shape;
+
 fn main() {
     println!("cargo::rerun-if-changed=rules.toml");
     println!("cargo::rerun-if-changed=build.rs");
+    println!("cargo::rerun-if-changed=src/shape.rs");
     let src = std::fs::read_to_string("rules.toml").expect("read rules.toml");
     // A broken rules.toml is reported by the test suite with the rule and line; here, emit
     // nothing usable so that `RuleSet::builtin` reports it at run time instead of panicking.
@@ -74,7 +79,7 @@ fn generate(table: &toml::Table) -> String {
             out,
             "  GenRule {{ id: {}, name: {}, severity: {}, pattern: {}, keywords: {}, min_entropy: {min_entropy}, \
              validator: {}, multiline: {}, window_lines: {}, context: {}, decode: {}, allow: {}, fallback: {}, \
-             description: {}, remediation: {}, references: {} }},",
+             description: {}, remediation: {}, references: {}, shape: {} }},",
             s(g("id")),
             s(g("name")),
             s(g("severity")),
@@ -90,6 +95,13 @@ fn generate(table: &toml::Table) -> String {
             s(g("description")),
             s(g("remediation")),
             list(g("references")),
+            g("pattern")
+                .and_then(Value::as_str)
+                .and_then(|p| shape::Shape::of(p, 1))
+                .map_or("None".into(), |sh| format!(
+                    "Some(crate::shape::Shape {{ bytes: {:?}, min_len: {} }})",
+                    sh.bytes, sh.min_len
+                )),
         )
         .unwrap();
     }

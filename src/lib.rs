@@ -19,6 +19,7 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod selftest;
+pub mod shape;
 pub mod staged;
 pub mod validate;
 pub mod walk;

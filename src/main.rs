@@ -213,13 +213,12 @@ fn pre_commit(args: cli::PreCommitArgs, style: &Style) -> Result<Outcome> {
                 .config_snapshot()
                 .boolean("leakgate.requireGitignore")
                 .unwrap_or(false));
-    drop(repo);
     let opts = leakgate::precommit::Options {
         max_size: args.max_filesize,
         check_gitignore: !args.no_gitignore_check,
         baseline: args.baseline.choice(),
     };
-    let mut outcome = leakgate::precommit::run(&cwd, &rules, &config, &opts)?;
+    let mut outcome = leakgate::precommit::run(&cwd, repo, &rules, &config, &opts)?;
     outcome.report.stats.lines_added = Some(outcome.added_lines);
     let mut out = io::stdout().lock();
     match args.output.format {

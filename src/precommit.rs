@@ -10,7 +10,7 @@ use crate::finding::Finding;
 use crate::hygiene::{self, Uncovered};
 use crate::report::{Report, Stats};
 use crate::rules::RuleSet;
-use crate::scan::{Scanner, Scratch};
+use crate::scan::{Part, Scanner, Scratch};
 use crate::staged::{self, Change, Staged};
 use crate::walk::{file_findings, is_binary};
 
@@ -63,6 +63,13 @@ pub fn open_repo(dir: &Path) -> Result<gix::Repository> {
     Ok(repo)
 }
 
+/// A cache of inflated pack entries: a modified file's old and new blobs are usually deltas
+/// on the same chain of bases, which are then decoded once.
+pub fn with_delta_cache(repo: &mut gix::Repository) {
+    repo.objects
+        .set_pack_cache(|| Box::new(gix::odb::pack::cache::lru::StaticLinkedList::<64>::default()));
+}
+
 /// Phase timings on stderr when `LEAKGATE_TIMINGS` is set (for benchmarks).
 struct Timer(Option<std::time::Instant>);
 
@@ -85,8 +92,10 @@ impl Timer {
 
 /// Scan the staged changes of the repository around `dir` with `rules`; `config` decides which
 /// findings are reported (see `config::load`).
+/// `repo` is the repository `open_repo(dir)` found.
 pub fn run(
     dir: &Path,
+    repo: gix::Repository,
     rules: &RuleSet,
     config: &crate::config::Config,
     opts: &Options,
@@ -95,7 +104,7 @@ pub fn run(
     // this one reads the index and diffs it.
     std::thread::scope(|s| {
         let small = s.spawn(|| Scanner::new_small(rules));
-        run_with(dir, rules, config, opts, || {
+        run_with(dir, repo, rules, config, opts, || {
             small.join().expect("building the matcher does not panic")
         })
     })
@@ -103,15 +112,15 @@ pub fn run(
 
 fn run_with<'r>(
     dir: &Path,
+    mut repo: gix::Repository,
     rules: &'r RuleSet,
     config: &crate::config::Config,
     opts: &Options,
     small_scanner: impl FnOnce() -> Scanner<'r>,
 ) -> Result<Outcome> {
     let mut timer = Timer::new();
-    let mut repo = open_repo(dir)?;
-    timer.mark("open repository");
     repo.object_cache_size(0);
+    with_delta_cache(&mut repo);
     let index_path = repo.index_path();
     let index = read_index(&repo, &index_path)
         .with_context(|| format!("{}: cannot read the index", index_path.display()))?;
@@ -301,6 +310,9 @@ struct Prepared {
     added: Option<Vec<std::ops::Range<u32>>>,
     /// The byte ranges of `data` to match.
     regions: Vec<std::ops::Range<usize>>,
+    /// Where single-line rules' keywords count: the added lines and a window's reach around
+    /// them (`None`: everywhere).
+    focus: Option<Vec<std::ops::Range<usize>>>,
 }
 
 /// Read a staged file's blob (and HEAD's), make its file-level findings, and work out what
@@ -326,6 +338,7 @@ fn prepare(
         data: None,
         added: None,
         regions: Vec::new(),
+        focus: None,
     };
     let new = repo
         .find_object(file.id)
@@ -376,42 +389,56 @@ fn prepare(
     // Match around the added lines with generous context (a key straddling a hunk edge is
     // still whole), then keep the findings that touch an added line. Small blobs are matched
     // whole; in a large file a three-line edit should not cost a scan of the whole file.
-    let regions = match &added {
-        Some(ranges) if data.len() > REGION_MIN_BLOB => regions_around(data, ranges),
-        _ => std::iter::once(0..data.len()).collect(),
+    // Single-line rules only need the keywords on and near the added lines (`focus`): a match
+    // touching line `a` has its keyword within a window's reach of `a`.
+    let (regions, focus) = match &added {
+        Some(ranges) => {
+            let regions = if data.len() > REGION_MIN_BLOB {
+                regions_around(data, ranges, REGION_CONTEXT_LINES)
+            } else {
+                std::iter::once(0..data.len()).collect()
+            };
+            let reach = usize::from(scanner.max_window_lines) + 1;
+            (regions, Some(regions_around(data, ranges, reach)))
+        }
+        None => (std::iter::once(0..data.len()).collect(), None),
     };
     Ok(Prepared {
         res,
         data: Some(new.detach().data),
         added,
         regions,
+        focus,
     })
 }
 
 impl Prepared {
-    fn hays(&self) -> impl Iterator<Item = &[u8]> {
-        self.data
-            .iter()
-            .flat_map(|d| self.regions.iter().map(move |r| &d[r.clone()]))
+    fn parts(&self) -> impl Iterator<Item = (&[u8], Part<'_>)> {
+        let focus = self.focus.as_deref();
+        self.data.iter().flat_map(move |d| {
+            self.regions.iter().map(move |r| {
+                let part = Part {
+                    span: r.clone(),
+                    focus,
+                };
+                (d.as_slice(), part)
+            })
+        })
     }
 
     /// Match the regions; keep the findings that touch an added line.
     fn finish(self, scanner: &Scanner, scratch: &mut Scratch) -> FileResult {
+        let matches: Vec<_> = self
+            .parts()
+            .flat_map(|(data, part)| scanner.scan_part(data, &part, scratch))
+            .collect();
         let Prepared {
             mut res,
             data,
             added,
-            regions,
+            ..
         } = self;
         let Some(data) = data else { return res };
-        let mut matches = Vec::new();
-        for region in regions {
-            for mut m in scanner.scan(&data[region.clone()], scratch) {
-                m.secret = m.secret.start + region.start..m.secret.end + region.start;
-                m.matched = m.matched.start + region.start..m.matched.end + region.start;
-                matches.push(m);
-            }
-        }
         let mut found = crate::finding::from_matches(scanner.rules, &res.path, &data, &matches);
         if let Some(ranges) = &added {
             found.retain(|f| {
@@ -430,16 +457,20 @@ const REGION_MIN_BLOB: usize = 32 * 1024;
 /// key block spans, so a key touching the hunk is matched whole.
 const REGION_CONTEXT_LINES: usize = 200;
 
-/// The byte regions of `data` around the 1-based line `ranges`, with
-/// `REGION_CONTEXT_LINES` of context, merged.
-fn regions_around(data: &[u8], ranges: &[std::ops::Range<u32>]) -> Vec<std::ops::Range<usize>> {
+/// The byte regions of `data` around the 1-based line `ranges`, with `context` lines of
+/// context, merged.
+fn regions_around(
+    data: &[u8],
+    ranges: &[std::ops::Range<u32>],
+    context: usize,
+) -> Vec<std::ops::Range<usize>> {
     let mut starts = vec![0usize];
     starts.extend(memchr::memchr_iter(b'\n', data).map(|p| p + 1));
     let line_start = |i: usize| starts.get(i).copied().unwrap_or(data.len());
     let mut regions: Vec<std::ops::Range<usize>> = Vec::new();
     for r in ranges {
-        let first = (r.start as usize).saturating_sub(1 + REGION_CONTEXT_LINES);
-        let last = (r.end as usize).saturating_sub(1) + REGION_CONTEXT_LINES;
+        let first = (r.start as usize).saturating_sub(1 + context);
+        let last = (r.end as usize).saturating_sub(1) + context;
         let region = line_start(first)..line_start(last).min(data.len());
         match regions.last_mut() {
             Some(prev) if region.start <= prev.end => prev.end = prev.end.max(region.end),
@@ -468,8 +499,8 @@ fn scan_staged(
             .map(|f| prepare(repo, f, scanner, opts))
             .collect::<Result<Vec<_>>>()?;
         if threads > 1 {
-            let hays: Vec<&[u8]> = prepared.iter().flat_map(Prepared::hays).collect();
-            scanner.precompile(&hays);
+            let parts: Vec<_> = prepared.iter().flat_map(Prepared::parts).collect();
+            scanner.precompile(&parts);
         }
         let mut scratch = Scratch::default();
         return Ok(prepared

@@ -5,6 +5,7 @@
 //! checked for syntax at load time (cheap) and compiled lazily on the first keyword hit, so that
 //! start-up stays in single milliseconds however many rules there are.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 use std::path::Path;
@@ -39,6 +40,7 @@ mod generated {
         pub description: &'static str,
         pub remediation: &'static str,
         pub references: &'static [&'static str],
+        pub shape: Option<crate::shape::Shape>,
     }
 
     pub(crate) struct GenFile {
@@ -225,7 +227,8 @@ pub struct Rule {
     light: OnceLock<Option<regex_automata::meta::Regex>>,
     gate: OnceLock<Option<regex_automata::meta::Regex>>,
     dfa_gate: OnceLock<Option<regex_automata::meta::Regex>>,
-    allow: OnceLock<Vec<regex_automata::meta::Regex>>,
+    allow: OnceLock<Vec<std::sync::Arc<regex_automata::meta::Regex>>>,
+    shape: OnceLock<Option<crate::shape::Shape>>,
 }
 
 impl Rule {
@@ -262,6 +265,7 @@ impl Rule {
             dfa_gate: OnceLock::new(),
             light: OnceLock::new(),
             allow: OnceLock::new(),
+            shape: OnceLock::new(),
         })
     }
 
@@ -300,17 +304,30 @@ impl Rule {
     }
 
     /// A cheap stand-in for the pattern that rules windows out before the pattern itself is
-    /// needed (see [`Engine::Gate`]); `None` if it cannot be built.
+    /// needed (see [`build_gate`]); `None` if it cannot be built.
     pub fn gate(&self) -> Option<&regex_automata::meta::Regex> {
         self.gate
-            .get_or_init(|| build_pattern(self.spec.pattern.get_ref(), Engine::Gate))
+            .get_or_init(|| build_gate(self.spec.pattern.get_ref(), self.secret_group, false))
             .as_ref()
     }
 
-    /// The gate searched by a lazy DFA, for bulk input (see [`Engine::DfaGate`]).
+    /// The gate searched by a lazy DFA, for bulk input (see [`build_gate`]).
     pub fn dfa_gate(&self) -> Option<&regex_automata::meta::Regex> {
         self.dfa_gate
-            .get_or_init(|| build_pattern(self.spec.pattern.get_ref(), Engine::DfaGate))
+            .get_or_init(|| build_gate(self.spec.pattern.get_ref(), self.secret_group, true))
+            .as_ref()
+    }
+
+    /// What the secret looks like at the least (see `shape.rs`); worked out at build time
+    /// for the built-in rules.
+    pub fn shape(&self) -> Option<&crate::shape::Shape> {
+        self.shape
+            .get_or_init(|| match self.secret_group {
+                SecretGroup::Group(n) => {
+                    crate::shape::Shape::of(self.spec.pattern.get_ref(), n as u32)
+                }
+                SecretGroup::FirstNonEmpty => None,
+            })
             .as_ref()
     }
 
@@ -324,16 +341,34 @@ impl Rule {
                 self.spec
                     .allow
                     .iter()
-                    .map(|a| {
-                        // Run on one secret at a time: the light engine, quick to build.
-                        build_pattern(a.get_ref(), Engine::Light)
-                            .expect("allow regex checked at load")
-                    })
+                    .map(|a| shared_allow_regex(a.get_ref()))
                     .collect()
             })
             .iter()
             .any(|re| re.is_match(secret))
     }
+}
+
+/// An `allow` regex, compiled once per process: the generic rules carry the same dozen, and
+/// a candidate that several of them report would otherwise compile each dozen again.
+fn shared_allow_regex(pattern: &str) -> std::sync::Arc<regex_automata::meta::Regex> {
+    type Cache = std::sync::Mutex<HashMap<String, std::sync::Arc<regex_automata::meta::Regex>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let lock = || {
+        cache
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    };
+    if let Some(re) = lock().get(pattern) {
+        return re.clone();
+    }
+    // Run on one secret at a time: the light engine, quick to build. (Compiled outside the
+    // lock; two threads may both compile a pattern, and one copy is kept.)
+    let re = std::sync::Arc::new(
+        build_pattern(pattern, Engine::Light).expect("allow regex checked at load"),
+    );
+    lock().entry(pattern.to_string()).or_insert(re).clone()
 }
 
 /// A compiled `[[file]]` rule.
@@ -460,49 +495,97 @@ enum Engine {
     /// An NFA searched by the PikeVM or the bounded backtracker, with capture groups: the same
     /// matches, slower per byte, a few times faster to build. For a few windows of a commit.
     Light,
-    /// The gate: the pattern with each long bounded repetition (`{16,1024}`) made unbounded,
-    /// as a `Light` NFA without capture groups. It matches a superset of what the pattern
-    /// matches (so a window it does not match holds no match of the pattern), and builds some
-    /// 20-50× faster than the `Full` regex, whose size grows with those bounds. In a commit,
-    /// where a rule's keyword is common and its pattern rarely matches, it saves most of the
-    /// work.
-    Gate,
-    /// The gate's pattern searched by a lazy DFA, for bulk input: most windows (a keyword in
-    /// a line) hold no match, and this answers them at DFA speed with far smaller automata
-    /// and caches than the `Full` regex; the few windows it lets through are then matched
-    /// with the `Light` regex.
-    DfaGate,
 }
 
 /// `None` only if the pattern is too big for the engine (its syntax was checked at load).
 fn build_pattern(pattern: &str, engine: Engine) -> Option<regex_automata::meta::Regex> {
-    use regex_automata::{MatchKind, meta, nfa::thompson::WhichCaptures, util::syntax};
+    use regex_automata::{MatchKind, meta, util::syntax};
     let config = meta::Config::new()
         .match_kind(MatchKind::LeftmostFirst)
         .utf8_empty(false)
         .nfa_size_limit(Some(32 << 20))
         .hybrid_cache_capacity(512 << 10);
     let config = match engine {
-        Engine::Full | Engine::DfaGate => config,
-        Engine::Light | Engine::Gate => config
+        Engine::Full => config,
+        Engine::Light => config
             .hybrid(false)
             .dfa(false)
             .onepass(false)
             .auto_prefilter(false),
     };
     let syntax = syntax::Config::new().unicode(false).utf8(false);
-    if !matches!(engine, Engine::Gate | Engine::DfaGate) {
-        return meta::Builder::new()
-            .configure(config)
-            .syntax(syntax)
-            .build(pattern)
-            .ok();
-    }
-    let hir = syntax::parse_with(pattern, &syntax).ok()?;
     meta::Builder::new()
-        .configure(config.which_captures(WhichCaptures::None))
+        .configure(config)
+        .syntax(syntax)
+        .build(pattern)
+        .ok()
+}
+
+/// A rule's gate: a cheap stand-in for its pattern that lets through every window holding a
+/// finding, and few others.
+/// - Each long bounded repetition (`{16,1024}`) is made unbounded: a superset of the
+///   language, with far fewer NFA states; it builds some 20-50× faster than the `Full`
+///   regex, whose size grows with those bounds.
+/// - The top-level alternatives that cannot capture the secret are dropped: a rule has them
+///   to consume what must not be reported (`next_token = …`), so a window where only they
+///   match holds no finding.
+/// - No capture groups.
+///
+/// Without `dfa`, it is searched like a `Light` regex: in a commit, where a rule's keyword is
+/// common and its pattern rarely matches, it saves most of the compiling. With `dfa`, by a
+/// lazy DFA, for bulk input: most windows (a keyword in a line) hold no match, and this
+/// answers them at DFA speed with far smaller automata and caches than the `Full` regex; the
+/// few windows it lets through are then matched with the `Light` regex.
+fn build_gate(
+    pattern: &str,
+    secret: SecretGroup,
+    dfa: bool,
+) -> Option<regex_automata::meta::Regex> {
+    use regex_automata::{MatchKind, meta, nfa::thompson::WhichCaptures, util::syntax};
+    use regex_syntax::hir::{Hir, HirKind};
+    let hir =
+        syntax::parse_with(pattern, &syntax::Config::new().unicode(false).utf8(false)).ok()?;
+    let hir = match (hir.kind(), secret) {
+        (HirKind::Alternation(alts), SecretGroup::Group(n)) => {
+            let keep: Vec<Hir> = alts.iter().filter(|a| has_group(a, n)).cloned().collect();
+            if keep.is_empty() {
+                hir
+            } else {
+                Hir::alternation(keep)
+            }
+        }
+        _ => hir,
+    };
+    let config = meta::Config::new()
+        .match_kind(MatchKind::LeftmostFirst)
+        .utf8_empty(false)
+        .nfa_size_limit(Some(32 << 20))
+        .hybrid_cache_capacity(512 << 10)
+        .which_captures(WhichCaptures::None);
+    let config = if dfa {
+        config
+    } else {
+        config
+            .hybrid(false)
+            .dfa(false)
+            .onepass(false)
+            .auto_prefilter(false)
+    };
+    meta::Builder::new()
+        .configure(config)
         .build_from_hir(&unbound_long_repetitions(&hir))
         .ok()
+}
+
+/// Whether capture group `n` occurs in `hir`.
+fn has_group(hir: &regex_syntax::hir::Hir, n: usize) -> bool {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Capture(c) => c.index as usize == n || has_group(&c.sub, n),
+        HirKind::Repetition(r) => has_group(&r.sub, n),
+        HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().any(|h| has_group(h, n)),
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => false,
+    }
 }
 
 /// `hir` with every repetition whose upper bound exceeds 32 made unbounded (`{m,n}` → `{m,}`):
@@ -623,13 +706,19 @@ impl RuleSet {
                 (0, spec)
             })
             .collect();
-        RuleSet::from_specs(
+        let set = RuleSet::from_specs(
             rules,
             files,
             BUILTIN_NAME,
             &Lines(Vec::new()),
             Mode::Trusted,
-        )
+        )?;
+        for (rule, g) in set.rules.iter().zip(generated::RULES) {
+            if rule.id() == g.id {
+                let _ = rule.shape.set(g.shape);
+            }
+        }
+        Ok(set)
     }
 
     /// The built-in rules with their examples (for `rules test` and `rules explain`).
@@ -772,6 +861,7 @@ impl RuleSet {
                 dfa_gate: OnceLock::new(),
                 light: OnceLock::new(),
                 allow: OnceLock::new(),
+                shape: OnceLock::new(),
             });
         }
         for (offset, spec) in files {

@@ -57,6 +57,8 @@ pub struct Scanner<'r> {
     contexts: Vec<String>,
     /// The distinct context regexes, compiled on first use.
     context_regexes: Vec<std::sync::OnceLock<regex::bytes::Regex>>,
+    /// The most lines a single-line rule's window reaches beyond its keyword's line.
+    pub max_window_lines: u8,
     /// Little input: try each rule's gate (`Rule::gate`) on a window before its full regex,
     /// which is then compiled only for windows the gate lets through.
     gated: bool,
@@ -64,6 +66,25 @@ pub struct Scanner<'r> {
 
 /// Windows longer than this skip the gate (an NFA simulation, slower than a DFA per byte).
 const GATE_MAX_WINDOW: usize = 256 << 10;
+
+/// Which part of a blob to match. Keyword hits are looked for in `span`; with a `focus`
+/// (sorted, disjoint byte ranges: a commit's added lines and a few lines around them), hits
+/// outside it count only for multiline rules, whose window is then the whole `span` (a private
+/// key block that starts above an added line).
+#[derive(Debug, Clone)]
+pub struct Part<'a> {
+    pub span: Range<usize>,
+    pub focus: Option<&'a [Range<usize>]>,
+}
+
+impl Part<'_> {
+    pub fn whole(hay: &[u8]) -> Part<'static> {
+        Part {
+            span: 0..hay.len(),
+            focus: None,
+        }
+    }
+}
 
 /// Per-thread scratch space, reused across blobs so that scanning allocates little.
 #[derive(Default)]
@@ -92,49 +113,35 @@ impl<'r> Scanner<'r> {
     ) -> Scanner<'r> {
         let mut keywords: Vec<String> = Vec::new();
         let mut kw_rules: Vec<Vec<u32>> = Vec::new();
+        let mut index: std::collections::HashMap<String, usize> = Default::default();
         for (i, rule) in rules.rules.iter().enumerate() {
             for kw in &rule.spec.keywords {
                 let kw = kw.to_ascii_lowercase();
-                match keywords.iter().position(|k| *k == kw) {
-                    Some(p) => {
-                        if !kw_rules[p].contains(&(i as u32)) {
-                            kw_rules[p].push(i as u32)
-                        }
-                    }
-                    None => {
-                        keywords.push(kw);
-                        kw_rules.push(vec![i as u32]);
-                    }
+                let p = *index.entry(kw).or_insert_with_key(|kw| {
+                    keywords.push(kw.clone());
+                    kw_rules.push(Vec::new());
+                    keywords.len() - 1
+                });
+                if !kw_rules[p].contains(&(i as u32)) {
+                    kw_rules[p].push(i as u32)
                 }
             }
         }
-        // A keyword that contains another (`access_token` ⊃ `token`) also triggers the rules
-        // of the one it contains: the search reports only the longest keyword at a position.
-        let index: std::collections::HashMap<&str, usize> = keywords
-            .iter()
-            .enumerate()
-            .map(|(i, k)| (k.as_str(), i))
-            .collect();
-        let mut extra: Vec<(usize, usize)> = Vec::new();
-        for (i, k) in keywords.iter().enumerate() {
-            for start in 0..k.len() {
-                for end in start + 1..=k.len() {
-                    if (start, end) == (0, k.len())
-                        || !k.is_char_boundary(start)
-                        || !k.is_char_boundary(end)
-                    {
-                        continue;
+        // The search reports the longest keyword starting at a position, so a keyword that
+        // begins with another (`token_secret` and `token`) also triggers the rules of the one
+        // it begins with. (One found inside another, `access_token`, is found by the search
+        // that resumes after the longer one's start.)
+        for i in 0..keywords.len() {
+            let k = &keywords[i];
+            let prefixes: Vec<usize> = (1..k.len())
+                .filter(|&end| k.is_char_boundary(end))
+                .filter_map(|end| index.get(&k[..end]).copied())
+                .collect();
+            for j in prefixes {
+                for r in kw_rules[j].clone() {
+                    if !kw_rules[i].contains(&r) {
+                        kw_rules[i].push(r);
                     }
-                    if let Some(&j) = index.get(&k[start..end]) {
-                        extra.push((i, j));
-                    }
-                }
-            }
-        }
-        for (i, j) in extra {
-            for r in kw_rules[j].clone() {
-                if !kw_rules[i].contains(&r) {
-                    kw_rules[i].push(r);
                 }
             }
         }
@@ -169,6 +176,13 @@ impl<'r> Scanner<'r> {
             .collect();
         Scanner {
             rules,
+            max_window_lines: rules
+                .rules
+                .iter()
+                .filter(|r| !r.spec.multiline)
+                .map(|r| r.spec.window_lines)
+                .max()
+                .unwrap_or(0),
             ac,
             kw_rules,
             always,
@@ -183,22 +197,29 @@ impl<'r> Scanner<'r> {
         }
     }
 
-    /// Compile, on all cores, the patterns of every rule whose keywords occur in `hays`, so
+    /// Compile, on all cores, the patterns of every rule whose keywords occur in `parts`, so
     /// that scanning them does not compile one regex after another.
-    pub fn precompile(&self, hays: &[&[u8]]) {
-        let Some(ac) = &self.ac else { return };
+    pub fn precompile(&self, parts: &[(&[u8], Part)]) {
         let mut need = vec![false; self.rules.rules.len()];
         for &r in &self.always {
             need[r] = true;
         }
-        for hay in hays {
-            let mut at = 0;
-            while let Some(hit) = ac.find(aho_corasick::Input::new(hay).span(at..hay.len())) {
-                at = hit.start() + 1;
-                for &r in &self.kw_rules[hit.pattern().as_usize()] {
-                    need[r as usize] = true;
+        for (hay, part) in parts {
+            // A multiline rule is matched only where its context regex matches (see
+            // `scan_into`): no need to compile it for a blob without that context.
+            let mut context_hits: Vec<Option<bool>> = vec![None; self.contexts.len()];
+            self.for_each_hit(hay, part, |r, hit| {
+                if need[r] {
+                    return;
                 }
-            }
+                let rule = &self.rules.rules[r];
+                let win = self.window_for(rule, hay, part, hit);
+                need[r] = rule.shape().is_none_or(|shape| shape.admits(&hay[win]))
+                    && (!rule.spec.multiline
+                    || self.rule_context[r].is_none_or(|c| {
+                        *context_hits[c].get_or_insert_with(|| self.context_regex(c).is_match(hay))
+                    }));
+            });
         }
         let list: Vec<usize> = (0..need.len()).filter(|&r| need[r]).collect();
         let threads = std::thread::available_parallelism()
@@ -213,6 +234,7 @@ impl<'r> Scanner<'r> {
                 s.spawn(move || {
                     for &r in list.iter().skip(t).step_by(threads) {
                         let rule = &self.rules.rules[r];
+
                         if !self.gated || rule.gate().is_none() {
                             rule.regex();
                         }
@@ -222,56 +244,84 @@ impl<'r> Scanner<'r> {
         });
     }
 
+    /// Every keyword hit in `part` of `hay`, as (rule, hit range), rule by rule for each hit:
+    /// after a hit at `s` the search goes on from `s + 1`, so that a keyword starting inside a
+    /// longer one is still found. Hits outside `part.focus` count only for multiline rules.
+    fn for_each_hit(&self, hay: &[u8], part: &Part, mut f: impl FnMut(usize, Range<usize>)) {
+        let Some(ac) = &self.ac else { return };
+        let mut at = part.span.start;
+        while let Some(hit) = ac.find(aho_corasick::Input::new(hay).span(at..part.span.end)) {
+            at = hit.start() + 1;
+            let focused = part.focus.is_none_or(|focus| {
+                let i = focus.partition_point(|r| r.end <= hit.start());
+                focus.get(i).is_some_and(|r| r.contains(&hit.start()))
+            });
+            for &r in &self.kw_rules[hit.pattern().as_usize()] {
+                let r = r as usize;
+                if focused || self.rules.rules[r].spec.multiline {
+                    f(r, hit.start()..hit.end());
+                }
+            }
+        }
+    }
+
+    /// Where rule `r` looks for a match around a keyword hit.
+    fn window_for(&self, rule: &Rule, hay: &[u8], part: &Part, hit: Range<usize>) -> Range<usize> {
+        if rule.spec.multiline {
+            part.span.clone()
+        } else {
+            window(hay, hit.start, hit.end, rule.spec.window_lines)
+        }
+    }
+
     /// All matches in `hay`, sorted by position, after every filter (entropy, placeholders,
     /// validators, allow comments, fallback de-duplication).
     pub fn scan(&self, hay: &[u8], scratch: &mut Scratch) -> Vec<Match> {
+        self.scan_part(hay, &Part::whole(hay), scratch)
+    }
+
+    /// The matches of `part` of `hay` (positions are in `hay`, whose whole is still what
+    /// the rules' `context` regexes look at).
+    pub fn scan_part(&self, hay: &[u8], part: &Part, scratch: &mut Scratch) -> Vec<Match> {
         let mut out = Vec::new();
-        self.scan_into(hay, scratch, &mut out, 0);
+        self.scan_into(hay, part, scratch, &mut out, 0);
         dedup(self.rules, &mut out);
         out
     }
 
-    fn scan_into(&self, hay: &[u8], scratch: &mut Scratch, out: &mut Vec<Match>, depth: u8) {
+    fn scan_into(
+        &self,
+        hay: &[u8],
+        part: &Part,
+        scratch: &mut Scratch,
+        out: &mut Vec<Match>,
+        depth: u8,
+    ) {
         let nrules = self.rules.rules.len();
         if scratch.windows.len() < nrules {
             scratch.windows.resize_with(nrules, Vec::new);
         }
         scratch.touched.clear();
-        // Rules without keywords look at the whole blob.
-        if !hay.is_empty() {
+        // Rules without keywords look at the whole part.
+        if !part.span.is_empty() {
             for &r in &self.always {
-                scratch.windows[r].push(0..hay.len());
+                scratch.windows[r].push(part.span.clone());
                 scratch.touched.push(r);
             }
         }
-        // Every position where a keyword starts: after a hit at `s`, search again from `s + 1`
-        // (a keyword that starts inside a longer one is still found).
-        let mut at = 0;
-        while let Some(hit) = self
-            .ac
-            .as_ref()
-            .and_then(|ac| ac.find(aho_corasick::Input::new(hay).span(at..hay.len())))
-        {
-            at = hit.start() + 1;
-            for &r in &self.kw_rules[hit.pattern().as_usize()] {
-                let r = r as usize;
-                let rule = &self.rules.rules[r];
-                let win = if rule.spec.multiline {
-                    0..hay.len()
-                } else {
-                    window(hay, hit.start(), hit.end(), rule.spec.window_lines)
-                };
-                let ws = &mut scratch.windows[r];
-                match ws.last_mut() {
-                    Some(last) if win.start <= last.end => last.end = last.end.max(win.end),
-                    Some(_) => ws.push(win),
-                    None => {
-                        scratch.touched.push(r);
-                        ws.push(win);
-                    }
+        let (windows, touched) = (&mut scratch.windows, &mut scratch.touched);
+        self.for_each_hit(hay, part, |r, hit| {
+            let win = self.window_for(&self.rules.rules[r], hay, part, hit);
+            let ws = &mut windows[r];
+            match ws.last_mut() {
+                Some(last) if win.start <= last.end => last.end = last.end.max(win.end),
+                Some(_) => ws.push(win),
+                None => {
+                    touched.push(r);
+                    ws.push(win);
                 }
             }
-        }
+        });
         // Rules in a stable order, so that output does not depend on the keyword order.
         scratch.touched.sort_unstable();
         let touched = std::mem::take(&mut scratch.touched);
@@ -285,16 +335,13 @@ impl<'r> Scanner<'r> {
         for &r in &touched {
             let rule = &self.rules.rules[r];
             let windows = std::mem::take(&mut scratch.windows[r]);
-            // The context regex is a pass over the whole blob: for a windowed rule, pay it only
-            // when the rule found something; a multiline rule is a whole pass itself, so the
-            // context goes first.
+            // The context regex is a pass over the whole blob: a windowed rule pays it only
+            // once it has a candidate (and before the candidate's filters, whose allow regexes
+            // cost more to build); a multiline rule is a whole pass itself, so the context
+            // goes first.
             if (depth == 0 || !rule.decode_base64) && (!rule.spec.multiline || context_ok(r)) {
-                let (before, queued) = (out.len(), decode_queue.len());
-                self.run_rule(r, rule, hay, &windows, out, &mut decode_queue);
-                if (out.len() > before || decode_queue.len() > queued) && !context_ok(r) {
-                    out.truncate(before);
-                    decode_queue.truncate(queued);
-                }
+                let mut context = || context_ok(r);
+                self.run_rule(r, hay, &windows, out, &mut decode_queue, &mut context);
             }
             let mut windows = windows;
             windows.clear();
@@ -309,12 +356,13 @@ impl<'r> Scanner<'r> {
     fn run_rule(
         &self,
         r: usize,
-        rule: &Rule,
         hay: &[u8],
         windows: &[Range<usize>],
         out: &mut Vec<Match>,
         decode_queue: &mut Vec<(usize, Range<usize>)>,
+        context_ok: &mut impl FnMut() -> bool,
     ) {
+        let rule = &self.rules.rules[r];
         // Every window goes through the rule's gate first (a superset of the pattern, cheap to
         // build and search): little input (a commit) uses the NFA gate, bulk input the DFA
         // one. The windows it lets through are matched with the light engine, or the full
@@ -326,7 +374,12 @@ impl<'r> Scanner<'r> {
             (false, _) => rule.dfa_gate(),
         };
         let mut engine = None;
+        let shape = rule.shape();
         for win in windows {
+            // First the least a secret must look like (no regex), then the gate.
+            if shape.is_some_and(|shape| !shape.admits(&hay[win.clone()])) {
+                continue;
+            }
             let sub = &hay[..win.end];
             if let Some(gate) = gate
                 && !gate.is_match(regex_automata::Input::new(sub).span(win.clone()))
@@ -357,6 +410,9 @@ impl<'r> Scanner<'r> {
                 };
                 if range.is_empty() || out.iter().any(|o| o.rule == r && o.secret == range) {
                     continue;
+                }
+                if !context_ok() {
+                    return;
                 }
                 if rule.decode_base64 {
                     if !self.allowed_by_comment(hay, &range) {
@@ -427,7 +483,13 @@ impl<'r> Scanner<'r> {
         }
         let mut inner = Vec::new();
         if depth < 1 {
-            self.scan_into(&decoded, scratch, &mut inner, depth + 1);
+            self.scan_into(
+                &decoded,
+                &Part::whole(&decoded),
+                scratch,
+                &mut inner,
+                depth + 1,
+            );
             dedup(self.rules, &mut inner);
         }
         if inner.is_empty() {
