@@ -197,31 +197,42 @@ impl<'r> Scanner<'r> {
         }
     }
 
-    /// Compile, on all cores, the patterns of every rule whose keywords occur in `parts`, so
-    /// that scanning them does not compile one regex after another.
+    /// Compile, on all cores, what scanning `parts` will need, so that it does not compile one
+    /// regex after another: for bulk input, the full regex of every rule whose keywords occur;
+    /// for little input, those rules' gates and, where a gate lets a window through, the
+    /// rule's regex, and where that matches, its allow regexes and context.
     pub fn precompile(&self, parts: &[(&[u8], Part)]) {
-        let mut need = vec![false; self.rules.rules.len()];
-        for &r in &self.always {
-            need[r] = true;
-        }
-        for (hay, part) in parts {
+        // For each rule, the windows (part, range) that matching will look at.
+        let mut windows: Vec<Vec<(usize, Range<usize>)>> = vec![Vec::new(); self.rules.rules.len()];
+        for (i, (hay, part)) in parts.iter().enumerate() {
+            for &r in &self.always {
+                windows[r].push((i, part.span.clone()));
+            }
             // A multiline rule is matched only where its context regex matches (see
-            // `scan_into`): no need to compile it for a blob without that context.
+            // `scan_into`).
             let mut context_hits: Vec<Option<bool>> = vec![None; self.contexts.len()];
             self.for_each_hit(hay, part, |r, hit| {
-                if need[r] {
-                    return;
-                }
                 let rule = &self.rules.rules[r];
                 let win = self.window_for(rule, hay, part, hit);
-                need[r] = rule.shape().is_none_or(|shape| shape.admits(&hay[win]))
-                    && (!rule.spec.multiline
-                    || self.rule_context[r].is_none_or(|c| {
-                        *context_hits[c].get_or_insert_with(|| self.context_regex(c).is_match(hay))
-                    }));
+                if let Some((j, last)) = windows[r].last_mut()
+                    && *j == i
+                    && win.start <= last.end
+                {
+                    last.end = last.end.max(win.end);
+                    return;
+                }
+                if rule.spec.multiline
+                    && let Some(c) = self.rule_context[r]
+                    && !*context_hits[c].get_or_insert_with(|| self.context_regex(c).is_match(hay))
+                {
+                    return;
+                }
+                windows[r].push((i, win));
             });
         }
-        let list: Vec<usize> = (0..need.len()).filter(|&r| need[r]).collect();
+        let list: Vec<usize> = (0..windows.len())
+            .filter(|&r| !windows[r].is_empty())
+            .collect();
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(list.len());
@@ -230,18 +241,50 @@ impl<'r> Scanner<'r> {
         }
         std::thread::scope(|s| {
             for t in 0..threads {
-                let list = &list;
+                let (list, windows) = (&list, &windows);
                 s.spawn(move || {
                     for &r in list.iter().skip(t).step_by(threads) {
-                        let rule = &self.rules.rules[r];
-
-                        if !self.gated || rule.gate().is_none() {
-                            rule.regex();
-                        }
+                        self.warm_up(r, parts, &windows[r]);
                     }
                 });
             }
         });
+    }
+
+    /// Compile what matching rule `r` in `windows` of `parts` will compile (see `run_rule`).
+    fn warm_up(&self, r: usize, parts: &[(&[u8], Part)], windows: &[(usize, Range<usize>)]) {
+        let rule = &self.rules.rules[r];
+        if !self.gated {
+            rule.regex();
+            return;
+        }
+        let shape = rule.shape();
+        let windows: Vec<(&[u8], Range<usize>)> = windows
+            .iter()
+            .map(|(i, w)| (parts[*i].0, w.clone()))
+            .filter(|(hay, w)| shape.is_none_or(|s| s.admits(&hay[w.clone()])))
+            .collect();
+        let small = windows.iter().all(|(_, w)| w.len() <= GATE_MAX_WINDOW);
+        let through = |re: &regex_automata::meta::Regex| {
+            windows.iter().any(|(hay, w)| {
+                re.is_match(regex_automata::Input::new(&hay[..w.end]).span(w.clone()))
+            })
+        };
+        if windows.is_empty() || (small && rule.gate().is_some_and(|gate| !through(gate))) {
+            return;
+        }
+        let re = if small {
+            rule.light_regex()
+        } else {
+            rule.regex()
+        };
+        if through(re) {
+            // A candidate, which the rule's filters will look at.
+            rule.allows(b"");
+            if let Some(c) = self.rule_context[r] {
+                self.context_regex(c);
+            }
+        }
     }
 
     /// Every keyword hit in `part` of `hay`, as (rule, hit range), rule by rule for each hit:
