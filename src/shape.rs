@@ -92,3 +92,56 @@ fn add_bytes(hir: &Hir, set: &mut [u64; 4]) {
         HirKind::Empty | HirKind::Look(_) => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Shape;
+
+    #[test]
+    fn shape_of_a_token_pattern() {
+        let s = Shape::of(r"\b(ghp_[A-Za-z0-9]{36})\b", 1).unwrap();
+        assert_eq!(s.min_len, 40);
+        assert!(s.admits(b"token = ghp_abcdefghijklmnopqrstuvwxyz0123456789 # x"));
+        // One byte outside the set breaks the run.
+        assert!(!s.admits(b"token = ghp_abcdefghijklmnop-qrstuvwxyz0123456789"));
+        assert!(!s.admits(b"short ghp_abc"));
+    }
+
+    #[test]
+    fn case_insensitive_literals_and_alternations_add_every_byte() {
+        let s = Shape::of(r"(?i)key=((?:abc|XYZ)[0-9]{8})", 1).unwrap();
+        assert_eq!(s.min_len, 11);
+        assert!(s.admits(b"key=AbC12345678"));
+        assert!(s.admits(b"key=xyz12345678"));
+        assert!(!s.admits(b"key=qqq12345678"));
+    }
+
+    #[test]
+    fn no_shape_without_the_group_or_for_short_secrets() {
+        assert_eq!(Shape::of(r"secret=([a-z]{3})", 1), None);
+        assert_eq!(Shape::of(r"secret=[a-z]{30}", 1), None);
+        assert_eq!(Shape::of(r"secret=([a-z", 1), None);
+    }
+
+    #[test]
+    fn every_example_of_every_rule_has_its_rules_shape() {
+        // A shape that rejected a real secret would hide it: each example holds a run.
+        let rules = crate::rules::RuleSet::builtin_with_examples().unwrap();
+        let built = crate::rules::RuleSet::builtin().unwrap();
+        for (rule, b) in rules.rules.iter().zip(&built.rules) {
+            assert_eq!(rule.id(), b.id());
+            // What build.rs worked out is what the code works out.
+            assert_eq!(
+                b.shape(),
+                Shape::of(rule.spec.pattern.get_ref(), 1).as_ref(),
+                "{}",
+                rule.id()
+            );
+            if let Some(shape) = b.shape() {
+                for ex in &rule.spec.examples {
+                    assert!(shape.admits(ex.as_bytes()), "{}: {ex:?}", rule.id());
+                }
+            }
+        }
+    }
+}

@@ -575,3 +575,45 @@ fn large_file_edit_is_matched_around_its_hunks() {
         "{k:?}"
     );
 }
+
+#[test]
+fn a_key_block_completed_far_below_its_header_is_caught() {
+    // Only the END line is added, 30 lines below the keyword: multiline rules look at the
+    // whole region around the hunk, not just the lines near it.
+    let repo = TestRepo::new();
+    let body: String = (0..30)
+        .map(|_| format!("{}\n", util::random_base62(64)))
+        .collect();
+    let head = format!("-----BEGIN RSA PRIVATE KEY-----\n{body}");
+    repo.stage("id.txt", &head).commit("a key without its end");
+    repo.stage("id.txt", format!("{head}-----END RSA PRIVATE KEY-----\n"));
+    assert_eq!(
+        keys(&repo),
+        vec![("id.txt".into(), Some(1), "private-key".into())]
+    );
+}
+
+#[test]
+fn a_value_added_under_an_unchanged_name_is_caught() {
+    // The keyword (`NEXUS_PASSWORD:`) is on a line this commit does not touch; the value on
+    // the next line is added.
+    let repo = TestRepo::new();
+    let before = "variables:\n  NEXUS_PASSWORD:\n    description: nexus\n\npublish:\n  script:\n    - mvn deploy\n";
+    repo.stage(".gitlab-ci.yml", before).commit("pipeline");
+    let value = util::random_base62(20);
+    repo.stage(
+        ".gitlab-ci.yml",
+        before.replace(
+            "NEXUS_PASSWORD:\n",
+            &format!("NEXUS_PASSWORD:\n    value: \"{value}\"\n"),
+        ),
+    );
+    assert_eq!(
+        keys(&repo),
+        vec![(
+            ".gitlab-ci.yml".into(),
+            Some(3),
+            "gitlab-ci-literal-secret".into()
+        )]
+    );
+}
