@@ -254,31 +254,22 @@ impl<'r> Scanner<'r> {
     /// Compile what matching rule `r` in `windows` of `parts` will compile (see `run_rule`).
     fn warm_up(&self, r: usize, parts: &[(&[u8], Part)], windows: &[(usize, Range<usize>)]) {
         let rule = &self.rules.rules[r];
-        if !self.gated {
-            rule.regex();
-            return;
-        }
         let shape = rule.shape();
         let windows: Vec<(&[u8], Range<usize>)> = windows
             .iter()
             .map(|(i, w)| (parts[*i].0, w.clone()))
             .filter(|(hay, w)| shape.is_none_or(|s| s.admits(&hay[w.clone()])))
             .collect();
-        let small = windows.iter().all(|(_, w)| w.len() <= GATE_MAX_WINDOW);
+        let (gate, exact) = self.engines(rule, windows.iter().map(|(_, w)| w));
         let through = |re: &regex_automata::meta::Regex| {
             windows.iter().any(|(hay, w)| {
                 re.is_match(regex_automata::Input::new(&hay[..w.end]).span(w.clone()))
             })
         };
-        if windows.is_empty() || (small && rule.gate().is_some_and(|gate| !through(gate))) {
+        if windows.is_empty() || gate.is_some_and(|gate| !through(gate)) {
             return;
         }
-        let re = if small {
-            rule.light_regex()
-        } else {
-            rule.regex()
-        };
-        if through(re) {
+        if through(exact()) {
             // A candidate, which the rule's filters will look at.
             rule.allows(b"");
             if let Some(c) = self.rule_context[r] {
@@ -396,6 +387,34 @@ impl<'r> Scanner<'r> {
         }
     }
 
+    /// The gate a rule's windows go through, and (compiled on call) the regex that matches
+    /// the windows it lets through: little input uses the NFA gate, bulk input the DFA one;
+    /// the exact match is the light engine's, or the full regex's when a window is too long
+    /// for an NFA simulation.
+    fn engines<'a>(
+        &self,
+        rule: &'r Rule,
+        mut windows: impl Iterator<Item = &'a Range<usize>>,
+    ) -> (
+        Option<&'r regex_automata::meta::Regex>,
+        impl Fn() -> &'r regex_automata::meta::Regex,
+    ) {
+        let small = windows.all(|w| w.len() <= GATE_MAX_WINDOW);
+        let gate = match (self.gated, small) {
+            (true, true) => rule.gate(),
+            (true, false) => None,
+            (false, _) => rule.dfa_gate(),
+        };
+        let exact = move || {
+            if small {
+                rule.light_regex()
+            } else {
+                rule.regex()
+            }
+        };
+        (gate, exact)
+    }
+
     fn run_rule(
         &self,
         r: usize,
@@ -406,16 +425,8 @@ impl<'r> Scanner<'r> {
         context_ok: &mut impl FnMut() -> bool,
     ) {
         let rule = &self.rules.rules[r];
-        // Every window goes through the rule's gate first (a superset of the pattern, cheap to
-        // build and search): little input (a commit) uses the NFA gate, bulk input the DFA
-        // one. The windows it lets through are matched with the light engine, or the full
-        // regex when a window is too long for an NFA simulation.
-        let small = windows.iter().all(|w| w.len() <= GATE_MAX_WINDOW);
-        let gate = match (self.gated, small) {
-            (true, true) => rule.gate(),
-            (true, false) => None,
-            (false, _) => rule.dfa_gate(),
-        };
+        // Every window goes through the rule's shape and gate first (see `engines`).
+        let (gate, exact) = self.engines(rule, windows.iter());
         let mut engine = None;
         let shape = rule.shape();
         for win in windows {
@@ -430,11 +441,7 @@ impl<'r> Scanner<'r> {
                 continue;
             }
             let (re, caps) = engine.get_or_insert_with(|| {
-                let re = if small {
-                    rule.light_regex()
-                } else {
-                    rule.regex()
-                };
+                let re = exact();
                 (re, re.create_captures())
             });
             let mut pos = win.start;
