@@ -307,14 +307,22 @@ impl Rule {
     /// needed (see [`build_gate`]); `None` if it cannot be built.
     pub fn gate(&self) -> Option<&regex_automata::meta::Regex> {
         self.gate
-            .get_or_init(|| build_gate(self.spec.pattern.get_ref(), self.secret_group, false))
+            .get_or_init(|| {
+                build_gate(
+                    self.spec.pattern.get_ref(),
+                    self.secret_group,
+                    Engine::Light,
+                )
+            })
             .as_ref()
     }
 
     /// The gate searched by a lazy DFA, for bulk input (see [`build_gate`]).
     pub fn dfa_gate(&self) -> Option<&regex_automata::meta::Regex> {
         self.dfa_gate
-            .get_or_init(|| build_gate(self.spec.pattern.get_ref(), self.secret_group, true))
+            .get_or_init(|| {
+                build_gate(self.spec.pattern.get_ref(), self.secret_group, Engine::Full)
+            })
             .as_ref()
     }
 
@@ -499,26 +507,36 @@ enum Engine {
 
 /// `None` only if the pattern is too big for the engine (its syntax was checked at load).
 fn build_pattern(pattern: &str, engine: Engine) -> Option<regex_automata::meta::Regex> {
-    use regex_automata::{MatchKind, meta, util::syntax};
+    regex_automata::meta::Builder::new()
+        .configure(meta_config(engine))
+        .syntax(syntax_config())
+        .build(pattern)
+        .ok()
+}
+
+/// How every rule pattern is parsed: ASCII classes, matching bytes (not only UTF-8).
+fn syntax_config() -> regex_automata::util::syntax::Config {
+    regex_automata::util::syntax::Config::new()
+        .unicode(false)
+        .utf8(false)
+}
+
+/// The regex engine settings of `engine`.
+fn meta_config(engine: Engine) -> regex_automata::meta::Config {
+    use regex_automata::{MatchKind, meta};
     let config = meta::Config::new()
         .match_kind(MatchKind::LeftmostFirst)
         .utf8_empty(false)
         .nfa_size_limit(Some(32 << 20))
         .hybrid_cache_capacity(512 << 10);
-    let config = match engine {
+    match engine {
         Engine::Full => config,
         Engine::Light => config
             .hybrid(false)
             .dfa(false)
             .onepass(false)
             .auto_prefilter(false),
-    };
-    let syntax = syntax::Config::new().unicode(false).utf8(false);
-    meta::Builder::new()
-        .configure(config)
-        .syntax(syntax)
-        .build(pattern)
-        .ok()
+    }
 }
 
 /// A rule's gate: a cheap stand-in for its pattern that lets through every window holding a
@@ -531,20 +549,19 @@ fn build_pattern(pattern: &str, engine: Engine) -> Option<regex_automata::meta::
 ///   match holds no finding.
 /// - No capture groups.
 ///
-/// Without `dfa`, it is searched like a `Light` regex: in a commit, where a rule's keyword is
-/// common and its pattern rarely matches, it saves most of the compiling. With `dfa`, by a
+/// With the `Light` engine, it is searched by an NFA: in a commit, where a rule's keyword is
+/// common and its pattern rarely matches, it saves most of the compiling. With `Full`, by a
 /// lazy DFA, for bulk input: most windows (a keyword in a line) hold no match, and this
 /// answers them at DFA speed with far smaller automata and caches than the `Full` regex; the
 /// few windows it lets through are then matched with the `Light` regex.
 fn build_gate(
     pattern: &str,
     secret: SecretGroup,
-    dfa: bool,
+    engine: Engine,
 ) -> Option<regex_automata::meta::Regex> {
-    use regex_automata::{MatchKind, meta, nfa::thompson::WhichCaptures, util::syntax};
+    use regex_automata::nfa::thompson::WhichCaptures;
     use regex_syntax::hir::{Hir, HirKind};
-    let hir =
-        syntax::parse_with(pattern, &syntax::Config::new().unicode(false).utf8(false)).ok()?;
+    let hir = regex_automata::util::syntax::parse_with(pattern, &syntax_config()).ok()?;
     let hir = match (hir.kind(), secret) {
         (HirKind::Alternation(alts), SecretGroup::Group(n)) => {
             let keep: Vec<Hir> = alts.iter().filter(|a| has_group(a, n)).cloned().collect();
@@ -556,23 +573,8 @@ fn build_gate(
         }
         _ => hir,
     };
-    let config = meta::Config::new()
-        .match_kind(MatchKind::LeftmostFirst)
-        .utf8_empty(false)
-        .nfa_size_limit(Some(32 << 20))
-        .hybrid_cache_capacity(512 << 10)
-        .which_captures(WhichCaptures::None);
-    let config = if dfa {
-        config
-    } else {
-        config
-            .hybrid(false)
-            .dfa(false)
-            .onepass(false)
-            .auto_prefilter(false)
-    };
-    meta::Builder::new()
-        .configure(config)
+    regex_automata::meta::Builder::new()
+        .configure(meta_config(engine).which_captures(WhichCaptures::None))
         .build_from_hir(&unbound_long_repetitions(&hir))
         .ok()
 }

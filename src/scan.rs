@@ -210,7 +210,7 @@ impl<'r> Scanner<'r> {
             }
             // A multiline rule is matched only where its context regex matches (see
             // `scan_into`).
-            let mut context_hits: Vec<Option<bool>> = vec![None; self.contexts.len()];
+            let mut contexts = ContextCache::new(self, hay);
             self.for_each_hit(hay, part, |r, hit| {
                 let rule = &self.rules.rules[r];
                 let win = self.window_for(rule, hay, part, hit);
@@ -221,10 +221,7 @@ impl<'r> Scanner<'r> {
                     last.end = last.end.max(win.end);
                     return;
                 }
-                if rule.spec.multiline
-                    && let Some(c) = self.rule_context[r]
-                    && !*context_hits[c].get_or_insert_with(|| self.context_regex(c).is_match(hay))
-                {
+                if rule.spec.multiline && !contexts.ok(r) {
                     return;
                 }
                 windows[r].push((i, win));
@@ -360,12 +357,7 @@ impl<'r> Scanner<'r> {
         scratch.touched.sort_unstable();
         let touched = std::mem::take(&mut scratch.touched);
         let mut decode_queue: Vec<(usize, Range<usize>)> = Vec::new();
-        // Each distinct context regex runs at most once per blob.
-        let mut context_hits: Vec<Option<bool>> = vec![None; self.contexts.len()];
-        let mut context_ok = |r: usize| match self.rule_context[r] {
-            None => true,
-            Some(c) => *context_hits[c].get_or_insert_with(|| self.context_regex(c).is_match(hay)),
-        };
+        let mut contexts = ContextCache::new(self, hay);
         for &r in &touched {
             let rule = &self.rules.rules[r];
             let windows = std::mem::take(&mut scratch.windows[r]);
@@ -373,8 +365,8 @@ impl<'r> Scanner<'r> {
             // once it has a candidate (and before the candidate's filters, whose allow regexes
             // cost more to build); a multiline rule is a whole pass itself, so the context
             // goes first.
-            if (depth == 0 || !rule.decode_base64) && (!rule.spec.multiline || context_ok(r)) {
-                let mut context = || context_ok(r);
+            if (depth == 0 || !rule.decode_base64) && (!rule.spec.multiline || contexts.ok(r)) {
+                let mut context = || contexts.ok(r);
                 self.run_rule(r, hay, &windows, out, &mut decode_queue, &mut context);
             }
             let mut windows = windows;
@@ -571,6 +563,32 @@ impl<'r> Scanner<'r> {
         let end = memchr::memchr(b'\n', &hay[secret.end..]).map_or(hay.len(), |p| secret.end + p);
         let line = &hay[start..end];
         self.allow_finders.iter().any(|f| f.find(line).is_some())
+    }
+}
+
+/// Whether rules' `context` regexes match one blob; each distinct regex runs at most once.
+struct ContextCache<'s, 'r> {
+    scanner: &'s Scanner<'r>,
+    hay: &'s [u8],
+    hits: Vec<Option<bool>>,
+}
+
+impl<'s, 'r> ContextCache<'s, 'r> {
+    fn new(scanner: &'s Scanner<'r>, hay: &'s [u8]) -> Self {
+        ContextCache {
+            scanner,
+            hay,
+            hits: vec![None; scanner.contexts.len()],
+        }
+    }
+
+    /// Whether rule `r` has no context, or its context matches.
+    fn ok(&mut self, r: usize) -> bool {
+        let Some(c) = self.scanner.rule_context[r] else {
+            return true;
+        };
+        let (scanner, hay) = (self.scanner, self.hay);
+        *self.hits[c].get_or_insert_with(|| scanner.context_regex(c).is_match(hay))
     }
 }
 
