@@ -18,7 +18,7 @@ use serde::Serialize;
 use crate::finding::Finding;
 use crate::gitignore;
 use crate::hygiene;
-use crate::report::{Report, Stats};
+use crate::report::{Report, Stats, plural};
 use crate::rules::{RuleSet, Severity};
 use crate::scan::{Scanner, Scratch};
 use crate::walk::{file_findings, is_binary};
@@ -113,12 +113,10 @@ pub struct HistoryStats {
 impl HistoryStats {
     /// `12 commits, 30 blobs`.
     pub fn counts(&self) -> String {
-        let plural =
-            |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         format!(
             "{}, {}",
-            plural(self.commits, "commit", "commits"),
-            plural(self.blobs_scanned, "blob", "blobs")
+            plural(self.commits as usize, "commit", "commits"),
+            plural(self.blobs_scanned as usize, "blob", "blobs")
         )
     }
 }
@@ -1601,33 +1599,17 @@ pub fn summary(l: &Lint) -> String {
     let mut parts = Vec::new();
     if l.tree_checked {
         let mut tree = format!(
-            "scanned {} tracked {}, {}",
-            s.files_scanned,
-            if s.files_scanned == 1 {
-                "file"
-            } else {
-                "files"
-            },
+            "scanned {}, {}",
+            plural(s.files_scanned as usize, "tracked file", "tracked files"),
             crate::report::human_bytes(s.bytes_scanned)
         );
-        let mut skipped = Vec::new();
-        if s.skipped_binary > 0 {
-            skipped.push(format!("{} binary", s.skipped_binary));
-        }
-        if s.skipped_too_large > 0 {
-            skipped.push(format!("{} too large", s.skipped_too_large));
-        }
+        let skipped = s.skipped_parts();
         if !skipped.is_empty() {
             tree.push_str(&format!(" (skipped {})", skipped.join(", ")));
         }
         parts.push(tree);
     }
-    if s.allowlisted > 0 {
-        parts.push(format!("{} allowlisted by .leakgate.toml", s.allowlisted));
-    }
-    if s.below_min_severity > 0 {
-        parts.push(format!("{} below min_severity", s.below_min_severity));
-    }
+    parts.extend(s.held_back_parts());
     if let Some(h) = &l.history {
         parts.push(format!("history {}: {}", h.range, h.counts()));
     }

@@ -8,7 +8,7 @@ use gix::bstr::ByteSlice;
 
 use crate::finding::Finding;
 use crate::hygiene::{self, Uncovered};
-use crate::report::{Report, Stats};
+use crate::report::{Report, Stats, plural};
 use crate::rules::RuleSet;
 use crate::scan::{Part, Scanner, Scratch};
 use crate::staged::{self, Change, Staged};
@@ -565,33 +565,19 @@ fn indent(text: &str, by: &str) -> String {
 pub fn scanned_line(o: &Outcome) -> String {
     let s = &o.report.stats;
     let mut line = format!(
-        "scanned {} staged {}, +{} {}",
-        o.files,
-        if o.files == 1 { "file" } else { "files" },
-        o.added_lines,
-        if o.added_lines == 1 { "line" } else { "lines" }
+        "scanned {}, +{}",
+        plural(o.files, "staged file", "staged files"),
+        plural(o.added_lines as usize, "line", "lines")
     );
-    let mut skipped = Vec::new();
-    if s.skipped_binary > 0 {
-        skipped.push(format!("{} binary", s.skipped_binary));
-    }
-    if s.skipped_too_large > 0 {
-        skipped.push(format!("{} too large", s.skipped_too_large));
-    }
+    let mut skipped = s.skipped_parts();
     if o.skipped_links > 0 {
         skipped.push(format!("{} submodule/symlink", o.skipped_links));
     }
     if !skipped.is_empty() {
         line.push_str(&format!(" (skipped {})", skipped.join(", ")));
     }
-    if s.allowlisted > 0 {
-        line.push_str(&format!(
-            " ({} allowlisted by .leakgate.toml)",
-            s.allowlisted
-        ));
-    }
-    if s.below_min_severity > 0 {
-        line.push_str(&format!(" ({} below min_severity)", s.below_min_severity));
+    for part in s.held_back_parts() {
+        line.push_str(&format!(" ({part})"));
     }
     if s.baselined > 0 {
         line.push_str(&format!(" ({} baselined)", s.baselined));

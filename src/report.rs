@@ -44,6 +44,33 @@ fn is_zero(n: &u64) -> bool {
 }
 
 impl Stats {
+    /// What was not scanned, for a summary line: `3 binary`, `1 too large`.
+    pub fn skipped_parts(&self) -> Vec<String> {
+        let mut parts = Vec::new();
+        if self.skipped_binary > 0 {
+            parts.push(format!("{} binary", self.skipped_binary));
+        }
+        if self.skipped_too_large > 0 {
+            parts.push(format!("{} too large", self.skipped_too_large));
+        }
+        parts
+    }
+
+    /// Findings the configuration held back, for a summary line.
+    pub fn held_back_parts(&self) -> Vec<String> {
+        let mut parts = Vec::new();
+        if self.allowlisted > 0 {
+            parts.push(format!(
+                "{} allowlisted by .leakgate.toml",
+                self.allowlisted
+            ));
+        }
+        if self.below_min_severity > 0 {
+            parts.push(format!("{} below min_severity", self.below_min_severity));
+        }
+        parts
+    }
+
     pub fn add(&mut self, other: &Stats) {
         self.files_scanned += other.files_scanned;
         self.bytes_scanned += other.bytes_scanned;
@@ -135,7 +162,8 @@ pub fn text_line(f: &Finding, color: bool) -> String {
     line
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
+/// `1 file`, `2 files`.
+pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
@@ -147,24 +175,12 @@ pub fn summary(report: &Report) -> String {
         plural(s.files_scanned as usize, "file", "files"),
         human_bytes(s.bytes_scanned)
     );
-    let mut skipped = Vec::new();
-    if s.skipped_binary > 0 {
-        skipped.push(format!("{} binary", s.skipped_binary));
-    }
-    if s.skipped_too_large > 0 {
-        skipped.push(format!("{} too large", s.skipped_too_large));
-    }
+    let skipped = s.skipped_parts();
     if !skipped.is_empty() {
         scanned.push_str(&format!("; skipped {}", skipped.join(", ")));
     }
-    if s.allowlisted > 0 {
-        scanned.push_str(&format!(
-            "; {} allowlisted by .leakgate.toml",
-            s.allowlisted
-        ));
-    }
-    if s.below_min_severity > 0 {
-        scanned.push_str(&format!("; {} below min_severity", s.below_min_severity));
+    for part in s.held_back_parts() {
+        scanned.push_str(&format!("; {part}"));
     }
     if !report.errors.is_empty() {
         scanned.push_str(&format!(
