@@ -240,18 +240,8 @@ fn pre_commit(args: cli::PreCommitArgs, style: &Style) -> Result<Outcome> {
 
 fn lint(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
     use leakgate::lint;
-    let dir = match &args.path {
-        Some(p) if p.is_file() => p
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
-        Some(p) => p.clone(),
-        None => std::env::current_dir().context("reading the current directory")?,
-    };
-    let root = leakgate::precommit::open_repo(&dir)?
-        .workdir()
-        .expect("checked in open_repo")
-        .to_path_buf();
+    let dir = lint_dir(args.path.as_deref())?;
+    let root = work_tree_root(&dir)?;
     let (rules, config) = load_setup(&args.rule_args, &args.config, &root)?;
     let opts = lint::Options {
         max_size: args.max_filesize,
@@ -352,10 +342,7 @@ fn pre_push(args: cli::PrePushArgs, style: &Style) -> Result<Outcome> {
         .read_to_string(&mut input)
         .context("reading the refs to push from standard input")?;
     let cwd = std::env::current_dir().context("reading the current directory")?;
-    let root = leakgate::precommit::open_repo(&cwd)?
-        .workdir()
-        .expect("checked in open_repo")
-        .to_path_buf();
+    let root = work_tree_root(&cwd)?;
     let (rules, config) = load_setup(&args.rule_args, &args.config, &root)?;
     let opts = leakgate::prepush::Options {
         max_size: args.max_filesize,
@@ -383,28 +370,38 @@ fn pre_push(args: cli::PrePushArgs, style: &Style) -> Result<Outcome> {
     })
 }
 
-/// `leakgate baseline`: accept the current findings.
-fn baseline(args: cli::BaselineCmdArgs) -> Result<Outcome> {
-    use leakgate::baseline::{self, Baseline};
-    use leakgate::lint;
-    let dir = match &args.path {
+/// The directory `lint` and `baseline` work in: the given one, a given file's, or the current.
+fn lint_dir(path: Option<&Path>) -> Result<PathBuf> {
+    Ok(match path {
         Some(p) if p.is_file() => p
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
-        Some(p) => p.clone(),
+        Some(p) => p.to_path_buf(),
         None => std::env::current_dir().context("reading the current directory")?,
-    };
+    })
+}
+
+/// The root of the work tree of the repository around `dir` (where its config lives).
+fn work_tree_root(dir: &Path) -> Result<PathBuf> {
+    Ok(leakgate::precommit::open_repo(dir)?
+        .workdir()
+        .expect("checked in open_repo")
+        .to_path_buf())
+}
+
+/// `leakgate baseline`: accept the current findings.
+fn baseline(args: cli::BaselineCmdArgs) -> Result<Outcome> {
+    use leakgate::baseline::{self, Baseline};
+    use leakgate::lint;
+    let dir = lint_dir(args.path.as_deref())?;
     let opts = lint::Options {
         max_size: args.max_filesize,
         history: args.history.clone(),
         history_only: false,
         progress: io::stderr().is_terminal(),
     };
-    let root = leakgate::precommit::open_repo(&dir)?
-        .workdir()
-        .expect("checked in open_repo")
-        .to_path_buf();
+    let root = work_tree_root(&dir)?;
     let (rules, config) = load_setup(&args.rule_args, &args.config, &root)?;
     let mut result = lint::run(&dir, &rules, &opts)?;
     lint_filter(&mut result, &rules, &config);
