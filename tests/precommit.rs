@@ -600,7 +600,7 @@ fn a_value_added_under_an_unchanged_name_is_caught() {
     let repo = TestRepo::new();
     let before = "variables:\n  NEXUS_PASSWORD:\n    description: nexus\n\npublish:\n  script:\n    - mvn deploy\n";
     repo.stage(".gitlab-ci.yml", before).commit("pipeline");
-    let value = util::random_base62(20);
+    let value = util::random_password(20);
     repo.stage(
         ".gitlab-ci.yml",
         before.replace(

@@ -66,6 +66,21 @@ pub fn random_base62(n: usize) -> String {
         .collect()
 }
 
+/// A random password for generic `NAME = value` rules, with digits inside it. A random
+/// all-letter value can split into words (`octmBiyuKlCruv`) or read as a human password
+/// (`word…7`), which those rules deliberately leave alone; digits in the middle rule both out,
+/// so a test that uses this cannot fail by chance.
+pub fn random_password(n: usize) -> String {
+    assert!(n >= 8);
+    let half = (n - 2) / 2;
+    format!(
+        "{}4{}7{}",
+        random_base62(half),
+        random_base62(n - 2 - half - half),
+        random_base62(half)
+    )
+}
+
 /// A fake GitHub-style token with a valid checksum, made fresh for each test.
 pub fn fake_github_token(prefix: &str) -> String {
     loop {
