@@ -3,29 +3,9 @@
 
 mod util;
 
-use util::{TestRepo, fake_github_token, finding_keys, run};
+use util::{TestRepo, covered_repo, fake_github_token, finding_keys, lint_json, run};
 
 const BASELINE: &str = ".leakgate-baseline.json";
-
-/// A repo whose committed `.gitignore` covers every must-not-track name (made by `lint --fix`).
-fn covered_repo() -> TestRepo {
-    let repo = TestRepo::new();
-    let out = run(repo.leakgate().args(["lint", "--fix"]));
-    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
-    repo.git(&["add", ".gitignore"]);
-    repo.commit("gitignore");
-    repo
-}
-
-fn lint_json(repo: &TestRepo, extra: &[&str]) -> (i32, serde_json::Value) {
-    let out = run(repo
-        .leakgate()
-        .args(["lint", "--format", "json"])
-        .args(extra));
-    let v = serde_json::from_str(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}{}", out.stdout, out.stderr));
-    (out.code, v)
-}
 
 fn baseline(repo: &TestRepo, extra: &[&str]) -> String {
     let out = run(repo.leakgate().arg("baseline").args(extra));

@@ -2,21 +2,7 @@
 
 mod util;
 
-use util::{TestRepo, fake_github_token, run};
-
-fn secret_line() -> String {
-    format!("GITHUB_TOKEN = \"{}\"\n", fake_github_token("ghp_"))
-}
-
-/// A repo whose committed `.gitignore` covers every must-not-track name (made by `lint --fix`).
-fn covered_repo() -> TestRepo {
-    let repo = TestRepo::new();
-    let out = run(repo.leakgate().args(["lint", "--fix"]));
-    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
-    repo.git(&["add", ".gitignore"]);
-    repo.commit("gitignore");
-    repo
-}
+use util::{TestRepo, covered_repo, run, secret_line};
 
 /// `git` in another directory, with the test repo's isolation.
 fn git_in(repo: &TestRepo, dir: &std::path::Path, args: &[&str]) -> String {

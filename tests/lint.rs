@@ -2,37 +2,13 @@
 
 mod util;
 
-use util::{TestRepo, fake_github_token, finding_keys, run};
-
-fn secret_line() -> String {
-    format!("GITHUB_TOKEN = \"{}\"\n", fake_github_token("ghp_"))
-}
-
-fn lint_json(repo: &TestRepo, extra: &[&str]) -> (i32, serde_json::Value) {
-    let out = run(repo
-        .leakgate()
-        .args(["lint", "--format", "json"])
-        .args(extra));
-    let v = serde_json::from_str(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}{}", out.stdout, out.stderr));
-    (out.code, v)
-}
+use util::{TestRepo, covered_repo, finding_keys, lint_json, run, secret_line};
 
 fn ls_files(repo: &TestRepo) -> Vec<String> {
     repo.git(&["ls-files"])
         .lines()
         .map(str::to_string)
         .collect()
-}
-
-/// A repo whose committed `.gitignore` covers every must-not-track name (made by `lint --fix`).
-fn covered_repo() -> TestRepo {
-    let repo = TestRepo::new();
-    let out = run(repo.leakgate().args(["lint", "--fix"]));
-    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
-    repo.git(&["add", ".gitignore"]);
-    repo.commit("gitignore");
-    repo
 }
 
 /// A repo with a tracked `.env`, no `.gitignore`, and an untracked `services/api/.env`.

@@ -3,11 +3,7 @@
 
 mod util;
 
-use util::{TestRepo, fake_github_token, finding_keys, run};
-
-fn secret_line() -> String {
-    format!("GITHUB_TOKEN = \"{}\"\n", fake_github_token("ghp_"))
-}
+use util::{TestRepo, finding_keys, run, secret_line};
 
 fn keys(repo: &TestRepo) -> Vec<(String, Option<u64>, String)> {
     let (_, v) = repo.pre_commit_json();

@@ -3,11 +3,7 @@
 
 mod util;
 
-use util::{TestRepo, fake_github_token, run};
-
-fn secret_line() -> String {
-    format!("GITHUB_TOKEN = \"{}\"\n", fake_github_token("ghp_"))
-}
+use util::{TestRepo, run, secret_line};
 
 /// A repo with `origin`, a bare repository in the temp dir, and the hooks installed.
 fn repo_with_remote() -> TestRepo {

@@ -237,3 +237,29 @@ pub fn finding_keys(v: &serde_json::Value) -> Vec<(String, Option<u64>, String)>
         })
         .collect()
 }
+
+/// A line that assigns a fresh fake GitHub token: one finding of `github-pat`.
+pub fn secret_line() -> String {
+    format!("GITHUB_TOKEN = \"{}\"\n", fake_github_token("ghp_"))
+}
+
+/// A repo whose committed `.gitignore` covers every must-not-track name (made by `lint --fix`).
+pub fn covered_repo() -> TestRepo {
+    let repo = TestRepo::new();
+    let out = run(repo.leakgate().args(["lint", "--fix"]));
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    repo.git(&["add", ".gitignore"]);
+    repo.commit("gitignore");
+    repo
+}
+
+/// `leakgate lint --format json` with `extra` arguments: exit code and parsed report.
+pub fn lint_json(repo: &TestRepo, extra: &[&str]) -> (i32, serde_json::Value) {
+    let out = run(repo
+        .leakgate()
+        .args(["lint", "--format", "json"])
+        .args(extra));
+    let v = serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}{}", out.stdout, out.stderr));
+    (out.code, v)
+}
