@@ -1,0 +1,250 @@
+//! The hook against the plain scan: for random edits of files made of rule examples, what
+//! `pre-commit` reports must be exactly what `scan` reports on the whole staged file, kept to
+//! the findings that touch a line `git diff --cached` calls added. The hook takes shortcuts
+//! (keywords only near added lines, large files matched only around their hunks); this checks
+//! that they never change the answer. Seeded, so a failure reproduces; `DIFF_SEED=N` tries
+//! other trials and `DIFF_DUMP=1` writes a failing trial's two versions to the temp dir.
+
+mod util;
+
+use util::{TestRepo, run};
+
+/// xorshift64: deterministic test data, no dependency.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+const FILLER: &[&str] = &[
+    "x = 1",
+    "# a comment",
+    "",
+    "def f(a, b):",
+    "    return a + b",
+    "name: service",
+    "  replicas: 3",
+    "Lorem ipsum dolor sit amet, consectetur adipiscing elit.",
+    "{",
+    "}",
+    "items:",
+    "  - one",
+    "export PATH=$PATH:/usr/local/bin",
+    "token = get_token()",
+    "password = os.environ['PW']",
+    "stages:",
+    "  script:",
+    "    - make test",
+    "env:",
+    "variables:",
+];
+
+/// Paths whose names the rules care about (contexts, file types).
+const NAMES: &[&str] = &[
+    "config.yaml",
+    ".env",
+    "app.py",
+    "settings.json",
+    ".gitlab-ci.yml",
+    "Jenkinsfile",
+    ".github/workflows/ci.yml",
+    "main.tf",
+    ".npmrc",
+    "notes.txt",
+    "deploy/values.yaml",
+    "src/App.java",
+];
+
+type Key = (String, u64, u64);
+
+/// Where a line of the staged file came from.
+#[derive(Clone, Copy, PartialEq)]
+enum Origin {
+    Filler,
+    /// Example number `n`; `multi` when it spans several lines.
+    Example {
+        n: usize,
+        multi: bool,
+    },
+}
+
+/// `(rule, line, end_line)` of each line-level finding in a JSON report.
+fn line_findings(stdout: &str) -> Vec<Key> {
+    let v: serde_json::Value =
+        serde_json::from_str(stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    let mut out: Vec<Key> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| {
+            let line = f["line"].as_u64()?;
+            Some((
+                f["rule_id"].as_str().unwrap().to_string(),
+                line,
+                f["end_line"].as_u64().unwrap_or(line),
+            ))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The added line ranges (`start..end`, 1-based) of `git diff --cached -U0`.
+fn added_ranges(diff: &str) -> Vec<(u64, u64)> {
+    diff.lines()
+        .filter(|l| l.starts_with("@@"))
+        .filter_map(|l| {
+            let plus = l.split('+').nth(1)?.split(' ').next()?;
+            let (start, count) = match plus.split_once(',') {
+                Some((s, c)) => (s.parse().ok()?, c.parse().ok()?),
+                None => (plus.parse().ok()?, 1),
+            };
+            (count > 0).then_some((start, start + count))
+        })
+        .collect()
+}
+
+#[test]
+fn pre_commit_reports_what_a_scan_of_the_added_lines_reports() {
+    let rules = leakgate::rules::RuleSet::builtin_with_examples().unwrap();
+    let examples: Vec<&str> = rules
+        .rules
+        .iter()
+        .flat_map(|r| r.spec.examples.iter().map(String::as_str))
+        .collect();
+    // Another seed explores further: `DIFF_SEED=42 cargo test --test differential`.
+    let seed = std::env::var("DIFF_SEED")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .unwrap_or(0x5EED_1EA6_6A7E_0001);
+    let mut rng = Rng(seed | 1);
+    const B62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let body: String = (0..40)
+        .map(|_| {
+            let line: String = (0..64).map(|_| *rng.pick(B62) as char).collect();
+            line + "\n"
+        })
+        .collect();
+    let long_key = format!("-----BEGIN RSA PRIVATE KEY-----\n{body}-----END RSA PRIVATE KEY-----");
+    // Half the examples placed are multi-line ones (key blocks, `NAME:` above `value:`): where
+    // the hook's shortcuts could go wrong. And a key block longer than any example, whose
+    // header is far from its body lines.
+    let mut multi: Vec<&str> = examples
+        .iter()
+        .copied()
+        .filter(|e| e.contains('\n'))
+        .collect();
+    multi.push(&long_key);
+    let mut expected_total = 0;
+    let mut failures = Vec::new();
+    for trial in 0..150 {
+        let repo = TestRepo::new();
+        let name = *rng.pick(NAMES);
+        // Some files above the size where the hook matches only around the hunks.
+        let big = rng.below(4) == 0;
+        let n = if big {
+            1200 + rng.below(1300)
+        } else {
+            5 + rng.below(35)
+        };
+        // The staged file: filler with examples among it.
+        let mut lines: Vec<(String, Origin)> = (0..n)
+            .map(|i| {
+                let f = rng.pick(FILLER);
+                let text = if big {
+                    format!("{f} {i}")
+                } else {
+                    f.to_string()
+                };
+                (text, Origin::Filler)
+            })
+            .collect();
+        let count = 1 + rng.below(8);
+        // Each example at most once: with two copies of one, which is "added" is up to the diff.
+        let mut used: Vec<&str> = Vec::new();
+        for n in 0..count {
+            let ex = if rng.below(2) == 0 {
+                rng.pick(&multi)
+            } else {
+                rng.pick(&examples)
+            };
+            if used.contains(ex) {
+                continue;
+            }
+            used.push(ex);
+            let at = rng.below(lines.len() + 1);
+            let origin = Origin::Example {
+                n,
+                multi: ex.contains('\n'),
+            };
+            lines.splice(at..at, ex.lines().map(|l| (l.to_string(), origin)));
+        }
+        // HEAD's version lacks what this commit adds: whole examples, single lines of
+        // multi-line examples (a key's body line, the `value:` under a `NAME:`), and filler
+        // lines this commit rewrites.
+        let new_examples: Vec<usize> = (0..count).filter(|_| rng.below(3) == 0).collect();
+        let mut base: Vec<String> = Vec::new();
+        for (i, (text, origin)) in lines.iter().enumerate() {
+            match *origin {
+                Origin::Example { n, .. } if new_examples.contains(&n) => {}
+                Origin::Example { multi: true, .. } if rng.below(5) == 0 => {}
+                Origin::Filler if rng.below(20) == 0 => base.push(format!("old_{trial}_{i} = 0")),
+                _ => base.push(text.clone()),
+            }
+        }
+        let lines: Vec<String> = lines.into_iter().map(|(text, _)| text).collect();
+        repo.stage(name, base.join("\n") + "\n").commit("base");
+        let staged = lines.join("\n") + "\n";
+        repo.stage(name, &staged);
+
+        let hook =
+            run(repo
+                .leakgate()
+                .args(["pre-commit", "--format", "json", "--no-gitignore-check"]));
+        let got = line_findings(&hook.stdout);
+
+        let added = added_ranges(&repo.git(&["diff", "--cached", "-U0", "--no-color"]));
+        let alone = tempfile::tempdir().unwrap();
+        let copy = alone.path().join(name);
+        std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+        std::fs::write(&copy, &staged).unwrap();
+        let scan = run(repo
+            .leakgate()
+            .current_dir(alone.path())
+            .args(["scan", "--format", "json", "."]));
+        let want: Vec<Key> = line_findings(&scan.stdout)
+            .into_iter()
+            .filter(|(_, s, e)| added.iter().any(|&(a, b)| *s < b && *e >= a))
+            .collect();
+        expected_total += want.len();
+        if got != want {
+            if std::env::var_os("DIFF_DUMP").is_some() {
+                let tmp = std::env::temp_dir();
+                std::fs::write(tmp.join(format!("diff-{trial}.staged")), &staged).unwrap();
+                std::fs::write(
+                    tmp.join(format!("diff-{trial}.base")),
+                    base.join("\n") + "\n",
+                )
+                .unwrap();
+            }
+            failures.push(format!(
+                "trial {trial} ({name}, {} lines): pre-commit {got:?}, scan of the added lines {want:?}",
+                lines.len()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    // The trials must exercise findings, not compare empty lists.
+    assert!(expected_total >= 80, "only {expected_total} findings");
+}
