@@ -13,11 +13,19 @@ pub enum Validator {
     PypiMacaroon,
     /// An AWS access key id: the 16 characters after the prefix are base32 (A-Z, 2-7).
     AwsKeyId,
+    /// A Grafana service account token (`glsa_<32>_<8 hex>`): the hex is the CRC32 of
+    /// everything before the last `_`, as little-endian bytes.
+    GrafanaCrc32,
 }
 
 impl Validator {
-    pub const NAMES: &'static [&'static str] =
-        &["base62-crc32", "jwt", "pypi-macaroon", "aws-key-id"];
+    pub const NAMES: &'static [&'static str] = &[
+        "base62-crc32",
+        "jwt",
+        "pypi-macaroon",
+        "aws-key-id",
+        "grafana-crc32",
+    ];
 
     pub fn from_name(name: &str) -> Option<Validator> {
         Some(match name {
@@ -25,6 +33,7 @@ impl Validator {
             "jwt" => Validator::Jwt,
             "pypi-macaroon" => Validator::PypiMacaroon,
             "aws-key-id" => Validator::AwsKeyId,
+            "grafana-crc32" => Validator::GrafanaCrc32,
             _ => return None,
         })
     }
@@ -40,6 +49,7 @@ impl Validator {
                         .iter()
                         .all(|&b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b))
             }
+            Validator::GrafanaCrc32 => grafana_crc32_ok(secret),
         }
     }
 }
@@ -86,10 +96,31 @@ fn base62_crc32_ok(token: &[u8]) -> bool {
 /// fails: made up, not issued, so no rule reports it (a generic `token = …` rule included).
 pub fn fails_its_checksum(secret: &[u8]) -> bool {
     const PREFIXES: [&[u8]; 6] = [b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_", b"npm_"];
-    secret.len() == 40
+    let github = secret.len() == 40
         && PREFIXES.iter().any(|p| secret.starts_with(p))
         && secret[4..].iter().all(u8::is_ascii_alphanumeric)
-        && !base62_crc32_ok(secret)
+        && !base62_crc32_ok(secret);
+    let grafana = secret.len() == 46
+        && secret.starts_with(b"glsa_")
+        && secret[37] == b'_'
+        && !grafana_crc32_ok(secret);
+    github || grafana
+}
+
+/// `glsa_<secret>_<checksum>`: the checksum is the hex of the CRC32 (IEEE) of
+/// `glsa_<secret>`, its bytes least significant first.
+fn grafana_crc32_ok(token: &[u8]) -> bool {
+    let Some(sep) = token.iter().rposition(|&b| b == b'_') else {
+        return false;
+    };
+    let (key, check) = (&token[..sep], &token[sep + 1..]);
+    let crc = crc32(key).to_le_bytes();
+    let hex = |n: u8| b"0123456789abcdef"[usize::from(n)];
+    let want: Vec<u8> = crc
+        .iter()
+        .flat_map(|b| [hex(b >> 4), hex(b & 15)])
+        .collect();
+    check.eq_ignore_ascii_case(&want)
 }
 
 /// Decode standard or URL-safe base64, with or without padding. Whitespace is not allowed.
@@ -395,6 +426,18 @@ mod tests {
         assert!(!fails_its_checksum(
             b"xyz_zymMlopiWfqUyHRSIf8NFmAUNLnY5Yx0y3Rn"
         ));
+    }
+
+    #[test]
+    fn grafana_checksum() {
+        // Computed independently (Python: struct.pack('<I', zlib.crc32(key)).hex()).
+        let good = b"glsa_uNC8kT4Nez4Lpw9HghNynZ7xU4bN8sIN_cf1337af";
+        assert!(Validator::GrafanaCrc32.check(good));
+        assert!(!fails_its_checksum(good));
+        let bad = b"glsa_uNC8kT4Nez4Lpw9HghNynZ7xU4bN8sIN_cf1337ae";
+        assert!(!Validator::GrafanaCrc32.check(bad));
+        assert!(fails_its_checksum(bad));
+        assert!(!Validator::GrafanaCrc32.check(b"glsa_nochecksum"));
     }
 
     #[test]
