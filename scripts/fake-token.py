@@ -4,6 +4,7 @@
   scripts/fake-token.py ghp_            # GitHub-style token with a valid CRC32/base62 checksum
   scripts/fake-token.py npm_ --bad      # the same with a wrong checksum
   scripts/fake-token.py glsa_           # Grafana service account token with a valid CRC32
+  scripts/fake-token.py ATBB            # Bitbucket app password (ATATT3: Atlassian API token)
   scripts/fake-token.py random 40 [ALPHABET]   # random chars: base62 (default), hex, base64, upper, base32
 """
 import random, string, sys, zlib
@@ -34,6 +35,14 @@ def main(argv):
         print("".join(rng.choice(alpha) for _ in range(n)))
         return
     prefix = argv[0] if argv else "ghp_"
+    if prefix in ("ATBB", "ATATT3"):
+        n, sep = (24, "") if prefix == "ATBB" else (180, "=")
+        body = prefix + "".join(rng.choice(B62 + ("-_" if sep else "")) for _ in range(n)) + sep
+        check = "%08X" % (zlib.crc32(body.encode()) & 0xFFFFFFFF)
+        if "--bad" in argv:
+            check = check[:-1] + ("0" if check[-1] != "0" else "1")
+        print(body + check)
+        return
     if prefix == "glsa_":
         import struct
         key = prefix + "".join(rng.choice(B62) for _ in range(32))

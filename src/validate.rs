@@ -16,6 +16,9 @@ pub enum Validator {
     /// A Grafana service account token (`glsa_<32>_<8 hex>`): the hex is the CRC32 of
     /// everything before the last `_`, as little-endian bytes.
     GrafanaCrc32,
+    /// An Atlassian token (`ATATT3…=` API tokens, `ATBB…` Bitbucket app passwords): the last
+    /// eight characters are the CRC32 of everything before them, in upper-case hex.
+    AtlassianCrc32,
 }
 
 impl Validator {
@@ -34,6 +37,7 @@ impl Validator {
             "pypi-macaroon" => Validator::PypiMacaroon,
             "aws-key-id" => Validator::AwsKeyId,
             "grafana-crc32" => Validator::GrafanaCrc32,
+            "atlassian-crc32" => Validator::AtlassianCrc32,
             _ => return None,
         })
     }
@@ -50,6 +54,7 @@ impl Validator {
                         .all(|&b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b))
             }
             Validator::GrafanaCrc32 => grafana_crc32_ok(secret),
+            Validator::AtlassianCrc32 => atlassian_crc32_ok(secret),
         }
     }
 }
@@ -104,7 +109,21 @@ pub fn fails_its_checksum(secret: &[u8]) -> bool {
         && secret.starts_with(b"glsa_")
         && secret[37] == b'_'
         && !grafana_crc32_ok(secret);
-    github || grafana
+    let atlassian =
+        ((secret.starts_with(b"ATATT3") && secret.len() > 9 && secret[secret.len() - 9] == b'=')
+            || (secret.starts_with(b"ATBB") && secret.len() == 36))
+            && !atlassian_crc32_ok(secret);
+    github || grafana || atlassian
+}
+
+/// The last eight characters are the upper-case hex CRC32 (IEEE) of everything before them.
+fn atlassian_crc32_ok(token: &[u8]) -> bool {
+    if token.len() <= 8 {
+        return false;
+    }
+    let (body, check) = token.split_at(token.len() - 8);
+    let want = format!("{:08X}", crc32(body));
+    check == want.as_bytes()
 }
 
 /// `glsa_<secret>_<checksum>`: the checksum is the hex of the CRC32 (IEEE) of
@@ -438,6 +457,18 @@ mod tests {
         assert!(!Validator::GrafanaCrc32.check(bad));
         assert!(fails_its_checksum(bad));
         assert!(!Validator::GrafanaCrc32.check(b"glsa_nochecksum"));
+    }
+
+    #[test]
+    fn atlassian_checksum() {
+        // Computed independently (Python: '%08X' % zlib.crc32(body)).
+        let good = b"ATBB2GHDcZYs3FpMml20W8O92cCa24FFFBDE";
+        assert!(Validator::AtlassianCrc32.check(good));
+        assert!(!fails_its_checksum(good));
+        let bad = b"ATBB2GHDcZYs3FpMml20W8O92cCa24FFFBDF";
+        assert!(!Validator::AtlassianCrc32.check(bad));
+        assert!(fails_its_checksum(bad));
+        assert!(!Validator::AtlassianCrc32.check(b"ATBB"));
     }
 
     #[test]
