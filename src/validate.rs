@@ -448,27 +448,29 @@ mod tests {
     }
 
     #[test]
-    fn grafana_checksum() {
-        // Computed independently (Python: struct.pack('<I', zlib.crc32(key)).hex()).
-        let good = b"glsa_uNC8kT4Nez4Lpw9HghNynZ7xU4bN8sIN_cf1337af"; // leakgate:allow (fake)
-        assert!(Validator::GrafanaCrc32.check(good));
-        assert!(!fails_its_checksum(good));
-        let bad = b"glsa_uNC8kT4Nez4Lpw9HghNynZ7xU4bN8sIN_cf1337ae";
-        assert!(!Validator::GrafanaCrc32.check(bad));
-        assert!(fails_its_checksum(bad));
-        assert!(!Validator::GrafanaCrc32.check(b"glsa_nochecksum"));
-    }
-
-    #[test]
-    fn atlassian_checksum() {
-        // Computed independently (Python: '%08X' % zlib.crc32(body)).
-        let good = b"ATBB2GHDcZYs3FpMml20W8O92cCa24FFFBDE"; // leakgate:allow (fake)
-        assert!(Validator::AtlassianCrc32.check(good));
-        assert!(!fails_its_checksum(good));
-        let bad = b"ATBB2GHDcZYs3FpMml20W8O92cCa24FFFBDF";
-        assert!(!Validator::AtlassianCrc32.check(bad));
-        assert!(fails_its_checksum(bad));
-        assert!(!Validator::AtlassianCrc32.check(b"ATBB"));
+    fn crc32_suffix_checksums() {
+        // Good tokens computed independently, in Python: Grafana
+        // `struct.pack('<I', zlib.crc32(key)).hex()`, Atlassian `'%08X' % zlib.crc32(body)`.
+        type Case = (Validator, &'static [u8], &'static [u8], &'static [u8]);
+        let cases: [Case; 2] = [
+            (
+                Validator::GrafanaCrc32,
+                b"glsa_uNC8kT4Nez4Lpw9HghNynZ7xU4bN8sIN_cf1337af", // leakgate:allow (fake)
+                b"glsa_uNC8kT4Nez4Lpw9HghNynZ7xU4bN8sIN_cf1337ae",
+                b"glsa_nochecksum",
+            ),
+            (
+                Validator::AtlassianCrc32,
+                b"ATBB2GHDcZYs3FpMml20W8O92cCa24FFFBDE", // leakgate:allow (fake)
+                b"ATBB2GHDcZYs3FpMml20W8O92cCa24FFFBDF",
+                b"ATBB",
+            ),
+        ];
+        for (v, good, bad, short) in cases {
+            assert!(v.check(good) && !fails_its_checksum(good), "{v:?}");
+            assert!(!v.check(bad) && fails_its_checksum(bad), "{v:?}");
+            assert!(!v.check(short), "{v:?}");
+        }
     }
 
     #[test]
