@@ -22,24 +22,18 @@ pub enum Validator {
 }
 
 impl Validator {
-    pub const NAMES: &'static [&'static str] = &[
-        "base62-crc32",
-        "jwt",
-        "pypi-macaroon",
-        "aws-key-id",
-        "grafana-crc32",
+    /// Every validator, by the name a rule's `validator` field gives it.
+    pub const ALL: &'static [(&'static str, Validator)] = &[
+        ("base62-crc32", Validator::Base62Crc32),
+        ("jwt", Validator::Jwt),
+        ("pypi-macaroon", Validator::PypiMacaroon),
+        ("aws-key-id", Validator::AwsKeyId),
+        ("grafana-crc32", Validator::GrafanaCrc32),
+        ("atlassian-crc32", Validator::AtlassianCrc32),
     ];
 
     pub fn from_name(name: &str) -> Option<Validator> {
-        Some(match name {
-            "base62-crc32" => Validator::Base62Crc32,
-            "jwt" => Validator::Jwt,
-            "pypi-macaroon" => Validator::PypiMacaroon,
-            "aws-key-id" => Validator::AwsKeyId,
-            "grafana-crc32" => Validator::GrafanaCrc32,
-            "atlassian-crc32" => Validator::AtlassianCrc32,
-            _ => return None,
-        })
+        Self::ALL.iter().find(|(n, _)| *n == name).map(|&(_, v)| v)
     }
 
     pub fn check(self, secret: &[u8]) -> bool {
@@ -96,24 +90,33 @@ fn base62_crc32_ok(token: &[u8]) -> bool {
     base62_6(crc32(random)) == check
 }
 
-/// Whether the value is a token of a checksummed format (GitHub's `ghp_`/`gho_`/`ghu_`/
-/// `ghs_`/`ghr_`, npm's `npm_`: 36 base62 characters, the last six a CRC32) whose checksum
-/// fails: made up, not issued, so no rule reports it (a generic `token = …` rule included).
+/// Whether the value has the shape of a checksummed token format (see [`checksummed_format`])
+/// and its checksum fails: made up, not issued, so no rule reports it (a generic `token = …`
+/// rule included).
 pub fn fails_its_checksum(secret: &[u8]) -> bool {
-    const PREFIXES: [&[u8]; 6] = [b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_", b"npm_"];
-    let github = secret.len() == 40
-        && PREFIXES.iter().any(|p| secret.starts_with(p))
+    checksummed_format(secret).is_some_and(|v| !v.check(secret))
+}
+
+/// The checksummed format whose shape the value has: GitHub's `ghp_`/`gho_`/`ghu_`/`ghs_`/
+/// `ghr_` and npm's `npm_` (36 base62 characters), Grafana's `glsa_<32>_<8 hex>`, Atlassian's
+/// `ATATT3…=<8 hex>` and `ATBB<24><8 hex>`.
+fn checksummed_format(secret: &[u8]) -> Option<Validator> {
+    const BASE62_PREFIXES: [&[u8]; 6] = [b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_", b"npm_"];
+    let n = secret.len();
+    if n == 40
+        && BASE62_PREFIXES.iter().any(|p| secret.starts_with(p))
         && secret[4..].iter().all(u8::is_ascii_alphanumeric)
-        && !base62_crc32_ok(secret);
-    let grafana = secret.len() == 46
-        && secret.starts_with(b"glsa_")
-        && secret[37] == b'_'
-        && !grafana_crc32_ok(secret);
-    let atlassian =
-        ((secret.starts_with(b"ATATT3") && secret.len() > 9 && secret[secret.len() - 9] == b'=')
-            || (secret.starts_with(b"ATBB") && secret.len() == 36))
-            && !atlassian_crc32_ok(secret);
-    github || grafana || atlassian
+    {
+        Some(Validator::Base62Crc32)
+    } else if n == 46 && secret.starts_with(b"glsa_") && secret[37] == b'_' {
+        Some(Validator::GrafanaCrc32)
+    } else if (secret.starts_with(b"ATATT3") && n > 9 && secret[n - 9] == b'=')
+        || (secret.starts_with(b"ATBB") && n == 36)
+    {
+        Some(Validator::AtlassianCrc32)
+    } else {
+        None
+    }
 }
 
 /// The last eight characters are the upper-case hex CRC32 (IEEE) of everything before them.
@@ -133,13 +136,7 @@ fn grafana_crc32_ok(token: &[u8]) -> bool {
         return false;
     };
     let (key, check) = (&token[..sep], &token[sep + 1..]);
-    let crc = crc32(key).to_le_bytes();
-    let hex = |n: u8| b"0123456789abcdef"[usize::from(n)];
-    let want: Vec<u8> = crc
-        .iter()
-        .flat_map(|b| [hex(b >> 4), hex(b & 15)])
-        .collect();
-    check.eq_ignore_ascii_case(&want)
+    check.eq_ignore_ascii_case(format!("{:08x}", crc32(key).swap_bytes()).as_bytes())
 }
 
 /// Decode standard or URL-safe base64, with or without padding. Whitespace is not allowed.
@@ -305,8 +302,8 @@ const PLACEHOLDER_VALUES: &[&str] = &[
 /// camelCase, with no digits, the words holding vowels or written as short acronyms. Random
 /// credentials seldom look like that: a random mixed-case run splits into fragments such as
 /// `wfnz`, `B`, `Lj` (on 20 random letters this says "identifier" about 2% of the time; read
-/// only by separators and lower→upper changes, it was 36%). Used for generic assignment rules, where
-/// `token = SOME_CONSTANT` names a value rather than holding one.
+/// only by separators and lower→upper changes, it was 36%). Used for generic assignment
+/// rules, where `token = SOME_CONSTANT` names a value rather than holding one.
 pub fn looks_like_identifier(secret: &[u8]) -> bool {
     if secret.is_empty()
         || !secret
@@ -351,7 +348,7 @@ pub fn looks_like_identifier(secret: &[u8]) -> bool {
     let short_allowed = if separators >= 3 { words.len() / 3 } else { 1 };
     words.len() >= 3
         && letters >= words.len() * 3
-        && words.iter().filter(|w| w.len() <= 2).count() <= short_allowed.max(1)
+        && words.iter().filter(|w| w.len() <= 2).count() <= short_allowed
         && words.iter().filter(|w| !wordlike(w)).count() <= 1
 }
 
