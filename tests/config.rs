@@ -35,9 +35,7 @@ fn scan_json(repo: &TestRepo, extra: &[&str]) -> (i32, serde_json::Value, String
         .leakgate()
         .args(["scan", "--format", "json"])
         .args(extra));
-    let v = serde_json::from_str(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}{}", out.stdout, out.stderr));
-    (out.code, v, out.stderr)
+    (out.code, out.json(), out.stderr)
 }
 
 /// `(path, line, rule, fingerprint)` of each finding.

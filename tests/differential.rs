@@ -7,25 +7,7 @@
 
 mod util;
 
-use util::{TestRepo, run};
-
-/// xorshift64: deterministic test data, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-}
+use util::{Rng, TestRepo, run};
 
 const FILLER: &[&str] = &[
     "x = 1",
@@ -80,9 +62,8 @@ enum Origin {
 }
 
 /// `(rule, line, end_line)` of each line-level finding in a JSON report.
-fn line_findings(stdout: &str) -> Vec<Key> {
-    let v: serde_json::Value =
-        serde_json::from_str(stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+fn line_findings(out: &util::Output) -> Vec<Key> {
+    let v = out.json();
     let mut out: Vec<Key> = v["findings"]
         .as_array()
         .unwrap()
@@ -128,14 +109,8 @@ fn pre_commit_reports_what_a_scan_of_the_added_lines_reports() {
         .ok()
         .and_then(|s| s.parse::<u64>().ok())
         .unwrap_or(0x5EED_1EA6_6A7E_0001);
-    let mut rng = Rng(seed | 1);
-    const B62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    let body: String = (0..40)
-        .map(|_| {
-            let line: String = (0..64).map(|_| *rng.pick(B62) as char).collect();
-            line + "\n"
-        })
-        .collect();
+    let mut rng = Rng::new(seed);
+    let body: String = (0..40).map(|_| rng.base62(64) + "\n").collect();
     let long_key = format!("-----BEGIN RSA PRIVATE KEY-----\n{body}-----END RSA PRIVATE KEY-----");
     // Half the examples placed are multi-line ones (key blocks, `NAME:` above `value:`): where
     // the hook's shortcuts could go wrong. And a key block longer than any example, whose
@@ -212,7 +187,7 @@ fn pre_commit_reports_what_a_scan_of_the_added_lines_reports() {
             run(repo
                 .leakgate()
                 .args(["pre-commit", "--format", "json", "--no-gitignore-check"]));
-        let got = line_findings(&hook.stdout);
+        let got = line_findings(&hook);
 
         let added = added_ranges(&repo.git(&["diff", "--cached", "-U0", "--no-color"]));
         let alone = tempfile::tempdir().unwrap();
@@ -223,7 +198,7 @@ fn pre_commit_reports_what_a_scan_of_the_added_lines_reports() {
             .leakgate()
             .current_dir(alone.path())
             .args(["scan", "--format", "json", "."]));
-        let want: Vec<Key> = line_findings(&scan.stdout)
+        let want: Vec<Key> = line_findings(&scan)
             .into_iter()
             .filter(|(_, s, e)| added.iter().any(|&(a, b)| *s < b && *e >= a))
             .collect();

@@ -10,6 +10,22 @@ pub struct Output {
     pub stderr: String,
 }
 
+impl Output {
+    fn of(out: std::process::Output) -> Output {
+        Output {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Standard output parsed as JSON; a panic showing both streams if it is not JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}{}", self.stdout, self.stderr))
+    }
+}
+
 /// The leakgate binary under test, with colour and the user's git config kept out.
 pub fn leakgate() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_leakgate"));
@@ -20,12 +36,7 @@ pub fn leakgate() -> Command {
 }
 
 pub fn run(cmd: &mut Command) -> Output {
-    let out = cmd.stdin(Stdio::null()).output().expect("run leakgate");
-    Output {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Output::of(cmd.stdin(Stdio::null()).output().expect("run leakgate"))
 }
 
 pub fn run_stdin(cmd: &mut Command, input: &[u8]) -> Output {
@@ -36,34 +47,54 @@ pub fn run_stdin(cmd: &mut Command, input: &[u8]) -> Output {
         .spawn()
         .expect("spawn leakgate");
     child.stdin.take().unwrap().write_all(input).unwrap();
-    let out = child.wait_with_output().unwrap();
-    Output {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    Output::of(child.wait_with_output().unwrap())
+}
+
+/// xorshift64 (not cryptographic: test data only). Seeded, it repeats its data, so a failing
+/// test reproduces.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed | 1)
+    }
+
+    /// Seeded from the clock and a counter: different data on every call.
+    pub fn fresh() -> Rng {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos() as u64;
+        let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+        Rng::new(nanos ^ count.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+    }
+
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+
+    pub fn base62(&mut self, n: usize) -> String {
+        const A: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+        (0..n).map(|_| *self.pick(A) as char).collect()
     }
 }
 
-/// A fresh pseudo-random base62 string (not cryptographic: test data only).
+/// A fresh pseudo-random base62 string.
 pub fn random_base62(n: usize) -> String {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let mut x = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64
-        ^ (COUNTER
-            .fetch_add(1, Ordering::Relaxed)
-            .wrapping_mul(0x9E37_79B9_7F4A_7C15));
-    const A: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    (0..n)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            A[(x % 62) as usize] as char
-        })
-        .collect()
+    Rng::fresh().base62(n)
 }
 
 /// A random password for generic `NAME = value` rules, with digits inside it. A random
@@ -216,9 +247,7 @@ impl TestRepo {
 
     pub fn pre_commit_json(&self) -> (i32, serde_json::Value) {
         let out = run(self.leakgate().args(["pre-commit", "--format", "json"]));
-        let v = serde_json::from_str(&out.stdout)
-            .unwrap_or_else(|e| panic!("{e}: {}{}", out.stdout, out.stderr));
-        (out.code, v)
+        (out.code, out.json())
     }
 }
 
@@ -259,7 +288,5 @@ pub fn lint_json(repo: &TestRepo, extra: &[&str]) -> (i32, serde_json::Value) {
         .leakgate()
         .args(["lint", "--format", "json"])
         .args(extra));
-    let v = serde_json::from_str(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}{}", out.stdout, out.stderr));
-    (out.code, v)
+    (out.code, out.json())
 }
