@@ -7,7 +7,7 @@
   scripts/fake-token.py ATBB            # Bitbucket app password (ATATT3: Atlassian API token)
   scripts/fake-token.py random 40 [ALPHABET]   # random chars: base62 (default), hex, base64, upper, base32
 """
-import random, string, sys, zlib
+import random, string, struct, sys, zlib
 
 B62 = string.digits + string.ascii_uppercase + string.ascii_lowercase
 ALPHABETS = {
@@ -30,31 +30,28 @@ def b62(n):
 
 def main(argv):
     rng = random.SystemRandom()
+    rand = lambda n, alpha: "".join(rng.choice(alpha) for _ in range(n))
+    crc = lambda text: zlib.crc32(text.encode()) & 0xFFFFFFFF
     if argv and argv[0] == "random":
         n = int(argv[1]); alpha = ALPHABETS.get(argv[2] if len(argv) > 2 else "base62", argv[2] if len(argv) > 2 else B62)
-        print("".join(rng.choice(alpha) for _ in range(n)))
+        print(rand(n, alpha))
         return
     prefix = argv[0] if argv else "ghp_"
     if prefix in ("ATBB", "ATATT3"):
-        n, sep = (24, "") if prefix == "ATBB" else (180, "=")
-        body = prefix + "".join(rng.choice(B62 + ("-_" if sep else "")) for _ in range(n)) + sep
-        check = "%08X" % (zlib.crc32(body.encode()) & 0xFFFFFFFF)
-        if "--bad" in argv:
-            check = check[:-1] + ("0" if check[-1] != "0" else "1")
-        print(body + check)
-        return
-    if prefix == "glsa_":
-        import struct
-        key = prefix + "".join(rng.choice(B62) for _ in range(32))
-        check = struct.pack("<I", zlib.crc32(key.encode()) & 0xFFFFFFFF).hex()
-        if "--bad" in argv:
-            check = check[:-1] + ("0" if check[-1] != "0" else "1")
-        print(key + "_" + check)
-        return
-    body = "".join(rng.choice(B62) for _ in range(30))
-    check = b62(zlib.crc32(body.encode()) & 0xFFFFFFFF)
+        # The checksum is the upper-case hex CRC32 of everything before it.
+        token = prefix + (rand(24, B62) if prefix == "ATBB" else rand(180, B62 + "-_") + "=")
+        check = "%08X" % crc(token)
+    elif prefix == "glsa_":
+        # The checksum is the CRC32 of `glsa_<32>`, its bytes little-endian, in hex.
+        token = prefix + rand(32, B62) + "_"
+        check = struct.pack("<I", crc(token[:-1])).hex()
+    else:
+        # GitHub-style: six base62 characters of the CRC32 of the 30 random ones.
+        body = rand(30, B62)
+        token, check = prefix + body, b62(crc(body))
     if "--bad" in argv:
-        check = check[:-1] + ("A" if check[-1] != "A" else "B")
-    print(prefix + body + check)
+        # The last character changed (0 and 1 are valid in every alphabet used here).
+        check = check[:-1] + ("0" if check[-1] != "0" else "1")
+    print(token + check)
 
 main(sys.argv[1:])
