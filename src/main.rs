@@ -39,18 +39,40 @@ fn main() -> ExitCode {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Findings) => ExitCode::from(1),
         Err(err) => {
-            // A closed pipe (`leakgate scan | head`) is not an error.
-            if err
-                .chain()
-                .filter_map(|e| e.downcast_ref::<io::Error>())
-                .any(|e| e.kind() == io::ErrorKind::BrokenPipe)
-            {
-                return ExitCode::SUCCESS;
-            }
-            let _ = writeln!(io::stderr(), "leakgate: error: {err:#}");
+            let _ = writeln!(stderr(), "leakgate: error: {err:#}");
             ExitCode::from(2)
         }
     }
+}
+
+/// Standard output or error, where a closed pipe is not an error: once the reader has gone
+/// (`git commit 2>&1 | head`), what is written is dropped and the command goes on to its
+/// verdict. The exit code is the verdict whether or not the output could be written, so
+/// findings still block a commit or a push whose output nobody reads.
+struct Pipe<W>(W);
+
+impl<W: Write> Write for Pipe<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self.0.write(buf) {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(buf.len()),
+            r => r,
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self.0.flush() {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+            r => r,
+        }
+    }
+}
+
+fn stdout() -> Pipe<io::StdoutLock<'static>> {
+    Pipe(io::stdout().lock())
+}
+
+fn stderr() -> Pipe<io::StderrLock<'static>> {
+    Pipe(io::stderr().lock())
 }
 
 fn use_color(choice: ColorChoice) -> bool {
@@ -81,7 +103,7 @@ fn load_setup(
     root: &Path,
 ) -> Result<(RuleSet, Config)> {
     let (rules, config) = leakgate::config::load(config.config.as_deref(), root, &rule_args.rules)?;
-    let mut err = io::stderr().lock();
+    let mut err = stderr();
     for w in &config.warnings {
         writeln!(err, "leakgate: warning: {w}")?;
     }
@@ -113,11 +135,11 @@ fn run(cli: Cli, style: &Style) -> Result<Outcome> {
             };
             let mut report = walk::scan_paths(&scanner, &paths, &opts);
             config.filter(&rules, &mut report);
-            let mut out = io::stdout().lock();
+            let mut out = stdout();
             report::render(args.output.format, &report, &rules, style, &mut out)?;
             out.flush()?;
             if !report.errors.is_empty() {
-                let mut err = io::stderr().lock();
+                let mut err = stderr();
                 for e in &report.errors {
                     writeln!(err, "leakgate: error: {e}")?;
                 }
@@ -154,22 +176,25 @@ fn run(cli: Cli, style: &Style) -> Result<Outcome> {
         }),
         Command::Completions { shell } => {
             use clap::CommandFactory;
-            let mut out = io::stdout().lock();
-            clap_complete::generate(shell, &mut Cli::command(), "leakgate", &mut out);
+            // (generate panics on a write error: render to memory, then write)
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "leakgate", &mut script);
+            let mut out = stdout();
+            out.write_all(&script)?;
             out.flush()?;
             Ok(Outcome::Clean)
         }
         Command::Install(args) => {
             let repo = leakgate::precommit::open_repo(Path::new("."))?;
             for line in leakgate::install::install(&repo, args.force, args.pre_push)? {
-                writeln!(io::stdout(), "leakgate: {line}")?;
+                writeln!(stdout(), "leakgate: {line}")?;
             }
             Ok(Outcome::Clean)
         }
         Command::Uninstall => {
             let repo = leakgate::precommit::open_repo(Path::new("."))?;
             for line in leakgate::install::uninstall(&repo)? {
-                writeln!(io::stdout(), "leakgate: {line}")?;
+                writeln!(stdout(), "leakgate: {line}")?;
             }
             Ok(Outcome::Clean)
         }
@@ -188,7 +213,7 @@ fn init(force: bool) -> Result<Outcome> {
     std::fs::write(&path, leakgate::config::STARTER)
         .with_context(|| format!("{}: cannot write", path.display()))?;
     writeln!(
-        io::stdout(),
+        stdout(),
         "leakgate: wrote {} (every option commented out)",
         path.display()
     )?;
@@ -202,7 +227,8 @@ fn pre_commit(args: cli::PreCommitArgs, style: &Style) -> Result<Outcome> {
     let root = repo.workdir().expect("checked in open_repo").to_path_buf();
     let (rules, config) = load_setup(&args.rule_args, &args.config, &root)?;
     if std::env::var_os("LEAKGATE_TIMINGS").is_some() {
-        eprintln!(
+        let _ = writeln!(
+            stderr(),
             "leakgate: timing: load rules: {:.2} ms",
             t.elapsed().as_secs_f64() * 1e3
         );
@@ -220,7 +246,7 @@ fn pre_commit(args: cli::PreCommitArgs, style: &Style) -> Result<Outcome> {
     };
     let mut outcome = leakgate::precommit::run(&cwd, repo, &rules, &config, &opts)?;
     outcome.report.stats.lines_added = Some(outcome.added_lines);
-    let mut out = io::stdout().lock();
+    let mut out = stdout();
     match args.output.format {
         Format::Text => {
             leakgate::precommit::render_text(&outcome, &rules, style, require, &mut out)?
@@ -257,7 +283,7 @@ fn lint(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
     let baseline = leakgate::baseline::Baseline::resolve(&args.baseline.choice(), &result.workdir)?;
     result.report.stats.baselined = result.drop_findings(|f| baseline.contains(f));
     if args.diff {
-        let mut out = io::stdout().lock();
+        let mut out = stdout();
         write!(out, "{}", result.patch())?;
         out.flush()?;
         let untrack: Vec<&str> = result
@@ -270,7 +296,7 @@ fn lint(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
             .collect();
         if !untrack.is_empty() {
             writeln!(
-                io::stderr(),
+                stderr(),
                 "leakgate: the patch covers .gitignore only; untracking is an index change \
                  (`leakgate lint --fix` does it, or: {})",
                 untrack.join("; ")
@@ -286,9 +312,9 @@ fn lint(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
         let done = lint::apply(&dir, &result)?;
         let text = args.output.format == Format::Text;
         let mut msg: Box<dyn Write> = if text {
-            Box::new(io::stdout().lock())
+            Box::new(stdout())
         } else {
-            Box::new(io::stderr().lock())
+            Box::new(stderr())
         };
         if done.is_empty() {
             writeln!(msg, "leakgate: nothing to fix")?;
@@ -315,7 +341,7 @@ fn lint(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
             result.report.stats.baselined = result.drop_findings(|f| baseline.contains(f));
         }
     }
-    let mut out = io::stdout().lock();
+    let mut out = stdout();
     lint::render(args.output.format, &result, &rules, style, &mut out)?;
     out.flush()?;
     Ok(if result.problems() == 0 {
@@ -351,7 +377,7 @@ fn pre_push(args: cli::PrePushArgs, style: &Style) -> Result<Outcome> {
     };
     let outcome = leakgate::prepush::run(&cwd, &rules, &config, &args.remote, &input, &opts)?;
     let blocked = !outcome.findings.is_empty();
-    let mut out = io::stdout().lock();
+    let mut out = stdout();
     match args.output.format {
         Format::Text => leakgate::prepush::render_text(&outcome, &rules, style, &mut out)?,
         f => leakgate::lint::render(
@@ -413,7 +439,7 @@ fn baseline(args: cli::BaselineCmdArgs) -> Result<Outcome> {
     let selection = baseline::select(&result)?;
     let new = Baseline::from_entries(selection.entries);
     new.write(&path)?;
-    let mut out = io::stdout().lock();
+    let mut out = stdout();
     let shown = path
         .strip_prefix(&result.workdir)
         .unwrap_or(&path)
@@ -475,7 +501,7 @@ fn baseline(args: cli::BaselineCmdArgs) -> Result<Outcome> {
 }
 
 fn rules_command(cmd: RulesCommand) -> Result<Outcome> {
-    let mut out = io::stdout().lock();
+    let mut out = stdout();
     match cmd {
         RulesCommand::List(args) => {
             let rules = load_rules(&args)?;

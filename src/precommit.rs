@@ -78,10 +78,11 @@ impl Timer {
         Timer(std::env::var_os("LEAKGATE_TIMINGS").map(|_| std::time::Instant::now()))
     }
 
-    #[allow(clippy::print_stderr)]
     fn mark(&mut self, what: &str) {
         if let Some(t) = self.0 {
-            eprintln!(
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
                 "leakgate: timing: {what}: {:.2} ms",
                 t.elapsed().as_secs_f64() * 1e3
             );

@@ -738,3 +738,13 @@ fn history_only_reports_what_the_range_added_and_nothing_of_the_tree() {
         out.stderr
     );
 }
+
+#[test]
+fn a_closed_pipe_keeps_lints_verdict() {
+    let repo = TestRepo::new();
+    repo.stage("app.py", util::secret_line()).commit("init");
+    let code = util::run_into_closed_pipe(repo.leakgate().arg("lint"));
+    assert_eq!(code, Some(1));
+    let code = util::run_into_closed_pipe(repo.leakgate().args(["lint", "--history-only"]));
+    assert_eq!(code, Some(1));
+}

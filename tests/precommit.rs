@@ -613,3 +613,29 @@ fn a_value_added_under_an_unchanged_name_is_caught() {
         )]
     );
 }
+
+#[test]
+fn a_closed_pipe_does_not_turn_a_block_into_a_pass() {
+    // `git commit -m x 2>&1 | true`, a wrapper that greps the output, `| head`: the hook's
+    // output cannot be written, and its exit code must still block the commit.
+    let repo = TestRepo::new();
+    repo.stage("README.md", "hello\n").commit("init");
+    install(&repo);
+    let head = repo.git(&["rev-parse", "HEAD"]);
+    repo.stage("app.py", secret_line());
+    let code = util::run_into_closed_pipe(repo.git_cmd_in("").args(["commit", "-q", "-m", "x"]));
+    assert_ne!(code, Some(0));
+    assert_eq!(
+        repo.git(&["rev-parse", "HEAD"]),
+        head,
+        "the commit was made"
+    );
+    // The hook itself: findings exit 1, a clean index exits 0, whatever the pipe.
+    let code = util::run_into_closed_pipe(repo.leakgate().arg("pre-commit"));
+    assert_eq!(code, Some(1));
+    let code = util::run_into_closed_pipe(repo.leakgate().args(["pre-commit", "--format", "json"]));
+    assert_eq!(code, Some(1));
+    repo.git(&["rm", "-q", "--cached", "app.py"]);
+    let code = util::run_into_closed_pipe(repo.leakgate().arg("pre-commit"));
+    assert_eq!(code, Some(0));
+}

@@ -316,3 +316,25 @@ fn builtin_rules_pass_through_the_cli() {
     let missing = run(leakgate().args(["rules", "explain", "no-such-rule"]));
     assert_eq!(missing.code, 2);
 }
+
+#[test]
+fn a_closed_pipe_keeps_the_verdict_and_never_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.env.txt"),
+        format!("GITHUB_TOKEN={}\n", fake_github_token("ghp_")),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("clean.txt"), "hello\n").unwrap();
+    let closed =
+        |args: &[&str]| util::run_into_closed_pipe(leakgate().current_dir(dir.path()).args(args));
+    for format in ["text", "json", "sarif"] {
+        assert_eq!(closed(&["scan", "a.env.txt", "--format", format]), Some(1));
+        assert_eq!(closed(&["scan", "clean.txt", "--format", format]), Some(0));
+    }
+    for shell in ["bash", "zsh", "fish"] {
+        assert_eq!(closed(&["completions", shell]), Some(0));
+    }
+    assert_eq!(closed(&["rules", "list"]), Some(0));
+    assert_eq!(closed(&["--help"]), Some(0));
+}
