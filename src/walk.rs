@@ -77,6 +77,12 @@ pub fn file_findings(rules: &RuleSet, path: &str, content: Option<&[u8]>) -> Vec
         .collect()
 }
 
+/// How a path given on the command line is shown: as given, `/`-separated, without `./`.
+fn named(path: &Path) -> String {
+    let shown = path.to_string_lossy().replace('\\', "/");
+    shown.strip_prefix("./").unwrap_or(&shown).to_string()
+}
+
 fn rel_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     let s = rel.to_string_lossy().replace('\\', "/");
@@ -170,11 +176,23 @@ pub fn scan_paths(scanner: &Scanner, paths: &[PathBuf], opts: &WalkOptions) -> R
         match std::fs::metadata(root) {
             Err(e) => shared.error(format!("{}: {e}", root.display())),
             Ok(md) if md.is_file() => {
-                let shown = root.to_string_lossy().replace('\\', "/");
-                let shown = shown.strip_prefix("./").unwrap_or(&shown).to_string();
-                shared.scan_file(&mut scratch, root, &shown, Some(md.len()));
+                shared.scan_file(&mut scratch, root, &named(root), Some(md.len()));
             }
-            Ok(_) => walk_dir(&shared, root),
+            Ok(md) if md.is_dir() => walk_dir(&shared, root),
+            // A FIFO, `/dev/stdin`, a process substitution `<(cmd)`: read it as a stream, up
+            // to the size cap (one byte more tells that it is over).
+            Ok(_) => {
+                let read = std::fs::File::open(root).and_then(|f| {
+                    let mut buf = Vec::new();
+                    f.take(opts.max_size.saturating_add(1))
+                        .read_to_end(&mut buf)
+                        .map(|_| buf)
+                });
+                match read {
+                    Ok(bytes) => shared.scan_bytes(&mut scratch, &named(root), &bytes, true),
+                    Err(e) => shared.error(format!("{}: {e}", root.display())),
+                }
+            }
         }
     }
     let mut report = Report {

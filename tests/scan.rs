@@ -338,3 +338,34 @@ fn a_closed_pipe_keeps_the_verdict_and_never_panics() {
     assert_eq!(closed(&["rules", "list"]), Some(0));
     assert_eq!(closed(&["--help"]), Some(0));
 }
+
+#[test]
+fn fifos_dev_stdin_and_process_substitution_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = format!("GITHUB_TOKEN={}\n", fake_github_token("ghp_"));
+    // `scan /dev/stdin`
+    let out = util::run_stdin(leakgate().args(["scan", "/dev/stdin"]), line.as_bytes());
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("github-classic-token"),
+        "{}",
+        out.stdout
+    );
+    // `scan <(cat file)` and a named FIFO, through a shell.
+    std::fs::write(dir.path().join("t.txt"), &line).unwrap();
+    let script = format!(
+        "cd '{}' && mkfifo f && (cat t.txt > f &) && \"$LG\" scan f",
+        dir.path().display()
+    );
+    for cmd in [
+        script,
+        "\"$LG\" scan <(printf 'GITHUB_TOKEN=%s\\n' \"$TOK\")".to_string(),
+    ] {
+        let out = run(std::process::Command::new("bash")
+            .args(["-c", &cmd])
+            .env("LG", env!("CARGO_BIN_EXE_leakgate"))
+            .env("TOK", fake_github_token("ghp_")));
+        assert_eq!(out.code, 1, "{cmd}: {}{}", out.stdout, out.stderr);
+        assert!(out.stdout.contains("scanned 1 file"), "{}", out.stdout);
+    }
+}
