@@ -639,3 +639,25 @@ fn a_closed_pipe_does_not_turn_a_block_into_a_pass() {
     let code = util::run_into_closed_pipe(repo.leakgate().arg("pre-commit"));
     assert_eq!(code, Some(0));
 }
+
+#[test]
+fn a_sha256_repository_is_scanned() {
+    let repo = TestRepo::new();
+    std::fs::remove_dir_all(repo.path().join(".git")).unwrap();
+    repo.git(&["init", "-q", "--object-format=sha256"]);
+    repo.stage("README.md", "hello\n").commit("init");
+    install(&repo);
+    repo.stage("app.py", secret_line());
+    let out = commit(&repo, &[]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("github-classic-token"),
+        "{}",
+        out.stdout
+    );
+    repo.commit("forced");
+    let (code, v) = util::lint_json(&repo, &["--history-only"]);
+    assert_eq!(code, 1);
+    assert_eq!(v["findings"][0]["rule_id"], "github-classic-token", "{v}");
+    assert_eq!(v["findings"][0]["commit"].as_str().map(str::len), Some(7));
+}
