@@ -15,11 +15,9 @@ fn install_sh_installs_binary_and_hook() {
         .arg(&prefix)
         .arg("--hook")
         .arg(repo.path())
-        // A build directory kept across runs: this is a full release build.
-        .env(
-            "CARGO_TARGET_DIR",
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/install-sh"),
-        );
+        // The tests' own target directory: its release build is the one `.ci/run` and
+        // `cargo build --release` make, so the install costs one build, not one more.
+        .env("CARGO_TARGET_DIR", util::target_dir());
     let out = run(&mut c);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     let bin = prefix.join("bin/leakgate");

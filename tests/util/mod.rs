@@ -305,3 +305,12 @@ pub fn run_into_closed_pipe(cmd: &mut Command) -> Option<i32> {
         .expect("run")
         .code()
 }
+
+/// The target directory the tests were built in (`<target>/debug/leakgate` is under test).
+pub fn target_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_BIN_EXE_leakgate"))
+        .ancestors()
+        .nth(2)
+        .expect("the binary is in <target>/<profile>/")
+        .to_path_buf()
+}
