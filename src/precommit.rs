@@ -282,15 +282,6 @@ struct FileResult {
     tracked_in_head: bool,
 }
 
-fn count_lines(data: &[u8]) -> u64 {
-    let n = memchr::memchr_iter(b'\n', data).count() as u64;
-    if data.last().is_some_and(|&b| b != b'\n') {
-        n + 1
-    } else {
-        n
-    }
-}
-
 fn scan_one(
     repo: &gix::Repository,
     file: &Staged,
@@ -380,7 +371,7 @@ fn prepare(
     res.stats.files_scanned = 1;
     res.stats.bytes_scanned = data.len() as u64;
     res.added_lines = match &added {
-        None => count_lines(data),
+        None => staged::line_count(data),
         Some(r) => r.iter().map(|r| u64::from(r.end - r.start)).sum(),
     };
     if added.as_ref().is_some_and(|r| r.is_empty()) {

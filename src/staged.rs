@@ -400,7 +400,7 @@ fn best_similar(
         if old.len() > new.len() * 2 + 1024 || new.len() > old.len() * 2 + 1024 {
             continue;
         }
-        let mut ratio = similar::TextDiff::from_lines(old.as_slice(), new.as_slice()).ratio();
+        let mut ratio = line_ratio(old, &new);
         if file_name(&deleted[k].0) == file_name(path) {
             ratio += 0.1;
         }
@@ -411,13 +411,50 @@ fn best_similar(
     best.filter(|(r, _)| *r >= 0.5).map(|(_, k)| k)
 }
 
-/// 1-based line ranges (inclusive start, exclusive end) of the lines `new` adds to `old`.
+/// The lines of `data` as git numbers them: only `\n` ends a line (a lone `\r` is part of
+/// its line, as in a progress bar's `10%\r100%` or a CR-only file), each line with its `\n`;
+/// the last line may lack one. `similar`'s own line splitting also ends a line at a lone
+/// `\r`, which would shift every later line number: every diff of blob content goes through
+/// this one model.
+pub fn lines(data: &[u8]) -> impl Iterator<Item = &[u8]> {
+    data.split_inclusive(|&b| b == b'\n')
+}
+
+/// How many lines `data` has, as git counts them (see [`lines`]).
+pub fn line_count(data: &[u8]) -> u64 {
+    let n = memchr::memchr_iter(b'\n', data).count() as u64;
+    n + u64::from(data.last().is_some_and(|&b| b != b'\n'))
+}
+
+/// A line diff of `old` against `new` in git's line model ([`lines`]): the ops, and the two
+/// line counts. Lines are compared as interned ids.
+fn line_diff(old: &[u8], new: &[u8]) -> (Vec<similar::DiffOp>, usize, usize) {
+    let mut ids: HashMap<&[u8], u32> = HashMap::new();
+    let mut intern = |data| -> Vec<u32> {
+        lines(data)
+            .map(|l| {
+                let next = ids.len() as u32;
+                *ids.entry(l).or_insert(next)
+            })
+            .collect()
+    };
+    let (old, new) = (intern(old), intern(new));
+    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &old, &new);
+    (ops, old.len(), new.len())
+}
+
+/// How similar `old` and `new` are, by lines (0 to 1).
+fn line_ratio(old: &[u8], new: &[u8]) -> f32 {
+    let (ops, o, n) = line_diff(old, new);
+    similar::diff_ratio(&ops, o, n)
+}
+
+/// 1-based line ranges (inclusive start, exclusive end) of the lines `new` adds to `old`,
+/// numbered as git numbers them ([`lines`]).
 pub fn added_lines(old: &[u8], new: &[u8]) -> Vec<std::ops::Range<u32>> {
-    let diff = similar::TextDiff::configure()
-        .algorithm(similar::Algorithm::Myers)
-        .diff_lines(old, new);
+    let (ops, _, _) = line_diff(old, new);
     let mut out: Vec<std::ops::Range<u32>> = Vec::new();
-    for op in diff.ops() {
+    for op in &ops {
         let r = op.new_range();
         if matches!(
             op.tag(),
@@ -451,6 +488,31 @@ mod tests {
         let new = b"a\r\nb\r\nc";
         // `b` gained a line ending, so git too shows it as changed.
         assert_eq!(added_lines(old, new), vec![2..4]);
+    }
+
+    #[test]
+    fn only_a_newline_ends_a_line() {
+        // A lone CR is part of its line: git numbers `done` line 2, and the line added
+        // below it line 3.
+        assert_eq!(
+            lines(b"progress 10%\rprogress 100%\ndone\n").collect::<Vec<_>>(),
+            vec![&b"progress 10%\rprogress 100%\n"[..], b"done\n"]
+        );
+        let old = b"progress 10%\rprogress 100%\ndone\n";
+        let new = b"progress 10%\rprogress 100%\ndone\nTOKEN=x\n";
+        assert_eq!(added_lines(old, new), vec![3..4]);
+        // A CR-only file is one line; an edit anywhere in it changes that line.
+        assert_eq!(added_lines(b"a\rb\rc", b"a\rb\rc\rd"), vec![1..2]);
+        assert_eq!(line_count(b"a\rb\rc"), 1);
+        // `\r\r\n` in a CRLF file is one line ending in `\r\r\n`, not two.
+        let old = b"a\r\r\nb\r\n";
+        assert_eq!(added_lines(old, b"a\r\r\nb\r\nc\r\n"), vec![3..4]);
+        assert_eq!(line_count(old), 2);
+        // A CSV field holding a CR.
+        let old = b"id,note\n1,\"x\ry\"\n";
+        assert_eq!(added_lines(old, b"id,note\n1,\"x\ry\"\n2,z\n"), vec![3..4]);
+        assert_eq!(line_count(b""), 0);
+        assert_eq!(line_count(b"a\nb"), 2);
     }
 
     #[test]
