@@ -963,6 +963,8 @@ struct HistResult {
     bytes: u64,
     binary: bool,
     too_large: bool,
+    /// Not a blob (an entry with a file mode naming another kind of object): nothing to scan.
+    not_blob: bool,
 }
 
 /// A commit named by `spec`: `HEAD`, a reference (`main`, `origin/main`, `v1.0`), a full or
@@ -1113,7 +1115,7 @@ impl TreeCache {
 const MODE_TREE: u16 = 0o040000;
 
 fn is_blob_mode(mode: u16) -> bool {
-    mode == 0o100644 || mode == 0o100755
+    crate::staged::is_file_mode(mode)
 }
 
 /// Git's tree order: names compare bytewise, a tree's name as if it ended in `/`.
@@ -1236,7 +1238,7 @@ fn blob_at(repo: &gix::Repository, tree: ObjectId, path: &str) -> Result<Option<
     let tree = repo.find_tree(tree)?;
     Ok(tree
         .lookup_entry_by_path(path)?
-        .filter(|e| e.mode().is_blob())
+        .filter(|e| crate::staged::is_file_mode(e.mode().value()))
         .map(|e| e.object_id()))
 }
 
@@ -1419,7 +1421,9 @@ fn scan_commits(
     // Keep each finding once: at the oldest commit that introduced it.
     let mut best: BTreeMap<(String, String, String), (i64, usize, Finding)> = BTreeMap::new();
     for (job, res) in jobs.iter().zip(results) {
-        if res.too_large {
+        if res.not_blob {
+            // an entry with a file mode that names no blob: nothing was read
+        } else if res.too_large {
             hstats.skipped_too_large += 1;
         } else if res.binary {
             hstats.skipped_binary += 1;
@@ -1470,6 +1474,10 @@ fn scan_history_blob(
     let obj = repo
         .find_object(job.id)
         .with_context(|| format!("reading blob {}", job.id))?;
+    if obj.kind != gix::object::Kind::Blob {
+        res.not_blob = true;
+        return Ok(res);
+    }
     let data = &obj.data;
     let content = (data.len() as u64 <= max_size).then_some(data.as_slice());
     for (k, occ) in job.occurrences.iter().enumerate() {
@@ -1499,6 +1507,9 @@ fn scan_history_blob(
             let old = repo
                 .find_object(*old)
                 .with_context(|| format!("reading blob {old}"))?;
+            if old.kind != gix::object::Kind::Blob {
+                continue; // nothing of this parent's: every line is added against it
+            }
             if !is_binary(&old.data) {
                 per_parent.push(crate::staged::added_lines(&old.data, data));
             }

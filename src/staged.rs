@@ -43,6 +43,19 @@ pub struct StagedSet {
     pub deleted: usize,
 }
 
+/// Whether a tree entry's mode names a file: anything but a directory, a symlink or a
+/// submodule. Git writes `100644` and `100755`, but older trees hold `100664`, and plumbing
+/// (`git hash-object -t tree --literally`, other implementations) can write any mode: what
+/// such an entry points to is still content that reaches the remote, so it is scanned like a
+/// regular file (and not mistaken for a deletion or a type change).
+pub fn is_file_mode(mode: u16) -> bool {
+    !matches!(mode & 0o170000, 0o040000 | 0o120000 | 0o160000)
+}
+
+fn is_file(mode: EntryMode) -> bool {
+    is_file_mode(mode.value())
+}
+
 struct HeadEntry {
     name: BString,
     mode: EntryMode,
@@ -200,7 +213,7 @@ impl Differ<'_> {
                 self.delete_tree(sub.as_bstr(), h.id)?;
                 self.added_file(path, entry.id, is_blob);
             }
-            Some(h) if is_blob && h.mode.is_blob() => {
+            Some(h) if is_blob && is_file(h.mode) => {
                 self.out.files.push(Staged {
                     path: path.to_owned(),
                     id: entry.id,
@@ -209,7 +222,7 @@ impl Differ<'_> {
             }
             Some(h) => {
                 // A type change (file <-> link/submodule): the new side counts as new content.
-                if h.mode.is_blob() {
+                if is_file(h.mode) {
                     self.deleted.push((path.to_owned(), h.id));
                 }
                 self.added_file(path, entry.id, is_blob);
@@ -233,7 +246,7 @@ impl Differ<'_> {
             self.delete_tree(path.as_bstr(), e.id)
         } else {
             self.out.deleted += 1;
-            if e.mode.is_blob() {
+            if is_file(e.mode) {
                 self.deleted.push((path, e.id));
             }
             Ok(())
@@ -268,7 +281,7 @@ impl Differ<'_> {
                     }
                     self.tree_vs_tree(path.as_bstr(), None, e.id)?
                 }
-                Some(b) if b.mode.is_blob() && e.mode.is_blob() => self.out.files.push(Staged {
+                Some(b) if is_file(b.mode) && is_file(e.mode) => self.out.files.push(Staged {
                     path,
                     id: e.id,
                     change: Change::Modified { old: b.id },
@@ -277,7 +290,7 @@ impl Differ<'_> {
                     if let Some(b) = other {
                         self.delete(prefix, b)?;
                     }
-                    self.added_file(path.as_bstr(), e.id, e.mode.is_blob());
+                    self.added_file(path.as_bstr(), e.id, is_file(e.mode));
                 }
             }
         }

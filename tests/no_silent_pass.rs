@@ -77,3 +77,100 @@ fn a_lone_cr_above_the_added_line_does_not_hide_it() {
         );
     }
 }
+
+/// A repository with `origin` (a bare repository beside it) and the pre-commit and pre-push
+/// hooks installed.
+fn repo_with_remote() -> TestRepo {
+    let repo = TestRepo::new();
+    let bare = repo.dir.path().join("remote.git");
+    let out = run(repo
+        .git_cmd_in("")
+        .args(["init", "-q", "--bare"])
+        .arg(&bare));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    repo.git(&["remote", "add", "origin", bare.to_str().unwrap()]);
+    install(&repo, &["--pre-push"]);
+    repo
+}
+
+/// `git push` through the installed hook, its output (sent to stderr) in `stdout` too.
+fn push(repo: &TestRepo, args: &[&str]) -> util::Output {
+    let mut out = repo.git_status(&[&["push", "-q"][..], args].concat());
+    out.stdout.push_str(&out.stderr);
+    out
+}
+
+/// Write an object of `kind` with `git hash-object --literally` (no mode checks): its id.
+fn hash_object(repo: &TestRepo, kind: &str, data: &[u8]) -> String {
+    let out = util::run_stdin(
+        repo.git_cmd_in("")
+            .args(["hash-object", "--literally", "-w", "--stdin", "-t", kind]),
+        data,
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.stdout.trim().to_string()
+}
+
+/// A tree of `(mode, name, blob id)` entries, written as given (names in git's order).
+fn literal_tree(repo: &TestRepo, entries: &[(&str, &str, &str)]) -> String {
+    let mut data = Vec::new();
+    for (mode, name, id) in entries {
+        data.extend_from_slice(format!("{mode} {name}\0").as_bytes());
+        let id = (0..id.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&id[i..i + 2], 16).unwrap());
+        data.extend(id);
+    }
+    hash_object(repo, "tree", &data)
+}
+
+#[test]
+fn blobs_with_non_canonical_tree_modes_are_scanned_in_history_and_pre_push() {
+    let repo = repo_with_remote();
+    repo.stage("a.txt", "a\n");
+    repo.git(&["commit", "-q", "-m", "clean"]);
+    let out = push(&repo, &["-u", "origin", "main"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    // Files written with the modes of old trees (`100664`, `644`) and an executable one,
+    // committed with plumbing (no hook runs).
+    let a = repo.git(&["rev-parse", "HEAD:a.txt"]).trim().to_string();
+    let blob = |name: &str| {
+        let token = fake_github_token("ghp_");
+        hash_object(&repo, "blob", format!("{name}_TOKEN={token}\n").as_bytes())
+    };
+    let (exec, group, old) = (blob("EXEC"), blob("GROUP"), blob("OLD"));
+    let tree = literal_tree(
+        &repo,
+        &[
+            ("100644", "a.txt", &a),
+            ("100755", "exec.sh", &exec),
+            ("100664", "group.txt", &group),
+            ("644", "old.txt", &old),
+        ],
+    );
+    let commit = repo.git(&["commit-tree", &tree, "-p", "HEAD", "-m", "plumbing"]);
+    repo.git(&["update-ref", "refs/heads/main", commit.trim()]);
+
+    let want = ["exec.sh", "group.txt", "old.txt"];
+    for args in [&["--history-only"][..], &["--history", "origin/main..HEAD"]] {
+        let (code, v) = util::lint_json(&repo, args);
+        assert_eq!(code, 1, "{args:?}: {v}");
+        let paths: Vec<&str> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule_id"] == "github-classic-token")
+            .map(|f| f["path"].as_str().unwrap())
+            .collect();
+        assert_eq!(paths, want, "{args:?}: {v}");
+    }
+    let out = push(&repo, &[]);
+    assert_ne!(out.code, 0, "push should be blocked:\n{}", out.stdout);
+    for path in want {
+        assert!(
+            out.stdout.contains(&format!(":{path}:1:")),
+            "{}",
+            out.stdout
+        );
+    }
+}
