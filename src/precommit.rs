@@ -51,8 +51,17 @@ pub struct Outcome {
 /// Open the repository the way git hooks expect: discovered from the working directory,
 /// honouring `GIT_DIR`, `GIT_WORK_TREE` and `GIT_INDEX_FILE`.
 pub fn open_repo(dir: &Path) -> Result<gix::Repository> {
-    let repo = gix::discover_with_environment_overrides(dir)
+    let mut repo = gix::discover_with_environment_overrides(dir)
         .with_context(|| format!("{}: not in a git repository", dir.display()))?;
+    if repo.workdir().is_none() && cwd_is_work_tree(&repo) {
+        // As git does: with `GIT_DIR` set (git sets it for hooks) and neither `GIT_WORK_TREE`
+        // nor `core.worktree`, the current directory is the top of the work tree, unless the
+        // repository says it is bare. gix only infers a work tree from a `.git` directory's
+        // parent, so a repository made with `git init --separate-git-dir` looked bare.
+        let cwd = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+        repo.set_workdir(cwd)
+            .with_context(|| format!("{}: cannot use as the work tree", dir.display()))?;
+    }
     if repo.workdir().is_none() {
         bail!(
             "{}: is a bare repository: it has no index or staged changes to scan \
@@ -61,6 +70,14 @@ pub fn open_repo(dir: &Path) -> Result<gix::Repository> {
         );
     }
     Ok(repo)
+}
+
+/// Whether git would take the current directory as the work tree of `repo`, which gix
+/// opened without one: `GIT_DIR` is set, `GIT_WORK_TREE` is not, and `core.bare` is not true.
+fn cwd_is_work_tree(repo: &gix::Repository) -> bool {
+    std::env::var_os("GIT_DIR").is_some_and(|d| !d.is_empty())
+        && std::env::var_os("GIT_WORK_TREE").is_none()
+        && repo.config_snapshot().boolean("core.bare") != Some(true)
 }
 
 /// A cache of inflated pack entries: a modified file's old and new blobs are usually deltas

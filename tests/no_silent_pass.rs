@@ -174,3 +174,63 @@ fn blobs_with_non_canonical_tree_modes_are_scanned_in_history_and_pre_push() {
         );
     }
 }
+
+#[test]
+fn a_separate_git_dir_repository_is_not_bare() {
+    // `git init --separate-git-dir`: the work tree's `.git` is a file naming the git dir, and
+    // git runs hooks with `GIT_DIR` set to that directory.
+    let repo = TestRepo::new();
+    let git_dir = repo.dir.path().join("elsewhere.git");
+    std::fs::remove_dir_all(repo.path().join(".git")).unwrap();
+    repo.git(&[
+        "init",
+        "-q",
+        "--separate-git-dir",
+        git_dir.to_str().unwrap(),
+    ]);
+    let bare = repo.dir.path().join("remote.git");
+    let out = run(repo
+        .git_cmd_in("")
+        .args(["init", "-q", "--bare"])
+        .arg(&bare));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    repo.git(&["remote", "add", "origin", bare.to_str().unwrap()]);
+    install(&repo, &["--pre-push"]);
+    assert!(git_dir.join("hooks/pre-commit").exists());
+
+    repo.stage("a.txt", "a\n");
+    let out = commit(&repo);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("scanned 1 staged file, +1 line"),
+        "{}",
+        out.stdout
+    );
+    repo.stage("key.py", util::secret_line());
+    let out = commit(&repo);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("key.py:1:") && !out.stdout.contains("bare"),
+        "{}",
+        out.stdout
+    );
+
+    // lint (also as a hook would run it, with GIT_DIR set) and pre-push.
+    repo.git(&["commit", "-q", "--no-verify", "-m", "sneaky"]);
+    for git_dir_env in [None, Some(&git_dir)] {
+        let mut cmd = repo.leakgate();
+        if let Some(d) = git_dir_env {
+            cmd.env("GIT_DIR", d);
+        }
+        let out = run(cmd.args(["lint", "--history-only"]));
+        assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+        assert!(out.stdout.contains(":key.py:1:"), "{}", out.stdout);
+    }
+    let out = push(&repo, &["-u", "origin", "main"]);
+    assert_ne!(out.code, 0, "push should be blocked:\n{}", out.stdout);
+    assert!(
+        out.stdout.contains(":key.py:1:") && !out.stdout.contains("bare"),
+        "{}",
+        out.stdout
+    );
+}
