@@ -520,8 +520,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
     repo.object_cache_size_if_unset(4 << 20);
     let workdir = repo.workdir().expect("checked in open_repo").to_path_buf();
     let index_path = repo.index_path();
-    let index = repo
-        .index_or_empty()
+    let index = crate::staged::read_index(&index_path, repo.object_hash())
         .with_context(|| format!("{}: cannot read the index", index_path.display()))?;
     let scanner = Scanner::new(rules);
     if opts.history_only {

@@ -139,7 +139,7 @@ fn run_with<'r>(
     repo.object_cache_size(0);
     with_delta_cache(&mut repo);
     let index_path = repo.index_path();
-    let index = read_index(&repo, &index_path)
+    let index = staged::read_index(&index_path, repo.object_hash())
         .with_context(|| format!("{}: cannot read the index", index_path.display()))?;
     timer.mark("read index");
     let set = staged::staged_changes(&repo, &index).with_context(|| {
@@ -224,24 +224,6 @@ fn run_with<'r>(
         out.gitignore_patch = cov.patch;
     }
     Ok(out)
-}
-
-/// The index, or an empty one if there is no index file yet. The trailing checksum is not
-/// verified (git does not either, by default): decoding checks the structure, and verifying
-/// costs a SHA-1 over the whole file on every commit.
-fn read_index(repo: &gix::Repository, path: &Path) -> Result<gix::index::File> {
-    if !path.exists() {
-        return Ok(gix::index::File::from_state(
-            gix::index::State::new(repo.object_hash()),
-            path.to_path_buf(),
-        ));
-    }
-    Ok(gix::index::File::at(
-        path,
-        repo.object_hash(),
-        true,
-        gix::index::decode::Options::default(),
-    )?)
 }
 
 /// The directories whose coverage is worth probing: the root, and each staged file's

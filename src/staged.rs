@@ -302,6 +302,120 @@ impl Differ<'_> {
     }
 }
 
+/// The index file at `path`, or an empty index if there is none yet. The trailing checksum is
+/// not verified (git does not either, by default): decoding checks the structure, and
+/// verifying costs a SHA-1 over the whole file on every commit.
+///
+/// An entry whose path is 4,095 bytes or longer stores `0xFFF` as its length and the name
+/// NUL-terminated, then padded like any entry; gix (0.58) reads the name but not the padding,
+/// and every later entry would be misread. Such an index is decoded from a copy with that
+/// padding removed (see [`unpad_long_paths`]).
+pub fn read_index(path: &std::path::Path, hash: gix::hash::Kind) -> Result<gix::index::File> {
+    use gix::index::{File, State, decode::Options};
+    let data = match std::fs::read(path) {
+        Ok(d) => d,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(File::from_state(State::new(hash), path.to_path_buf()));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    match unpad_long_paths(&data, hash.len_in_bytes())? {
+        None => Ok(File::at(path, hash, true, Options::default())?),
+        Some((fixed, long)) => {
+            let prefix = String::from_utf8_lossy(&long[..long.len().min(60)]).into_owned();
+            // (The timestamp, which only `lint`'s racy-clean checks would use, is now.)
+            let (state, _) = State::from_bytes(
+                &fixed,
+                State::new(hash).timestamp(),
+                hash,
+                Options::default(),
+            )
+            .with_context(|| {
+                format!(
+                    "gix cannot decode the entry for a path of {} bytes (`{prefix}…`): \
+                             git's limit for an index path length is 4,095 bytes",
+                    long.len()
+                )
+            })?;
+            Ok(File::from_state(state, path.to_path_buf()))
+        }
+    }
+}
+
+/// For a version 2 or 3 index holding a path of 4,095 bytes or more: the index with the
+/// padding after each such NUL-terminated name removed (only the NUL kept), and without the
+/// `EOIE` and `IEOT` extensions (offsets into the entries, which no longer hold), with the
+/// first such path. `None` when there is no such entry (or it is a version 4 index, whose
+/// names are always NUL-terminated and unpadded).
+pub fn unpad_long_paths(data: &[u8], hash_len: usize) -> Result<Option<(Vec<u8>, Vec<u8>)>> {
+    let u32_at = |p: usize| -> Option<u32> {
+        Some(u32::from_be_bytes(data.get(p..p + 4)?.try_into().ok()?))
+    };
+    let corrupt = || anyhow::anyhow!("corrupt index: an entry runs past the end of the file");
+    if data.len() < 12 + hash_len || &data[..4] != b"DIRC" {
+        return Ok(None); // gix says what is wrong
+    }
+    let version = u32_at(4).ok_or_else(corrupt)?;
+    if version != 2 && version != 3 {
+        return Ok(None);
+    }
+    let entries = u32_at(8).ok_or_else(corrupt)? as usize;
+    let end = data.len() - hash_len;
+    // Pass 1: find the entries; most indexes have no long path and are left to gix.
+    let mut spans: Vec<(usize, usize, Option<usize>)> = Vec::with_capacity(entries);
+    let mut pos = 12;
+    let mut first_long: Option<Vec<u8>> = None;
+    for _ in 0..entries {
+        let flags_at = pos + 40 + hash_len;
+        let flags = data
+            .get(flags_at..flags_at + 2)
+            .map(|b| u16::from_be_bytes([b[0], b[1]]))
+            .ok_or_else(corrupt)?;
+        let name = flags_at + 2 + if flags & 0x4000 != 0 { 2 } else { 0 };
+        let (name_len, long) = if flags & 0xFFF == 0xFFF {
+            let n =
+                memchr::memchr(0, data.get(name..end).ok_or_else(corrupt)?).ok_or_else(corrupt)?;
+            if first_long.is_none() {
+                first_long = Some(data[name..name + n].to_vec());
+            }
+            (n, true)
+        } else {
+            (usize::from(flags & 0xFFF), false)
+        };
+        let len = ((name - pos) + name_len + 8) & !7;
+        if pos + len > end {
+            return Err(corrupt());
+        }
+        spans.push((pos, len, long.then_some(name + name_len + 1)));
+        pos += len;
+    }
+    let Some(long) = first_long else {
+        return Ok(None);
+    };
+    let mut out = Vec::with_capacity(data.len());
+    out.extend_from_slice(&data[..12]);
+    for (start, len, cut) in spans {
+        match cut {
+            Some(cut) => out.extend_from_slice(&data[start..cut]),
+            None => out.extend_from_slice(&data[start..start + len]),
+        }
+    }
+    // The extensions: kept, but for the two that hold offsets into the entries.
+    while pos + 8 <= end {
+        let size = u32_at(pos + 4).ok_or_else(corrupt)? as usize;
+        let next = (pos + 8)
+            .checked_add(size)
+            .filter(|&n| n <= end)
+            .ok_or_else(corrupt)?;
+        if !matches!(&data[pos..pos + 4], b"EOIE" | b"IEOT") {
+            out.extend_from_slice(&data[pos..next]);
+        }
+        pos = next;
+    }
+    out.extend_from_slice(&data[end..]);
+    Ok(Some((out, long)))
+}
+
 /// The staged changes of `repo`: its index against `HEAD` (the empty tree on an unborn branch).
 pub fn staged_changes(repo: &gix::Repository, index: &gix::index::State) -> Result<StagedSet> {
     let head = head_tree(repo)?;

@@ -234,3 +234,48 @@ fn a_separate_git_dir_repository_is_not_bare() {
         out.stdout
     );
 }
+
+#[test]
+fn a_path_over_4095_bytes_is_read_from_the_index() {
+    // Git stores 0xFFF as the length of such a path and its name NUL-terminated (then padded
+    // like any entry). The file cannot exist on most file systems (PATH_MAX): it is staged
+    // with `git update-index --cacheinfo`, as a checkout from another system would have it.
+    let repo = TestRepo::new();
+    repo.stage("a.txt", "a\n").commit("init");
+    install(&repo, &[]);
+    let long = format!("{}/config.py", vec!["d".repeat(200); 21].join("/"));
+    assert!(long.len() > 4095);
+    for (path, name) in [(long.as_str(), "LONG"), ("z.txt", "AFTER")] {
+        let token = fake_github_token("ghp_");
+        let id = hash_object(&repo, "blob", format!("{name}_TOKEN={token}\n").as_bytes());
+        repo.git(&[
+            "update-index",
+            "--add",
+            "--cacheinfo",
+            &format!("100644,{id},{path}"),
+        ]);
+    }
+    let out = commit(&repo);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("/config.py:1:12: github-classic-token"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("z.txt:1:13: github-classic-token"),
+        "{}",
+        out.stdout
+    );
+    // `lint` reads the same index.
+    let (code, v) = util::lint_json(&repo, &[]);
+    assert_eq!(code, 1, "{v}");
+    let paths: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "github-classic-token")
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, [long.as_str(), "z.txt"], "{v}");
+}
