@@ -108,16 +108,28 @@ pub struct HistoryStats {
     pub bytes_scanned: u64,
     pub skipped_binary: u64,
     pub skipped_too_large: u64,
+    /// A path of each blob skipped as too large, for the summary to name.
+    #[serde(skip)]
+    pub too_large_paths: Vec<String>,
 }
 
 impl HistoryStats {
-    /// `12 commits, 30 blobs`.
+    /// `12 commits, 30 blobs`, and the blobs skipped as too large, named
+    /// (`, skipped 1 too large: dump.sql`).
     pub fn counts(&self) -> String {
-        format!(
+        let mut out = format!(
             "{}, {}",
             plural(self.commits as usize, "commit", "commits"),
             plural(self.blobs_scanned as usize, "blob", "blobs")
-        )
+        );
+        if self.skipped_too_large > 0 {
+            out.push_str(&format!(
+                ", skipped {} too large{}",
+                self.skipped_too_large,
+                crate::report::name_some(&self.too_large_paths)
+            ));
+        }
+        out
     }
 }
 
@@ -458,6 +470,7 @@ fn scan_index_blob(
     }
     if data.len() as u64 > max_size {
         res.stats.skipped_too_large += job.paths.len() as u64;
+        res.stats.too_large_paths.extend(job.paths.iter().cloned());
         return Ok(res);
     }
     if is_binary(data) {
@@ -1424,6 +1437,9 @@ fn scan_commits(
             // an entry with a file mode that names no blob: nothing was read
         } else if res.too_large {
             hstats.skipped_too_large += 1;
+            if let Some(occ) = job.occurrences.first() {
+                hstats.too_large_paths.push(occ.path.clone());
+            }
         } else if res.binary {
             hstats.skipped_binary += 1;
         } else {

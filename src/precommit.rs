@@ -16,8 +16,12 @@ use crate::walk::{file_findings, is_binary};
 
 #[derive(Debug)]
 pub struct Options {
-    /// Blobs larger than this are skipped (and counted).
+    /// Staged blobs larger than this are not read: they cannot be scanned, and block the
+    /// commit unless `allow_unscannable`. Every smaller blob is scanned whole, in chunks.
     pub max_size: u64,
+    /// Let blobs above `max_size` through unscanned (named in the summary) instead of
+    /// blocking the commit (`git config leakgate.allowUnscannable true`).
+    pub allow_unscannable: bool,
     /// Check `.gitignore` coverage of must-not-track names.
     pub check_gitignore: bool,
     /// The baseline of accepted findings to skip.
@@ -298,8 +302,11 @@ struct Prepared {
     data: Option<Vec<u8>>,
     /// The added lines (1-based, end exclusive); `None`: the whole blob is new.
     added: Option<Vec<std::ops::Range<u32>>>,
-    /// The byte ranges of `data` to match.
+    /// The byte ranges of `data` to match, at most [`SCAN_CHUNK`] and an overlap long.
     regions: Vec<std::ops::Range<usize>>,
+    /// For each region, where the matches it reports must start: a chunk of a long region
+    /// overlaps the next one, and a match starting in the overlap is the next chunk's.
+    territories: Vec<std::ops::Range<usize>>,
     /// Where single-line rules' keywords count: the added lines and a window's reach around
     /// them (`None`: everywhere).
     focus: Option<Vec<std::ops::Range<usize>>>,
@@ -328,21 +335,41 @@ fn prepare(
         data: None,
         added: None,
         regions: Vec::new(),
+        territories: Vec::new(),
         focus: None,
     };
+    // A staged file is part of the commit whatever its size: it is scanned unless it is too
+    // large to read at all, and then the commit is blocked unless configured otherwise.
+    // (gix inflates a blob whole, from a pack or loose: the blob is in memory once, the
+    // matcher only ever works on a chunk of it.)
+    let size = repo
+        .find_header(file.id)
+        .with_context(|| format!("{path}: cannot read staged blob {}", file.id))?
+        .size();
+    if size > opts.max_size {
+        if !opts.allow_unscannable {
+            bail!(
+                "{path}: cannot be scanned: the staged blob is {size} bytes, over the \
+                 --max-filesize of {} bytes; scan it with a larger --max-filesize, or let such \
+                 files through unscanned: git config leakgate.allowUnscannable true",
+                opts.max_size
+            );
+        }
+        let file_level = file_findings(scanner.rules, &path, None);
+        res.file_level = !file_level.is_empty();
+        res.findings.extend(file_level);
+        res.stats.skipped_too_large += 1;
+        res.stats.too_large_paths.push(path);
+        return Ok(skip(res));
+    }
     let new = repo
         .find_object(file.id)
         .with_context(|| format!("{path}: cannot read staged blob {}", file.id))?;
     let data = &new.data;
-    let content_for_rules: Option<&[u8]> = (data.len() as u64 <= opts.max_size).then_some(data);
-    let file_level = file_findings(scanner.rules, &path, content_for_rules);
+    let file_level = file_findings(scanner.rules, &path, Some(data));
     if !file_level.is_empty() {
         res.file_level = true;
         res.findings.extend(file_level);
-    }
-    if data.len() as u64 > opts.max_size {
-        res.stats.skipped_too_large += 1;
-        return Ok(skip(res));
     }
     if is_binary(data) {
         res.stats.skipped_binary += 1;
@@ -393,11 +420,13 @@ fn prepare(
         }
         None => (std::iter::once(0..data.len()).collect(), None),
     };
+    let (regions, territories) = chunked(data, regions);
     Ok(Prepared {
         res,
         data: Some(new.detach().data),
         added,
         regions,
+        territories,
         focus,
     })
 }
@@ -420,7 +449,13 @@ impl Prepared {
     fn finish(self, scanner: &Scanner, scratch: &mut Scratch) -> FileResult {
         let matches: Vec<_> = self
             .parts()
-            .flat_map(|(data, part)| scanner.scan_part(data, &part, scratch))
+            .zip(&self.territories)
+            .flat_map(|((data, part), own)| {
+                let found = scanner.scan_part(data, &part, scratch);
+                found
+                    .into_iter()
+                    .filter(move |m| own.contains(&m.matched.start))
+            })
             .collect();
         let Prepared {
             mut res,
@@ -439,6 +474,51 @@ impl Prepared {
         res.findings.extend(found);
         res
     }
+}
+
+/// The default `--max-filesize` of the hook: a staged blob is read whole (gix inflates
+/// objects in memory), so past this a blob is refused rather than risking the memory.
+pub const HOOK_MAX_SIZE: u64 = 1 << 30;
+
+/// The most bytes matched at once: a longer region (a big new file, or a big rewrite) is
+/// matched in chunks of this size, each overlapping the next by [`SCAN_OVERLAP`], so the
+/// matcher's memory and its whole-span passes (multiline rules) stay bounded.
+pub const SCAN_CHUNK: usize = 4 << 20;
+/// How far a chunk reaches into the next: longer than any secret or key block, so a match
+/// that starts in a chunk ends inside it.
+pub const SCAN_OVERLAP: usize = 64 << 10;
+
+/// Split each region longer than a chunk into chunks (cut at a line start when there is one
+/// near, so that windows clipped to a line are the same as in a whole scan) that overlap the
+/// next by [`SCAN_OVERLAP`]; with each chunk, the part of it whose matches it reports.
+#[allow(clippy::type_complexity)]
+fn chunked(
+    data: &[u8],
+    regions: Vec<std::ops::Range<usize>>,
+) -> (Vec<std::ops::Range<usize>>, Vec<std::ops::Range<usize>>) {
+    let mut spans = Vec::with_capacity(regions.len());
+    let mut owns = Vec::with_capacity(regions.len());
+    for r in regions {
+        if r.len() <= SCAN_CHUNK + SCAN_OVERLAP {
+            spans.push(r.clone());
+            owns.push(r);
+            continue;
+        }
+        let mut start = r.start;
+        while start < r.end {
+            let mut end = (start + SCAN_CHUNK).min(r.end);
+            if end < r.end {
+                let near = (end + SCAN_OVERLAP / 2).min(r.end);
+                if let Some(p) = memchr::memchr(b'\n', &data[end..near]) {
+                    end += p + 1;
+                }
+            }
+            spans.push(start..(end + SCAN_OVERLAP).min(r.end));
+            owns.push(start..end);
+            start = end;
+        }
+    }
+    (spans, owns)
 }
 
 /// Blobs above this size are matched only around their added lines.

@@ -279,3 +279,141 @@ fn a_path_over_4095_bytes_is_read_from_the_index() {
         .collect();
     assert_eq!(paths, [long.as_str(), "z.txt"], "{v}");
 }
+
+/// Filler lines up to `len` bytes.
+fn fill(out: &mut String, len: usize) {
+    let mut i = 0;
+    while out.len() < len {
+        out.push_str(&format!(
+            "{i:>8} build output, nothing to see here, move along\n"
+        ));
+        i += 1;
+    }
+}
+
+fn line_of(data: &str, offset: usize) -> usize {
+    data[..offset].matches('\n').count() + 1
+}
+
+#[test]
+fn a_big_staged_file_is_scanned_whole_across_its_chunk_edges() {
+    use leakgate::precommit::SCAN_CHUNK;
+    let repo = util::covered_repo();
+    install(&repo, &[]);
+    // Over 10 MiB (the old size cap), matched in chunks: a token straddling the first chunk
+    // edge (a long line there, so the edge falls mid-line), one starting right at it, a key
+    // block straddling the second edge (cut at a line start), and a token at the very end.
+    let mut data = String::new();
+    fill(&mut data, SCAN_CHUNK - 50_000);
+    let mut expect = Vec::new();
+    while data.len() < SCAN_CHUNK - 20 {
+        data.push_str("x ");
+    }
+    data.truncate(SCAN_CHUNK - 21);
+    data.push(' ');
+    expect.push((line_of(&data, data.len()), "github-classic-token"));
+    data.push_str(&fake_github_token("ghp_"));
+    data.push(' ');
+    while data.len() < SCAN_CHUNK - 1 {
+        data.push('y');
+    }
+    data.push(' ');
+    data.push_str(&fake_github_token("ghp_"));
+    while data.len() < SCAN_CHUNK + 50_000 {
+        data.push_str(" z");
+    }
+    data.push('\n');
+    fill(&mut data, 2 * SCAN_CHUNK - 1500);
+    expect.push((line_of(&data, data.len()), "private-key"));
+    data.push_str("-----BEGIN RSA PRIVATE KEY-----\n");
+    for _ in 0..50 {
+        data.push_str(&util::random_base62(64));
+        data.push('\n');
+    }
+    data.push_str("-----END RSA PRIVATE KEY-----\n");
+    assert!(data.len() > 2 * SCAN_CHUNK + 1500);
+    fill(&mut data, (10 << 20) + 4096);
+    expect.push((line_of(&data, data.len()), "github-classic-token"));
+    data.push_str(&format!("GITHUB_TOKEN={}\n", fake_github_token("ghp_")));
+    repo.stage("big.txt", &data);
+
+    let (code, v) = repo.pre_commit_json();
+    assert_eq!(code, 1, "{v}");
+    let mut want: Vec<(String, Option<u64>, String)> = expect
+        .iter()
+        .map(|(l, r)| ("big.txt".to_string(), Some(*l as u64), r.to_string()))
+        .collect();
+    // The token starting at the edge is on the same line as the one straddling it.
+    want.insert(1, want[0].clone());
+    assert_eq!(util::finding_keys(&v), want, "{v}");
+    let out = commit(&repo);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    for (line, rule) in &expect {
+        assert!(
+            out.stdout.contains(&format!("big.txt:{line}:")) && out.stdout.contains(rule),
+            "{line} {rule}: {}",
+            out.stdout
+        );
+    }
+    assert!(!out.stdout.contains("too large"), "{}", out.stdout);
+}
+
+#[test]
+fn a_staged_file_too_large_to_read_blocks_unless_allowed() {
+    let repo = util::covered_repo();
+    install(&repo, &[]);
+    repo.stage("dump.sql", "x".repeat(5000) + "\n");
+    // Over the hook's --max-filesize: it cannot be scanned, so the commit is blocked.
+    let out = run(repo
+        .leakgate()
+        .args(["pre-commit", "--max-filesize", "4096"]));
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("dump.sql: cannot be scanned")
+            && out.stderr.contains("leakgate.allowUnscannable")
+            && out.stderr.lines().count() == 1,
+        "{}",
+        out.stderr
+    );
+    // Allowed: it passes, named in the summary.
+    repo.git(&["config", "leakgate.allowUnscannable", "true"]);
+    let out = run(repo
+        .leakgate()
+        .args(["pre-commit", "--max-filesize", "4096"]));
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("(skipped 1 too large: dump.sql)"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn scan_and_lint_name_the_files_they_skip_as_too_large() {
+    let repo = TestRepo::new();
+    for name in ["a.bin", "b.bin", "c.bin", "d.bin", "e.bin"] {
+        repo.stage(name, "x".repeat(2000) + name);
+    }
+    repo.stage("small.txt", "x\n").commit("files");
+    let out = run(repo
+        .leakgate()
+        .args(["scan", "--max-filesize", "1000", "."]));
+    assert!(
+        out.stdout
+            .contains("skipped 5 too large: a.bin, b.bin, c.bin and 2 more"),
+        "{}",
+        out.stdout
+    );
+    let out = run(repo
+        .leakgate()
+        .args(["lint", "--history", "--max-filesize", "1000"]));
+    assert!(
+        out.stdout
+            .contains("(skipped 5 too large: a.bin, b.bin, c.bin and 2 more)")
+            && out
+                .stdout
+                .contains("1 commit, 1 blob, skipped 5 too large: a.bin, b.bin, c.bin and 2 more"),
+        "{}",
+        out.stdout
+    );
+}
