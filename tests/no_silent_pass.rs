@@ -37,7 +37,7 @@ fn lines_added(repo: &TestRepo, hook_output: &str) -> (u64, u64) {
 
 #[test]
 fn a_lone_cr_above_the_added_line_does_not_hide_it() {
-    let repo = TestRepo::new();
+    let repo = repo_with_remote();
     // A lone CR is part of its line, for git: a progress bar, a CR-only file (one line), a
     // `\r\r\n` line in a CRLF file, a CSV field holding a CR.
     // (path, content, line ending, where the token added at the end is: line and column)
@@ -56,7 +56,8 @@ fn a_lone_cr_above_the_added_line_does_not_hide_it() {
         repo.stage(path, before);
     }
     repo.commit("logs");
-    install(&repo, &[]);
+    let out = push(&repo, &["-u", "origin", "main"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
     for (path, before, eol, _) in shapes {
         let token = fake_github_token("ghp_");
         repo.stage(path, format!("{before}GITHUB_TOKEN={token}{eol}"));
@@ -75,6 +76,20 @@ fn a_lone_cr_above_the_added_line_does_not_hide_it() {
             "{path}:{at}: {}",
             out.stdout
         );
+    }
+    // The same line model in history and in the pushed commits.
+    repo.git(&["commit", "-q", "--no-verify", "-m", "tokens"]);
+    let short = repo.git(&["rev-parse", "--short=7", "HEAD"]);
+    let lint =
+        run(repo
+            .leakgate()
+            .args(["lint", "--history-only", "--history", "origin/main..HEAD"]));
+    let push = push(&repo, &[]);
+    assert_ne!(push.code, 0, "push should be blocked:\n{}", push.stdout);
+    for (path, _, _, at) in shapes {
+        let want = format!("{}:{path}:{at}: github-classic-token", short.trim());
+        assert!(lint.stdout.contains(&want), "{want}: {}", lint.stdout);
+        assert!(push.stdout.contains(&want), "{want}: {}", push.stdout);
     }
 }
 
