@@ -104,8 +104,9 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct PreCommitArgs {
-    /// Skip staged blobs larger than this many bytes (they are counted in the summary).
-    #[arg(long, value_name = "BYTES", default_value_t = crate::walk::DEFAULT_MAX_SIZE)]
+    /// Staged blobs larger than this many bytes cannot be scanned: they block the commit
+    /// (`git config leakgate.allowUnscannable true` lets them through, named in the summary).
+    #[arg(long, value_name = "BYTES", default_value_t = leakgate::precommit::HOOK_MAX_SIZE)]
     pub max_filesize: u64,
 
     /// Block the commit when .gitignore does not cover must-not-track files (.env, keys...).

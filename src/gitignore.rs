@@ -118,7 +118,13 @@ pub fn append_patterns_keeping_negations(
 /// repo-relative `path`. `old == None` means the file does not exist yet.
 pub fn unified_patch(path: &str, old: Option<&str>, new: &str) -> String {
     let before = old.unwrap_or("");
-    let diff = similar::TextDiff::from_lines(before, new);
+    // Lines as git numbers them (only `\n` ends one, see `staged::lines`): `similar`'s own
+    // splitting also ends a line at a lone `\r`, and `git apply` would reject the hunk.
+    let old_lines: Vec<&str> = before.split_inclusive('\n').collect();
+    let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
+    let diff = similar::TextDiff::configure()
+        .newline_terminated(true)
+        .diff_slices(&old_lines, &new_lines);
     let mut out = String::new();
     if old.is_none() {
         out.push_str(&format!(
@@ -259,6 +265,13 @@ mod tests {
         assert!(p.contains("+.env\n"));
         let p = unified_patch(".gitignore", None, ".env\n");
         assert!(p.contains("new file mode 100644\n--- /dev/null\n+++ b/.gitignore\n"));
+    }
+
+    #[test]
+    fn patch_counts_lines_as_git_does() {
+        // A lone CR does not end a line: the old file has two lines, not three.
+        let p = unified_patch(".gitignore", Some("a\rb\nc\n"), "a\rb\nc\n.env\n");
+        assert!(p.contains("@@ -1,2 +1,3 @@\n a\rb\n c\n+.env\n"), "{p:?}");
     }
 
     #[test]

@@ -108,16 +108,28 @@ pub struct HistoryStats {
     pub bytes_scanned: u64,
     pub skipped_binary: u64,
     pub skipped_too_large: u64,
+    /// A path of each blob skipped as too large, for the summary to name.
+    #[serde(skip)]
+    pub too_large_paths: Vec<String>,
 }
 
 impl HistoryStats {
-    /// `12 commits, 30 blobs`.
+    /// `12 commits, 30 blobs`, and the blobs skipped as too large, named
+    /// (`, skipped 1 too large: dump.sql`).
     pub fn counts(&self) -> String {
-        format!(
+        let mut out = format!(
             "{}, {}",
             plural(self.commits as usize, "commit", "commits"),
             plural(self.blobs_scanned as usize, "blob", "blobs")
-        )
+        );
+        if self.skipped_too_large > 0 {
+            out.push_str(&format!(
+                ", skipped {} too large{}",
+                self.skipped_too_large,
+                crate::report::name_some(&self.too_large_paths)
+            ));
+        }
+        out
     }
 }
 
@@ -458,6 +470,7 @@ fn scan_index_blob(
     }
     if data.len() as u64 > max_size {
         res.stats.skipped_too_large += job.paths.len() as u64;
+        res.stats.too_large_paths.extend(job.paths.iter().cloned());
         return Ok(res);
     }
     if is_binary(data) {
@@ -520,8 +533,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
     repo.object_cache_size_if_unset(4 << 20);
     let workdir = repo.workdir().expect("checked in open_repo").to_path_buf();
     let index_path = repo.index_path();
-    let index = repo
-        .index_or_empty()
+    let index = crate::staged::read_index(&index_path, repo.object_hash())
         .with_context(|| format!("{}: cannot read the index", index_path.display()))?;
     let scanner = Scanner::new(rules);
     if opts.history_only {
@@ -963,6 +975,8 @@ struct HistResult {
     bytes: u64,
     binary: bool,
     too_large: bool,
+    /// Not a blob (an entry with a file mode naming another kind of object): nothing to scan.
+    not_blob: bool,
 }
 
 /// A commit named by `spec`: `HEAD`, a reference (`main`, `origin/main`, `v1.0`), a full or
@@ -1113,7 +1127,7 @@ impl TreeCache {
 const MODE_TREE: u16 = 0o040000;
 
 fn is_blob_mode(mode: u16) -> bool {
-    mode == 0o100644 || mode == 0o100755
+    crate::staged::is_file_mode(mode)
 }
 
 /// Git's tree order: names compare bytewise, a tree's name as if it ended in `/`.
@@ -1236,7 +1250,7 @@ fn blob_at(repo: &gix::Repository, tree: ObjectId, path: &str) -> Result<Option<
     let tree = repo.find_tree(tree)?;
     Ok(tree
         .lookup_entry_by_path(path)?
-        .filter(|e| e.mode().is_blob())
+        .filter(|e| crate::staged::is_file_mode(e.mode().value()))
         .map(|e| e.object_id()))
 }
 
@@ -1419,8 +1433,13 @@ fn scan_commits(
     // Keep each finding once: at the oldest commit that introduced it.
     let mut best: BTreeMap<(String, String, String), (i64, usize, Finding)> = BTreeMap::new();
     for (job, res) in jobs.iter().zip(results) {
-        if res.too_large {
+        if res.not_blob {
+            // an entry with a file mode that names no blob: nothing was read
+        } else if res.too_large {
             hstats.skipped_too_large += 1;
+            if let Some(occ) = job.occurrences.first() {
+                hstats.too_large_paths.push(occ.path.clone());
+            }
         } else if res.binary {
             hstats.skipped_binary += 1;
         } else {
@@ -1470,6 +1489,10 @@ fn scan_history_blob(
     let obj = repo
         .find_object(job.id)
         .with_context(|| format!("reading blob {}", job.id))?;
+    if obj.kind != gix::object::Kind::Blob {
+        res.not_blob = true;
+        return Ok(res);
+    }
     let data = &obj.data;
     let content = (data.len() as u64 <= max_size).then_some(data.as_slice());
     for (k, occ) in job.occurrences.iter().enumerate() {
@@ -1499,6 +1522,9 @@ fn scan_history_blob(
             let old = repo
                 .find_object(*old)
                 .with_context(|| format!("reading blob {old}"))?;
+            if old.kind != gix::object::Kind::Blob {
+                continue; // nothing of this parent's: every line is added against it
+            }
             if !is_binary(&old.data) {
                 per_parent.push(crate::staged::added_lines(&old.data, data));
             }

@@ -239,8 +239,13 @@ fn pre_commit(args: cli::PreCommitArgs, style: &Style) -> Result<Outcome> {
                 .config_snapshot()
                 .boolean("leakgate.requireGitignore")
                 .unwrap_or(false));
+    let allow_unscannable = repo
+        .config_snapshot()
+        .boolean("leakgate.allowUnscannable")
+        .unwrap_or(false);
     let opts = leakgate::precommit::Options {
         max_size: args.max_filesize,
+        allow_unscannable,
         check_gitignore: !args.no_gitignore_check,
         baseline: args.baseline.choice(),
     };

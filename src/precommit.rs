@@ -16,8 +16,12 @@ use crate::walk::{file_findings, is_binary};
 
 #[derive(Debug)]
 pub struct Options {
-    /// Blobs larger than this are skipped (and counted).
+    /// Staged blobs larger than this are not read: they cannot be scanned, and block the
+    /// commit unless `allow_unscannable`. Every smaller blob is scanned whole, in chunks.
     pub max_size: u64,
+    /// Let blobs above `max_size` through unscanned (named in the summary) instead of
+    /// blocking the commit (`git config leakgate.allowUnscannable true`).
+    pub allow_unscannable: bool,
     /// Check `.gitignore` coverage of must-not-track names.
     pub check_gitignore: bool,
     /// The baseline of accepted findings to skip.
@@ -51,8 +55,17 @@ pub struct Outcome {
 /// Open the repository the way git hooks expect: discovered from the working directory,
 /// honouring `GIT_DIR`, `GIT_WORK_TREE` and `GIT_INDEX_FILE`.
 pub fn open_repo(dir: &Path) -> Result<gix::Repository> {
-    let repo = gix::discover_with_environment_overrides(dir)
+    let mut repo = gix::discover_with_environment_overrides(dir)
         .with_context(|| format!("{}: not in a git repository", dir.display()))?;
+    if repo.workdir().is_none() && cwd_is_work_tree(&repo) {
+        // As git does: with `GIT_DIR` set (git sets it for hooks) and neither `GIT_WORK_TREE`
+        // nor `core.worktree`, the current directory is the top of the work tree, unless the
+        // repository says it is bare. gix only infers a work tree from a `.git` directory's
+        // parent, so a repository made with `git init --separate-git-dir` looked bare.
+        let cwd = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+        repo.set_workdir(cwd)
+            .with_context(|| format!("{}: cannot use as the work tree", dir.display()))?;
+    }
     if repo.workdir().is_none() {
         bail!(
             "{}: is a bare repository: it has no index or staged changes to scan \
@@ -61,6 +74,14 @@ pub fn open_repo(dir: &Path) -> Result<gix::Repository> {
         );
     }
     Ok(repo)
+}
+
+/// Whether git would take the current directory as the work tree of `repo`, which gix
+/// opened without one: `GIT_DIR` is set, `GIT_WORK_TREE` is not, and `core.bare` is not true.
+fn cwd_is_work_tree(repo: &gix::Repository) -> bool {
+    std::env::var_os("GIT_DIR").is_some_and(|d| !d.is_empty())
+        && std::env::var_os("GIT_WORK_TREE").is_none()
+        && repo.config_snapshot().boolean("core.bare") != Some(true)
 }
 
 /// A cache of inflated pack entries: a modified file's old and new blobs are usually deltas
@@ -123,7 +144,7 @@ fn run_with<'r>(
     repo.object_cache_size(0);
     with_delta_cache(&mut repo);
     let index_path = repo.index_path();
-    let index = read_index(&repo, &index_path)
+    let index = staged::read_index(&index_path, repo.object_hash())
         .with_context(|| format!("{}: cannot read the index", index_path.display()))?;
     timer.mark("read index");
     let set = staged::staged_changes(&repo, &index).with_context(|| {
@@ -210,24 +231,6 @@ fn run_with<'r>(
     Ok(out)
 }
 
-/// The index, or an empty one if there is no index file yet. The trailing checksum is not
-/// verified (git does not either, by default): decoding checks the structure, and verifying
-/// costs a SHA-1 over the whole file on every commit.
-fn read_index(repo: &gix::Repository, path: &Path) -> Result<gix::index::File> {
-    if !path.exists() {
-        return Ok(gix::index::File::from_state(
-            gix::index::State::new(repo.object_hash()),
-            path.to_path_buf(),
-        ));
-    }
-    Ok(gix::index::File::at(
-        path,
-        repo.object_hash(),
-        true,
-        gix::index::decode::Options::default(),
-    )?)
-}
-
 /// The directories whose coverage is worth probing: the root, and each staged file's
 /// directory that has a `.gitignore` of its own at or above it (below the root). Elsewhere
 /// the root's answer holds, so a commit of thousands of files costs a few probes, not
@@ -283,15 +286,6 @@ struct FileResult {
     tracked_in_head: bool,
 }
 
-fn count_lines(data: &[u8]) -> u64 {
-    let n = memchr::memchr_iter(b'\n', data).count() as u64;
-    if data.last().is_some_and(|&b| b != b'\n') {
-        n + 1
-    } else {
-        n
-    }
-}
-
 fn scan_one(
     repo: &gix::Repository,
     file: &Staged,
@@ -309,8 +303,11 @@ struct Prepared {
     data: Option<Vec<u8>>,
     /// The added lines (1-based, end exclusive); `None`: the whole blob is new.
     added: Option<Vec<std::ops::Range<u32>>>,
-    /// The byte ranges of `data` to match.
+    /// The byte ranges of `data` to match, at most [`SCAN_CHUNK`] and an overlap long.
     regions: Vec<std::ops::Range<usize>>,
+    /// For each region, where the matches it reports must start: a chunk of a long region
+    /// overlaps the next one, and a match starting in the overlap is the next chunk's.
+    territories: Vec<std::ops::Range<usize>>,
     /// Where single-line rules' keywords count: the added lines and a window's reach around
     /// them (`None`: everywhere).
     focus: Option<Vec<std::ops::Range<usize>>>,
@@ -339,21 +336,41 @@ fn prepare(
         data: None,
         added: None,
         regions: Vec::new(),
+        territories: Vec::new(),
         focus: None,
     };
+    // A staged file is part of the commit whatever its size: it is scanned unless it is too
+    // large to read at all, and then the commit is blocked unless configured otherwise.
+    // (gix inflates a blob whole, from a pack or loose: the blob is in memory once, the
+    // matcher only ever works on a chunk of it.)
+    let size = repo
+        .find_header(file.id)
+        .with_context(|| format!("{path}: cannot read staged blob {}", file.id))?
+        .size();
+    if size > opts.max_size {
+        if !opts.allow_unscannable {
+            bail!(
+                "{path}: cannot be scanned: the staged blob is {size} bytes, over the \
+                 --max-filesize of {} bytes; scan it with a larger --max-filesize, or let such \
+                 files through unscanned: git config leakgate.allowUnscannable true",
+                opts.max_size
+            );
+        }
+        let file_level = file_findings(scanner.rules, &path, None);
+        res.file_level = !file_level.is_empty();
+        res.findings.extend(file_level);
+        res.stats.skipped_too_large += 1;
+        res.stats.too_large_paths.push(path);
+        return Ok(skip(res));
+    }
     let new = repo
         .find_object(file.id)
         .with_context(|| format!("{path}: cannot read staged blob {}", file.id))?;
     let data = &new.data;
-    let content_for_rules: Option<&[u8]> = (data.len() as u64 <= opts.max_size).then_some(data);
-    let file_level = file_findings(scanner.rules, &path, content_for_rules);
+    let file_level = file_findings(scanner.rules, &path, Some(data));
     if !file_level.is_empty() {
         res.file_level = true;
         res.findings.extend(file_level);
-    }
-    if data.len() as u64 > opts.max_size {
-        res.stats.skipped_too_large += 1;
-        return Ok(skip(res));
     }
     if is_binary(data) {
         res.stats.skipped_binary += 1;
@@ -381,7 +398,7 @@ fn prepare(
     res.stats.files_scanned = 1;
     res.stats.bytes_scanned = data.len() as u64;
     res.added_lines = match &added {
-        None => count_lines(data),
+        None => staged::line_count(data),
         Some(r) => r.iter().map(|r| u64::from(r.end - r.start)).sum(),
     };
     if added.as_ref().is_some_and(|r| r.is_empty()) {
@@ -404,11 +421,13 @@ fn prepare(
         }
         None => (std::iter::once(0..data.len()).collect(), None),
     };
+    let (regions, territories) = chunked(data, regions);
     Ok(Prepared {
         res,
         data: Some(new.detach().data),
         added,
         regions,
+        territories,
         focus,
     })
 }
@@ -431,7 +450,13 @@ impl Prepared {
     fn finish(self, scanner: &Scanner, scratch: &mut Scratch) -> FileResult {
         let matches: Vec<_> = self
             .parts()
-            .flat_map(|(data, part)| scanner.scan_part(data, &part, scratch))
+            .zip(&self.territories)
+            .flat_map(|((data, part), own)| {
+                let found = scanner.scan_part(data, &part, scratch);
+                found
+                    .into_iter()
+                    .filter(move |m| own.contains(&m.matched.start))
+            })
             .collect();
         let Prepared {
             mut res,
@@ -450,6 +475,51 @@ impl Prepared {
         res.findings.extend(found);
         res
     }
+}
+
+/// The default `--max-filesize` of the hook: a staged blob is read whole (gix inflates
+/// objects in memory), so past this a blob is refused rather than risking the memory.
+pub const HOOK_MAX_SIZE: u64 = 1 << 30;
+
+/// The most bytes matched at once: a longer region (a big new file, or a big rewrite) is
+/// matched in chunks of this size, each overlapping the next by [`SCAN_OVERLAP`], so the
+/// matcher's memory and its whole-span passes (multiline rules) stay bounded.
+pub const SCAN_CHUNK: usize = 4 << 20;
+/// How far a chunk reaches into the next: longer than any secret or key block, so a match
+/// that starts in a chunk ends inside it.
+pub const SCAN_OVERLAP: usize = 64 << 10;
+
+/// Split each region longer than a chunk into chunks (cut at a line start when there is one
+/// near, so that windows clipped to a line are the same as in a whole scan) that overlap the
+/// next by [`SCAN_OVERLAP`]; with each chunk, the part of it whose matches it reports.
+#[allow(clippy::type_complexity)]
+fn chunked(
+    data: &[u8],
+    regions: Vec<std::ops::Range<usize>>,
+) -> (Vec<std::ops::Range<usize>>, Vec<std::ops::Range<usize>>) {
+    let mut spans = Vec::with_capacity(regions.len());
+    let mut owns = Vec::with_capacity(regions.len());
+    for r in regions {
+        if r.len() <= SCAN_CHUNK + SCAN_OVERLAP {
+            spans.push(r.clone());
+            owns.push(r);
+            continue;
+        }
+        let mut start = r.start;
+        while start < r.end {
+            let mut end = (start + SCAN_CHUNK).min(r.end);
+            if end < r.end {
+                let near = (end + SCAN_OVERLAP / 2).min(r.end);
+                if let Some(p) = memchr::memchr(b'\n', &data[end..near]) {
+                    end += p + 1;
+                }
+            }
+            spans.push(start..(end + SCAN_OVERLAP).min(r.end));
+            owns.push(start..end);
+            start = end;
+        }
+    }
+    (spans, owns)
 }
 
 /// Blobs above this size are matched only around their added lines.

@@ -26,6 +26,9 @@ pub struct Stats {
     pub bytes_scanned: u64,
     pub skipped_binary: u64,
     pub skipped_too_large: u64,
+    /// The paths of the files skipped as too large, for the summary to name.
+    #[serde(skip)]
+    pub too_large_paths: Vec<String>,
     pub errors: u64,
     /// Findings dropped by the `.leakgate.toml` allowlists.
     pub allowlisted: u64,
@@ -37,6 +40,23 @@ pub struct Stats {
     /// Lines added by the staged changes (pre-commit only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lines_added: Option<u64>,
+}
+
+/// `: a.iso, b.bin, c.tar and 2 more` (sorted; empty for no names): which files a summary
+/// line's count stands for, briefly.
+pub fn name_some(paths: &[String]) -> String {
+    const SHOWN: usize = 3;
+    if paths.is_empty() {
+        return String::new();
+    }
+    let mut sorted: Vec<&str> = paths.iter().map(String::as_str).collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut out = format!(": {}", sorted[..sorted.len().min(SHOWN)].join(", "));
+    if sorted.len() > SHOWN {
+        out.push_str(&format!(" and {} more", sorted.len() - SHOWN));
+    }
+    out
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -51,7 +71,11 @@ impl Stats {
             parts.push(format!("{} binary", self.skipped_binary));
         }
         if self.skipped_too_large > 0 {
-            parts.push(format!("{} too large", self.skipped_too_large));
+            parts.push(format!(
+                "{} too large{}",
+                self.skipped_too_large,
+                name_some(&self.too_large_paths)
+            ));
         }
         parts
     }
@@ -76,6 +100,8 @@ impl Stats {
         self.bytes_scanned += other.bytes_scanned;
         self.skipped_binary += other.skipped_binary;
         self.skipped_too_large += other.skipped_too_large;
+        self.too_large_paths
+            .extend(other.too_large_paths.iter().cloned());
         self.errors += other.errors;
         self.allowlisted += other.allowlisted;
         self.below_min_severity += other.below_min_severity;

@@ -43,6 +43,19 @@ pub struct StagedSet {
     pub deleted: usize,
 }
 
+/// Whether a tree entry's mode names a file: anything but a directory, a symlink or a
+/// submodule. Git writes `100644` and `100755`, but older trees hold `100664`, and plumbing
+/// (`git hash-object -t tree --literally`, other implementations) can write any mode: what
+/// such an entry points to is still content that reaches the remote, so it is scanned like a
+/// regular file (and not mistaken for a deletion or a type change).
+pub fn is_file_mode(mode: u16) -> bool {
+    !matches!(mode & 0o170000, 0o040000 | 0o120000 | 0o160000)
+}
+
+fn is_file(mode: EntryMode) -> bool {
+    is_file_mode(mode.value())
+}
+
 struct HeadEntry {
     name: BString,
     mode: EntryMode,
@@ -200,7 +213,7 @@ impl Differ<'_> {
                 self.delete_tree(sub.as_bstr(), h.id)?;
                 self.added_file(path, entry.id, is_blob);
             }
-            Some(h) if is_blob && h.mode.is_blob() => {
+            Some(h) if is_blob && is_file(h.mode) => {
                 self.out.files.push(Staged {
                     path: path.to_owned(),
                     id: entry.id,
@@ -209,7 +222,7 @@ impl Differ<'_> {
             }
             Some(h) => {
                 // A type change (file <-> link/submodule): the new side counts as new content.
-                if h.mode.is_blob() {
+                if is_file(h.mode) {
                     self.deleted.push((path.to_owned(), h.id));
                 }
                 self.added_file(path, entry.id, is_blob);
@@ -233,7 +246,7 @@ impl Differ<'_> {
             self.delete_tree(path.as_bstr(), e.id)
         } else {
             self.out.deleted += 1;
-            if e.mode.is_blob() {
+            if is_file(e.mode) {
                 self.deleted.push((path, e.id));
             }
             Ok(())
@@ -268,7 +281,7 @@ impl Differ<'_> {
                     }
                     self.tree_vs_tree(path.as_bstr(), None, e.id)?
                 }
-                Some(b) if b.mode.is_blob() && e.mode.is_blob() => self.out.files.push(Staged {
+                Some(b) if is_file(b.mode) && is_file(e.mode) => self.out.files.push(Staged {
                     path,
                     id: e.id,
                     change: Change::Modified { old: b.id },
@@ -277,7 +290,7 @@ impl Differ<'_> {
                     if let Some(b) = other {
                         self.delete(prefix, b)?;
                     }
-                    self.added_file(path.as_bstr(), e.id, e.mode.is_blob());
+                    self.added_file(path.as_bstr(), e.id, is_file(e.mode));
                 }
             }
         }
@@ -287,6 +300,120 @@ impl Differ<'_> {
         }
         Ok(())
     }
+}
+
+/// The index file at `path`, or an empty index if there is none yet. The trailing checksum is
+/// not verified (git does not either, by default): decoding checks the structure, and
+/// verifying costs a SHA-1 over the whole file on every commit.
+///
+/// An entry whose path is 4,095 bytes or longer stores `0xFFF` as its length and the name
+/// NUL-terminated, then padded like any entry; gix (0.58) reads the name but not the padding,
+/// and every later entry would be misread. Such an index is decoded from a copy with that
+/// padding removed (see [`unpad_long_paths`]).
+pub fn read_index(path: &std::path::Path, hash: gix::hash::Kind) -> Result<gix::index::File> {
+    use gix::index::{File, State, decode::Options};
+    let data = match std::fs::read(path) {
+        Ok(d) => d,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(File::from_state(State::new(hash), path.to_path_buf()));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    match unpad_long_paths(&data, hash.len_in_bytes())? {
+        None => Ok(File::at(path, hash, true, Options::default())?),
+        Some((fixed, long)) => {
+            let prefix = String::from_utf8_lossy(&long[..long.len().min(60)]).into_owned();
+            // (The timestamp, which only `lint`'s racy-clean checks would use, is now.)
+            let (state, _) = State::from_bytes(
+                &fixed,
+                State::new(hash).timestamp(),
+                hash,
+                Options::default(),
+            )
+            .with_context(|| {
+                format!(
+                    "gix cannot decode the entry for a path of {} bytes (`{prefix}…`): \
+                             git's limit for an index path length is 4,095 bytes",
+                    long.len()
+                )
+            })?;
+            Ok(File::from_state(state, path.to_path_buf()))
+        }
+    }
+}
+
+/// For a version 2 or 3 index holding a path of 4,095 bytes or more: the index with the
+/// padding after each such NUL-terminated name removed (only the NUL kept), and without the
+/// `EOIE` and `IEOT` extensions (offsets into the entries, which no longer hold), with the
+/// first such path. `None` when there is no such entry (or it is a version 4 index, whose
+/// names are always NUL-terminated and unpadded).
+pub fn unpad_long_paths(data: &[u8], hash_len: usize) -> Result<Option<(Vec<u8>, Vec<u8>)>> {
+    let u32_at = |p: usize| -> Option<u32> {
+        Some(u32::from_be_bytes(data.get(p..p + 4)?.try_into().ok()?))
+    };
+    let corrupt = || anyhow::anyhow!("corrupt index: an entry runs past the end of the file");
+    if data.len() < 12 + hash_len || &data[..4] != b"DIRC" {
+        return Ok(None); // gix says what is wrong
+    }
+    let version = u32_at(4).ok_or_else(corrupt)?;
+    if version != 2 && version != 3 {
+        return Ok(None);
+    }
+    let entries = u32_at(8).ok_or_else(corrupt)? as usize;
+    let end = data.len() - hash_len;
+    // Pass 1: find the entries; most indexes have no long path and are left to gix.
+    let mut spans: Vec<(usize, usize, Option<usize>)> = Vec::with_capacity(entries);
+    let mut pos = 12;
+    let mut first_long: Option<Vec<u8>> = None;
+    for _ in 0..entries {
+        let flags_at = pos + 40 + hash_len;
+        let flags = data
+            .get(flags_at..flags_at + 2)
+            .map(|b| u16::from_be_bytes([b[0], b[1]]))
+            .ok_or_else(corrupt)?;
+        let name = flags_at + 2 + if flags & 0x4000 != 0 { 2 } else { 0 };
+        let (name_len, long) = if flags & 0xFFF == 0xFFF {
+            let n =
+                memchr::memchr(0, data.get(name..end).ok_or_else(corrupt)?).ok_or_else(corrupt)?;
+            if first_long.is_none() {
+                first_long = Some(data[name..name + n].to_vec());
+            }
+            (n, true)
+        } else {
+            (usize::from(flags & 0xFFF), false)
+        };
+        let len = ((name - pos) + name_len + 8) & !7;
+        if pos + len > end {
+            return Err(corrupt());
+        }
+        spans.push((pos, len, long.then_some(name + name_len + 1)));
+        pos += len;
+    }
+    let Some(long) = first_long else {
+        return Ok(None);
+    };
+    let mut out = Vec::with_capacity(data.len());
+    out.extend_from_slice(&data[..12]);
+    for (start, len, cut) in spans {
+        match cut {
+            Some(cut) => out.extend_from_slice(&data[start..cut]),
+            None => out.extend_from_slice(&data[start..start + len]),
+        }
+    }
+    // The extensions: kept, but for the two that hold offsets into the entries.
+    while pos + 8 <= end {
+        let size = u32_at(pos + 4).ok_or_else(corrupt)? as usize;
+        let next = (pos + 8)
+            .checked_add(size)
+            .filter(|&n| n <= end)
+            .ok_or_else(corrupt)?;
+        if !matches!(&data[pos..pos + 4], b"EOIE" | b"IEOT") {
+            out.extend_from_slice(&data[pos..next]);
+        }
+        pos = next;
+    }
+    out.extend_from_slice(&data[end..]);
+    Ok(Some((out, long)))
 }
 
 /// The staged changes of `repo`: its index against `HEAD` (the empty tree on an unborn branch).
@@ -400,7 +527,7 @@ fn best_similar(
         if old.len() > new.len() * 2 + 1024 || new.len() > old.len() * 2 + 1024 {
             continue;
         }
-        let mut ratio = similar::TextDiff::from_lines(old.as_slice(), new.as_slice()).ratio();
+        let mut ratio = line_ratio(old, &new);
         if file_name(&deleted[k].0) == file_name(path) {
             ratio += 0.1;
         }
@@ -411,13 +538,50 @@ fn best_similar(
     best.filter(|(r, _)| *r >= 0.5).map(|(_, k)| k)
 }
 
-/// 1-based line ranges (inclusive start, exclusive end) of the lines `new` adds to `old`.
+/// The lines of `data` as git numbers them: only `\n` ends a line (a lone `\r` is part of
+/// its line, as in a progress bar's `10%\r100%` or a CR-only file), each line with its `\n`;
+/// the last line may lack one. `similar`'s own line splitting also ends a line at a lone
+/// `\r`, which would shift every later line number: every diff of blob content goes through
+/// this one model.
+pub fn lines(data: &[u8]) -> impl Iterator<Item = &[u8]> {
+    data.split_inclusive(|&b| b == b'\n')
+}
+
+/// How many lines `data` has, as git counts them (see [`lines`]).
+pub fn line_count(data: &[u8]) -> u64 {
+    let n = memchr::memchr_iter(b'\n', data).count() as u64;
+    n + u64::from(data.last().is_some_and(|&b| b != b'\n'))
+}
+
+/// A line diff of `old` against `new` in git's line model ([`lines`]): the ops, and the two
+/// line counts. Lines are compared as interned ids.
+fn line_diff(old: &[u8], new: &[u8]) -> (Vec<similar::DiffOp>, usize, usize) {
+    let mut ids: HashMap<&[u8], u32> = HashMap::new();
+    let mut intern = |data| -> Vec<u32> {
+        lines(data)
+            .map(|l| {
+                let next = ids.len() as u32;
+                *ids.entry(l).or_insert(next)
+            })
+            .collect()
+    };
+    let (old, new) = (intern(old), intern(new));
+    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &old, &new);
+    (ops, old.len(), new.len())
+}
+
+/// How similar `old` and `new` are, by lines (0 to 1).
+fn line_ratio(old: &[u8], new: &[u8]) -> f32 {
+    let (ops, o, n) = line_diff(old, new);
+    similar::diff_ratio(&ops, o, n)
+}
+
+/// 1-based line ranges (inclusive start, exclusive end) of the lines `new` adds to `old`,
+/// numbered as git numbers them ([`lines`]).
 pub fn added_lines(old: &[u8], new: &[u8]) -> Vec<std::ops::Range<u32>> {
-    let diff = similar::TextDiff::configure()
-        .algorithm(similar::Algorithm::Myers)
-        .diff_lines(old, new);
+    let (ops, _, _) = line_diff(old, new);
     let mut out: Vec<std::ops::Range<u32>> = Vec::new();
-    for op in diff.ops() {
+    for op in &ops {
         let r = op.new_range();
         if matches!(
             op.tag(),
@@ -451,6 +615,31 @@ mod tests {
         let new = b"a\r\nb\r\nc";
         // `b` gained a line ending, so git too shows it as changed.
         assert_eq!(added_lines(old, new), vec![2..4]);
+    }
+
+    #[test]
+    fn only_a_newline_ends_a_line() {
+        // A lone CR is part of its line: git numbers `done` line 2, and the line added
+        // below it line 3.
+        assert_eq!(
+            lines(b"progress 10%\rprogress 100%\ndone\n").collect::<Vec<_>>(),
+            vec![&b"progress 10%\rprogress 100%\n"[..], b"done\n"]
+        );
+        let old = b"progress 10%\rprogress 100%\ndone\n";
+        let new = b"progress 10%\rprogress 100%\ndone\nTOKEN=x\n";
+        assert_eq!(added_lines(old, new), vec![3..4]);
+        // A CR-only file is one line; an edit anywhere in it changes that line.
+        assert_eq!(added_lines(b"a\rb\rc", b"a\rb\rc\rd"), vec![1..2]);
+        assert_eq!(line_count(b"a\rb\rc"), 1);
+        // `\r\r\n` in a CRLF file is one line ending in `\r\r\n`, not two.
+        let old = b"a\r\r\nb\r\n";
+        assert_eq!(added_lines(old, b"a\r\r\nb\r\nc\r\n"), vec![3..4]);
+        assert_eq!(line_count(old), 2);
+        // A CSV field holding a CR.
+        let old = b"id,note\n1,\"x\ry\"\n";
+        assert_eq!(added_lines(old, b"id,note\n1,\"x\ry\"\n2,z\n"), vec![3..4]);
+        assert_eq!(line_count(b""), 0);
+        assert_eq!(line_count(b"a\nb"), 2);
     }
 
     #[test]

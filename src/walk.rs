@@ -98,6 +98,8 @@ struct Shared<'a> {
     bytes: AtomicU64,
     binary: AtomicU64,
     large: AtomicU64,
+    /// The files skipped as too large, for the summary to name.
+    large_paths: Mutex<Vec<String>>,
 }
 
 impl Shared<'_> {
@@ -106,6 +108,7 @@ impl Shared<'_> {
             && len > self.opts.max_size
         {
             self.large.fetch_add(1, Ordering::Relaxed);
+            self.large_paths.lock().unwrap().push(shown.to_string());
             // A must-not-track name is still reported, whatever its size.
             self.push(file_findings(self.scanner.rules, shown, None));
             return;
@@ -123,6 +126,7 @@ impl Shared<'_> {
     fn scan_bytes(&self, scratch: &mut Scratch, shown: &str, bytes: &[u8], file_rules: bool) {
         if bytes.len() as u64 > self.opts.max_size {
             self.large.fetch_add(1, Ordering::Relaxed);
+            self.large_paths.lock().unwrap().push(shown.to_string());
             if file_rules {
                 self.push(file_findings(self.scanner.rules, shown, None));
             }
@@ -162,6 +166,7 @@ pub fn scan_paths(scanner: &Scanner, paths: &[PathBuf], opts: &WalkOptions) -> R
         bytes: AtomicU64::new(0),
         binary: AtomicU64::new(0),
         large: AtomicU64::new(0),
+        large_paths: Mutex::new(Vec::new()),
     };
     let mut scratch = Scratch::default();
     for root in paths {
@@ -203,6 +208,7 @@ pub fn scan_paths(scanner: &Scanner, paths: &[PathBuf], opts: &WalkOptions) -> R
             bytes_scanned: shared.bytes.into_inner(),
             skipped_binary: shared.binary.into_inner(),
             skipped_too_large: shared.large.into_inner(),
+            too_large_paths: shared.large_paths.into_inner().unwrap(),
             errors: 0,
             allowlisted: 0,
             below_min_severity: 0,

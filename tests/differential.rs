@@ -30,6 +30,11 @@ const FILLER: &[&str] = &[
     "    - make test",
     "env:",
     "variables:",
+    // A lone CR is not a line end for git (nor for leakgate): a progress bar, a CSV field,
+    // a line that ends `\r\r\n` in a CRLF file.
+    "progress 10%\rprogress 100%",
+    "1,\"two\rlines\",3",
+    "record\r",
 ];
 
 /// Paths whose names the rules care about (contexts, file types).
@@ -179,8 +184,15 @@ fn pre_commit_reports_what_a_scan_of_the_added_lines_reports() {
             }
         }
         let lines: Vec<String> = lines.into_iter().map(|(text, _)| text).collect();
-        repo.stage(name, base.join("\n") + "\n").commit("base");
-        let staged = lines.join("\n") + "\n";
+        // Mostly LF, some CRLF, and some CR-only files (one line, as git counts).
+        let eol = match rng.below(8) {
+            0 | 1 => "\r\n",
+            2 => "\r",
+            _ => "\n",
+        };
+        let base = base.join(eol) + eol;
+        repo.stage(name, &base).commit("base");
+        let staged = lines.join(eol) + eol;
         repo.stage(name, &staged);
 
         let hook =
@@ -207,14 +219,10 @@ fn pre_commit_reports_what_a_scan_of_the_added_lines_reports() {
             if std::env::var_os("DIFF_DUMP").is_some() {
                 let tmp = std::env::temp_dir();
                 std::fs::write(tmp.join(format!("diff-{trial}.staged")), &staged).unwrap();
-                std::fs::write(
-                    tmp.join(format!("diff-{trial}.base")),
-                    base.join("\n") + "\n",
-                )
-                .unwrap();
+                std::fs::write(tmp.join(format!("diff-{trial}.base")), &base).unwrap();
             }
             failures.push(format!(
-                "trial {trial} ({name}, {} lines): pre-commit {got:?}, scan of the added lines {want:?}",
+                "trial {trial} ({name}, {} lines, eol {eol:?}): pre-commit {got:?}, scan of the added lines {want:?}",
                 lines.len()
             ));
         }
