@@ -67,6 +67,51 @@ struct ConfigSpec {
     min_severity: Option<Severity>,
     #[serde(default)]
     extend: ExtendSpec,
+    #[serde(default)]
+    hook: HookSpec,
+}
+
+/// `[hook]`: how `pre-commit` behaves.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HookSpec {
+    /// What `.gitignore` coverage does in the hook.
+    #[serde(default)]
+    gitignore: Option<GitignoreMode>,
+}
+
+/// What the pre-commit hook does about `.gitignore` coverage of the must-not-track names
+/// (`[hook] gitignore` in `.leakgate.toml`, `git config leakgate.gitignore`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GitignoreMode {
+    /// No check.
+    Off,
+    /// A short note, only when it matters: a must-not-track file in the work tree that nothing
+    /// ignores, or a root `.gitignore` that does not ignore `.env`.
+    #[default]
+    Note,
+    /// Any missing coverage blocks the commit.
+    Block,
+}
+
+impl GitignoreMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GitignoreMode::Off => "off",
+            GitignoreMode::Note => "note",
+            GitignoreMode::Block => "block",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<GitignoreMode> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "off" => Some(GitignoreMode::Off),
+            "note" => Some(GitignoreMode::Note),
+            "block" => Some(GitignoreMode::Block),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -115,6 +160,8 @@ pub struct Config {
     /// What was read but not used (fields of a gitleaks configuration leakgate does not map,
     /// disabled ids that name no rule): one line each, for stderr.
     pub warnings: Vec<String>,
+    /// `[hook] gitignore` (`None`: not set).
+    pub hook_gitignore: Option<GitignoreMode>,
 }
 
 /// What happens to a finding.
@@ -263,6 +310,7 @@ fn apply_spec(
 ) -> Result<()> {
     let name = path.display().to_string();
     config.min_severity = spec.min_severity;
+    config.hook_gitignore = spec.hook.gitignore;
     // Must-not-track globs: one file rule.
     let mut files: Vec<(usize, FileRuleSpec)> = spec
         .file
@@ -434,6 +482,13 @@ pub const STARTER: &str = r#"# leakgate configuration (see "Configuration" in le
 # are added to leakgate's; fields leakgate does not map are named on stderr.
 #[extend]
 #gitleaks = ".gitleaks.toml"
+
+# The pre-commit hook. gitignore: what .gitignore coverage of the must-not-track names does:
+# "note" (default) says it in at most two lines, only when a must-not-track file in the work
+# tree is not ignored or the root .gitignore does not ignore .env; "block" blocks the commit
+# on any missing coverage; "off" does not check. `git config leakgate.gitignore` overrides it.
+#[hook]
+#gitignore = "note"
 
 # Your own rules, in the format of leakgate's rules.toml; a rule with the id of a built-in
 # rule replaces it. Check them with `leakgate rules test --rules .leakgate.toml`.

@@ -207,28 +207,23 @@ fn pre_commit(args: cli::PreCommitArgs, style: &Style) -> Result<Outcome> {
             t.elapsed().as_secs_f64() * 1e3
         );
     }
-    let require = args.require_gitignore
-        || (!args.no_gitignore_check
-            && repo
-                .config_snapshot()
-                .boolean("leakgate.requireGitignore")
-                .unwrap_or(false));
+    let gitignore = gitignore_mode(&args, &repo, &config)?;
     let opts = leakgate::precommit::Options {
         max_size: args.max_filesize,
-        check_gitignore: !args.no_gitignore_check,
+        gitignore,
+        files: args.files.clone(),
         baseline: args.baseline.choice(),
     };
     let mut outcome = leakgate::precommit::run(&cwd, repo, &rules, &config, &opts)?;
     outcome.report.stats.lines_added = Some(outcome.added_lines);
     let mut out = io::stdout().lock();
     match args.output.format {
-        Format::Text => {
-            leakgate::precommit::render_text(&outcome, &rules, style, require, &mut out)?
-        }
+        Format::Text => leakgate::precommit::render_text(&outcome, style, &mut out)?,
+        Format::Json => leakgate::precommit::render_json(&outcome, &mut out)?,
         f => report::render(f, &outcome.report, &rules, style, &mut out)?,
     }
     out.flush()?;
-    let blocked = !outcome.report.findings.is_empty() || (require && !outcome.uncovered.is_empty());
+    let blocked = !outcome.report.findings.is_empty() || outcome.gitignore.blocks;
     // The process ends next: freeing hundreds of compiled automata would only delay the commit.
     std::mem::forget((rules, config, outcome));
     Ok(if blocked {
@@ -236,6 +231,38 @@ fn pre_commit(args: cli::PreCommitArgs, style: &Style) -> Result<Outcome> {
     } else {
         Outcome::Clean
     })
+}
+
+/// What the hook does about `.gitignore` coverage: the command line, then
+/// `git config leakgate.gitignore` (or the older `leakgate.requireGitignore`), then
+/// `[hook] gitignore` in the configuration, then `note`.
+fn gitignore_mode(
+    args: &cli::PreCommitArgs,
+    repo: &gix::Repository,
+    config: &Config,
+) -> Result<leakgate::config::GitignoreMode> {
+    use gix::bstr::ByteSlice;
+    use leakgate::config::GitignoreMode;
+    if let Some(m) = args.gitignore.as_deref().and_then(GitignoreMode::parse) {
+        return Ok(m);
+    }
+    if args.require_gitignore {
+        return Ok(GitignoreMode::Block);
+    }
+    if args.no_gitignore_check {
+        return Ok(GitignoreMode::Off);
+    }
+    let git = repo.config_snapshot();
+    if let Some(v) = git.string("leakgate.gitignore") {
+        let v = v.to_str_lossy();
+        return GitignoreMode::parse(&v).with_context(|| {
+            format!("git config leakgate.gitignore: `{v}` is not one of off, note, block")
+        });
+    }
+    if git.boolean("leakgate.requireGitignore").unwrap_or(false) {
+        return Ok(GitignoreMode::Block);
+    }
+    Ok(config.hook_gitignore.unwrap_or_default())
 }
 
 fn lint(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
