@@ -968,7 +968,7 @@ struct HistResult {
 /// A commit named by `spec`: `HEAD`, a reference (`main`, `origin/main`, `v1.0`), a full or
 /// abbreviated commit id, each optionally followed by `~N`, `^N`, `^` or `~`. (gix is built
 /// without its `revision` feature, so this small subset of git's syntax is resolved here.)
-fn resolve_rev(repo: &gix::Repository, spec: &str) -> Result<ObjectId> {
+pub(crate) fn resolve_rev(repo: &gix::Repository, spec: &str) -> Result<ObjectId> {
     let cut = spec.find(['~', '^']).unwrap_or(spec.len());
     let (base, mut suffix) = spec.split_at(cut);
     let mut id = if base.is_empty() || base == "HEAD" {

@@ -364,11 +364,18 @@ fn lint_filter(result: &mut leakgate::lint::Lint, rules: &RuleSet, config: &Conf
 /// `leakgate pre-push`: scan what a push sends (the refs on standard input).
 fn pre_push(args: cli::PrePushArgs, style: &Style) -> Result<Outcome> {
     use std::io::Read;
-    let mut input = String::new();
-    io::stdin()
-        .read_to_string(&mut input)
-        .context("reading the refs to push from standard input")?;
     let cwd = std::env::current_dir().context("reading the current directory")?;
+    let mut input = String::new();
+    let mut remote = args.remote.clone();
+    // The pre-commit framework passes the range in the environment, and nothing on stdin.
+    if let Some(env) = leakgate::framework::PushEnv::from_env() {
+        input = env.input(&leakgate::precommit::open_repo(&cwd)?)?;
+        remote = env.remote_name.unwrap_or(remote);
+    } else {
+        io::stdin()
+            .read_to_string(&mut input)
+            .context("reading the refs to push from standard input")?;
+    }
     let root = work_tree_root(&cwd)?;
     let (rules, config) = load_setup(&args.rule_args, &args.config, &root)?;
     let opts = leakgate::prepush::Options {
@@ -376,7 +383,7 @@ fn pre_push(args: cli::PrePushArgs, style: &Style) -> Result<Outcome> {
         baseline: args.baseline.choice(),
         progress: io::stderr().is_terminal(),
     };
-    let outcome = leakgate::prepush::run(&cwd, &rules, &config, &args.remote, &input, &opts)?;
+    let outcome = leakgate::prepush::run(&cwd, &rules, &config, &remote, &input, &opts)?;
     let blocked = !outcome.findings.is_empty();
     let mut out = io::stdout().lock();
     match args.output.format {
