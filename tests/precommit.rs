@@ -776,3 +776,46 @@ fn a_value_added_under_an_unchanged_name_is_caught() {
         )]
     );
 }
+
+#[test]
+fn named_files_narrow_the_staged_diff_or_scan_the_index_content() {
+    let repo = TestRepo::new();
+    repo.stage("old.yml", secret_line())
+        .stage("app.py", format!("x = 1\n{}", secret_line()))
+        .commit("secrets committed with --no-verify");
+    let old_app = std::fs::read_to_string(repo.path().join("app.py")).unwrap();
+    repo.stage("app.py", format!("{old_app}y = 2\n"));
+    repo.stage("other.py", secret_line());
+    // Staged names: their staged diff only (app.py's old secret is not this commit's).
+    let out = run(repo
+        .leakgate()
+        .args(["pre-commit", "--format", "json", "app.py"]));
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let out = run(repo
+        .leakgate()
+        .args(["pre-commit", "--format", "json", "app.py", "other.py"]));
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        finding_keys(&out.json()),
+        vec![("other.py".into(), Some(1), "github-classic-token".into())]
+    );
+    // A name that is not a staged change: the whole index content of the names.
+    let out = run(repo.leakgate().args(["pre-commit", "old.yml", "app.py"]));
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("old.yml:1:"), "{}", out.stdout);
+    assert!(out.stdout.contains("app.py:2:"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("scanned 2 files in the index"),
+        "{}",
+        out.stdout
+    );
+    // Names are relative to the current directory; one not in the index is counted.
+    repo.stage("sub/conf.yml", secret_line());
+    repo.git(&["commit", "-q", "--no-verify", "-m", "sub"]);
+    let out = run(repo
+        .leakgate_in("sub")
+        .args(["pre-commit", "conf.yml", "../nope.txt"]));
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("sub/conf.yml:1:"), "{}", out.stdout);
+    assert!(out.stdout.contains("1 not in the index"), "{}", out.stdout);
+}
