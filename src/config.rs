@@ -183,7 +183,11 @@ pub struct Dropped {
 
 impl Config {
     pub fn verdict(&self, rules: &RuleSet, f: &Finding) -> Verdict {
-        if rules.fails_path_condition(f) {
+        let disabled_check = || {
+            crate::rules::CHECK_RULES.iter().any(|c| c.id == f.rule_id)
+                && rules.check(&f.rule_id).is_none()
+        };
+        if rules.fails_path_condition(f) || disabled_check() {
             Verdict::NotAMatch
         } else if rules.allowlisted(f) {
             Verdict::Allowlisted
@@ -300,6 +304,35 @@ fn import_gitleaks(path: &Path, rules: &mut RuleSet, config: &mut Config) -> Res
     Ok(())
 }
 
+/// The file rule `must_not_track` makes (`config-must-not-track`), with the offset of its
+/// first glob; `None` when the list is empty.
+fn must_not_track_rule(globs: &[Spanned<String>]) -> Option<(usize, FileRuleSpec)> {
+    let first = globs.first()?;
+    let globs: Vec<String> = globs.iter().map(|g| g.get_ref().clone()).collect();
+    Some((
+        first.span().start,
+        FileRuleSpec {
+            id: MUST_NOT_TRACK_ID.to_string(),
+            name: format!("File that {FILE_NAME} says must not be tracked"),
+            severity: Severity::High,
+            paths: globs.clone(),
+            except: Vec::new(),
+            content: None,
+            gitignore: globs,
+            hygiene: true,
+            description: format!(
+                "The repository's {FILE_NAME} lists this path under `must_not_track`."
+            ),
+            remediation: "Remove the file from the index (the file stays on disk) and add \
+                          it to .gitignore; if it held credentials, rotate them."
+                .to_string(),
+            references: Vec::new(),
+            examples: Vec::new(),
+            negative_examples: Vec::new(),
+        },
+    ))
+}
+
 fn apply_spec(
     spec: ConfigSpec,
     text: &str,
@@ -317,35 +350,7 @@ fn apply_spec(
         .into_iter()
         .map(|s| (s.span().start, s.into_inner()))
         .collect();
-    if let Some(first) = spec.must_not_track.first() {
-        let globs: Vec<String> = spec
-            .must_not_track
-            .iter()
-            .map(|g| g.get_ref().clone())
-            .collect();
-        files.push((
-            first.span().start,
-            FileRuleSpec {
-                id: MUST_NOT_TRACK_ID.to_string(),
-                name: format!("File that {FILE_NAME} says must not be tracked"),
-                severity: Severity::High,
-                paths: globs.clone(),
-                except: Vec::new(),
-                content: None,
-                gitignore: globs,
-                hygiene: true,
-                description: format!(
-                    "The repository's {FILE_NAME} lists this path under `must_not_track`."
-                ),
-                remediation: "Remove the file from the index (the file stays on disk) and add \
-                              it to .gitignore; if it held credentials, rotate them."
-                    .to_string(),
-                references: Vec::new(),
-                examples: Vec::new(),
-                negative_examples: Vec::new(),
-            },
-        ));
-    }
+    files.extend(must_not_track_rule(&spec.must_not_track));
     rules.extend(RuleSet::from_parsed(spec.rule, files, text, &name).map_err(|e| anyhow!("{e}"))?);
     if let Some(gl) = &spec.extend.gitleaks {
         let base = path.parent().unwrap_or(Path::new(""));
@@ -443,11 +448,12 @@ pub fn rules_in_file(path: &Path) -> Result<RuleSet> {
         return RuleSet::from_toml(&text, &name).map_err(|e| anyhow!("{e}"));
     }
     let spec: ConfigSpec = toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
-    let files = spec
+    let mut files: Vec<(usize, FileRuleSpec)> = spec
         .file
         .into_iter()
         .map(|s| (s.span().start, s.into_inner()))
         .collect();
+    files.extend(must_not_track_rule(&spec.must_not_track));
     RuleSet::from_parsed(spec.rule, files, &text, &name).map_err(|e| anyhow!("{e}"))
 }
 

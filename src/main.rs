@@ -527,11 +527,15 @@ fn rules_command(cmd: RulesCommand) -> Result<Outcome> {
                     r.spec.id, r.spec.severity, r.spec.name
                 )?;
             }
+            for c in &rules.checks {
+                writeln!(out, "{:<40} {:<6} {} (check)", c.id, c.severity, c.name)?;
+            }
             writeln!(
                 out,
-                "{} content rules, {} file rules",
+                "{} content rules, {} file rules, {} check rules",
                 rules.rules.len(),
-                rules.files.len()
+                rules.files.len(),
+                rules.checks.len()
             )?;
             Ok(Outcome::Clean)
         }
@@ -575,6 +579,10 @@ fn rules_command(cmd: RulesCommand) -> Result<Outcome> {
                 if let Some(c) = &s.content {
                     writeln!(out, "Only when the content matches: {}", c.as_ref())?;
                 }
+            } else if let Some(c) = rules.check(&id) {
+                writeln!(out, "{} [{}] {} (check rule)\n", c.id, c.severity, c.name)?;
+                writeln!(out, "{}\n", c.description)?;
+                writeln!(out, "How to fix:\n  {}", c.remediation)?;
             } else {
                 anyhow::bail!("no rule with id `{id}` (see `leakgate rules list`)");
             }

@@ -284,19 +284,34 @@ fn gitignore_check(
         return check;
     };
     check.unignored = tree.unignored.iter().map(|(p, _)| p.clone()).collect();
-    check.root_lacks_env = tree.root_missing.iter().any(|n| n == ".env");
+    // The check rules decide what counts (`[rules] disable` turns them off).
+    let (missing_on, not_shared_on) = (
+        rules.check(crate::lint::RULE_GITIGNORE_MISSING).is_some(),
+        rules
+            .check(crate::lint::RULE_GITIGNORE_NOT_SHARED)
+            .is_some(),
+    );
+    let root_missing: Vec<String> = if missing_on {
+        tree.root_missing.clone()
+    } else {
+        Vec::new()
+    };
+    check.root_lacks_env = root_missing.iter().any(|n| n == ".env");
     let severity = |id: &str| rules.get_file(id).map(|r| r.spec.severity);
-    let mut by_importance: Vec<&Uncovered> = uncovered.iter().collect();
+    let mut by_importance: Vec<&Uncovered> = uncovered
+        .iter()
+        .filter(|u| (missing_on && !u.dirs.is_empty()) || (not_shared_on && u.not_shared.is_some()))
+        .collect();
     // Stable: the rules' own order among equals.
     by_importance.sort_by_key(|u| std::cmp::Reverse(severity(&u.rule_id)));
-    let mut missing: Vec<String> = tree.root_missing.clone();
+    let mut missing: Vec<String> = root_missing.clone();
     for u in by_importance {
         if !missing.contains(&u.pattern) {
             missing.push(u.pattern.clone());
         }
     }
     check.missing = missing;
-    let matters = !check.unignored.is_empty() || !tree.root_missing.is_empty();
+    let matters = !check.unignored.is_empty() || !root_missing.is_empty();
     check.blocks = mode == GitignoreMode::Block && (matters || !check.missing.is_empty());
     check.shown = check.blocks || (mode == GitignoreMode::Note && matters);
     check

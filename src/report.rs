@@ -279,10 +279,7 @@ impl Moment {
 }
 
 pub fn remediation<'a>(rules: &'a RuleSet, id: &str) -> Option<&'a str> {
-    rules
-        .get(id)
-        .map(|r| r.spec.remediation.as_str())
-        .or_else(|| rules.get_file(id).map(|r| r.spec.remediation.as_str()))
+    rules.metadata(id).map(|(_, _, _, remediation)| remediation)
 }
 
 fn json_report(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -361,6 +358,8 @@ pub fn sarif_log(report: &Report, rules: &RuleSet) -> serde_json::Value {
                         r.spec.severity,
                         &r.spec.references,
                     )
+                } else if let Some(c) = rules.check(id) {
+                    (c.name, c.description, c.remediation, c.severity, &Vec::new())
                 } else {
                     (
                         *id,
@@ -378,7 +377,7 @@ pub fn sarif_log(report: &Report, rules: &RuleSet) -> serde_json::Value {
                 "help": {"text": remediation, "markdown": remediation},
                 "defaultConfiguration": {"level": sarif_level(severity)},
                 "properties": {
-                    "tags": ["security", "secret"],
+                    "tags": ["security", if rules.check(id).is_some() { "hygiene" } else { "secret" }],
                     "precision": "high",
                     "security-severity": security_severity(severity),
                 },
