@@ -30,32 +30,6 @@ pub const RULE_GITIGNORE_NOT_SHARED: &str = "gitignore-not-shared";
 /// A must-not-track file the user explicitly un-ignored (`!.env.local`): a note, kept as is.
 pub const RULE_GITIGNORE_NEGATED: &str = "gitignore-negated";
 
-/// Name, description and remediation of the rules `lint` itself reports.
-pub fn lint_rule(id: &str) -> Option<(&'static str, &'static str, &'static str)> {
-    match id {
-        RULE_GITIGNORE_MISSING => Some((
-            ".gitignore does not cover a must-not-track name",
-            "The repository's ignore rules would not ignore a file that must never be committed \
-             (.env, private keys, terraform state...), so `git add .` would stage it.",
-            "Add the patterns to .gitignore: `leakgate lint --fix` appends them (or apply the \
-             patch that `leakgate lint --diff` prints).",
-        )),
-        RULE_GITIGNORE_NOT_SHARED => Some((
-            "Must-not-track name ignored only locally",
-            "The name is ignored only by .git/info/exclude or a personal core.excludesFile, \
-             which are not shared: a teammate's clone does not ignore it.",
-            "Add the patterns to the repository's .gitignore: `leakgate lint --fix`.",
-        )),
-        RULE_GITIGNORE_NEGATED => Some((
-            "Must-not-track file explicitly un-ignored",
-            "A negation in the repository's ignore rules (e.g. `!.env.local`) un-ignores a file \
-             that usually holds secrets. leakgate respects the choice and does not change it.",
-            "Make sure the file holds no secrets, or remove the negation from .gitignore.",
-        )),
-        _ => None,
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct Options {
     /// Blobs larger than this are skipped (and counted).
@@ -982,7 +956,7 @@ struct HistResult {
 /// A commit named by `spec`: `HEAD`, a reference (`main`, `origin/main`, `v1.0`), a full or
 /// abbreviated commit id, each optionally followed by `~N`, `^N`, `^` or `~`. (gix is built
 /// without its `revision` feature, so this small subset of git's syntax is resolved here.)
-fn resolve_rev(repo: &gix::Repository, spec: &str) -> Result<ObjectId> {
+pub(crate) fn resolve_rev(repo: &gix::Repository, spec: &str) -> Result<ObjectId> {
     let cut = spec.find(['~', '^']).unwrap_or(spec.len());
     let (base, mut suffix) = spec.split_at(cut);
     let mut id = if base.is_empty() || base == "HEAD" {
@@ -1679,8 +1653,7 @@ pub fn render_text(
         if !seen.insert(f.rule_id.as_str()) {
             continue;
         }
-        let rem = crate::report::remediation(rules, &f.rule_id)
-            .or_else(|| lint_rule(&f.rule_id).map(|r| r.2));
+        let rem = crate::report::remediation(rules, &f.rule_id);
         if let Some(rem) = rem {
             let head = format!("help[{}]:", f.rule_id);
             let head = if style.color {
@@ -1767,25 +1740,6 @@ pub fn render_sarif(
 ) -> std::io::Result<()> {
     let mut log = crate::report::sarif_log(&l.report, rules);
     let run = &mut log["runs"][0];
-    if let Some(driver_rules) = run["tool"]["driver"]["rules"].as_array_mut() {
-        for r in driver_rules {
-            let id = r["id"].as_str().unwrap_or_default().to_string();
-            if let Some((name, description, remediation)) = lint_rule(&id) {
-                let level = if id == RULE_GITIGNORE_MISSING {
-                    "warning"
-                } else {
-                    "note"
-                };
-                r["shortDescription"]["text"] = serde_json::json!(name);
-                r["fullDescription"]["text"] = serde_json::json!(description);
-                r["help"] = serde_json::json!({"text": remediation, "markdown": remediation});
-                r["defaultConfiguration"]["level"] = serde_json::json!(level);
-                r["properties"]["tags"] = serde_json::json!(["security", "hygiene"]);
-                r["properties"]["security-severity"] =
-                    serde_json::json!(if level == "warning" { "5.5" } else { "2.0" });
-            }
-        }
-    }
     if let Some(results) = run["results"].as_array_mut() {
         for (result, fx) in results.iter_mut().zip(&l.finding_fixes) {
             let mut sarif_fixes = Vec::new();

@@ -233,12 +233,7 @@ fn pre_commit(args: cli::PreCommitArgs, style: &Style) -> Result<Outcome> {
             t.elapsed().as_secs_f64() * 1e3
         );
     }
-    let require = args.require_gitignore
-        || (!args.no_gitignore_check
-            && repo
-                .config_snapshot()
-                .boolean("leakgate.requireGitignore")
-                .unwrap_or(false));
+    let gitignore = gitignore_mode(&args, &repo, &config)?;
     let allow_unscannable = repo
         .config_snapshot()
         .boolean("leakgate.allowUnscannable")
@@ -246,20 +241,20 @@ fn pre_commit(args: cli::PreCommitArgs, style: &Style) -> Result<Outcome> {
     let opts = leakgate::precommit::Options {
         max_size: args.max_filesize,
         allow_unscannable,
-        check_gitignore: !args.no_gitignore_check,
+        gitignore,
+        files: args.files.clone(),
         baseline: args.baseline.choice(),
     };
     let mut outcome = leakgate::precommit::run(&cwd, repo, &rules, &config, &opts)?;
     outcome.report.stats.lines_added = Some(outcome.added_lines);
     let mut out = stdout();
     match args.output.format {
-        Format::Text => {
-            leakgate::precommit::render_text(&outcome, &rules, style, require, &mut out)?
-        }
+        Format::Text => leakgate::precommit::render_text(&outcome, style, &mut out)?,
+        Format::Json => leakgate::precommit::render_json(&outcome, &mut out)?,
         f => report::render(f, &outcome.report, &rules, style, &mut out)?,
     }
     out.flush()?;
-    let blocked = !outcome.report.findings.is_empty() || (require && !outcome.uncovered.is_empty());
+    let blocked = !outcome.report.findings.is_empty() || outcome.gitignore.blocks;
     // The process ends next: freeing hundreds of compiled automata would only delay the commit.
     std::mem::forget((rules, config, outcome));
     Ok(if blocked {
@@ -267,6 +262,38 @@ fn pre_commit(args: cli::PreCommitArgs, style: &Style) -> Result<Outcome> {
     } else {
         Outcome::Clean
     })
+}
+
+/// What the hook does about `.gitignore` coverage: the command line, then
+/// `git config leakgate.gitignore` (or the older `leakgate.requireGitignore`), then
+/// `[hook] gitignore` in the configuration, then `note`.
+fn gitignore_mode(
+    args: &cli::PreCommitArgs,
+    repo: &gix::Repository,
+    config: &Config,
+) -> Result<leakgate::config::GitignoreMode> {
+    use gix::bstr::ByteSlice;
+    use leakgate::config::GitignoreMode;
+    if let Some(m) = args.gitignore.as_deref().and_then(GitignoreMode::parse) {
+        return Ok(m);
+    }
+    if args.require_gitignore {
+        return Ok(GitignoreMode::Block);
+    }
+    if args.no_gitignore_check {
+        return Ok(GitignoreMode::Off);
+    }
+    let git = repo.config_snapshot();
+    if let Some(v) = git.string("leakgate.gitignore") {
+        let v = v.to_str_lossy();
+        return GitignoreMode::parse(&v).with_context(|| {
+            format!("git config leakgate.gitignore: `{v}` is not one of off, note, block")
+        });
+    }
+    if git.boolean("leakgate.requireGitignore").unwrap_or(false) {
+        return Ok(GitignoreMode::Block);
+    }
+    Ok(config.hook_gitignore.unwrap_or_default())
 }
 
 fn lint(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
@@ -368,11 +395,18 @@ fn lint_filter(result: &mut leakgate::lint::Lint, rules: &RuleSet, config: &Conf
 /// `leakgate pre-push`: scan what a push sends (the refs on standard input).
 fn pre_push(args: cli::PrePushArgs, style: &Style) -> Result<Outcome> {
     use std::io::Read;
-    let mut input = String::new();
-    io::stdin()
-        .read_to_string(&mut input)
-        .context("reading the refs to push from standard input")?;
     let cwd = std::env::current_dir().context("reading the current directory")?;
+    let mut input = String::new();
+    let mut remote = args.remote.clone();
+    // The pre-commit framework passes the range in the environment, and nothing on stdin.
+    if let Some(env) = leakgate::framework::PushEnv::from_env() {
+        input = env.input(&leakgate::precommit::open_repo(&cwd)?)?;
+        remote = env.remote_name.unwrap_or(remote);
+    } else {
+        io::stdin()
+            .read_to_string(&mut input)
+            .context("reading the refs to push from standard input")?;
+    }
     let root = work_tree_root(&cwd)?;
     let (rules, config) = load_setup(&args.rule_args, &args.config, &root)?;
     let opts = leakgate::prepush::Options {
@@ -380,7 +414,7 @@ fn pre_push(args: cli::PrePushArgs, style: &Style) -> Result<Outcome> {
         baseline: args.baseline.choice(),
         progress: io::stderr().is_terminal(),
     };
-    let outcome = leakgate::prepush::run(&cwd, &rules, &config, &args.remote, &input, &opts)?;
+    let outcome = leakgate::prepush::run(&cwd, &rules, &config, &remote, &input, &opts)?;
     let blocked = !outcome.findings.is_empty();
     let mut out = stdout();
     match args.output.format {
@@ -524,11 +558,15 @@ fn rules_command(cmd: RulesCommand) -> Result<Outcome> {
                     r.spec.id, r.spec.severity, r.spec.name
                 )?;
             }
+            for c in &rules.checks {
+                writeln!(out, "{:<40} {:<6} {} (check)", c.id, c.severity, c.name)?;
+            }
             writeln!(
                 out,
-                "{} content rules, {} file rules",
+                "{} content rules, {} file rules, {} check rules",
                 rules.rules.len(),
-                rules.files.len()
+                rules.files.len(),
+                rules.checks.len()
             )?;
             Ok(Outcome::Clean)
         }
@@ -572,6 +610,10 @@ fn rules_command(cmd: RulesCommand) -> Result<Outcome> {
                 if let Some(c) = &s.content {
                     writeln!(out, "Only when the content matches: {}", c.as_ref())?;
                 }
+            } else if let Some(c) = rules.check(&id) {
+                writeln!(out, "{} [{}] {} (check rule)\n", c.id, c.severity, c.name)?;
+                writeln!(out, "{}\n", c.description)?;
+                writeln!(out, "How to fix:\n  {}", c.remediation)?;
             } else {
                 anyhow::bail!("no rule with id `{id}` (see `leakgate rules list`)");
             }

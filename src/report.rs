@@ -265,11 +265,47 @@ fn text(report: &Report, rules: &RuleSet, style: &Style, out: &mut dyn Write) ->
     writeln!(out, "{line}")
 }
 
+/// When advice is given: what is true about a secret differs by moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moment {
+    /// Before the commit: the secret is only staged.
+    PreCommit,
+    /// In history (`lint --history`, `pre-push`): the secret is in a commit.
+    History,
+}
+
+impl Moment {
+    /// What to do about the value in `files`.
+    pub fn remove_secret(self, files: &str) -> String {
+        match self {
+            Moment::PreCommit => format!(
+                "Remove the value from {files} and load it from the environment (or a secret \
+                 manager) instead, then `git add` again."
+            ),
+            Moment::History => format!(
+                "Remove the value from {files}, load it from the environment (or a secret \
+                 manager) instead, and rewrite the commits that added it."
+            ),
+        }
+    }
+
+    /// Whether and how to rotate the secrets of the rules `ids` (comma-separated).
+    pub fn rotate(self, ids: &str) -> String {
+        match self {
+            Moment::PreCommit => format!(
+                "It is not committed yet: rotate it only if it was already shared or pushed \
+                 (how: `leakgate rules explain {ids}`)."
+            ),
+            Moment::History => format!(
+                "Rotate it: deleting the commit does not remove it from history (how: \
+                 `leakgate rules explain {ids}`)."
+            ),
+        }
+    }
+}
+
 pub fn remediation<'a>(rules: &'a RuleSet, id: &str) -> Option<&'a str> {
-    rules
-        .get(id)
-        .map(|r| r.spec.remediation.as_str())
-        .or_else(|| rules.get_file(id).map(|r| r.spec.remediation.as_str()))
+    rules.metadata(id).map(|(_, _, _, remediation)| remediation)
 }
 
 fn json_report(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -348,6 +384,8 @@ pub fn sarif_log(report: &Report, rules: &RuleSet) -> serde_json::Value {
                         r.spec.severity,
                         &r.spec.references,
                     )
+                } else if let Some(c) = rules.check(id) {
+                    (c.name, c.description, c.remediation, c.severity, &Vec::new())
                 } else {
                     (
                         *id,
@@ -365,7 +403,7 @@ pub fn sarif_log(report: &Report, rules: &RuleSet) -> serde_json::Value {
                 "help": {"text": remediation, "markdown": remediation},
                 "defaultConfiguration": {"level": sarif_level(severity)},
                 "properties": {
-                    "tags": ["security", "secret"],
+                    "tags": ["security", if rules.check(id).is_some() { "hygiene" } else { "secret" }],
                     "precision": "high",
                     "security-severity": security_severity(severity),
                 },

@@ -748,3 +748,88 @@ fn a_closed_pipe_keeps_lints_verdict() {
     let code = util::run_into_closed_pipe(repo.leakgate().args(["lint", "--history-only"]));
     assert_eq!(code, Some(1));
 }
+
+#[test]
+fn check_rules_are_rules_like_the_others() {
+    let repo = TestRepo::new();
+    repo.stage("app.py", "x = 1\n");
+    // `rules list` and `rules explain` show them.
+    let out = run(repo.leakgate().args(["rules", "list"]));
+    assert_eq!(out.code, 0);
+    for id in [
+        "gitignore-missing",
+        "gitignore-not-shared",
+        "gitignore-negated",
+    ] {
+        assert!(
+            out.stdout
+                .lines()
+                .any(|l| l.starts_with(id) && l.ends_with("(check)")),
+            "{id}:\n{}",
+            out.stdout
+        );
+    }
+    let out = run(repo
+        .leakgate()
+        .args(["rules", "explain", "gitignore-missing"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.starts_with("gitignore-missing [medium]"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("leakgate lint --fix"), "{}", out.stdout);
+    // SARIF takes their metadata from the same place.
+    let out = run(repo.leakgate().args(["lint", "--format", "sarif"]));
+    let v = out.json();
+    let rule = v["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "gitignore-missing")
+        .expect("gitignore-missing in the SARIF rules")
+        .clone();
+    assert_eq!(
+        rule["shortDescription"]["text"],
+        ".gitignore does not cover a must-not-track name"
+    );
+    assert_eq!(rule["defaultConfiguration"]["level"], "warning");
+    // `[rules] disable` turns one off, in lint and in the hook, with no warning.
+    let (_, v) = lint_json(&repo, &[]);
+    assert!(
+        v["findings"].to_string().contains("gitignore-missing"),
+        "{v}"
+    );
+    repo.write(
+        ".leakgate.toml",
+        "[rules]\ndisable = [\"gitignore-missing\"]\n",
+    );
+    let out = run(repo.leakgate().args(["lint", "--format", "json"]));
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+    assert!(
+        !out.json()["findings"]
+            .to_string()
+            .contains("gitignore-missing"),
+        "{}",
+        out.stdout
+    );
+    let out = repo.pre_commit();
+    assert_eq!(out.code, 0);
+    assert_eq!(
+        out.stdout.lines().count() + out.stderr.lines().count(),
+        1,
+        "{}",
+        out.stdout
+    );
+    // The configuration's must_not_track is a rule too.
+    repo.write(".leakgate.toml", "must_not_track = [\"*.keystore\"]\n");
+    let out = run(repo.leakgate().args([
+        "rules",
+        "explain",
+        "config-must-not-track",
+        "--rules",
+        ".leakgate.toml",
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("*.keystore"), "{}", out.stdout);
+}
