@@ -21,7 +21,7 @@ use crate::hygiene;
 use crate::report::{Report, Stats, plural};
 use crate::rules::{RuleSet, Severity};
 use crate::scan::{Scanner, Scratch};
-use crate::walk::{file_findings, is_binary};
+use crate::walk::{file_findings, text_of};
 
 /// A must-not-track pattern the shared ignore rules do not cover.
 pub const RULE_GITIGNORE_MISSING: &str = "gitignore-missing";
@@ -447,10 +447,11 @@ fn scan_index_blob(
         res.stats.too_large_paths.extend(job.paths.iter().cloned());
         return Ok(res);
     }
-    if is_binary(data) {
+    let Some(data) = text_of(data) else {
         res.stats.skipped_binary += job.paths.len() as u64;
         return Ok(res);
-    }
+    };
+    let data = &*data;
     res.stats.files_scanned += job.paths.len() as u64;
     res.stats.bytes_scanned += data.len() as u64;
     let matches = scanner.scan(data, scratch);
@@ -1478,10 +1479,11 @@ fn scan_history_blob(
         res.too_large = true;
         return Ok(res);
     }
-    if is_binary(data) {
+    let Some(data) = text_of(data) else {
         res.binary = true;
         return Ok(res);
-    }
+    };
+    let data = &*data;
     res.bytes = data.len() as u64;
     let matches = scanner.scan(data, scratch);
     if matches.is_empty() {
@@ -1499,8 +1501,8 @@ fn scan_history_blob(
             if old.kind != gix::object::Kind::Blob {
                 continue; // nothing of this parent's: every line is added against it
             }
-            if !is_binary(&old.data) {
-                per_parent.push(crate::staged::added_lines(&old.data, data));
+            if let Some(old) = text_of(&old.data) {
+                per_parent.push(crate::staged::added_lines(&old, data));
             }
         }
         for f in &found {

@@ -13,7 +13,7 @@ use crate::report::{Report, Stats, plural};
 use crate::rules::RuleSet;
 use crate::scan::{Part, Scanner, Scratch};
 use crate::staged::{self, Change, Staged};
-use crate::walk::{file_findings, is_binary};
+use crate::walk::{file_findings, text_of};
 
 #[derive(Debug)]
 pub struct Options {
@@ -547,16 +547,20 @@ fn prepare(
     let new = repo
         .find_object(file.id)
         .with_context(|| format!("{path}: cannot read staged blob {}", file.id))?;
-    let data = &new.data;
-    let file_level = file_findings(scanner.rules, &path, Some(data));
+    let file_level = file_findings(scanner.rules, &path, Some(&new.data));
     if !file_level.is_empty() {
         res.file_level = true;
         res.findings.extend(file_level);
     }
-    if is_binary(data) {
-        res.stats.skipped_binary += 1;
-        return Ok(skip(res));
-    }
+    let blob: Vec<u8> = match text_of(&new.data) {
+        None => {
+            res.stats.skipped_binary += 1;
+            return Ok(skip(res));
+        }
+        Some(std::borrow::Cow::Owned(decoded)) => decoded,
+        Some(std::borrow::Cow::Borrowed(_)) => new.detach().data,
+    };
+    let data = &blob;
     let old_id = match &file.change {
         Change::Added => None,
         Change::Modified { old } | Change::Renamed { old, .. } => Some(*old),
@@ -569,11 +573,7 @@ fn prepare(
             let old = repo
                 .find_object(old)
                 .with_context(|| format!("{path}: cannot read HEAD's blob {old}"))?;
-            if is_binary(&old.data) {
-                None
-            } else {
-                Some(staged::added_lines(&old.data, data))
-            }
+            text_of(&old.data).map(|old| staged::added_lines(&old, data))
         }
     };
     res.stats.files_scanned = 1;
@@ -605,7 +605,7 @@ fn prepare(
     let (regions, territories) = chunked(data, regions);
     Ok(Prepared {
         res,
-        data: Some(new.detach().data),
+        data: Some(blob),
         added,
         regions,
         territories,

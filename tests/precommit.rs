@@ -867,3 +867,54 @@ fn named_files_narrow_the_staged_diff_or_scan_the_index_content() {
     assert!(out.stdout.contains("sub/conf.yml:1:"), "{}", out.stdout);
     assert!(out.stdout.contains("1 not in the index"), "{}", out.stdout);
 }
+
+/// `text` as UTF-16 with a byte-order mark, as PowerShell and Visual Studio save files.
+fn utf16(text: &str, little: bool) -> Vec<u8> {
+    let mut out = if little {
+        vec![0xFF, 0xFE]
+    } else {
+        vec![0xFE, 0xFF]
+    };
+    for u in text.encode_utf16() {
+        out.extend(if little {
+            u.to_le_bytes()
+        } else {
+            u.to_be_bytes()
+        });
+    }
+    out
+}
+
+#[test]
+fn utf16_files_are_scanned_not_skipped_as_binary() {
+    let repo = TestRepo::new();
+    repo.stage("README.md", "hello\n").commit("init");
+    install(&repo);
+    let token = util::fake_github_token("ghp_");
+    let script = format!("Write-Host 'deploy'\r\n$env:GITHUB_TOKEN = \"{token}\"\r\n");
+    repo.stage("deploy.ps1", utf16(&script, true));
+    let out = commit(&repo, &[]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("deploy.ps1:2:22: github-classic-token"),
+        "{}",
+        out.stdout
+    );
+    // An edit of a UTF-16 file is judged by its added lines, as for any text file.
+    repo.commit("forced");
+    let more = format!("{script}Write-Host 'done'\r\n");
+    repo.stage("deploy.ps1", utf16(&more, true));
+    let (code, v) = repo.pre_commit_json();
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["stats"]["lines_added"], 1);
+    // Big-endian too, in scan and in history.
+    repo.write("be.ps1", utf16(&script, false));
+    let out = run(repo.leakgate().args(["scan", "be.ps1"]));
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    let (code, v) = util::lint_json(&repo, &["--history-only"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        finding_keys(&v),
+        vec![("deploy.ps1".into(), Some(2), "github-classic-token".into())]
+    );
+}
