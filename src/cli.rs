@@ -170,6 +170,13 @@ pub struct LintArgs {
     #[arg(long, conflicts_with_all = ["fix", "diff"])]
     pub history_only: bool,
 
+    /// With --history or --history-only (implied): the history of every reference — local
+    /// and remote branches, tags, stash — not only HEAD's, as gitleaks scans by default. A
+    /// token committed on a branch that was never merged is found; each finding names the
+    /// references that contain its commit.
+    #[arg(long)]
+    pub all: bool,
+
     /// Skip blobs larger than this many bytes (they are counted in the summary).
     #[arg(long, value_name = "BYTES", default_value_t = crate::walk::DEFAULT_MAX_SIZE)]
     pub max_filesize: u64,

@@ -553,6 +553,7 @@ mod tests {
             message: String::new(),
             commit: None,
             date: None,
+            refs: Vec::new(),
             allowed: Default::default(),
         };
         assert!(rules.allowlisted(&finding("tests/fixtures/a.txt")));

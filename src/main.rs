@@ -299,16 +299,21 @@ fn gitignore_mode(
 fn lint(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
     use leakgate::lint;
     let dir = lint_dir(args.path.as_deref())?;
-    let root = work_tree_root(&dir)?;
+    let root = lint_root(&dir, args.history_only)?;
     let (rules, config) = load_setup(&args.rule_args, &args.config, &root)?;
     let opts = lint::Options {
         max_size: args.max_filesize,
-        history: match (&args.history, args.history_only) {
-            (None, true) => Some("HEAD".to_string()),
-            (h, _) => h.clone(),
+        history: match (&args.history, args.history_only, args.all) {
+            (Some(h), _, true) if h != "HEAD" => {
+                anyhow::bail!("--all scans every reference's history: it takes no range (`{h}`)")
+            }
+            (_, _, true) => Some("--all".to_string()),
+            (None, true, _) => Some("HEAD".to_string()),
+            (h, _, _) => h.clone(),
         },
         history_only: args.history_only,
         progress: io::stderr().is_terminal(),
+        all_refs: args.all,
     };
     let mut result = lint::run(&dir, &rules, &opts)?;
     lint_filter(&mut result, &rules, &config);
@@ -455,6 +460,16 @@ fn work_tree_root(dir: &Path) -> Result<PathBuf> {
         .to_path_buf())
 }
 
+/// Where `lint` finds `.leakgate.toml` and the baseline: the work tree's root; in a bare
+/// repository, with `--history-only`, the git directory.
+fn lint_root(dir: &Path, history_only: bool) -> Result<PathBuf> {
+    if !history_only {
+        return work_tree_root(dir);
+    }
+    let repo = leakgate::precommit::open_any(dir)?;
+    Ok(repo.workdir().unwrap_or(repo.git_dir()).to_path_buf())
+}
+
 /// `leakgate baseline`: accept the current findings.
 fn baseline(args: cli::BaselineCmdArgs) -> Result<Outcome> {
     use leakgate::baseline::{self, Baseline};
@@ -465,6 +480,7 @@ fn baseline(args: cli::BaselineCmdArgs) -> Result<Outcome> {
         history: args.history.clone(),
         history_only: false,
         progress: io::stderr().is_terminal(),
+        all_refs: false,
     };
     let root = work_tree_root(&dir)?;
     let (rules, config) = load_setup(&args.rule_args, &args.config, &root)?;

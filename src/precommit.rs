@@ -86,6 +86,20 @@ pub struct GitignoreCheck {
 /// Open the repository the way git hooks expect: discovered from the working directory,
 /// honouring `GIT_DIR`, `GIT_WORK_TREE` and `GIT_INDEX_FILE`.
 pub fn open_repo(dir: &Path) -> Result<gix::Repository> {
+    let repo = open_any(dir)?;
+    if repo.workdir().is_none() {
+        bail!(
+            "{}: is a bare repository: it has no index or staged changes to scan \
+             (run leakgate in a work tree, `leakgate lint --history-only` for its history, \
+             or `leakgate scan` on files)",
+            repo.git_dir().display()
+        );
+    }
+    Ok(repo)
+}
+
+/// [`open_repo`], bare repositories included (history needs no work tree).
+pub fn open_any(dir: &Path) -> Result<gix::Repository> {
     let mut repo = gix::discover_with_environment_overrides(dir)
         .with_context(|| format!("{}: not in a git repository", dir.display()))?;
     if repo.workdir().is_none() && cwd_is_work_tree(&repo) {
@@ -96,13 +110,6 @@ pub fn open_repo(dir: &Path) -> Result<gix::Repository> {
         let cwd = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
         repo.set_workdir(cwd)
             .with_context(|| format!("{}: cannot use as the work tree", dir.display()))?;
-    }
-    if repo.workdir().is_none() {
-        bail!(
-            "{}: is a bare repository: it has no index or staged changes to scan \
-             (run leakgate in a work tree, or `leakgate scan` on files)",
-            repo.git_dir().display()
-        );
     }
     Ok(repo)
 }

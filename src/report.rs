@@ -183,7 +183,14 @@ pub fn text_line(f: &Finding, color: bool) -> String {
         line.push_str(s);
     }
     if let Some(d) = &f.date {
-        line.push_str(&format!(" ({d})"));
+        let refs = match f.refs.as_slice() {
+            [] => String::new(),
+            [a] => format!("; in {a}"),
+            [a, b] => format!("; in {a}, {b}"),
+            [a, b, c] => format!("; in {a}, {b}, {c}"),
+            [a, b, c, rest @ ..] => format!("; in {a}, {b}, {c} and {} more", rest.len()),
+        };
+        line.push_str(&format!(" ({d}{refs})"));
     }
     line
 }

@@ -105,6 +105,7 @@ pub fn file_findings(rules: &RuleSet, path: &str, content: Option<&[u8]>) -> Vec
             message: r.spec.name.clone(),
             commit: None,
             date: None,
+            refs: Vec::new(),
             allowed: Default::default(),
         })
         .collect()

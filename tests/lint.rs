@@ -833,3 +833,84 @@ fn check_rules_are_rules_like_the_others() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.contains("*.keystore"), "{}", out.stdout);
 }
+
+#[test]
+fn history_all_finds_a_token_on_an_unmerged_branch_and_in_a_bare_clone() {
+    let repo = TestRepo::new();
+    repo.stage("README.md", "hello\n").commit("init");
+    repo.git(&["checkout", "-q", "-b", "side"]);
+    repo.stage("deploy.sh", secret_line())
+        .commit("on a branch never merged");
+    repo.git(&["tag", "v1"]);
+    repo.git(&["checkout", "-q", "main"]);
+    repo.stage("other.txt", "x\n").commit("main goes on");
+    // HEAD's history does not hold it; every ref's does, and says which refs.
+    let (code, v) = lint_json(&repo, &["--history-only"]);
+    assert_eq!(code, 0, "{v}");
+    let (code, v) = lint_json(&repo, &["--history-only", "--all"]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(
+        finding_keys(&v),
+        vec![("deploy.sh".into(), Some(1), "github-classic-token".into())]
+    );
+    assert_eq!(v["findings"][0]["refs"], serde_json::json!(["side", "v1"]));
+    assert_eq!(v["history"]["commits"], 3);
+    let out = run(repo.leakgate().args(["lint", "--history-only", "--all"]));
+    assert!(out.stdout.contains("; in side, v1)"), "{}", out.stdout);
+    // `--all` alone lints the tree and every ref's history.
+    let (code, v) = lint_json(&repo, &["--all"]);
+    assert_eq!(code, 1, "{v}");
+    // A range and --all do not go together.
+    let out = run(repo
+        .leakgate()
+        .args(["lint", "--history", "main~1..main", "--all"]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+
+    // The same in a bare clone (where a server-side check runs): history only.
+    let bare = repo.dir.path().join("bare.git");
+    repo.git(&["clone", "-q", "--bare", ".", bare.to_str().unwrap()]);
+    let mut lg = util::leakgate();
+    lg.current_dir(&bare);
+    let out = run(lg.args(["lint", "--history-only", "--all", "--format", "json"]));
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        finding_keys(&out.json()),
+        vec![("deploy.sh".into(), Some(1), "github-classic-token".into())]
+    );
+    let mut lg = util::leakgate();
+    let out = run(lg.current_dir(&bare).arg("lint"));
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("--history-only"), "{}", out.stderr);
+}
+
+#[test]
+fn history_is_scanned_in_batches_with_the_same_findings() {
+    // More new blobs than one batch holds: a secret blob seen again later (a revert and
+    // re-add) is still reported once, at the oldest commit that added it.
+    let repo = TestRepo::new();
+    let secret = secret_line();
+    repo.stage("a/key.txt", &secret).commit("first");
+    for i in 0..2100 {
+        repo.write(&format!("many/f{i}.txt"), format!("{i}\n"));
+    }
+    repo.git(&["add", "many"]);
+    repo.commit("many blobs");
+    repo.git(&["rm", "-q", "a/key.txt"]);
+    repo.commit("removed");
+    repo.stage("a/key.txt", &secret).commit("re-added");
+    repo.stage("b/copy.txt", &secret).commit("copied");
+    let (code, v) = lint_json(&repo, &["--history-only"]);
+    assert_eq!(code, 1, "{v}");
+    let keys = finding_keys(&v);
+    assert_eq!(
+        keys,
+        vec![
+            ("a/key.txt".into(), Some(1), "github-classic-token".into()),
+            ("b/copy.txt".into(), Some(1), "github-classic-token".into()),
+        ],
+        "{v}"
+    );
+    let first = repo.git(&["rev-list", "--max-parents=0", "HEAD"]);
+    assert_eq!(v["findings"][0]["commit"], first.trim()[..7]);
+    assert_eq!(v["history"]["blobs_scanned"], 2101, "{v}");
+}
