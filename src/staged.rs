@@ -323,20 +323,17 @@ pub fn read_index(path: &std::path::Path, hash: gix::hash::Kind) -> Result<gix::
         None => Ok(File::at(path, hash, true, Options::default())?),
         Some((fixed, long)) => {
             let prefix = String::from_utf8_lossy(&long[..long.len().min(60)]).into_owned();
-            // (The timestamp, which only `lint`'s racy-clean checks would use, is now.)
-            let (state, _) = State::from_bytes(
-                &fixed,
-                State::new(hash).timestamp(),
-                hash,
-                Options::default(),
-            )
-            .with_context(|| {
-                format!(
-                    "gix cannot decode the entry for a path of {} bytes (`{prefix}…`): \
+            // The index file's time, as gix takes it: `lint`'s racy-clean checks use it.
+            let mtime = std::fs::metadata(path)
+                .map(|md| filetime::FileTime::from_last_modification_time(&md))?;
+            let (state, _) = State::from_bytes(&fixed, mtime, hash, Options::default())
+                .with_context(|| {
+                    format!(
+                        "gix cannot decode the entry for a path of {} bytes (`{prefix}…`): \
                              git's limit for an index path length is 4,095 bytes",
-                    long.len()
-                )
-            })?;
+                        long.len()
+                    )
+                })?;
             Ok(File::from_state(state, path.to_path_buf()))
         }
     }
