@@ -323,20 +323,17 @@ pub fn read_index(path: &std::path::Path, hash: gix::hash::Kind) -> Result<gix::
         None => Ok(File::at(path, hash, true, Options::default())?),
         Some((fixed, long)) => {
             let prefix = String::from_utf8_lossy(&long[..long.len().min(60)]).into_owned();
-            // (The timestamp, which only `lint`'s racy-clean checks would use, is now.)
-            let (state, _) = State::from_bytes(
-                &fixed,
-                State::new(hash).timestamp(),
-                hash,
-                Options::default(),
-            )
-            .with_context(|| {
-                format!(
-                    "gix cannot decode the entry for a path of {} bytes (`{prefix}…`): \
+            // The index file's time, as gix takes it: `lint`'s racy-clean checks use it.
+            let mtime = std::fs::metadata(path)
+                .map(|md| filetime::FileTime::from_last_modification_time(&md))?;
+            let (state, _) = State::from_bytes(&fixed, mtime, hash, Options::default())
+                .with_context(|| {
+                    format!(
+                        "gix cannot decode the entry for a path of {} bytes (`{prefix}…`): \
                              git's limit for an index path length is 4,095 bytes",
-                    long.len()
-                )
-            })?;
+                        long.len()
+                    )
+                })?;
             Ok(File::from_state(state, path.to_path_buf()))
         }
     }
@@ -553,42 +550,88 @@ pub fn line_count(data: &[u8]) -> u64 {
     n + u64::from(data.last().is_some_and(|&b| b != b'\n'))
 }
 
-/// A line diff of `old` against `new` in git's line model ([`lines`]): the ops, and the two
-/// line counts. Lines are compared as interned ids.
-fn line_diff(old: &[u8], new: &[u8]) -> (Vec<similar::DiffOp>, usize, usize) {
-    let mut ids: HashMap<&[u8], u32> = HashMap::new();
-    let mut intern = |data| -> Vec<u32> {
-        lines(data)
+/// A line diff of `old` against `new` in git's line model ([`lines`]).
+struct LineDiff {
+    /// The ops over the lines between the common prefix and suffix.
+    ops: Vec<similar::DiffOp>,
+    /// Lines both start with, and end with (left out of `ops`).
+    prefix: usize,
+    suffix: usize,
+    old_len: usize,
+    new_len: usize,
+}
+
+/// The common prefix and suffix of lines are trimmed first (as git's xdiff does): an edit of
+/// a big file then costs a pass over its bytes, not a Myers diff of all of its lines. The
+/// lines between are compared as interned ids.
+fn line_diff<'a>(old: &'a [u8], new: &'a [u8]) -> LineDiff {
+    let old: Vec<&'a [u8]> = lines(old).collect();
+    let new: Vec<&'a [u8]> = lines(new).collect();
+    let prefix = old.iter().zip(&new).take_while(|(a, b)| a == b).count();
+    let suffix = old[prefix..]
+        .iter()
+        .rev()
+        .zip(new[prefix..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let (old_mid, new_mid) = (
+        &old[prefix..old.len() - suffix],
+        &new[prefix..new.len() - suffix],
+    );
+    let mut ids: HashMap<&'a [u8], u32> = HashMap::new();
+    let mut intern = |side: &[&'a [u8]]| -> Vec<u32> {
+        side.iter()
             .map(|l| {
                 let next = ids.len() as u32;
-                *ids.entry(l).or_insert(next)
+                *ids.entry(*l).or_insert(next)
             })
             .collect()
     };
-    let (old, new) = (intern(old), intern(new));
-    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &old, &new);
-    (ops, old.len(), new.len())
+    let (o, n) = (intern(old_mid), intern(new_mid));
+    LineDiff {
+        ops: similar::capture_diff_slices(similar::Algorithm::Myers, &o, &n),
+        prefix,
+        suffix,
+        old_len: old.len(),
+        new_len: new.len(),
+    }
 }
 
 /// How similar `old` and `new` are, by lines (0 to 1).
 fn line_ratio(old: &[u8], new: &[u8]) -> f32 {
-    let (ops, o, n) = line_diff(old, new);
-    similar::diff_ratio(&ops, o, n)
+    let d = line_diff(old, new);
+    let equal: usize = d
+        .ops
+        .iter()
+        .map(|op| match *op {
+            similar::DiffOp::Equal { len, .. } => len,
+            _ => 0,
+        })
+        .sum();
+    let total = d.old_len + d.new_len;
+    if total == 0 {
+        1.0
+    } else {
+        2.0 * (d.prefix + d.suffix + equal) as f32 / total as f32
+    }
 }
 
 /// 1-based line ranges (inclusive start, exclusive end) of the lines `new` adds to `old`,
 /// numbered as git numbers them ([`lines`]).
 pub fn added_lines(old: &[u8], new: &[u8]) -> Vec<std::ops::Range<u32>> {
-    let (ops, _, _) = line_diff(old, new);
+    let d = line_diff(old, new);
     let mut out: Vec<std::ops::Range<u32>> = Vec::new();
-    for op in &ops {
+    for op in &d.ops {
         let r = op.new_range();
         if matches!(
             op.tag(),
             similar::DiffTag::Insert | similar::DiffTag::Replace
         ) && !r.is_empty()
         {
-            let (s, e) = (r.start as u32 + 1, r.end as u32 + 1);
+            let (s, e) = (
+                (d.prefix + r.start) as u32 + 1,
+                (d.prefix + r.end) as u32 + 1,
+            );
             match out.last_mut() {
                 Some(last) if last.end == s => last.end = e,
                 _ => out.push(s..e),
@@ -640,6 +683,15 @@ mod tests {
         assert_eq!(added_lines(old, b"id,note\n1,\"x\ry\"\n2,z\n"), vec![3..4]);
         assert_eq!(line_count(b""), 0);
         assert_eq!(line_count(b"a\nb"), 2);
+    }
+
+    #[test]
+    fn common_ends_are_trimmed_before_the_diff() {
+        assert_eq!(added_lines(b"a\na\na\n", b"a\na\na\na\n"), vec![4..5]);
+        assert_eq!(added_lines(b"a\nb\nc\n", b"x\na\nb\nc\n"), vec![1..2]);
+        assert_eq!(added_lines(b"a\nb\nc\n", b"a\nx\ny\nc\n"), vec![2..4]);
+        assert!((line_ratio(b"a\nb\nc\nd\n", b"a\nb\nc\nx\n") - 0.75).abs() < 1e-6);
+        assert_eq!(line_ratio(b"", b""), 1.0);
     }
 
     #[test]
