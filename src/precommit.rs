@@ -188,9 +188,12 @@ fn run_with<'r>(
             // (gix is built without `parallel`: a handle cannot cross threads; open another
             // the same way, environment included)
             s.spawn(move || {
+                let mut timer = Timer::new();
                 let repo = open_repo(dir)?;
                 let cov = hygiene::coverage(&repo, index, rules, dirs, &[])?;
+                timer.mark(".gitignore coverage (on another core)");
                 let tree = hygiene::work_tree(&repo, index, rules, config, tree_dirs)?;
+                timer.mark("unignored files near the staged ones (on another core)");
                 Ok::<_, anyhow::Error>((cov, tree))
             })
         });
@@ -298,12 +301,17 @@ fn gitignore_check(
     };
     check.root_lacks_env = root_missing.iter().any(|n| n == ".env");
     let severity = |id: &str| rules.get_file(id).map(|r| r.spec.severity);
-    let mut by_importance: Vec<&Uncovered> = uncovered
-        .iter()
-        .filter(|u| (missing_on && !u.dirs.is_empty()) || (not_shared_on && u.not_shared.is_some()))
-        .collect();
-    // Stable: the rules' own order among equals.
-    by_importance.sort_by_key(|u| std::cmp::Reverse(severity(&u.rule_id)));
+    let mut by_importance: Vec<(bool, &Uncovered)> = Vec::new();
+    for u in uncovered {
+        if (missing_on && !u.dirs.is_empty()) || (not_shared_on && u.not_shared.is_some()) {
+            let first_of_rule = !by_importance.iter().any(|(_, p)| p.rule_id == u.rule_id);
+            by_importance.push((first_of_rule, u));
+        }
+    }
+    // One name per kind of file first (`.env`, `id_rsa`, `*.pem`, ...), high severity first;
+    // stable, so the rules' own order among equals.
+    by_importance.sort_by_key(|(first, u)| (!first, std::cmp::Reverse(severity(&u.rule_id))));
+    let by_importance = by_importance.into_iter().map(|(_, u)| u);
     let mut missing: Vec<String> = root_missing.clone();
     for u in by_importance {
         if !missing.contains(&u.pattern) {
