@@ -881,22 +881,13 @@ pub fn render_text(
         let mut files: Vec<&str> = secrets.iter().map(|f| f.path.as_str()).collect();
         files.dedup();
         if !files.is_empty() {
-            writeln!(
-                out,
-                "  - {}",
-                crate::report::Moment::PreCommit.remove_secret(&some_names(
-                    &files.iter().map(|f| f.to_string()).collect::<Vec<_>>(),
-                    3
-                ))
-            )?;
+            let files: Vec<String> = files.iter().map(|f| f.to_string()).collect();
             let mut ids: Vec<&str> = secrets.iter().map(|f| f.rule_id.as_str()).collect();
             ids.sort();
             ids.dedup();
-            writeln!(
-                out,
-                "  - {}",
-                crate::report::Moment::PreCommit.rotate(&ids.join(", "))
-            )?;
+            for line in crate::report::staged_secret_advice(&some_names(&files, 3), &ids) {
+                writeln!(out, "  - {line}")?;
+            }
             writeln!(
                 out,
                 "  - Not a secret? Put `leakgate:allow` in a comment on its line."
