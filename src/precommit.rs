@@ -176,9 +176,11 @@ fn run_with<'r>(
     // meanwhile (with its own handle on the repository).
     let dirs = coverage_dirs(&index, set.files.iter().map(|f| f.path.to_str_lossy()));
     // Where to look for must-not-track files nothing ignores: the root and the staged files'
-    // directories (their entries only: no walk of the work tree).
+    // directories (their entries only: no walk of the work tree). Named files' directories
+    // can be every directory (`run --all-files`): then the root only.
+    let near = (!whole_files).then_some(&set.files).into_iter().flatten();
     let mut tree_dirs: Vec<String> = std::iter::once(String::new())
-        .chain(set.files.iter().map(|f| parent_dir(&f.path.to_str_lossy())))
+        .chain(near.map(|f| parent_dir(&f.path.to_str_lossy())))
         .collect();
     tree_dirs.sort();
     tree_dirs.dedup();
