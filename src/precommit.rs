@@ -205,9 +205,11 @@ fn run_with<'r>(
     // meanwhile (with its own handle on the repository).
     let dirs = coverage_dirs(&index, set.files.iter().map(|f| f.path.to_str_lossy()));
     // Where to look for must-not-track files nothing ignores: the root and the staged files'
-    // directories (their entries only: no walk of the work tree).
+    // directories (their entries only: no walk of the work tree). Named files' directories
+    // can be every directory (`run --all-files`): then the root only.
+    let near = (!whole_files).then_some(&set.files).into_iter().flatten();
     let mut tree_dirs: Vec<String> = std::iter::once(String::new())
-        .chain(set.files.iter().map(|f| parent_dir(&f.path.to_str_lossy())))
+        .chain(near.map(|f| parent_dir(&f.path.to_str_lossy())))
         .collect();
     tree_dirs.sort();
     tree_dirs.dedup();
@@ -217,9 +219,12 @@ fn run_with<'r>(
             // (gix is built without `parallel`: a handle cannot cross threads; open another
             // the same way, environment included)
             s.spawn(move || {
+                let mut timer = Timer::new();
                 let repo = open_repo(dir)?;
                 let cov = hygiene::coverage(&repo, index, rules, dirs, &[])?;
+                timer.mark(".gitignore coverage (on another core)");
                 let tree = hygiene::work_tree(&repo, index, rules, config, tree_dirs)?;
+                timer.mark("unignored files near the staged ones (on another core)");
                 Ok::<_, anyhow::Error>((cov, tree))
             })
         });
@@ -327,12 +332,17 @@ fn gitignore_check(
     };
     check.root_lacks_env = root_missing.iter().any(|n| n == ".env");
     let severity = |id: &str| rules.get_file(id).map(|r| r.spec.severity);
-    let mut by_importance: Vec<&Uncovered> = uncovered
-        .iter()
-        .filter(|u| (missing_on && !u.dirs.is_empty()) || (not_shared_on && u.not_shared.is_some()))
-        .collect();
-    // Stable: the rules' own order among equals.
-    by_importance.sort_by_key(|u| std::cmp::Reverse(severity(&u.rule_id)));
+    let mut by_importance: Vec<(bool, &Uncovered)> = Vec::new();
+    for u in uncovered {
+        if (missing_on && !u.dirs.is_empty()) || (not_shared_on && u.not_shared.is_some()) {
+            let first_of_rule = !by_importance.iter().any(|(_, p)| p.rule_id == u.rule_id);
+            by_importance.push((first_of_rule, u));
+        }
+    }
+    // One name per kind of file first (`.env`, `id_rsa`, `*.pem`, ...), high severity first;
+    // stable, so the rules' own order among equals.
+    by_importance.sort_by_key(|(first, u)| (!first, std::cmp::Reverse(severity(&u.rule_id))));
+    let by_importance = by_importance.into_iter().map(|(_, u)| u);
     let mut missing: Vec<String> = root_missing.clone();
     for u in by_importance {
         if !missing.contains(&u.pattern) {
@@ -951,22 +961,13 @@ pub fn render_text(
         let mut files: Vec<&str> = secrets.iter().map(|f| f.path.as_str()).collect();
         files.dedup();
         if !files.is_empty() {
-            writeln!(
-                out,
-                "  - {}",
-                crate::report::Moment::PreCommit.remove_secret(&some_names(
-                    &files.iter().map(|f| f.to_string()).collect::<Vec<_>>(),
-                    3
-                ))
-            )?;
+            let files: Vec<String> = files.iter().map(|f| f.to_string()).collect();
             let mut ids: Vec<&str> = secrets.iter().map(|f| f.rule_id.as_str()).collect();
             ids.sort();
             ids.dedup();
-            writeln!(
-                out,
-                "  - {}",
-                crate::report::Moment::PreCommit.rotate(&ids.join(", "))
-            )?;
+            for line in crate::report::staged_secret_advice(&some_names(&files, 3), &ids) {
+                writeln!(out, "  - {line}")?;
+            }
             writeln!(
                 out,
                 "  - Not a secret? Put `leakgate:allow` in a comment on its line."

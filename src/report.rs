@@ -272,43 +272,25 @@ fn text(report: &Report, rules: &RuleSet, style: &Style, out: &mut dyn Write) ->
     writeln!(out, "{line}")
 }
 
-/// When advice is given: what is true about a secret differs by moment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Moment {
-    /// Before the commit: the secret is only staged.
-    PreCommit,
-    /// In history (`lint --history`, `pre-push`): the secret is in a commit.
-    History,
-}
-
-impl Moment {
-    /// What to do about the value in `files`.
-    pub fn remove_secret(self, files: &str) -> String {
-        match self {
-            Moment::PreCommit => format!(
-                "Remove the value from {files} and load it from the environment (or a secret \
-                 manager) instead, then `git add` again."
-            ),
-            Moment::History => format!(
-                "Remove the value from {files}, load it from the environment (or a secret \
-                 manager) instead, and rewrite the commits that added it."
-            ),
-        }
-    }
-
-    /// Whether and how to rotate the secrets of the rules `ids` (comma-separated).
-    pub fn rotate(self, ids: &str) -> String {
-        match self {
-            Moment::PreCommit => format!(
-                "It is not committed yet: rotate it only if it was already shared or pushed \
-                 (how: `leakgate rules explain {ids}`)."
-            ),
-            Moment::History => format!(
-                "Rotate it: deleting the commit does not remove it from history (how: \
-                 `leakgate rules explain {ids}`)."
-            ),
-        }
-    }
+/// What to do about a secret found in the staged changes, for that moment: it is not in a
+/// commit yet, so it is removed and loaded from the environment, and rotated only if it was
+/// shared already. (The rules' `remediation` texts are for a secret in history, which
+/// `lint --history` and `pre-push` report.) `files` names the files, `ids` the rules.
+pub fn staged_secret_advice(files: &str, ids: &[&str]) -> [String; 2] {
+    let how = match ids {
+        [id] => format!("`leakgate rules explain {id}`"),
+        _ => format!("`leakgate rules explain <id>` for {}", ids.join(", ")),
+    };
+    [
+        format!(
+            "Remove the value from {files} and load it from the environment (or a secret \
+             manager) instead, then `git add` again."
+        ),
+        format!(
+            "It is not committed yet: rotate it only if it was already shared or pushed \
+             (how: {how})."
+        ),
+    ]
 }
 
 pub fn remediation<'a>(rules: &'a RuleSet, id: &str) -> Option<&'a str> {
