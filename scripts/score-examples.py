@@ -229,6 +229,16 @@ def files_kingfisher(bin_, target):
         hit |= new
 
 
+PLACEHOLDER = re.compile(r"(?i)abcdef|bcdefg|123456|234567|0123456789|qwerty|asdfgh|x{6}|"
+                         r"a1b2c3|1a2b3c|example|your[_-]?(?:api[_-]?)?(?:key|token|secret)|"
+                         r"(.)\1{7}")
+
+
+def looks_like_placeholder(path):
+    with open(path, errors="replace") as f:
+        return PLACEHOLDER.search(f.read()) is not None
+
+
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -243,6 +253,9 @@ def main():
     s.add_argument("--bin", default=os.path.expanduser("~/.cache/leakgate-bench/anchors/bin"))
     s.add_argument("--misses", help="write the positive files leakgate missed here")
     s.add_argument("--false-alarms", help="write the negative files leakgate flagged here")
+    s.add_argument("--no-placeholders", action="store_true",
+                   help="leave out examples that look like placeholders (abcdef, 123456, xxxx, "
+                        "EXAMPLE, ...): leakgate ignores those on purpose")
     s.add_argument("out")
     a = ap.parse_args()
 
@@ -279,6 +292,8 @@ def main():
                     row.append((0, 0))
                     continue
                 files = {os.path.join(d, f) for f in os.listdir(d)}
+                if a.no_placeholders:
+                    files = {f for f in files if not looks_like_placeholder(f)}
                 hit = runners[tool](d) & files
                 row.append((len(hit), len(files)))
                 t = totals.setdefault(tool, {"pos": [0, 0], "neg": [0, 0]})
