@@ -19,6 +19,9 @@ pub enum Validator {
     /// An Atlassian token (`ATATT3…=` API tokens, `ATBB…` Bitbucket app passwords): the last
     /// eight characters are the CRC32 of everything before them, in upper-case hex.
     AtlassianCrc32,
+    /// A JWT encoded once more in base64 (standard or URL-safe): the value decodes to a token
+    /// that passes `jwt`.
+    Base64Jwt,
 }
 
 impl Validator {
@@ -30,6 +33,7 @@ impl Validator {
         ("aws-key-id", Validator::AwsKeyId),
         ("grafana-crc32", Validator::GrafanaCrc32),
         ("atlassian-crc32", Validator::AtlassianCrc32),
+        ("base64-jwt", Validator::Base64Jwt),
     ];
 
     pub fn from_name(name: &str) -> Option<Validator> {
@@ -49,6 +53,7 @@ impl Validator {
             }
             Validator::GrafanaCrc32 => grafana_crc32_ok(secret),
             Validator::AtlassianCrc32 => atlassian_crc32_ok(secret),
+            Validator::Base64Jwt => base64_decode(secret).is_some_and(|d| jwt_ok(d.trim_ascii())),
         }
     }
 }
@@ -483,6 +488,28 @@ mod tests {
         let last = bad.len() - 1;
         bad[last] = if bad[last] == b'a' { b'b' } else { b'a' };
         assert!(!Validator::Base62Crc32.check(&bad));
+    }
+
+    #[test]
+    fn base64_wrapped_jwt() {
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg";
+        let wrapped = |s: &str| {
+            let t = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+            let mut out = String::new();
+            for c in s.as_bytes().chunks(3) {
+                let n = c.iter().fold(0u32, |a, &b| (a << 8) | u32::from(b)) << (8 * (3 - c.len()));
+                for i in 0..=c.len() {
+                    out.push(t[(n >> (18 - 6 * i)) as usize & 63] as char);
+                }
+            }
+            out
+        };
+        assert!(Validator::Base64Jwt.check(wrapped(jwt).as_bytes()));
+        assert!(Validator::Base64Jwt.check(wrapped(&format!("{jwt}\n")).as_bytes()));
+        assert!(
+            !Validator::Base64Jwt.check(wrapped("eyJub3QiOiJhIGp3dCJ9.eyJ4IjoxfQ.sig").as_bytes())
+        );
+        assert!(!Validator::Base64Jwt.check(jwt.as_bytes()));
     }
 
     #[test]
