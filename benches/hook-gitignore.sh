@@ -8,7 +8,9 @@
 #   wide   +1 line in 2,000 tracked files (as many directories as they span)
 # Each times `git diff --cached -U0` (the floor) and `leakgate pre-commit` with
 # `--gitignore off`, `note` (the default) and `block`, with hyperfine, which prints the ratios
-# of the run. An untracked `.env` sits at the root so that the note has something to say.
+# of the run, then each command's median, fastest run and user CPU time (the machines are
+# shared: the fastest run and the CPU time are the steadier figures).
+# An untracked `.env` sits at the root so that the note has something to say.
 set -euo pipefail
 
 repo=${1:?usage: $0 REPO [LEAKGATE]}
@@ -17,6 +19,14 @@ lg=${2:-$here/target/release/leakgate}
 runs=${RUNS:-20}
 work=${BENCH_WORK:-/tmp/leakgate-bench-hook}
 command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install hyperfine)" >&2; exit 2; }
+figures() {
+  python3 - "$1" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print(f"  {r['command']:18} median {r['median'] * 1e3:7.1f} ms   fastest {r['min'] * 1e3:7.1f} ms"
+          f"   user CPU {r['user'] * 1e3:6.1f} ms")
+PY
+}
 
 rm -rf "$work" && mkdir -p "$work"
 git clone -q "$repo" "$work/small"
@@ -28,11 +38,12 @@ done
 seq 1 200 | sed 's/^/key_&: value/' >new-config.yaml
 git add -A && echo "DEBUG=1" >.env
 echo "== small: $n files +3 lines, one new file; $(git ls-files | wc -l) files in the index"
-hyperfine -N --warmup 2 --runs "$runs" -i \
+hyperfine -N --warmup 2 --runs "$runs" -i --export-json "$work/small.json" \
   -n 'git diff --cached' 'git diff --cached -U0' \
   -n 'gitignore off' "$lg pre-commit --gitignore off" \
   -n 'gitignore note' "$lg pre-commit --gitignore note" \
   -n 'gitignore block' "$lg pre-commit --gitignore block"
+figures "$work/small.json"
 
 git clone -q "$repo" "$work/wide"
 cd "$work/wide"
@@ -40,7 +51,8 @@ git ls-files '*.go' | awk 'NR <= 2000' | while read -r f; do echo '// x' >>"$f";
 git add -u && echo "DEBUG=1" >.env
 dirs=$(git diff --cached --name-only | xargs -n1 dirname | sort -u | wc -l)
 echo "== wide: 2,000 files +1 line in $dirs directories"
-hyperfine -N --warmup 1 --runs "$((runs / 2))" -i \
+hyperfine -N --warmup 1 --runs "$((runs / 2))" -i --export-json "$work/wide.json" \
   -n 'git diff --cached' 'git diff --cached -U0' \
   -n 'gitignore off' "$lg pre-commit --gitignore off" \
   -n 'gitignore note' "$lg pre-commit --gitignore note"
+figures "$work/wide.json"
