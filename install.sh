@@ -44,5 +44,6 @@ fi
 
 case ":$PATH:" in
   *":$prefix/bin:"*) ;;
-  *) echo "install.sh: note: $prefix/bin is not on PATH; the git hook looks for 'leakgate' there" >&2 ;;
+  *) echo "install.sh: note: $prefix/bin is not on PATH: run $bin, or add it to PATH" \
+       "(export PATH=\"$prefix/bin:\$PATH\"); hooks it installs run it from there anyway" >&2 ;;
 esac

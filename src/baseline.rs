@@ -348,6 +348,7 @@ mod tests {
             message: "m".into(),
             commit: commit.map(str::to_string),
             date: None,
+            refs: Vec::new(),
             allowed: Default::default(),
         }
     }

@@ -104,18 +104,32 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct PreCommitArgs {
+    /// Files to scan, relative to the current directory (what the pre-commit framework
+    /// passes). When they are all staged changes, only those changes are scanned; otherwise
+    /// (`pre-commit run --all-files`, `--files`) their whole content in the index is.
+    /// Default: every staged change.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<String>,
+
     /// Staged blobs larger than this many bytes cannot be scanned: they block the commit
     /// (`git config leakgate.allowUnscannable true` lets them through, named in the summary).
     #[arg(long, value_name = "BYTES", default_value_t = leakgate::precommit::HOOK_MAX_SIZE)]
     pub max_filesize: u64,
 
-    /// Block the commit when .gitignore does not cover must-not-track files (.env, keys...).
-    /// Also set by `git config leakgate.requireGitignore true`.
-    #[arg(long)]
+    /// What .gitignore coverage of must-not-track names (.env, keys...) does: `note` says it
+    /// in two lines when it matters (such a file in the work tree is not ignored, or the root
+    /// does not ignore .env), `block` blocks the commit on any missing coverage, `off` skips
+    /// the check. Default: `git config leakgate.gitignore`, then `[hook] gitignore` in
+    /// .leakgate.toml, then `note`.
+    #[arg(long, value_name = "MODE", value_parser = ["off", "note", "block"])]
+    pub gitignore: Option<String>,
+
+    /// The same as `--gitignore block` (also `git config leakgate.requireGitignore true`).
+    #[arg(long, conflicts_with = "gitignore")]
     pub require_gitignore: bool,
 
-    /// Do not check .gitignore coverage.
-    #[arg(long, conflicts_with = "require_gitignore")]
+    /// The same as `--gitignore off`.
+    #[arg(long, conflicts_with_all = ["require_gitignore", "gitignore"])]
     pub no_gitignore_check: bool,
 
     #[command(flatten)]
@@ -155,6 +169,13 @@ pub struct LintArgs {
     /// request: `lint --history-only --history origin/main..HEAD`.
     #[arg(long, conflicts_with_all = ["fix", "diff"])]
     pub history_only: bool,
+
+    /// With --history or --history-only (implied): the history of every reference — local
+    /// and remote branches, tags, stash — not only HEAD's, as gitleaks scans by default. A
+    /// token committed on a branch that was never merged is found; each finding names the
+    /// references that contain its commit.
+    #[arg(long)]
+    pub all: bool,
 
     /// Skip blobs larger than this many bytes (they are counted in the summary).
     #[arg(long, value_name = "BYTES", default_value_t = crate::walk::DEFAULT_MAX_SIZE)]

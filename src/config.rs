@@ -67,6 +67,51 @@ struct ConfigSpec {
     min_severity: Option<Severity>,
     #[serde(default)]
     extend: ExtendSpec,
+    #[serde(default)]
+    hook: HookSpec,
+}
+
+/// `[hook]`: how `pre-commit` behaves.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HookSpec {
+    /// What `.gitignore` coverage does in the hook.
+    #[serde(default)]
+    gitignore: Option<GitignoreMode>,
+}
+
+/// What the pre-commit hook does about `.gitignore` coverage of the must-not-track names
+/// (`[hook] gitignore` in `.leakgate.toml`, `git config leakgate.gitignore`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GitignoreMode {
+    /// No check.
+    Off,
+    /// A short note, only when it matters: a must-not-track file in the work tree that nothing
+    /// ignores, or a root `.gitignore` that does not ignore `.env`.
+    #[default]
+    Note,
+    /// Any missing coverage blocks the commit.
+    Block,
+}
+
+impl GitignoreMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GitignoreMode::Off => "off",
+            GitignoreMode::Note => "note",
+            GitignoreMode::Block => "block",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<GitignoreMode> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "off" => Some(GitignoreMode::Off),
+            "note" => Some(GitignoreMode::Note),
+            "block" => Some(GitignoreMode::Block),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -115,6 +160,8 @@ pub struct Config {
     /// What was read but not used (fields of a gitleaks configuration leakgate does not map,
     /// disabled ids that name no rule): one line each, for stderr.
     pub warnings: Vec<String>,
+    /// `[hook] gitignore` (`None`: not set).
+    pub hook_gitignore: Option<GitignoreMode>,
 }
 
 /// What happens to a finding.
@@ -136,7 +183,11 @@ pub struct Dropped {
 
 impl Config {
     pub fn verdict(&self, rules: &RuleSet, f: &Finding) -> Verdict {
-        if rules.fails_path_condition(f) {
+        let disabled_check = || {
+            crate::rules::CHECK_RULES.iter().any(|c| c.id == f.rule_id)
+                && rules.check(&f.rule_id).is_none()
+        };
+        if rules.fails_path_condition(f) || disabled_check() {
             Verdict::NotAMatch
         } else if rules.allowlisted(f) {
             Verdict::Allowlisted
@@ -253,6 +304,35 @@ fn import_gitleaks(path: &Path, rules: &mut RuleSet, config: &mut Config) -> Res
     Ok(())
 }
 
+/// The file rule `must_not_track` makes (`config-must-not-track`), with the offset of its
+/// first glob; `None` when the list is empty.
+fn must_not_track_rule(globs: &[Spanned<String>]) -> Option<(usize, FileRuleSpec)> {
+    let first = globs.first()?;
+    let globs: Vec<String> = globs.iter().map(|g| g.get_ref().clone()).collect();
+    Some((
+        first.span().start,
+        FileRuleSpec {
+            id: MUST_NOT_TRACK_ID.to_string(),
+            name: format!("File that {FILE_NAME} says must not be tracked"),
+            severity: Severity::High,
+            paths: globs.clone(),
+            except: Vec::new(),
+            content: None,
+            gitignore: globs,
+            hygiene: true,
+            description: format!(
+                "The repository's {FILE_NAME} lists this path under `must_not_track`."
+            ),
+            remediation: "Remove the file from the index (the file stays on disk) and add \
+                          it to .gitignore; if it held credentials, rotate them."
+                .to_string(),
+            references: Vec::new(),
+            examples: Vec::new(),
+            negative_examples: Vec::new(),
+        },
+    ))
+}
+
 fn apply_spec(
     spec: ConfigSpec,
     text: &str,
@@ -263,41 +343,14 @@ fn apply_spec(
 ) -> Result<()> {
     let name = path.display().to_string();
     config.min_severity = spec.min_severity;
+    config.hook_gitignore = spec.hook.gitignore;
     // Must-not-track globs: one file rule.
     let mut files: Vec<(usize, FileRuleSpec)> = spec
         .file
         .into_iter()
         .map(|s| (s.span().start, s.into_inner()))
         .collect();
-    if let Some(first) = spec.must_not_track.first() {
-        let globs: Vec<String> = spec
-            .must_not_track
-            .iter()
-            .map(|g| g.get_ref().clone())
-            .collect();
-        files.push((
-            first.span().start,
-            FileRuleSpec {
-                id: MUST_NOT_TRACK_ID.to_string(),
-                name: format!("File that {FILE_NAME} says must not be tracked"),
-                severity: Severity::High,
-                paths: globs.clone(),
-                except: Vec::new(),
-                content: None,
-                gitignore: globs,
-                hygiene: true,
-                description: format!(
-                    "The repository's {FILE_NAME} lists this path under `must_not_track`."
-                ),
-                remediation: "Remove the file from the index (the file stays on disk) and add \
-                              it to .gitignore; if it held credentials, rotate them."
-                    .to_string(),
-                references: Vec::new(),
-                examples: Vec::new(),
-                negative_examples: Vec::new(),
-            },
-        ));
-    }
+    files.extend(must_not_track_rule(&spec.must_not_track));
     rules.extend(RuleSet::from_parsed(spec.rule, files, text, &name).map_err(|e| anyhow!("{e}"))?);
     if let Some(gl) = &spec.extend.gitleaks {
         let base = path.parent().unwrap_or(Path::new(""));
@@ -395,11 +448,12 @@ pub fn rules_in_file(path: &Path) -> Result<RuleSet> {
         return RuleSet::from_toml(&text, &name).map_err(|e| anyhow!("{e}"));
     }
     let spec: ConfigSpec = toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
-    let files = spec
+    let mut files: Vec<(usize, FileRuleSpec)> = spec
         .file
         .into_iter()
         .map(|s| (s.span().start, s.into_inner()))
         .collect();
+    files.extend(must_not_track_rule(&spec.must_not_track));
     RuleSet::from_parsed(spec.rule, files, &text, &name).map_err(|e| anyhow!("{e}"))
 }
 
@@ -434,6 +488,13 @@ pub const STARTER: &str = r#"# leakgate configuration (see "Configuration" in le
 # are added to leakgate's; fields leakgate does not map are named on stderr.
 #[extend]
 #gitleaks = ".gitleaks.toml"
+
+# The pre-commit hook. gitignore: what .gitignore coverage of the must-not-track names does:
+# "note" (default) says it in at most two lines, only when a must-not-track file in the work
+# tree is not ignored or the root .gitignore does not ignore .env; "block" blocks the commit
+# on any missing coverage; "off" does not check. `git config leakgate.gitignore` overrides it.
+#[hook]
+#gitignore = "note"
 
 # Your own rules, in the format of leakgate's rules.toml; a rule with the id of a built-in
 # rule replaces it. Check them with `leakgate rules test --rules .leakgate.toml`.
@@ -492,6 +553,7 @@ mod tests {
             message: String::new(),
             commit: None,
             date: None,
+            refs: Vec::new(),
             allowed: Default::default(),
         };
         assert!(rules.allowlisted(&finding("tests/fixtures/a.txt")));

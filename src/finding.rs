@@ -28,6 +28,10 @@ pub struct Finding {
     pub commit: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
+    /// History findings of `lint --history --all`: the references whose history holds the
+    /// commit.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub refs: Vec<String>,
     /// What the configuration's allowlists decided on the raw secret (never serialized).
     #[serde(skip)]
     pub allowed: crate::allowlist::Allowed,
@@ -151,6 +155,7 @@ pub fn from_matches(rules: &RuleSet, path: &str, hay: &[u8], matches: &[Match]) 
                 message,
                 commit: None,
                 date: None,
+                refs: Vec::new(),
                 allowed,
             }
         })

@@ -28,6 +28,8 @@ pub struct Coverage {
     /// The root `.gitignore`'s new content (what `--fix` writes).
     pub new_content: Option<String>,
     pub gitignore_path: PathBuf,
+    /// The `blocked` paths that nothing ignores.
+    pub blocked_unignored: Vec<String>,
 }
 
 /// A file name that the gitignore `pattern` matches, to probe the exclude stack with.
@@ -138,6 +140,7 @@ pub fn coverage(
         if is_ignored(path)?.0 {
             continue;
         }
+        cov.blocked_unignored.push(path.to_string());
         for rule in rules.files.iter().filter(|r| r.matches_path(path)) {
             let patterns = if rule.spec.gitignore.is_empty() {
                 &rule.spec.paths
@@ -169,6 +172,119 @@ pub fn coverage(
         }
     }
     Ok(cov)
+}
+
+/// Names the root's shared ignore rules must cover: without them the hook says so even when
+/// no such file is present (a `.env` is the file most often committed by accident).
+pub const ROOT_MUST_IGNORE: &[&str] = &[".env"];
+
+/// Must-not-track files sitting in the work tree that are neither tracked nor ignored (one
+/// `git add .` from a commit), looked for cheaply: only the entries of the directories `dirs`
+/// (repo-relative, `""` for the root) are read, not the whole work tree.
+///
+/// Also says which of [`ROOT_MUST_IGNORE`] the root's shared ignore rules do not cover.
+#[derive(Debug, Default)]
+pub struct WorkTree {
+    /// Repo-relative paths, sorted, each with the rule that names it.
+    pub unignored: Vec<(String, String)>,
+    /// Names of [`ROOT_MUST_IGNORE`] (with a rule in force) the root does not ignore.
+    pub root_missing: Vec<String>,
+}
+
+/// Content beyond this is not read to decide a content condition (`*.pem` with a private key).
+const PEEK_MAX: u64 = 64 * 1024;
+
+pub fn work_tree(
+    repo: &gix::Repository,
+    index: &gix::index::State,
+    rules: &RuleSet,
+    config: &crate::config::Config,
+    dirs: &[String],
+) -> Result<WorkTree> {
+    let workdir = repo.workdir().context("no work tree")?.to_path_buf();
+    let mut stack = repo
+        .excludes(
+            index,
+            None,
+            gix::worktree::stack::state::ignore::Source::WorktreeThenIdMappingIfNotSkipped,
+        )
+        .context("reading the repository's ignore rules")?;
+    let mut out = WorkTree::default();
+    for name in ROOT_MUST_IGNORE {
+        if !rules.file_rules_for(name).iter().any(|r| r.spec.hygiene) {
+            continue;
+        }
+        let platform = stack
+            .at_path(*name, Some(gix::index::entry::Mode::FILE))
+            .with_context(|| format!("checking whether {name} is ignored"))?;
+        let shared = platform.is_excluded()
+            && platform
+                .matching_exclude_pattern()
+                .and_then(|m| m.source)
+                .is_some_and(|src| {
+                    src.starts_with(&workdir) && !src.starts_with(workdir.join(".git"))
+                });
+        if !shared {
+            out.root_missing.push(name.to_string());
+        }
+    }
+    for dir in dirs {
+        let full = if dir.is_empty() {
+            workdir.clone()
+        } else {
+            workdir.join(dir)
+        };
+        let Ok(entries) = std::fs::read_dir(&full) else {
+            continue; // a directory the commit deletes, or unreadable: nothing to say
+        };
+        for entry in entries.flatten() {
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if !kind.is_file() {
+                continue;
+            }
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            let rel = if dir.is_empty() {
+                name.to_string()
+            } else {
+                format!("{dir}/{name}")
+            };
+            let candidates = rules.file_rules_for(&rel);
+            if candidates.is_empty() || index.entry_by_path(rel.as_str().into()).is_some() {
+                continue;
+            }
+            let content = if candidates.iter().any(|r| r.spec.content.is_some()) {
+                match entry.metadata() {
+                    Ok(md) if md.len() <= PEEK_MAX => std::fs::read(entry.path()).ok(),
+                    _ => None,
+                }
+            } else {
+                None
+            };
+            let found = crate::walk::file_findings(rules, &rel, content.as_deref());
+            let Some(f) = found
+                .iter()
+                .find(|f| config.verdict(rules, f) == crate::config::Verdict::Report)
+            else {
+                continue;
+            };
+            let platform = stack
+                .at_path(rel.as_str(), Some(gix::index::entry::Mode::FILE))
+                .with_context(|| format!("checking whether {rel} is ignored"))?;
+            // An explicit negation (`!.env.local`) is the repository's choice: not named.
+            let negated = platform
+                .matching_exclude_pattern()
+                .is_some_and(|m| m.pattern.is_negative());
+            if !platform.is_excluded() && !negated {
+                out.unignored.push((rel, f.rule_id.clone()));
+            }
+        }
+    }
+    out.unignored.sort();
+    out.unignored.dedup();
+    Ok(out)
 }
 
 #[cfg(test)]

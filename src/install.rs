@@ -18,12 +18,20 @@ pub const HOOKS: &[&str] = &["pre-commit", "pre-merge-commit"];
 pub const PRE_PUSH_SCRIPT: &str = include_str!("../hooks/pre-push");
 pub const PRE_PUSH: &str = "pre-push";
 
-/// The script of the hook `name`.
-fn script(name: &str) -> &'static str {
-    if name == PRE_PUSH {
+/// The script of the hook `name`, naming the binary that installs it (`installed_by=`) as
+/// the one to run when `leakgate` is not on the hook's PATH.
+fn script(name: &str) -> String {
+    let template = if name == PRE_PUSH {
         PRE_PUSH_SCRIPT
     } else {
         HOOK_SCRIPT
+    };
+    let exe = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.to_str().map(crate::precommit::shell_quote));
+    match exe {
+        Some(exe) => template.replacen("\ninstalled_by=\n", &format!("\ninstalled_by={exe}\n"), 1),
+        None => template.to_string(),
     }
 }
 const CHAINED_SUFFIX: &str = ".pre-leakgate";
@@ -78,6 +86,7 @@ pub fn install(repo: &gix::Repository, force: bool, pre_push: bool) -> Result<Ve
     let mut done = Vec::new();
     for name in HOOKS.iter().copied().chain(pre_push.then_some(PRE_PUSH)) {
         let hook_script = script(name);
+        let hook_script = hook_script.as_str();
         let path = dir.join(name);
         let chained = dir.join(format!("{name}{CHAINED_SUFFIX}"));
         match std::fs::read(&path) {

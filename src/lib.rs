@@ -8,6 +8,7 @@ pub mod allowlist;
 pub mod baseline;
 pub mod config;
 pub mod finding;
+pub mod framework;
 pub mod gitignore;
 pub mod gitleaks;
 pub mod hygiene;

@@ -21,7 +21,7 @@ use crate::hygiene;
 use crate::report::{Report, Stats, plural};
 use crate::rules::{RuleSet, Severity};
 use crate::scan::{Scanner, Scratch};
-use crate::walk::{file_findings, is_binary};
+use crate::walk::{file_findings, text_of};
 
 /// A must-not-track pattern the shared ignore rules do not cover.
 pub const RULE_GITIGNORE_MISSING: &str = "gitignore-missing";
@@ -29,32 +29,6 @@ pub const RULE_GITIGNORE_MISSING: &str = "gitignore-missing";
 pub const RULE_GITIGNORE_NOT_SHARED: &str = "gitignore-not-shared";
 /// A must-not-track file the user explicitly un-ignored (`!.env.local`): a note, kept as is.
 pub const RULE_GITIGNORE_NEGATED: &str = "gitignore-negated";
-
-/// Name, description and remediation of the rules `lint` itself reports.
-pub fn lint_rule(id: &str) -> Option<(&'static str, &'static str, &'static str)> {
-    match id {
-        RULE_GITIGNORE_MISSING => Some((
-            ".gitignore does not cover a must-not-track name",
-            "The repository's ignore rules would not ignore a file that must never be committed \
-             (.env, private keys, terraform state...), so `git add .` would stage it.",
-            "Add the patterns to .gitignore: `leakgate lint --fix` appends them (or apply the \
-             patch that `leakgate lint --diff` prints).",
-        )),
-        RULE_GITIGNORE_NOT_SHARED => Some((
-            "Must-not-track name ignored only locally",
-            "The name is ignored only by .git/info/exclude or a personal core.excludesFile, \
-             which are not shared: a teammate's clone does not ignore it.",
-            "Add the patterns to the repository's .gitignore: `leakgate lint --fix`.",
-        )),
-        RULE_GITIGNORE_NEGATED => Some((
-            "Must-not-track file explicitly un-ignored",
-            "A negation in the repository's ignore rules (e.g. `!.env.local`) un-ignores a file \
-             that usually holds secrets. leakgate respects the choice and does not change it.",
-            "Make sure the file holds no secrets, or remove the negation from .gitignore.",
-        )),
-        _ => None,
-    }
-}
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -67,6 +41,8 @@ pub struct Options {
     pub history_only: bool,
     /// Show a progress line on stderr (only set on a terminal).
     pub progress: bool,
+    /// History of every reference (branches, tags, remote branches, …), not of `history`.
+    pub all_refs: bool,
 }
 
 /// What a fix does.
@@ -473,10 +449,11 @@ fn scan_index_blob(
         res.stats.too_large_paths.extend(job.paths.iter().cloned());
         return Ok(res);
     }
-    if is_binary(data) {
+    let Some(data) = text_of(data) else {
         res.stats.skipped_binary += job.paths.len() as u64;
         return Ok(res);
-    }
+    };
+    let data = &*data;
     res.stats.files_scanned += job.paths.len() as u64;
     res.stats.bytes_scanned += data.len() as u64;
     let matches = scanner.scan(data, scratch);
@@ -529,14 +506,18 @@ fn untracked_candidates(workdir: &Path, rules: &RuleSet, tracked: &HashSet<Strin
 
 /// Lint the repository that contains `dir`.
 pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
-    let mut repo = crate::precommit::open_repo(dir)?;
+    // History alone needs no work tree: a bare repository (a server) is linted too.
+    let mut repo = if opts.history_only {
+        crate::precommit::open_any(dir)?
+    } else {
+        crate::precommit::open_repo(dir).map_err(|e| {
+            e.context("the index and work tree are linted; for the history alone: --history-only")
+        })?
+    };
     repo.object_cache_size_if_unset(4 << 20);
-    let workdir = repo.workdir().expect("checked in open_repo").to_path_buf();
-    let index_path = repo.index_path();
-    let index = crate::staged::read_index(&index_path, repo.object_hash())
-        .with_context(|| format!("{}: cannot read the index", index_path.display()))?;
     let scanner = Scanner::new(rules);
     if opts.history_only {
+        let workdir = repo.workdir().unwrap_or(repo.git_dir()).to_path_buf();
         let range = opts.history.as_deref().unwrap_or("HEAD");
         let (hist, hstats) = scan_history(&repo, &scanner, range, opts)?;
         let mut found: Vec<(Finding, Vec<usize>)> =
@@ -556,6 +537,10 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
             tree_checked: false,
         });
     }
+    let workdir = repo.workdir().expect("checked in open_repo").to_path_buf();
+    let index_path = repo.index_path();
+    let index = crate::staged::read_index(&index_path, repo.object_hash())
+        .with_context(|| format!("{}: cannot read the index", index_path.display()))?;
     // Stat-clean files are read from the working tree (cheaper than inflating blobs out of
     // packs), unless checking out may convert content or the stat options are unknown.
     let stat_opts = repo.stat_options().ok();
@@ -885,6 +870,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
             message,
             commit: None,
             date: None,
+            refs: Vec::new(),
             allowed: Default::default(),
         };
         found.push((f, vec![GITIGNORE]));
@@ -909,6 +895,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
             ),
             commit: None,
             date: None,
+            refs: Vec::new(),
             allowed: Default::default(),
         };
         found.push((f, Vec::new()));
@@ -977,12 +964,15 @@ struct HistResult {
     too_large: bool,
     /// Not a blob (an entry with a file mode naming another kind of object): nothing to scan.
     not_blob: bool,
+    /// The content matched a rule (before the added-lines filter of each occurrence): another
+    /// occurrence of this blob must be judged again.
+    matched: bool,
 }
 
 /// A commit named by `spec`: `HEAD`, a reference (`main`, `origin/main`, `v1.0`), a full or
 /// abbreviated commit id, each optionally followed by `~N`, `^N`, `^` or `~`. (gix is built
 /// without its `revision` feature, so this small subset of git's syntax is resolved here.)
-fn resolve_rev(repo: &gix::Repository, spec: &str) -> Result<ObjectId> {
+pub(crate) fn resolve_rev(repo: &gix::Repository, spec: &str) -> Result<ObjectId> {
     let cut = spec.find(['~', '^']).unwrap_or(spec.len());
     let (base, mut suffix) = spec.split_at(cut);
     let mut id = if base.is_empty() || base == "HEAD" {
@@ -1098,7 +1088,11 @@ type TreeEntries = std::rc::Rc<[(BString, u16, ObjectId)]>;
 /// Decoded trees, by id: consecutive commits share most of their trees (a commit's parent
 /// tree is the next commit's own), so each is inflated and decoded once.
 #[derive(Default)]
-struct TreeCache(HashMap<ObjectId, TreeEntries>);
+struct TreeCache(HashMap<ObjectId, TreeEntries>, usize);
+
+/// The most tree entries [`TreeCache`] keeps (about 6 MiB): consecutive commits share most
+/// trees, and a bounded cache keeps the memory of a long history flat.
+const TREE_CACHE_ENTRIES: usize = 64 << 10;
 
 impl TreeCache {
     fn entries(&mut self, repo: &gix::Repository, id: ObjectId) -> Result<TreeEntries> {
@@ -1116,9 +1110,11 @@ impl TreeCache {
             .iter()
             .map(|e| (e.filename.to_owned(), e.mode.value(), e.oid.to_owned()))
             .collect();
-        if self.0.len() >= 1 << 16 {
+        if self.1 + entries.len() > TREE_CACHE_ENTRIES {
             self.0.clear();
+            self.1 = 0;
         }
+        self.1 += entries.len();
         self.0.insert(id, entries.clone());
         Ok(entries)
     }
@@ -1273,11 +1269,96 @@ fn scan_history(
         range: range.to_string(),
         ..HistoryStats::default()
     };
+    if opts.all_refs {
+        let refs = all_refs(repo)?;
+        let tips = refs.iter().map(|(_, id)| *id).collect();
+        return scan_commits(repo, scanner, hstats, tips, Vec::new(), opts, Some(&refs));
+    }
     if range == "HEAD" && repo.head().context("reading HEAD")?.is_unborn() {
         return Ok((Vec::new(), hstats));
     }
     let (tips, hidden) = parse_range(repo, range)?;
-    scan_commits(repo, scanner, hstats, tips, hidden, opts)
+    scan_commits(repo, scanner, hstats, tips, hidden, opts, None)
+}
+
+/// Every reference that leads to a commit, `(short name, commit)`: local branches, then
+/// remote branches, tags and the others (`refs/stash`, notes, …), each group by name; and
+/// `HEAD` when it is detached. A tag of something else than a commit is passed over.
+fn all_refs(repo: &gix::Repository) -> Result<Vec<(String, ObjectId)>> {
+    let mut refs: Vec<(u8, String, ObjectId)> = Vec::new();
+    let platform = repo.references().context("reading the references")?;
+    for r in platform.all().context("reading the references")? {
+        let mut r = r.map_err(|e| anyhow::anyhow!("reading a reference: {e}"))?;
+        let full = r.name().as_bstr().to_str_lossy().into_owned();
+        let Ok(commit) = r.peel_to_commit() else {
+            continue;
+        };
+        let group = match full.split('/').nth(1) {
+            Some("heads") => 0,
+            Some("remotes") => 1,
+            Some("tags") => 2,
+            _ => 3,
+        };
+        refs.push((
+            group,
+            r.name().shorten().to_str_lossy().into_owned(),
+            commit.id,
+        ));
+    }
+    if let Ok(head) = repo.head()
+        && head.is_detached()
+        && let Some(id) = head.id()
+    {
+        refs.push((4, "HEAD".to_string(), id.detach()));
+    }
+    refs.sort();
+    Ok(refs.into_iter().map(|(_, n, id)| (n, id)).collect())
+}
+
+/// For each commit (by index in `commits`, which lists each commit with its parents), the refs
+/// that contain it, as bit sets over `refs`; `None` when that would take more than 32 MiB.
+fn ref_membership(
+    commits: &[(ObjectId, Vec<ObjectId>)],
+    refs: &[(String, ObjectId)],
+) -> Option<Vec<u64>> {
+    let words = refs.len().div_ceil(64);
+    if words == 0 || commits.len().saturating_mul(words) > 4 << 20 {
+        return None;
+    }
+    let index: HashMap<ObjectId, usize> = commits
+        .iter()
+        .enumerate()
+        .map(|(i, (id, _))| (*id, i))
+        .collect();
+    let mut bits = vec![0u64; commits.len() * words];
+    for (k, (_, id)) in refs.iter().enumerate() {
+        if let Some(&i) = index.get(id) {
+            bits[i * words + k / 64] |= 1 << (k % 64);
+        }
+    }
+    // Children before parents (Kahn's order): a commit's refs flow to its parents.
+    let mut children = vec![0u32; commits.len()];
+    for (_, parents) in commits {
+        for p in parents {
+            if let Some(&i) = index.get(p) {
+                children[i] += 1;
+            }
+        }
+    }
+    let mut ready: Vec<usize> = (0..commits.len()).filter(|&i| children[i] == 0).collect();
+    while let Some(c) = ready.pop() {
+        for p in &commits[c].1 {
+            let Some(&pi) = index.get(p) else { continue };
+            for w in 0..words {
+                bits[pi * words + w] |= bits[c * words + w];
+            }
+            children[pi] -= 1;
+            if children[pi] == 0 {
+                ready.push(pi);
+            }
+        }
+    }
+    Some(bits)
 }
 
 /// Scan the commits reachable from `tips` and from none of `hidden` (commits; `hidden` may be
@@ -1296,7 +1377,7 @@ pub fn scan_history_between(
         range: label.to_string(),
         ..HistoryStats::default()
     };
-    scan_commits(repo, &scanner, hstats, tips, hidden, opts)
+    scan_commits(repo, &scanner, hstats, tips, hidden, opts, None)
 }
 
 fn scan_commits(
@@ -1306,6 +1387,7 @@ fn scan_commits(
     tips: Vec<ObjectId>,
     hidden: Vec<ObjectId>,
     opts: &Options,
+    refs: Option<&[(String, ObjectId)]>,
 ) -> Result<(Vec<Finding>, HistoryStats)> {
     let range = hstats.range.clone();
     if tips.is_empty() {
@@ -1342,15 +1424,76 @@ fn scan_commits(
     }
     let show = opts.progress;
     let total = commits.len();
+    let started = std::time::Instant::now();
     let mut infos: Vec<CommitInfo> = Vec::with_capacity(total);
-    let mut by_blob: HashMap<ObjectId, usize> = HashMap::new();
-    let mut jobs: Vec<HistJob> = Vec::new();
     let mut trees = TreeCache::default();
+    // The blobs scanned so far, and whether their content matched a rule. Commits are read
+    // and their new blobs scanned in batches, so memory stays flat however long the history:
+    // what is kept is this map, the commits' ids and dates, and the findings.
+    let mut seen: HashMap<ObjectId, bool> = HashMap::new();
+    let mut batch: Vec<HistJob> = Vec::new();
+    let mut in_batch: HashMap<ObjectId, usize> = HashMap::new();
+    // (rule, fingerprint, path) -> (time, commit index, finding): the oldest introduction.
+    let mut best: BTreeMap<(String, String, String), (i64, usize, Finding)> = BTreeMap::new();
+    let mut flush = |batch: &mut Vec<HistJob>,
+                     in_batch: &mut HashMap<ObjectId, usize>,
+                     seen: &mut HashMap<ObjectId, bool>,
+                     infos: &[CommitInfo],
+                     hstats: &mut HistoryStats|
+     -> Result<()> {
+        let max_size = opts.max_size;
+        let results = parallel(repo, batch, |r, scratch, job| {
+            scan_history_blob(r, scanner, scratch, job, max_size)
+        })?;
+        for (job, res) in batch.iter().zip(results) {
+            let first = seen.insert(job.id, res.matched).is_none();
+            if !first {
+                // scanned again for another occurrence: counted once
+            } else if res.not_blob {
+                // an entry with a file mode that names no blob: nothing was read
+            } else if res.too_large {
+                hstats.skipped_too_large += 1;
+                if let Some(occ) = job.occurrences.first() {
+                    hstats.too_large_paths.push(occ.path.clone());
+                }
+            } else if res.binary {
+                hstats.skipped_binary += 1;
+            } else {
+                hstats.blobs_scanned += 1;
+                hstats.bytes_scanned += res.bytes;
+            }
+            for (k, mut f) in res.findings {
+                let occ = &job.occurrences[k];
+                let info = &infos[occ.commit];
+                f.commit = Some(info.short.clone());
+                f.date = Some(info.date.clone());
+                let key = (
+                    f.rule_id.clone(),
+                    f.fingerprint.clone().unwrap_or_default(),
+                    f.path.clone(),
+                );
+                let older = best
+                    .get(&key)
+                    .is_none_or(|(t, n, _)| info.time < *t || (info.time == *t && occ.commit > *n));
+                if older {
+                    best.insert(key, (info.time, occ.commit, f));
+                }
+            }
+        }
+        batch.clear();
+        in_batch.clear();
+        Ok(())
+    };
     for (n, (id, parents)) in commits.iter().enumerate() {
-        if n % 16 == 0 {
+        if show && n % 64 == 0 {
+            let rate = n as f64 / started.elapsed().as_secs_f64().max(1e-3);
             progress(
-                show,
-                &format!("leakgate: history: commit {}/{total}", n + 1),
+                true,
+                &format!(
+                    "leakgate: history: commit {}/{total}, {} blobs scanned ({rate:.0} commits/s)",
+                    n + 1,
+                    hstats.blobs_scanned
+                ),
             );
         }
         let commit = repo
@@ -1391,6 +1534,11 @@ fn scan_commits(
             if old.is_none() && gone.contains(&new) {
                 continue; // a pure rename or copy of content the parent had
             }
+            // A blob whose content matched nothing needs no second look, unless a file rule
+            // names this path (a `.env` committed with content seen elsewhere).
+            if seen.get(&new) == Some(&false) && scanner.rules.file_rules_for(&path).is_empty() {
+                continue;
+            }
             let mut olds = vec![old];
             for t in parent_trees.iter().skip(1) {
                 let other = match t {
@@ -1407,64 +1555,40 @@ fn scan_commits(
                 path,
                 olds,
             };
-            match by_blob.get(&new) {
-                Some(&k) => jobs[k].occurrences.push(occ),
+            match in_batch.get(&new) {
+                Some(&k) => batch[k].occurrences.push(occ),
                 None => {
-                    by_blob.insert(new, jobs.len());
-                    jobs.push(HistJob {
+                    in_batch.insert(new, batch.len());
+                    batch.push(HistJob {
                         id: new,
                         occurrences: vec![occ],
                     });
                 }
             }
         }
+        if batch.len() >= HISTORY_BATCH {
+            flush(&mut batch, &mut in_batch, &mut seen, &infos, &mut hstats)?;
+        }
     }
+    flush(&mut batch, &mut in_batch, &mut seen, &infos, &mut hstats)?;
     hstats.commits = total as u64;
-    progress(
-        show,
-        &format!("leakgate: history: scanning {} blobs", jobs.len()),
-    );
-    let max_size = opts.max_size;
-    let results = parallel(repo, &jobs, |r, scratch, job| {
-        scan_history_blob(r, scanner, scratch, job, max_size)
-    })?;
     progress(show, "");
 
-    // Keep each finding once: at the oldest commit that introduced it.
-    let mut best: BTreeMap<(String, String, String), (i64, usize, Finding)> = BTreeMap::new();
-    for (job, res) in jobs.iter().zip(results) {
-        if res.not_blob {
-            // an entry with a file mode that names no blob: nothing was read
-        } else if res.too_large {
-            hstats.skipped_too_large += 1;
-            if let Some(occ) = job.occurrences.first() {
-                hstats.too_large_paths.push(occ.path.clone());
-            }
-        } else if res.binary {
-            hstats.skipped_binary += 1;
-        } else {
-            hstats.blobs_scanned += 1;
-            hstats.bytes_scanned += res.bytes;
+    let membership = match refs {
+        Some(refs) if !best.is_empty() => ref_membership(&commits, refs),
+        _ => None,
+    };
+    let mut out: Vec<Finding> = Vec::with_capacity(best.len());
+    for (_, n, mut f) in best.into_values() {
+        if let (Some(bits), Some(refs)) = (&membership, refs) {
+            let words = refs.len().div_ceil(64);
+            f.refs = (0..refs.len())
+                .filter(|k| bits[n * words + k / 64] & (1 << (k % 64)) != 0)
+                .map(|k| refs[k].0.clone())
+                .collect();
         }
-        for (k, mut f) in res.findings {
-            let occ = &job.occurrences[k];
-            let info = &infos[occ.commit];
-            f.commit = Some(info.short.clone());
-            f.date = Some(info.date.clone());
-            let key = (
-                f.rule_id.clone(),
-                f.fingerprint.clone().unwrap_or_default(),
-                f.path.clone(),
-            );
-            let older = best
-                .get(&key)
-                .is_none_or(|(t, n, _)| info.time < *t || (info.time == *t && occ.commit > *n));
-            if older {
-                best.insert(key, (info.time, occ.commit, f));
-            }
-        }
+        out.push(f);
     }
-    let mut out: Vec<Finding> = best.into_values().map(|(_, _, f)| f).collect();
     for f in &mut out {
         if f.line.is_none() {
             f.message = format!(
@@ -1477,6 +1601,9 @@ fn scan_commits(
     }
     Ok((out, hstats))
 }
+
+/// How many new blobs are collected before they are scanned (and forgotten).
+const HISTORY_BATCH: usize = 2048;
 
 fn scan_history_blob(
     repo: &gix::Repository,
@@ -1504,16 +1631,18 @@ fn scan_history_blob(
         res.too_large = true;
         return Ok(res);
     }
-    if is_binary(data) {
+    let Some(data) = text_of(data) else {
         res.binary = true;
         return Ok(res);
-    }
+    };
+    let data = &*data;
     res.bytes = data.len() as u64;
     let matches = scanner.scan(data, scratch);
     if matches.is_empty() {
         return Ok(res);
     }
     let found = crate::finding::from_matches(scanner.rules, "", data, &matches);
+    res.matched = !found.is_empty();
     for (k, occ) in job.occurrences.iter().enumerate() {
         // A line is this commit's if it is added against every parent (a parent without the
         // file, or with a binary version, adds every line).
@@ -1525,8 +1654,8 @@ fn scan_history_blob(
             if old.kind != gix::object::Kind::Blob {
                 continue; // nothing of this parent's: every line is added against it
             }
-            if !is_binary(&old.data) {
-                per_parent.push(crate::staged::added_lines(&old.data, data));
+            if let Some(old) = text_of(&old.data) {
+                per_parent.push(crate::staged::added_lines(&old, data));
             }
         }
         for f in &found {
@@ -1679,8 +1808,7 @@ pub fn render_text(
         if !seen.insert(f.rule_id.as_str()) {
             continue;
         }
-        let rem = crate::report::remediation(rules, &f.rule_id)
-            .or_else(|| lint_rule(&f.rule_id).map(|r| r.2));
+        let rem = crate::report::remediation(rules, &f.rule_id);
         if let Some(rem) = rem {
             let head = format!("help[{}]:", f.rule_id);
             let head = if style.color {
@@ -1767,25 +1895,6 @@ pub fn render_sarif(
 ) -> std::io::Result<()> {
     let mut log = crate::report::sarif_log(&l.report, rules);
     let run = &mut log["runs"][0];
-    if let Some(driver_rules) = run["tool"]["driver"]["rules"].as_array_mut() {
-        for r in driver_rules {
-            let id = r["id"].as_str().unwrap_or_default().to_string();
-            if let Some((name, description, remediation)) = lint_rule(&id) {
-                let level = if id == RULE_GITIGNORE_MISSING {
-                    "warning"
-                } else {
-                    "note"
-                };
-                r["shortDescription"]["text"] = serde_json::json!(name);
-                r["fullDescription"]["text"] = serde_json::json!(description);
-                r["help"] = serde_json::json!({"text": remediation, "markdown": remediation});
-                r["defaultConfiguration"]["level"] = serde_json::json!(level);
-                r["properties"]["tags"] = serde_json::json!(["security", "hygiene"]);
-                r["properties"]["security-severity"] =
-                    serde_json::json!(if level == "warning" { "5.5" } else { "2.0" });
-            }
-        }
-    }
     if let Some(results) = run["results"].as_array_mut() {
         for (result, fx) in results.iter_mut().zip(&l.finding_fixes) {
             let mut sarif_fixes = Vec::new();

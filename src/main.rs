@@ -39,18 +39,40 @@ fn main() -> ExitCode {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Findings) => ExitCode::from(1),
         Err(err) => {
-            // A closed pipe (`leakgate scan | head`) is not an error.
-            if err
-                .chain()
-                .filter_map(|e| e.downcast_ref::<io::Error>())
-                .any(|e| e.kind() == io::ErrorKind::BrokenPipe)
-            {
-                return ExitCode::SUCCESS;
-            }
-            let _ = writeln!(io::stderr(), "leakgate: error: {err:#}");
+            let _ = writeln!(stderr(), "leakgate: error: {err:#}");
             ExitCode::from(2)
         }
     }
+}
+
+/// Standard output or error, where a closed pipe is not an error: once the reader has gone
+/// (`git commit 2>&1 | head`), what is written is dropped and the command goes on to its
+/// verdict. The exit code is the verdict whether or not the output could be written, so
+/// findings still block a commit or a push whose output nobody reads.
+struct Pipe<W>(W);
+
+impl<W: Write> Write for Pipe<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self.0.write(buf) {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(buf.len()),
+            r => r,
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self.0.flush() {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+            r => r,
+        }
+    }
+}
+
+fn stdout() -> Pipe<io::StdoutLock<'static>> {
+    Pipe(io::stdout().lock())
+}
+
+fn stderr() -> Pipe<io::StderrLock<'static>> {
+    Pipe(io::stderr().lock())
 }
 
 fn use_color(choice: ColorChoice) -> bool {
@@ -81,7 +103,7 @@ fn load_setup(
     root: &Path,
 ) -> Result<(RuleSet, Config)> {
     let (rules, config) = leakgate::config::load(config.config.as_deref(), root, &rule_args.rules)?;
-    let mut err = io::stderr().lock();
+    let mut err = stderr();
     for w in &config.warnings {
         writeln!(err, "leakgate: warning: {w}")?;
     }
@@ -113,11 +135,11 @@ fn run(cli: Cli, style: &Style) -> Result<Outcome> {
             };
             let mut report = walk::scan_paths(&scanner, &paths, &opts);
             config.filter(&rules, &mut report);
-            let mut out = io::stdout().lock();
+            let mut out = stdout();
             report::render(args.output.format, &report, &rules, style, &mut out)?;
             out.flush()?;
             if !report.errors.is_empty() {
-                let mut err = io::stderr().lock();
+                let mut err = stderr();
                 for e in &report.errors {
                     writeln!(err, "leakgate: error: {e}")?;
                 }
@@ -154,22 +176,25 @@ fn run(cli: Cli, style: &Style) -> Result<Outcome> {
         }),
         Command::Completions { shell } => {
             use clap::CommandFactory;
-            let mut out = io::stdout().lock();
-            clap_complete::generate(shell, &mut Cli::command(), "leakgate", &mut out);
+            // (generate panics on a write error: render to memory, then write)
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "leakgate", &mut script);
+            let mut out = stdout();
+            out.write_all(&script)?;
             out.flush()?;
             Ok(Outcome::Clean)
         }
         Command::Install(args) => {
             let repo = leakgate::precommit::open_repo(Path::new("."))?;
             for line in leakgate::install::install(&repo, args.force, args.pre_push)? {
-                writeln!(io::stdout(), "leakgate: {line}")?;
+                writeln!(stdout(), "leakgate: {line}")?;
             }
             Ok(Outcome::Clean)
         }
         Command::Uninstall => {
             let repo = leakgate::precommit::open_repo(Path::new("."))?;
             for line in leakgate::install::uninstall(&repo)? {
-                writeln!(io::stdout(), "leakgate: {line}")?;
+                writeln!(stdout(), "leakgate: {line}")?;
             }
             Ok(Outcome::Clean)
         }
@@ -188,7 +213,7 @@ fn init(force: bool) -> Result<Outcome> {
     std::fs::write(&path, leakgate::config::STARTER)
         .with_context(|| format!("{}: cannot write", path.display()))?;
     writeln!(
-        io::stdout(),
+        stdout(),
         "leakgate: wrote {} (every option commented out)",
         path.display()
     )?;
@@ -202,17 +227,13 @@ fn pre_commit(args: cli::PreCommitArgs, style: &Style) -> Result<Outcome> {
     let root = repo.workdir().expect("checked in open_repo").to_path_buf();
     let (rules, config) = load_setup(&args.rule_args, &args.config, &root)?;
     if std::env::var_os("LEAKGATE_TIMINGS").is_some() {
-        eprintln!(
+        let _ = writeln!(
+            stderr(),
             "leakgate: timing: load rules: {:.2} ms",
             t.elapsed().as_secs_f64() * 1e3
         );
     }
-    let require = args.require_gitignore
-        || (!args.no_gitignore_check
-            && repo
-                .config_snapshot()
-                .boolean("leakgate.requireGitignore")
-                .unwrap_or(false));
+    let gitignore = gitignore_mode(&args, &repo, &config)?;
     let allow_unscannable = repo
         .config_snapshot()
         .boolean("leakgate.allowUnscannable")
@@ -220,20 +241,20 @@ fn pre_commit(args: cli::PreCommitArgs, style: &Style) -> Result<Outcome> {
     let opts = leakgate::precommit::Options {
         max_size: args.max_filesize,
         allow_unscannable,
-        check_gitignore: !args.no_gitignore_check,
+        gitignore,
+        files: args.files.clone(),
         baseline: args.baseline.choice(),
     };
     let mut outcome = leakgate::precommit::run(&cwd, repo, &rules, &config, &opts)?;
     outcome.report.stats.lines_added = Some(outcome.added_lines);
-    let mut out = io::stdout().lock();
+    let mut out = stdout();
     match args.output.format {
-        Format::Text => {
-            leakgate::precommit::render_text(&outcome, &rules, style, require, &mut out)?
-        }
+        Format::Text => leakgate::precommit::render_text(&outcome, style, &mut out)?,
+        Format::Json => leakgate::precommit::render_json(&outcome, &mut out)?,
         f => report::render(f, &outcome.report, &rules, style, &mut out)?,
     }
     out.flush()?;
-    let blocked = !outcome.report.findings.is_empty() || (require && !outcome.uncovered.is_empty());
+    let blocked = !outcome.report.findings.is_empty() || outcome.gitignore.blocks;
     // The process ends next: freeing hundreds of compiled automata would only delay the commit.
     std::mem::forget((rules, config, outcome));
     Ok(if blocked {
@@ -243,26 +264,63 @@ fn pre_commit(args: cli::PreCommitArgs, style: &Style) -> Result<Outcome> {
     })
 }
 
+/// What the hook does about `.gitignore` coverage: the command line, then
+/// `git config leakgate.gitignore` (or the older `leakgate.requireGitignore`), then
+/// `[hook] gitignore` in the configuration, then `note`.
+fn gitignore_mode(
+    args: &cli::PreCommitArgs,
+    repo: &gix::Repository,
+    config: &Config,
+) -> Result<leakgate::config::GitignoreMode> {
+    use gix::bstr::ByteSlice;
+    use leakgate::config::GitignoreMode;
+    if let Some(m) = args.gitignore.as_deref().and_then(GitignoreMode::parse) {
+        return Ok(m);
+    }
+    if args.require_gitignore {
+        return Ok(GitignoreMode::Block);
+    }
+    if args.no_gitignore_check {
+        return Ok(GitignoreMode::Off);
+    }
+    let git = repo.config_snapshot();
+    if let Some(v) = git.string("leakgate.gitignore") {
+        let v = v.to_str_lossy();
+        return GitignoreMode::parse(&v).with_context(|| {
+            format!("git config leakgate.gitignore: `{v}` is not one of off, note, block")
+        });
+    }
+    if git.boolean("leakgate.requireGitignore").unwrap_or(false) {
+        return Ok(GitignoreMode::Block);
+    }
+    Ok(config.hook_gitignore.unwrap_or_default())
+}
+
 fn lint(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
     use leakgate::lint;
     let dir = lint_dir(args.path.as_deref())?;
-    let root = work_tree_root(&dir)?;
+    let root = lint_root(&dir, args.history_only)?;
     let (rules, config) = load_setup(&args.rule_args, &args.config, &root)?;
     let opts = lint::Options {
         max_size: args.max_filesize,
-        history: match (&args.history, args.history_only) {
-            (None, true) => Some("HEAD".to_string()),
-            (h, _) => h.clone(),
+        history: match (&args.history, args.history_only, args.all) {
+            (Some(h), _, true) if h != "HEAD" => {
+                anyhow::bail!("--all scans every reference's history: it takes no range (`{h}`)")
+            }
+            (_, _, true) => Some("--all".to_string()),
+            (None, true, _) => Some("HEAD".to_string()),
+            (h, _, _) => h.clone(),
         },
         history_only: args.history_only,
         progress: io::stderr().is_terminal(),
+        all_refs: args.all,
     };
     let mut result = lint::run(&dir, &rules, &opts)?;
     lint_filter(&mut result, &rules, &config);
     let baseline = leakgate::baseline::Baseline::resolve(&args.baseline.choice(), &result.workdir)?;
     result.report.stats.baselined = result.drop_findings(|f| baseline.contains(f));
     if args.diff {
-        let mut out = io::stdout().lock();
+        let mut out = stdout();
         write!(out, "{}", result.patch())?;
         out.flush()?;
         let untrack: Vec<&str> = result
@@ -275,7 +333,7 @@ fn lint(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
             .collect();
         if !untrack.is_empty() {
             writeln!(
-                io::stderr(),
+                stderr(),
                 "leakgate: the patch covers .gitignore only; untracking is an index change \
                  (`leakgate lint --fix` does it, or: {})",
                 untrack.join("; ")
@@ -291,9 +349,9 @@ fn lint(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
         let done = lint::apply(&dir, &result)?;
         let text = args.output.format == Format::Text;
         let mut msg: Box<dyn Write> = if text {
-            Box::new(io::stdout().lock())
+            Box::new(stdout())
         } else {
-            Box::new(io::stderr().lock())
+            Box::new(stderr())
         };
         if done.is_empty() {
             writeln!(msg, "leakgate: nothing to fix")?;
@@ -320,7 +378,7 @@ fn lint(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
             result.report.stats.baselined = result.drop_findings(|f| baseline.contains(f));
         }
     }
-    let mut out = io::stdout().lock();
+    let mut out = stdout();
     lint::render(args.output.format, &result, &rules, style, &mut out)?;
     out.flush()?;
     Ok(if result.problems() == 0 {
@@ -342,11 +400,18 @@ fn lint_filter(result: &mut leakgate::lint::Lint, rules: &RuleSet, config: &Conf
 /// `leakgate pre-push`: scan what a push sends (the refs on standard input).
 fn pre_push(args: cli::PrePushArgs, style: &Style) -> Result<Outcome> {
     use std::io::Read;
-    let mut input = String::new();
-    io::stdin()
-        .read_to_string(&mut input)
-        .context("reading the refs to push from standard input")?;
     let cwd = std::env::current_dir().context("reading the current directory")?;
+    let mut input = String::new();
+    let mut remote = args.remote.clone();
+    // The pre-commit framework passes the range in the environment, and nothing on stdin.
+    if let Some(env) = leakgate::framework::PushEnv::from_env() {
+        input = env.input(&leakgate::precommit::open_repo(&cwd)?)?;
+        remote = env.remote_name.unwrap_or(remote);
+    } else {
+        io::stdin()
+            .read_to_string(&mut input)
+            .context("reading the refs to push from standard input")?;
+    }
     let root = work_tree_root(&cwd)?;
     let (rules, config) = load_setup(&args.rule_args, &args.config, &root)?;
     let opts = leakgate::prepush::Options {
@@ -354,9 +419,9 @@ fn pre_push(args: cli::PrePushArgs, style: &Style) -> Result<Outcome> {
         baseline: args.baseline.choice(),
         progress: io::stderr().is_terminal(),
     };
-    let outcome = leakgate::prepush::run(&cwd, &rules, &config, &args.remote, &input, &opts)?;
+    let outcome = leakgate::prepush::run(&cwd, &rules, &config, &remote, &input, &opts)?;
     let blocked = !outcome.findings.is_empty();
-    let mut out = io::stdout().lock();
+    let mut out = stdout();
     match args.output.format {
         Format::Text => leakgate::prepush::render_text(&outcome, &rules, style, &mut out)?,
         f => leakgate::lint::render(
@@ -395,6 +460,16 @@ fn work_tree_root(dir: &Path) -> Result<PathBuf> {
         .to_path_buf())
 }
 
+/// Where `lint` finds `.leakgate.toml` and the baseline: the work tree's root; in a bare
+/// repository, with `--history-only`, the git directory.
+fn lint_root(dir: &Path, history_only: bool) -> Result<PathBuf> {
+    if !history_only {
+        return work_tree_root(dir);
+    }
+    let repo = leakgate::precommit::open_any(dir)?;
+    Ok(repo.workdir().unwrap_or(repo.git_dir()).to_path_buf())
+}
+
 /// `leakgate baseline`: accept the current findings.
 fn baseline(args: cli::BaselineCmdArgs) -> Result<Outcome> {
     use leakgate::baseline::{self, Baseline};
@@ -405,6 +480,7 @@ fn baseline(args: cli::BaselineCmdArgs) -> Result<Outcome> {
         history: args.history.clone(),
         history_only: false,
         progress: io::stderr().is_terminal(),
+        all_refs: false,
     };
     let root = work_tree_root(&dir)?;
     let (rules, config) = load_setup(&args.rule_args, &args.config, &root)?;
@@ -418,7 +494,7 @@ fn baseline(args: cli::BaselineCmdArgs) -> Result<Outcome> {
     let selection = baseline::select(&result)?;
     let new = Baseline::from_entries(selection.entries);
     new.write(&path)?;
-    let mut out = io::stdout().lock();
+    let mut out = stdout();
     let shown = path
         .strip_prefix(&result.workdir)
         .unwrap_or(&path)
@@ -480,7 +556,7 @@ fn baseline(args: cli::BaselineCmdArgs) -> Result<Outcome> {
 }
 
 fn rules_command(cmd: RulesCommand) -> Result<Outcome> {
-    let mut out = io::stdout().lock();
+    let mut out = stdout();
     match cmd {
         RulesCommand::List(args) => {
             let rules = load_rules(&args)?;
@@ -498,11 +574,15 @@ fn rules_command(cmd: RulesCommand) -> Result<Outcome> {
                     r.spec.id, r.spec.severity, r.spec.name
                 )?;
             }
+            for c in &rules.checks {
+                writeln!(out, "{:<40} {:<6} {} (check)", c.id, c.severity, c.name)?;
+            }
             writeln!(
                 out,
-                "{} content rules, {} file rules",
+                "{} content rules, {} file rules, {} check rules",
                 rules.rules.len(),
-                rules.files.len()
+                rules.files.len(),
+                rules.checks.len()
             )?;
             Ok(Outcome::Clean)
         }
@@ -546,6 +626,10 @@ fn rules_command(cmd: RulesCommand) -> Result<Outcome> {
                 if let Some(c) = &s.content {
                     writeln!(out, "Only when the content matches: {}", c.as_ref())?;
                 }
+            } else if let Some(c) = rules.check(&id) {
+                writeln!(out, "{} [{}] {} (check rule)\n", c.id, c.severity, c.name)?;
+                writeln!(out, "{}\n", c.description)?;
+                writeln!(out, "How to fix:\n  {}", c.remediation)?;
             } else {
                 anyhow::bail!("no rule with id `{id}` (see `leakgate rules list`)");
             }

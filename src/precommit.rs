@@ -6,13 +6,14 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use anyhow::{Context, Result, bail};
 use gix::bstr::ByteSlice;
 
+use crate::config::GitignoreMode;
 use crate::finding::Finding;
 use crate::hygiene::{self, Uncovered};
 use crate::report::{Report, Stats, plural};
 use crate::rules::RuleSet;
 use crate::scan::{Part, Scanner, Scratch};
 use crate::staged::{self, Change, Staged};
-use crate::walk::{file_findings, is_binary};
+use crate::walk::{file_findings, text_of};
 
 #[derive(Debug)]
 pub struct Options {
@@ -22,8 +23,12 @@ pub struct Options {
     /// Let blobs above `max_size` through unscanned (named in the summary) instead of
     /// blocking the commit (`git config leakgate.allowUnscannable true`).
     pub allow_unscannable: bool,
-    /// Check `.gitignore` coverage of must-not-track names.
-    pub check_gitignore: bool,
+    /// What `.gitignore` coverage of the must-not-track names does.
+    pub gitignore: GitignoreMode,
+    /// File names given on the command line (the pre-commit framework's), relative to the
+    /// current directory. Empty: the staged changes. When every name is a staged change, only
+    /// those changes are scanned; otherwise the index content of the named files, whole.
+    pub files: Vec<String>,
     /// The baseline of accepted findings to skip.
     pub baseline: crate::baseline::Choice,
 }
@@ -49,12 +54,52 @@ pub struct Outcome {
     pub gitignore_patch: Option<String>,
     /// Must-not-track names the repo's ignore rules do not cover.
     pub uncovered: Vec<Uncovered>,
+    /// What the `.gitignore` check concluded (and whether it blocks).
+    pub gitignore: GitignoreCheck,
+    /// The named files' index content was scanned whole (not the staged diff).
+    pub whole_files: bool,
+    /// Named files that are not in the index (nothing to scan).
+    pub not_in_index: usize,
+    /// Blocked must-not-track files that nothing ignores.
+    pub blocked_unignored: Vec<String>,
     pub workdir: PathBuf,
+}
+
+/// The hook's `.gitignore` check: what is missing, and what it leads to.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct GitignoreCheck {
+    pub mode: GitignoreMode,
+    /// Must-not-track files in the work tree (the root and the staged files' directories)
+    /// that are neither tracked nor ignored.
+    pub unignored: Vec<String>,
+    /// Must-not-track patterns the shared ignore rules do not cover, most important first
+    /// (the root's `.env` first, then by the rule's severity), without duplicates.
+    pub missing: Vec<String>,
+    /// Whether the root's shared ignore rules leave `.env` out.
+    pub root_lacks_env: bool,
+    /// Whether the note is shown (`note`: only when something above matters).
+    pub shown: bool,
+    /// Whether it blocks the commit (`block` and anything missing).
+    pub blocks: bool,
 }
 
 /// Open the repository the way git hooks expect: discovered from the working directory,
 /// honouring `GIT_DIR`, `GIT_WORK_TREE` and `GIT_INDEX_FILE`.
 pub fn open_repo(dir: &Path) -> Result<gix::Repository> {
+    let repo = open_any(dir)?;
+    if repo.workdir().is_none() {
+        bail!(
+            "{}: is a bare repository: it has no index or staged changes to scan \
+             (run leakgate in a work tree, `leakgate lint --history-only` for its history, \
+             or `leakgate scan` on files)",
+            repo.git_dir().display()
+        );
+    }
+    Ok(repo)
+}
+
+/// [`open_repo`], bare repositories included (history needs no work tree).
+pub fn open_any(dir: &Path) -> Result<gix::Repository> {
     let mut repo = gix::discover_with_environment_overrides(dir)
         .with_context(|| format!("{}: not in a git repository", dir.display()))?;
     if repo.workdir().is_none() && cwd_is_work_tree(&repo) {
@@ -65,13 +110,6 @@ pub fn open_repo(dir: &Path) -> Result<gix::Repository> {
         let cwd = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
         repo.set_workdir(cwd)
             .with_context(|| format!("{}: cannot use as the work tree", dir.display()))?;
-    }
-    if repo.workdir().is_none() {
-        bail!(
-            "{}: is a bare repository: it has no index or staged changes to scan \
-             (run leakgate in a work tree, or `leakgate scan` on files)",
-            repo.git_dir().display()
-        );
     }
     Ok(repo)
 }
@@ -99,10 +137,11 @@ impl Timer {
         Timer(std::env::var_os("LEAKGATE_TIMINGS").map(|_| std::time::Instant::now()))
     }
 
-    #[allow(clippy::print_stderr)]
     fn mark(&mut self, what: &str) {
         if let Some(t) = self.0 {
-            eprintln!(
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
                 "leakgate: timing: {what}: {:.2} ms",
                 t.elapsed().as_secs_f64() * 1e3
             );
@@ -153,23 +192,41 @@ fn run_with<'r>(
         )
     })?;
     timer.mark("diff index against HEAD");
+    let workdir = repo.workdir().expect("checked in open_repo").to_path_buf();
+    let (set, whole_files, not_in_index) = select_named(set, &index, dir, &workdir, &opts.files);
     let scanner = if set.files.len() < 64 {
         small_scanner()
     } else {
         Scanner::new(rules)
     };
     timer.mark("build matcher");
-    let workdir = repo.workdir().expect("checked in open_repo").to_path_buf();
 
     // .gitignore coverage of the usual names needs no scan result: check it on another core
     // meanwhile (with its own handle on the repository).
     let dirs = coverage_dirs(&index, set.files.iter().map(|f| f.path.to_str_lossy()));
+    // Where to look for must-not-track files nothing ignores: the root and the staged files'
+    // directories (their entries only: no walk of the work tree). Named files' directories
+    // can be every directory (`run --all-files`): then the root only.
+    let near = (!whole_files).then_some(&set.files).into_iter().flatten();
+    let mut tree_dirs: Vec<String> = std::iter::once(String::new())
+        .chain(near.map(|f| parent_dir(&f.path.to_str_lossy())))
+        .collect();
+    tree_dirs.sort();
+    tree_dirs.dedup();
     let (results, early_coverage) = std::thread::scope(|s| {
-        let coverage = opts.check_gitignore.then(|| {
-            let (index, dirs) = (&index, &dirs);
+        let coverage = (opts.gitignore != GitignoreMode::Off).then(|| {
+            let (index, dirs, tree_dirs) = (&index, &dirs, &tree_dirs);
             // (gix is built without `parallel`: a handle cannot cross threads; open another
             // the same way, environment included)
-            s.spawn(move || hygiene::coverage(&open_repo(dir)?, index, rules, dirs, &[]))
+            s.spawn(move || {
+                let mut timer = Timer::new();
+                let repo = open_repo(dir)?;
+                let cov = hygiene::coverage(&repo, index, rules, dirs, &[])?;
+                timer.mark(".gitignore coverage (on another core)");
+                let tree = hygiene::work_tree(&repo, index, rules, config, tree_dirs)?;
+                timer.mark("unignored files near the staged ones (on another core)");
+                Ok::<_, anyhow::Error>((cov, tree))
+            })
         });
         let results = scan_staged(&repo, &set.files, &scanner, opts);
         let coverage = coverage.map(|h| h.join().expect("the coverage check does not panic"));
@@ -181,6 +238,8 @@ fn run_with<'r>(
         files: set.files.len(),
         deleted: set.deleted,
         skipped_links: set.skipped_links,
+        whole_files,
+        not_in_index,
         workdir,
         ..Outcome::default()
     };
@@ -191,7 +250,8 @@ fn run_with<'r>(
         if r.file_level {
             out.unstage.push(Unstage {
                 path: r.path.clone(),
-                tracked_in_head: r.tracked_in_head,
+                // A named file's index content is what `git rm --cached` untracks.
+                tracked_in_head: r.tracked_in_head || whole_files,
             });
         }
         out.report.findings.extend(r.findings);
@@ -214,20 +274,159 @@ fn run_with<'r>(
 
     // .gitignore: what would keep the blocked files out, and coverage of the usual names.
     let blocked: Vec<&str> = out.unstage.iter().map(|u| u.path.as_str()).collect();
-    let cov = match early_coverage {
-        Some(cov) if blocked.is_empty() => Some(cov?),
-        _ if opts.check_gitignore || !blocked.is_empty() => {
-            let cov = hygiene::coverage(&repo, &index, rules, &dirs, &blocked)?;
-            timer.mark(".gitignore coverage of the blocked files");
-            Some(cov)
-        }
+    let early = early_coverage.transpose()?;
+    let tree = early.as_ref().map(|(_, t)| t);
+    let cov = match &early {
+        Some((cov, _)) if blocked.is_empty() => Some(cov),
         _ => None,
     };
+    let blocked_cov;
+    let cov = match cov {
+        Some(cov) => Some(cov),
+        None if early.is_some() || !blocked.is_empty() => {
+            blocked_cov = hygiene::coverage(&repo, &index, rules, &dirs, &blocked)?;
+            timer.mark(".gitignore coverage of the blocked files");
+            Some(&blocked_cov)
+        }
+        None => None,
+    };
     if let Some(cov) = cov {
-        out.uncovered = cov.uncovered;
-        out.gitignore_patch = cov.patch;
+        out.uncovered = cov.uncovered.clone();
+        out.gitignore_patch = cov.patch.clone();
+        out.blocked_unignored = cov.blocked_unignored.clone();
+    }
+    out.gitignore = gitignore_check(opts.gitignore, rules, &out.uncovered, tree);
+    // A finding blocks already, and its output is about the finding: the note waits.
+    if !out.report.findings.is_empty() {
+        out.gitignore.shown = out.gitignore.blocks;
     }
     Ok(out)
+}
+
+/// What the `.gitignore` check concludes from the coverage and the work tree.
+fn gitignore_check(
+    mode: GitignoreMode,
+    rules: &RuleSet,
+    uncovered: &[Uncovered],
+    tree: Option<&hygiene::WorkTree>,
+) -> GitignoreCheck {
+    let mut check = GitignoreCheck {
+        mode,
+        ..GitignoreCheck::default()
+    };
+    let (Some(tree), false) = (tree, mode == GitignoreMode::Off) else {
+        return check;
+    };
+    check.unignored = tree.unignored.iter().map(|(p, _)| p.clone()).collect();
+    // The check rules decide what counts (`[rules] disable` turns them off).
+    let (missing_on, not_shared_on) = (
+        rules.check(crate::lint::RULE_GITIGNORE_MISSING).is_some(),
+        rules
+            .check(crate::lint::RULE_GITIGNORE_NOT_SHARED)
+            .is_some(),
+    );
+    let root_missing: Vec<String> = if missing_on {
+        tree.root_missing.clone()
+    } else {
+        Vec::new()
+    };
+    check.root_lacks_env = root_missing.iter().any(|n| n == ".env");
+    let severity = |id: &str| rules.get_file(id).map(|r| r.spec.severity);
+    let mut by_importance: Vec<(bool, &Uncovered)> = Vec::new();
+    for u in uncovered {
+        if (missing_on && !u.dirs.is_empty()) || (not_shared_on && u.not_shared.is_some()) {
+            let first_of_rule = !by_importance.iter().any(|(_, p)| p.rule_id == u.rule_id);
+            by_importance.push((first_of_rule, u));
+        }
+    }
+    // One name per kind of file first (`.env`, `id_rsa`, `*.pem`, ...), high severity first;
+    // stable, so the rules' own order among equals.
+    by_importance.sort_by_key(|(first, u)| (!first, std::cmp::Reverse(severity(&u.rule_id))));
+    let by_importance = by_importance.into_iter().map(|(_, u)| u);
+    let mut missing: Vec<String> = root_missing.clone();
+    for u in by_importance {
+        if !missing.contains(&u.pattern) {
+            missing.push(u.pattern.clone());
+        }
+    }
+    check.missing = missing;
+    let matters = !check.unignored.is_empty() || !root_missing.is_empty();
+    check.blocks = mode == GitignoreMode::Block && (matters || !check.missing.is_empty());
+    check.shown = check.blocks || (mode == GitignoreMode::Note && matters);
+    check
+}
+
+/// Narrow the staged changes to the named files (the pre-commit framework passes them), or,
+/// when a name is not a staged change (`pre-commit run --all-files`, `--files`), take the
+/// index content of the named files, whole. Returns the set, whether it is whole files, and
+/// how many names are not in the index.
+fn select_named(
+    set: staged::StagedSet,
+    index: &gix::index::State,
+    cwd: &Path,
+    workdir: &Path,
+    names: &[String],
+) -> (staged::StagedSet, bool, usize) {
+    if names.is_empty() {
+        return (set, false, 0);
+    }
+    // Names are relative to the current directory (the framework runs at the root).
+    let prefix = cwd
+        .strip_prefix(workdir)
+        .ok()
+        .map(Path::to_path_buf)
+        .or_else(|| {
+            let (c, w) = (cwd.canonicalize().ok()?, workdir.canonicalize().ok()?);
+            c.strip_prefix(&w).ok().map(|p| p.to_path_buf())
+        })
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_default();
+    let names: std::collections::BTreeSet<String> = names
+        .iter()
+        .map(|n| normalize(&prefix, n))
+        .filter(|n| !n.is_empty())
+        .collect();
+    let staged: std::collections::HashSet<&[u8]> =
+        set.files.iter().map(|f| f.path.as_slice()).collect();
+    if names.iter().all(|n| staged.contains(n.as_bytes())) {
+        let mut set = set;
+        set.files
+            .retain(|f| names.contains(&*f.path.to_str_lossy()));
+        set.deleted = 0;
+        set.skipped_links = 0;
+        return (set, false, 0);
+    }
+    let mut out = staged::StagedSet::default();
+    let mut not_in_index = 0;
+    for name in &names {
+        match index.entry_by_path(name.as_str().into()) {
+            Some(e) if e.mode.is_submodule() || e.mode == gix::index::entry::Mode::SYMLINK => {
+                out.skipped_links += 1
+            }
+            Some(e) => out.files.push(Staged {
+                path: name.as_str().into(),
+                id: e.id,
+                change: Change::Added,
+            }),
+            None => not_in_index += 1,
+        }
+    }
+    (out, true, not_in_index)
+}
+
+/// A repo-relative `/` path for `name` given in the directory `prefix` (`./` and `..` resolved).
+fn normalize(prefix: &str, name: &str) -> String {
+    let mut parts: Vec<&str> = prefix.split('/').filter(|p| !p.is_empty()).collect();
+    for part in name.split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
 }
 
 /// The directories whose coverage is worth probing: the root, and each staged file's
@@ -365,16 +564,20 @@ fn prepare(
     let new = repo
         .find_object(file.id)
         .with_context(|| format!("{path}: cannot read staged blob {}", file.id))?;
-    let data = &new.data;
-    let file_level = file_findings(scanner.rules, &path, Some(data));
+    let file_level = file_findings(scanner.rules, &path, Some(&new.data));
     if !file_level.is_empty() {
         res.file_level = true;
         res.findings.extend(file_level);
     }
-    if is_binary(data) {
-        res.stats.skipped_binary += 1;
-        return Ok(skip(res));
-    }
+    let blob: Vec<u8> = match text_of(&new.data) {
+        None => {
+            res.stats.skipped_binary += 1;
+            return Ok(skip(res));
+        }
+        Some(std::borrow::Cow::Owned(decoded)) => decoded,
+        Some(std::borrow::Cow::Borrowed(_)) => new.detach().data,
+    };
+    let data = &blob;
     let old_id = match &file.change {
         Change::Added => None,
         Change::Modified { old } | Change::Renamed { old, .. } => Some(*old),
@@ -387,11 +590,7 @@ fn prepare(
             let old = repo
                 .find_object(old)
                 .with_context(|| format!("{path}: cannot read HEAD's blob {old}"))?;
-            if is_binary(&old.data) {
-                None
-            } else {
-                Some(staged::added_lines(&old.data, data))
-            }
+            text_of(&old.data).map(|old| staged::added_lines(&old, data))
         }
     };
     res.stats.files_scanned = 1;
@@ -423,7 +622,7 @@ fn prepare(
     let (regions, territories) = chunked(data, regions);
     Ok(Prepared {
         res,
-        data: Some(new.detach().data),
+        data: Some(blob),
         added,
         regions,
         territories,
@@ -625,21 +824,22 @@ pub fn shell_quote(s: &str) -> String {
     }
 }
 
-fn indent(text: &str, by: &str) -> String {
-    text.lines()
-        .map(|l| format!("{by}{l}\n"))
-        .collect::<String>()
-}
-
 /// The one line that always says what was scanned.
 pub fn scanned_line(o: &Outcome) -> String {
     let s = &o.report.stats;
+    let files = if o.whole_files {
+        plural(o.files, "file in the index", "files in the index")
+    } else {
+        plural(o.files, "staged file", "staged files")
+    };
     let mut line = format!(
-        "scanned {}, +{}",
-        plural(o.files, "staged file", "staged files"),
+        "scanned {files}, +{}",
         plural(o.added_lines as usize, "line", "lines")
     );
     let mut skipped = s.skipped_parts();
+    if o.not_in_index > 0 {
+        skipped.push(format!("{} not in the index", o.not_in_index));
+    }
     if o.skipped_links > 0 {
         skipped.push(format!("{} submodule/symlink", o.skipped_links));
     }
@@ -655,12 +855,63 @@ pub fn scanned_line(o: &Outcome) -> String {
     line
 }
 
-/// Human output of a pre-commit run. Says why a commit is blocked and how to fix it.
+/// `a, b, c, d, e and 3 more`: at most `max` names.
+fn some_names(names: &[String], max: usize) -> String {
+    let shown: Vec<&str> = names.iter().take(max).map(String::as_str).collect();
+    let mut s = shown.join(", ");
+    if names.len() > max {
+        s.push_str(&format!(" and {} more", names.len() - max));
+    }
+    s
+}
+
+/// The `.gitignore` note (or block), at most two lines; `None` when there is nothing to say.
+pub fn gitignore_note(g: &GitignoreCheck) -> Option<[String; 2]> {
+    if !g.shown {
+        return None;
+    }
+    let head = if g.blocks { "commit blocked:" } else { "note:" };
+    let first = if g.unignored.is_empty() {
+        format!(
+            "{head} .gitignore does not ignore {}",
+            some_names(&g.missing, 5)
+        )
+    } else {
+        let (verb, them) = if g.unignored.len() == 1 {
+            ("is", "it")
+        } else {
+            ("are", "them")
+        };
+        format!(
+            "{head} {} {verb} not ignored: one `git add .` would commit {them}",
+            some_names(&g.unignored, 5)
+        )
+    };
+    let others = g
+        .missing
+        .iter()
+        .filter(|m| !g.unignored.iter().any(|u| u == *m))
+        .count();
+    let it = if g.unignored.len() == 1 { "it" } else { "them" };
+    let fix = match (g.unignored.is_empty(), others) {
+        (true, _) => "`leakgate lint --fix` adds them".to_string(),
+        (false, 0) => format!("`leakgate lint --fix` ignores {it}"),
+        (false, n) => format!(
+            "`leakgate lint --fix` ignores {it} and {}",
+            plural(n, "other must-not-track name", "other must-not-track names")
+        ),
+    };
+    Some([
+        first,
+        format!("  {fix} (`leakgate lint --diff` shows the patch)"),
+    ])
+}
+
+/// Human output of a pre-commit run: one line when all is well; when blocked, the findings,
+/// then what to do about each, in a few lines.
 pub fn render_text(
     o: &Outcome,
-    rules: &RuleSet,
     style: &crate::report::Style,
-    block_on_gitignore: bool,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     use owo_colors::OwoColorize;
@@ -670,26 +921,35 @@ pub fn render_text(
     let green = |s: &str| s.green().to_string();
     let bold = |s: &str| s.bold().to_string();
 
-    if o.files == 0 {
-        writeln!(
-            out,
-            "leakgate: nothing staged to scan ({} deleted, {} submodule/symlink changes): ok",
-            o.deleted, o.skipped_links
-        )?;
+    if o.files == 0 && o.report.findings.is_empty() && !o.gitignore.blocks {
+        if o.whole_files {
+            writeln!(
+                out,
+                "leakgate: nothing to scan ({} not in the index, {} submodule/symlink): ok",
+                o.not_in_index, o.skipped_links
+            )?;
+        } else {
+            writeln!(
+                out,
+                "leakgate: nothing staged to scan ({} deleted, {} submodule/symlink changes): ok",
+                o.deleted, o.skipped_links
+            )?;
+        }
         return Ok(());
     }
     let findings = &o.report.findings;
     if !findings.is_empty() {
         let n = findings.len();
+        let place = if o.whole_files {
+            "in the files"
+        } else {
+            "in the staged changes"
+        };
         writeln!(
             out,
-            "{} {} in the staged changes",
+            "{} {} {place}",
             paint("leakgate: commit blocked:", red),
-            if n == 1 {
-                "1 problem".to_string()
-            } else {
-                format!("{n} problems")
-            }
+            plural(n, "problem", "problems")
         )?;
         writeln!(out)?;
         for f in findings {
@@ -697,98 +957,56 @@ pub fn render_text(
         }
         writeln!(out)?;
         writeln!(out, "{}", paint("How to fix:", bold))?;
-        let mut seen = std::collections::BTreeSet::new();
-        for f in findings.iter().filter(|f| f.line.is_some()) {
-            if seen.insert(f.rule_id.as_str())
-                && let Some(rem) = crate::report::remediation(rules, &f.rule_id)
-            {
-                writeln!(out, "  - {}: {rem}", f.rule_id)?;
+        let secrets: Vec<&Finding> = findings.iter().filter(|f| f.line.is_some()).collect();
+        let mut files: Vec<&str> = secrets.iter().map(|f| f.path.as_str()).collect();
+        files.dedup();
+        if !files.is_empty() {
+            let files: Vec<String> = files.iter().map(|f| f.to_string()).collect();
+            let mut ids: Vec<&str> = secrets.iter().map(|f| f.rule_id.as_str()).collect();
+            ids.sort();
+            ids.dedup();
+            for line in crate::report::staged_secret_advice(&some_names(&files, 3), &ids) {
+                writeln!(out, "  - {line}")?;
             }
-        }
-        if findings.iter().any(|f| f.line.is_some()) {
             writeln!(
                 out,
-                "  - Then remove the value from the staged file and `git add` it again. \
-                 Not a secret? Put `leakgate:allow` in a comment on its line."
+                "  - Not a secret? Put `leakgate:allow` in a comment on its line."
             )?;
         }
         for u in &o.unstage {
             let q = shell_quote(&u.path);
-            let ids: Vec<&str> = findings
-                .iter()
-                .filter(|f| f.path == u.path && f.line.is_none())
-                .map(|f| f.rule_id.as_str())
-                .collect();
-            for id in &ids {
-                if seen.insert(id)
-                    && let Some(rem) = crate::report::remediation(rules, id)
-                {
-                    writeln!(out, "  - {id}: {rem}")?;
-                }
-            }
-            if u.tracked_in_head {
-                writeln!(
-                    out,
-                    "  - {} is tracked already; stop tracking it (the file stays on disk):\n        git rm --cached -- {q}",
-                    u.path
-                )?;
+            let what = if u.tracked_in_head {
+                "must not be tracked; untrack it"
             } else {
-                writeln!(
-                    out,
-                    "  - {} must not be committed; unstage it (the file stays on disk):\n        git restore --staged -- {q}    (on a first commit: git rm --cached -- {q})",
-                    u.path
-                )?;
-            }
-        }
-        if let Some(patch) = &o.gitignore_patch {
+                "must not be committed; unstage it"
+            };
+            // (`git rm --cached` also unstages a new file, and works on a first commit)
             writeln!(
                 out,
-                "  - Keep such files out of git with this .gitignore change \
-                 (apply it with `leakgate lint --fix`, or save it and `git apply` it):\n"
+                "  - {} {what} (the file stays on disk): git rm --cached -- {q}",
+                u.path
             )?;
-            write!(out, "{}", indent(patch, "        "))?;
         }
-        writeln!(
-            out,
-            "  A secret that reached a commit must be rotated: removing it later does not remove it from history."
-        )?;
+        if !o.blocked_unignored.is_empty() {
+            writeln!(
+                out,
+                "  - Then keep {} out of git: `leakgate lint --fix` adds it to .gitignore",
+                some_names(&o.blocked_unignored, 3)
+            )?;
+        }
         writeln!(
             out,
             "  To commit anyway (not recommended): git commit --no-verify"
         )?;
-        writeln!(out)?;
-    } else if !o.uncovered.is_empty() {
-        let label = if block_on_gitignore {
-            paint("leakgate: commit blocked:", red)
+    }
+    if let Some([first, second]) = gitignore_note(&o.gitignore) {
+        let label = if o.gitignore.blocks {
+            paint("leakgate:", red)
         } else {
-            paint("leakgate: warning:", yellow)
+            paint("leakgate:", yellow)
         };
-        let mut names: Vec<String> = Vec::new();
-        for u in &o.uncovered {
-            let where_ = if !u.dirs.is_empty() {
-                let dirs: Vec<&str> = u
-                    .dirs
-                    .iter()
-                    .map(|d| if d.is_empty() { "." } else { d.as_str() })
-                    .collect();
-                format!("not ignored in {}", dirs.join(", "))
-            } else {
-                "ignored only by a personal exclude file, not a shared .gitignore".to_string()
-            };
-            names.push(format!("{} ({where_})", u.pattern));
-        }
-        writeln!(
-            out,
-            "{label} .gitignore does not cover files that must never be committed: {}",
-            names.join("; ")
-        )?;
-        if let Some(patch) = &o.gitignore_patch {
-            writeln!(
-                out,
-                "  This patch covers them (apply it with `leakgate lint --fix`, or save it and `git apply` it):"
-            )?;
-            write!(out, "{}", indent(patch, "    "))?;
-        }
+        writeln!(out, "{label} {first}")?;
+        writeln!(out, "{second}")?;
     }
     let summary = format!("leakgate: {}", scanned_line(o));
     if findings.is_empty() {
@@ -803,16 +1021,25 @@ pub fn render_text(
             "{}",
             paint(
                 &format!(
-                    "{summary}: {} {}",
-                    findings.len(),
-                    if findings.len() == 1 {
-                        "finding"
-                    } else {
-                        "findings"
-                    }
+                    "{summary}: {}",
+                    plural(findings.len(), "finding", "findings")
                 ),
                 red
             )
         )
     }
+}
+
+/// `--format json`: the report, and the `.gitignore` check that took part in the exit code.
+pub fn render_json(o: &Outcome, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let value = serde_json::json!({
+        "version": 1,
+        "findings": o.report.findings,
+        "stats": o.report.stats,
+        "errors": o.report.errors,
+        "gitignore": o.gitignore,
+        "blocked": !o.report.findings.is_empty() || o.gitignore.blocks,
+    });
+    serde_json::to_writer_pretty(&mut *out, &value)?;
+    writeln!(out)
 }

@@ -207,6 +207,7 @@ pub fn run(
         history: None,
         history_only: false,
         progress: opts.progress,
+        all_refs: false,
     };
     let (mut findings, history) =
         lint::scan_history_between(&repo, rules, &label, plan.tips, plan.hidden, &lint_opts)?;

@@ -183,7 +183,14 @@ pub fn text_line(f: &Finding, color: bool) -> String {
         line.push_str(s);
     }
     if let Some(d) = &f.date {
-        line.push_str(&format!(" ({d})"));
+        let refs = match f.refs.as_slice() {
+            [] => String::new(),
+            [a] => format!("; in {a}"),
+            [a, b] => format!("; in {a}, {b}"),
+            [a, b, c] => format!("; in {a}, {b}, {c}"),
+            [a, b, c, rest @ ..] => format!("; in {a}, {b}, {c} and {} more", rest.len()),
+        };
+        line.push_str(&format!(" ({d}{refs})"));
     }
     line
 }
@@ -265,11 +272,29 @@ fn text(report: &Report, rules: &RuleSet, style: &Style, out: &mut dyn Write) ->
     writeln!(out, "{line}")
 }
 
+/// What to do about a secret found in the staged changes, for that moment: it is not in a
+/// commit yet, so it is removed and loaded from the environment, and rotated only if it was
+/// shared already. (The rules' `remediation` texts are for a secret in history, which
+/// `lint --history` and `pre-push` report.) `files` names the files, `ids` the rules.
+pub fn staged_secret_advice(files: &str, ids: &[&str]) -> [String; 2] {
+    let how = match ids {
+        [id] => format!("`leakgate rules explain {id}`"),
+        _ => format!("`leakgate rules explain <id>` for {}", ids.join(", ")),
+    };
+    [
+        format!(
+            "Remove the value from {files} and load it from the environment (or a secret \
+             manager) instead, then `git add` again."
+        ),
+        format!(
+            "It is not committed yet: rotate it only if it was already shared or pushed \
+             (how: {how})."
+        ),
+    ]
+}
+
 pub fn remediation<'a>(rules: &'a RuleSet, id: &str) -> Option<&'a str> {
-    rules
-        .get(id)
-        .map(|r| r.spec.remediation.as_str())
-        .or_else(|| rules.get_file(id).map(|r| r.spec.remediation.as_str()))
+    rules.metadata(id).map(|(_, _, _, remediation)| remediation)
 }
 
 fn json_report(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -348,6 +373,8 @@ pub fn sarif_log(report: &Report, rules: &RuleSet) -> serde_json::Value {
                         r.spec.severity,
                         &r.spec.references,
                     )
+                } else if let Some(c) = rules.check(id) {
+                    (c.name, c.description, c.remediation, c.severity, &Vec::new())
                 } else {
                     (
                         *id,
@@ -365,7 +392,7 @@ pub fn sarif_log(report: &Report, rules: &RuleSet) -> serde_json::Value {
                 "help": {"text": remediation, "markdown": remediation},
                 "defaultConfiguration": {"level": sarif_level(severity)},
                 "properties": {
-                    "tags": ["security", "secret"],
+                    "tags": ["security", if rules.check(id).is_some() { "hygiene" } else { "secret" }],
                     "precision": "high",
                     "security-severity": security_severity(severity),
                 },

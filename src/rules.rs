@@ -457,11 +457,58 @@ impl FileRule {
     }
 }
 
+/// A rule that one of leakgate's checks reports (the `.gitignore` coverage of the
+/// must-not-track names), not a pattern: its metadata, kept with the other rules' so that
+/// `rules list`, `rules explain`, `[rules] disable` and SARIF treat it like them.
+#[derive(Debug, PartialEq, Eq)]
+pub struct CheckRule {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    pub description: &'static str,
+    pub remediation: &'static str,
+}
+
+/// The check rules (their ids are reported by `lint` and decide the hook's `.gitignore` note).
+pub const CHECK_RULES: &[CheckRule] = &[
+    CheckRule {
+        id: "gitignore-missing",
+        name: ".gitignore does not cover a must-not-track name",
+        severity: Severity::Medium,
+        description: "The repository's ignore rules would not ignore a file that must never be \
+                      committed (.env, private keys, terraform state...), so `git add .` would \
+                      stage it.",
+        remediation: "Add the patterns to .gitignore: `leakgate lint --fix` appends them (or \
+                      apply the patch that `leakgate lint --diff` prints).",
+    },
+    CheckRule {
+        id: "gitignore-not-shared",
+        name: "Must-not-track name ignored only locally",
+        severity: Severity::Low,
+        description: "The name is ignored only by .git/info/exclude or a personal \
+                      core.excludesFile, which are not shared: a teammate's clone does not \
+                      ignore it.",
+        remediation: "Add the patterns to the repository's .gitignore: `leakgate lint --fix`.",
+    },
+    CheckRule {
+        id: "gitignore-negated",
+        name: "Must-not-track file explicitly un-ignored",
+        severity: Severity::Low,
+        description: "A negation in the repository's ignore rules (e.g. `!.env.local`) \
+                      un-ignores a file that usually holds secrets. leakgate respects the \
+                      choice and does not change it.",
+        remediation: "Make sure the file holds no secrets, or remove the negation from \
+                      .gitignore.",
+    },
+];
+
 /// All rules in force.
 #[derive(Debug)]
 pub struct RuleSet {
     pub rules: Vec<Rule>,
     pub files: Vec<FileRule>,
+    /// The check rules in force (see [`CHECK_RULES`]).
+    pub checks: Vec<&'static CheckRule>,
     /// The configuration's allowlists (see `allowlist.rs`); empty costs nothing.
     pub allowlists: Vec<crate::allowlist::Allowlist>,
 }
@@ -708,13 +755,14 @@ impl RuleSet {
                 (0, spec)
             })
             .collect();
-        let set = RuleSet::from_specs(
+        let mut set = RuleSet::from_specs(
             rules,
             files,
             BUILTIN_NAME,
             &Lines(Vec::new()),
             Mode::Trusted,
         )?;
+        set.checks = CHECK_RULES.iter().collect();
         for (rule, g) in set.rules.iter().zip(generated::RULES) {
             if rule.id() == g.id {
                 let _ = rule.shape.set(g.shape);
@@ -725,7 +773,9 @@ impl RuleSet {
 
     /// The built-in rules with their examples (for `rules test` and `rules explain`).
     pub fn builtin_with_examples() -> Result<RuleSet, RuleError> {
-        RuleSet::from_toml(BUILTIN_RULES, BUILTIN_NAME)
+        let mut set = RuleSet::from_toml(BUILTIN_RULES, BUILTIN_NAME)?;
+        set.checks = CHECK_RULES.iter().collect();
+        Ok(set)
     }
 
     /// Load a rule file from disk.
@@ -777,6 +827,7 @@ impl RuleSet {
         let checked = mode == Mode::Checked;
         let line_of = |offset: usize| lines.of(offset);
         let mut set = RuleSet {
+            checks: Vec::new(),
             rules: Vec::with_capacity(rules.len()),
             files: Vec::with_capacity(files.len()),
             allowlists: Vec::new(),
@@ -883,6 +934,7 @@ impl RuleSet {
         RuleSet {
             rules: Vec::new(),
             files: Vec::new(),
+            checks: Vec::new(),
             allowlists: Vec::new(),
         }
     }
@@ -903,12 +955,13 @@ impl RuleSet {
         RuleSet::from_specs(rules, files, name, &Lines::new(src), Mode::Checked)
     }
 
-    /// Remove the rule (content or file rule) with this id; whether there was one.
+    /// Remove the rule (content, file or check rule) with this id; whether there was one.
     pub fn remove(&mut self, id: &str) -> bool {
-        let before = self.rules.len() + self.files.len();
+        let before = self.rules.len() + self.files.len() + self.checks.len();
         self.rules.retain(|r| r.id() != id);
         self.files.retain(|f| f.spec.id != id);
-        self.rules.len() + self.files.len() < before
+        self.checks.retain(|c| c.id != id);
+        self.rules.len() + self.files.len() + self.checks.len() < before
     }
 
     /// Whether the finding's rule has a path condition (gitleaks' `path`) that its path fails:
@@ -929,6 +982,11 @@ impl RuleSet {
     /// Add another set's rules; a rule with an id already present replaces it.
     pub fn extend(&mut self, other: RuleSet) {
         self.allowlists.extend(other.allowlists);
+        for c in other.checks {
+            if self.check(c.id).is_none() {
+                self.checks.push(c);
+            }
+        }
         for rule in other.rules {
             match self.rules.iter_mut().find(|r| r.id() == rule.id()) {
                 Some(slot) => *slot = rule,
@@ -965,6 +1023,25 @@ impl RuleSet {
 
     pub fn get_file(&self, id: &str) -> Option<&FileRule> {
         self.files.iter().find(|r| r.spec.id == id)
+    }
+
+    /// The check rule with this id, if it is in force.
+    pub fn check(&self, id: &str) -> Option<&'static CheckRule> {
+        self.checks.iter().find(|c| c.id == id).copied()
+    }
+
+    /// Id, name, severity, description and remediation of any rule in force.
+    pub fn metadata(&self, id: &str) -> Option<(&str, Severity, &str, &str)> {
+        if let Some(r) = self.get(id) {
+            let s = &r.spec;
+            Some((&s.name, s.severity, &s.description, &s.remediation))
+        } else if let Some(r) = self.get_file(id) {
+            let s = &r.spec;
+            Some((&s.name, s.severity, &s.description, &s.remediation))
+        } else {
+            self.check(id)
+                .map(|c| (c.name, c.severity, c.description, c.remediation))
+        }
     }
 
     /// Compile every pattern now (the self-test and `rules test` use this to surface

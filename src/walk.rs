@@ -37,6 +37,39 @@ pub fn is_binary(bytes: &[u8]) -> bool {
     memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some()
 }
 
+/// The text a blob holds, as the matcher reads it: the blob itself when it is text; UTF-8
+/// decoded from UTF-16 when the blob starts with a UTF-16 byte-order mark (PowerShell scripts,
+/// `.reg` exports and Visual Studio files are often saved so, and their NUL bytes would
+/// otherwise make them "binary" and unscanned); `None` for binary content. Lines are the
+/// same in both: only `\n` ends one.
+pub fn text_of(bytes: &[u8]) -> Option<std::borrow::Cow<'_, [u8]>> {
+    if let Some(text) = decode_utf16(bytes) {
+        return Some(std::borrow::Cow::Owned(text));
+    }
+    (!is_binary(bytes)).then_some(std::borrow::Cow::Borrowed(bytes))
+}
+
+fn decode_utf16(bytes: &[u8]) -> Option<Vec<u8>> {
+    let (little, body) = match bytes {
+        // (FF FE 00 00 is UTF-32's mark)
+        [0xFF, 0xFE, rest @ ..] if !rest.starts_with(&[0, 0]) => (true, rest),
+        [0xFE, 0xFF, rest @ ..] => (false, rest),
+        _ => return None,
+    };
+    let units = body.chunks_exact(2).map(|c| {
+        if little {
+            u16::from_le_bytes([c[0], c[1]])
+        } else {
+            u16::from_be_bytes([c[0], c[1]])
+        }
+    });
+    let text: String = char::decode_utf16(units)
+        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect();
+    // A binary file that happens to start with the mark decodes to NULs and stray characters.
+    (!is_binary(text.as_bytes())).then(|| text.into_bytes())
+}
+
 /// Scan one blob's bytes as `path`: secrets, then the must-not-track file rules.
 pub fn scan_blob(
     scanner: &Scanner,
@@ -72,9 +105,16 @@ pub fn file_findings(rules: &RuleSet, path: &str, content: Option<&[u8]>) -> Vec
             message: r.spec.name.clone(),
             commit: None,
             date: None,
+            refs: Vec::new(),
             allowed: Default::default(),
         })
         .collect()
+}
+
+/// How a path given on the command line is shown: as given, `/`-separated, without `./`.
+fn named(path: &Path) -> String {
+    let shown = path.to_string_lossy().replace('\\', "/");
+    shown.strip_prefix("./").unwrap_or(&shown).to_string()
 }
 
 fn rel_path(root: &Path, path: &Path) -> String {
@@ -126,13 +166,14 @@ impl Shared<'_> {
             }
             return;
         }
-        if is_binary(bytes) {
+        let Some(bytes) = text_of(bytes) else {
             self.binary.fetch_add(1, Ordering::Relaxed);
             if file_rules {
                 self.push(file_findings(self.scanner.rules, shown, Some(bytes)));
             }
             return;
-        }
+        };
+        let bytes = &*bytes;
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         self.push(scan_blob(self.scanner, scratch, shown, bytes, file_rules));
@@ -175,11 +216,23 @@ pub fn scan_paths(scanner: &Scanner, paths: &[PathBuf], opts: &WalkOptions) -> R
         match std::fs::metadata(root) {
             Err(e) => shared.error(format!("{}: {e}", root.display())),
             Ok(md) if md.is_file() => {
-                let shown = root.to_string_lossy().replace('\\', "/");
-                let shown = shown.strip_prefix("./").unwrap_or(&shown).to_string();
-                shared.scan_file(&mut scratch, root, &shown, Some(md.len()));
+                shared.scan_file(&mut scratch, root, &named(root), Some(md.len()));
             }
-            Ok(_) => walk_dir(&shared, root),
+            Ok(md) if md.is_dir() => walk_dir(&shared, root),
+            // A FIFO, `/dev/stdin`, a process substitution `<(cmd)`: read it as a stream, up
+            // to the size cap (one byte more tells that it is over).
+            Ok(_) => {
+                let read = std::fs::File::open(root).and_then(|f| {
+                    let mut buf = Vec::new();
+                    f.take(opts.max_size.saturating_add(1))
+                        .read_to_end(&mut buf)
+                        .map(|_| buf)
+                });
+                match read {
+                    Ok(bytes) => shared.scan_bytes(&mut scratch, &named(root), &bytes, true),
+                    Err(e) => shared.error(format!("{}: {e}", root.display())),
+                }
+            }
         }
     }
     let mut report = Report {
@@ -237,4 +290,30 @@ fn walk_dir(shared: &Shared, root: &Path) {
             Continue
         })
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_with_a_mark_is_text() {
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("a=1\nb=2\n".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain("a=1\nb=2\n".encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        for blob in [le, be] {
+            assert!(is_binary(&blob));
+            assert_eq!(text_of(&blob).as_deref(), Some(&b"a=1\nb=2\n"[..]));
+        }
+        assert_eq!(text_of(b"plain\n").as_deref(), Some(&b"plain\n"[..]));
+        // UTF-32's mark, and binary data that starts like UTF-16's, stay binary.
+        assert!(text_of(&[0xFF, 0xFE, 0, 0, b'a', 0, 0, 0]).is_none());
+        assert!(text_of(&[0xFF, 0xFE, 0, 0, 0, 0, 1, 2, 3, 0]).is_none());
+        assert!(text_of(b"\x7fELF\0\0").is_none());
+    }
 }

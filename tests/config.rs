@@ -268,7 +268,7 @@ fn must_not_track_blocks_in_pre_commit_and_lint_reports_it() {
     );
     assert!(
         out.stdout
-            .contains("git restore --staged -- app/release.keystore"),
+            .contains("git rm --cached -- app/release.keystore"),
         "{}",
         out.stdout
     );

@@ -79,9 +79,15 @@ fn pre_commit_cmd(repo: &TestRepo, args: &[&str]) -> util::Output {
 }
 
 fn git_commit(repo: &TestRepo) -> util::Output {
+    git_cmd(repo, &["commit", "-q", "-m", "change"])
+}
+
+/// git with the toolchain reachable (the hooks it runs build and run leakgate); stdout and
+/// stderr together.
+fn git_cmd(repo: &TestRepo, args: &[&str]) -> util::Output {
     let c = repo.git_cmd_in("");
     let mut c = with_toolchain(c, repo);
-    c.args(["commit", "-q", "-m", "change"]);
+    c.args(args);
     let mut out = run(&mut c);
     out.stdout.push_str(&out.stderr);
     out
@@ -134,9 +140,25 @@ fn framework_language_rust_blocks_a_secret_and_passes_a_clean_commit() {
     );
     assert!(out.stdout.contains("Passed"), "{}", out.stdout);
 
-    // `run --all-files` has no staged diff: the files hook scans the files themselves.
+    // `run --all-files` passes every file, not the staged diff: the `leakgate` hook scans
+    // their content in the index, so a committed token fails.
     repo.stage("old.yml", format!("t: {}\n", fake_github_token("ghp_")));
     repo.commit("sneaked in with --no-verify");
+    let out = pre_commit_cmd(&repo, &["run", "--all-files", "leakgate"]);
+    assert_ne!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("old.yml:1:4: github-classic-token"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("files in the index"), "{}", out.stdout);
+    // `--files` names one: only that one is scanned.
+    let out = pre_commit_cmd(&repo, &["run", "leakgate", "--files", "app.py"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let out = pre_commit_cmd(&repo, &["run", "leakgate", "--files", "old.yml"]);
+    assert_ne!(out.code, 0, "{}{}", out.stdout, out.stderr);
+
+    // The files hook scans the files themselves.
     let out = pre_commit_cmd(
         &repo,
         &[
@@ -175,4 +197,39 @@ fn framework_system_hook_uses_the_binary_on_path() {
     repo.stage("ok.txt", "fine\n");
     let out = git_commit(&repo);
     assert_eq!(out.code, 0, "{}", out.stdout);
+}
+
+#[test]
+fn framework_pre_push_hook_blocks_a_no_verify_commit() {
+    pre_commit_available();
+    let repo = TestRepo::new();
+    let remote = repo.dir.path().join("remote.git");
+    let remote = remote.to_str().unwrap();
+    repo.git(&["init", "-q", "--bare", remote]);
+    repo.git(&["remote", "add", "origin", remote]);
+    repo.stage(
+        ".pre-commit-config.yaml",
+        config("  - id: leakgate-pre-push\n"),
+    )
+    .commit("config");
+    let out = pre_commit_cmd(&repo, &["install", "--hook-type", "pre-push"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    // A new branch: the framework passes no range (its "all files" case); clean, it passes.
+    let out = git_cmd(&repo, &["push", "-q", "origin", "main"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    // A secret committed past the pre-commit hook: the push is blocked.
+    repo.stage(
+        "deploy.sh",
+        format!("export GH={}\n", fake_github_token("ghp_")),
+    );
+    repo.commit("sneaky");
+    let out = git_cmd(&repo, &["push", "-q", "origin", "main"]);
+    assert_ne!(out.code, 0, "the push must be blocked:\n{}", out.stdout);
+    assert!(
+        out.stdout.contains("deploy.sh:1:") && out.stdout.contains("github-classic-token"),
+        "{}",
+        out.stdout
+    );
+    let out = repo.git_status(&["--git-dir", remote, "log", "--oneline", "main"]);
+    assert_eq!(out.stdout.lines().count(), 1, "{}", out.stdout);
 }

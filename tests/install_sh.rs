@@ -15,13 +15,13 @@ fn install_sh_installs_binary_and_hook() {
         .arg(&prefix)
         .arg("--hook")
         .arg(repo.path())
-        // A build directory kept across runs: this is a full release build.
-        .env(
-            "CARGO_TARGET_DIR",
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/install-sh"),
-        );
+        // The tests' own target directory: its release build is the one `.ci/run` and
+        // `cargo build --release` make, so the install costs one build, not one more.
+        .env("CARGO_TARGET_DIR", util::target_dir());
     let out = run(&mut c);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let out_install = out;
+    let out = &out_install;
     let bin = prefix.join("bin/leakgate");
     assert!(bin.exists());
     assert!(
@@ -33,18 +33,25 @@ fn install_sh_installs_binary_and_hook() {
     assert!(repo.path().join(".git/hooks/pre-commit").exists());
     assert!(repo.path().join(".git/hooks/pre-merge-commit").exists());
 
-    // The installed hook finds the installed binary (through LEAKGATE here, as PATH is the
-    // test's) and blocks a secret.
+    // The installed hook finds the installed binary although DIR/bin is not on PATH (and no
+    // other leakgate is), and blocks a secret.
     repo.stage("cfg.yml", format!("token: {}\n", fake_github_token("ghp_")));
     let out = run(repo
         .git_cmd_in("")
-        .env("LEAKGATE", &bin)
+        .env("PATH", "/usr/local/bin:/usr/bin:/bin")
         .args(["commit", "-q", "-m", "x"]));
     assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
     assert!(
         out.stderr.contains("cfg.yml:1:8: github-classic-token"),
         "{}",
         out.stderr
+    );
+
+    // install.sh says that DIR/bin is not on PATH, and how to run it.
+    assert!(
+        out_install.stderr.contains("is not on PATH"),
+        "{}",
+        out_install.stderr
     );
 
     let out = run(std::process::Command::new("sh").arg(&script).arg("--bogus"));

@@ -738,3 +738,179 @@ fn history_only_reports_what_the_range_added_and_nothing_of_the_tree() {
         out.stderr
     );
 }
+
+#[test]
+fn a_closed_pipe_keeps_lints_verdict() {
+    let repo = TestRepo::new();
+    repo.stage("app.py", util::secret_line()).commit("init");
+    let code = util::run_into_closed_pipe(repo.leakgate().arg("lint"));
+    assert_eq!(code, Some(1));
+    let code = util::run_into_closed_pipe(repo.leakgate().args(["lint", "--history-only"]));
+    assert_eq!(code, Some(1));
+}
+
+#[test]
+fn check_rules_are_rules_like_the_others() {
+    let repo = TestRepo::new();
+    repo.stage("app.py", "x = 1\n");
+    // `rules list` and `rules explain` show them.
+    let out = run(repo.leakgate().args(["rules", "list"]));
+    assert_eq!(out.code, 0);
+    for id in [
+        "gitignore-missing",
+        "gitignore-not-shared",
+        "gitignore-negated",
+    ] {
+        assert!(
+            out.stdout
+                .lines()
+                .any(|l| l.starts_with(id) && l.ends_with("(check)")),
+            "{id}:\n{}",
+            out.stdout
+        );
+    }
+    let out = run(repo
+        .leakgate()
+        .args(["rules", "explain", "gitignore-missing"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.starts_with("gitignore-missing [medium]"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("leakgate lint --fix"), "{}", out.stdout);
+    // SARIF takes their metadata from the same place.
+    let out = run(repo.leakgate().args(["lint", "--format", "sarif"]));
+    let v = out.json();
+    let rule = v["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "gitignore-missing")
+        .expect("gitignore-missing in the SARIF rules")
+        .clone();
+    assert_eq!(
+        rule["shortDescription"]["text"],
+        ".gitignore does not cover a must-not-track name"
+    );
+    assert_eq!(rule["defaultConfiguration"]["level"], "warning");
+    // `[rules] disable` turns one off, in lint and in the hook, with no warning.
+    let (_, v) = lint_json(&repo, &[]);
+    assert!(
+        v["findings"].to_string().contains("gitignore-missing"),
+        "{v}"
+    );
+    repo.write(
+        ".leakgate.toml",
+        "[rules]\ndisable = [\"gitignore-missing\"]\n",
+    );
+    let out = run(repo.leakgate().args(["lint", "--format", "json"]));
+    assert!(out.stderr.is_empty(), "{}", out.stderr);
+    assert!(
+        !out.json()["findings"]
+            .to_string()
+            .contains("gitignore-missing"),
+        "{}",
+        out.stdout
+    );
+    let out = repo.pre_commit();
+    assert_eq!(out.code, 0);
+    assert_eq!(
+        out.stdout.lines().count() + out.stderr.lines().count(),
+        1,
+        "{}",
+        out.stdout
+    );
+    // The configuration's must_not_track is a rule too.
+    repo.write(".leakgate.toml", "must_not_track = [\"*.keystore\"]\n");
+    let out = run(repo.leakgate().args([
+        "rules",
+        "explain",
+        "config-must-not-track",
+        "--rules",
+        ".leakgate.toml",
+    ]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("*.keystore"), "{}", out.stdout);
+}
+
+#[test]
+fn history_all_finds_a_token_on_an_unmerged_branch_and_in_a_bare_clone() {
+    let repo = TestRepo::new();
+    repo.stage("README.md", "hello\n").commit("init");
+    repo.git(&["checkout", "-q", "-b", "side"]);
+    repo.stage("deploy.sh", secret_line())
+        .commit("on a branch never merged");
+    repo.git(&["tag", "v1"]);
+    repo.git(&["checkout", "-q", "main"]);
+    repo.stage("other.txt", "x\n").commit("main goes on");
+    // HEAD's history does not hold it; every ref's does, and says which refs.
+    let (code, v) = lint_json(&repo, &["--history-only"]);
+    assert_eq!(code, 0, "{v}");
+    let (code, v) = lint_json(&repo, &["--history-only", "--all"]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(
+        finding_keys(&v),
+        vec![("deploy.sh".into(), Some(1), "github-classic-token".into())]
+    );
+    assert_eq!(v["findings"][0]["refs"], serde_json::json!(["side", "v1"]));
+    assert_eq!(v["history"]["commits"], 3);
+    let out = run(repo.leakgate().args(["lint", "--history-only", "--all"]));
+    assert!(out.stdout.contains("; in side, v1)"), "{}", out.stdout);
+    // `--all` alone lints the tree and every ref's history.
+    let (code, v) = lint_json(&repo, &["--all"]);
+    assert_eq!(code, 1, "{v}");
+    // A range and --all do not go together.
+    let out = run(repo
+        .leakgate()
+        .args(["lint", "--history", "main~1..main", "--all"]));
+    assert_eq!(out.code, 2, "{}", out.stderr);
+
+    // The same in a bare clone (where a server-side check runs): history only.
+    let bare = repo.dir.path().join("bare.git");
+    repo.git(&["clone", "-q", "--bare", ".", bare.to_str().unwrap()]);
+    let mut lg = util::leakgate();
+    lg.current_dir(&bare);
+    let out = run(lg.args(["lint", "--history-only", "--all", "--format", "json"]));
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        finding_keys(&out.json()),
+        vec![("deploy.sh".into(), Some(1), "github-classic-token".into())]
+    );
+    let mut lg = util::leakgate();
+    let out = run(lg.current_dir(&bare).arg("lint"));
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("--history-only"), "{}", out.stderr);
+}
+
+#[test]
+fn history_is_scanned_in_batches_with_the_same_findings() {
+    // More new blobs than one batch holds: a secret blob seen again later (a revert and
+    // re-add) is still reported once, at the oldest commit that added it.
+    let repo = TestRepo::new();
+    let secret = secret_line();
+    repo.stage("a/key.txt", &secret).commit("first");
+    for i in 0..2100 {
+        repo.write(&format!("many/f{i}.txt"), format!("{i}\n"));
+    }
+    repo.git(&["add", "many"]);
+    repo.commit("many blobs");
+    repo.git(&["rm", "-q", "a/key.txt"]);
+    repo.commit("removed");
+    repo.stage("a/key.txt", &secret).commit("re-added");
+    repo.stage("b/copy.txt", &secret).commit("copied");
+    let (code, v) = lint_json(&repo, &["--history-only"]);
+    assert_eq!(code, 1, "{v}");
+    let keys = finding_keys(&v);
+    assert_eq!(
+        keys,
+        vec![
+            ("a/key.txt".into(), Some(1), "github-classic-token".into()),
+            ("b/copy.txt".into(), Some(1), "github-classic-token".into()),
+        ],
+        "{v}"
+    );
+    let first = repo.git(&["rev-list", "--max-parents=0", "HEAD"]);
+    assert_eq!(v["findings"][0]["commit"], first.trim()[..7]);
+    assert_eq!(v["history"]["blobs_scanned"], 2101, "{v}");
+}

@@ -116,12 +116,18 @@ fn staged_env_blocked_and_example_passes() {
         out.stdout
     );
     assert!(
-        out.stdout.contains("git restore --staged -- .env"),
+        out.stdout.contains("git rm --cached -- .env"),
         "{}",
         out.stdout
     );
-    // The .gitignore patch is shown, and applies.
-    assert!(out.stdout.contains("+++ b/.gitignore"), "{}", out.stdout);
+    // Nothing ignores it: the fix is named, not a patch.
+    assert!(
+        out.stdout
+            .contains("keep .env out of git: `leakgate lint --fix`"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("+++ b/.gitignore"), "{}", out.stdout);
     let (code, v) = repo.pre_commit_json();
     assert_eq!(code, 1);
     let f = &v["findings"][0];
@@ -456,25 +462,176 @@ fn submodule_entries_are_skipped() {
     assert!(out.stdout.contains("submodule/symlink"), "{}", out.stdout);
 }
 
+/// The lines a command printed, stdout and stderr together.
+fn lines(out: &util::Output) -> Vec<&str> {
+    out.stdout.lines().chain(out.stderr.lines()).collect()
+}
+
 #[test]
-fn gitignore_coverage_warns_and_can_block() {
+fn clean_commit_output_budget() {
+    // No .gitignore: the root does not ignore .env, a two-line note.
+    let repo = TestRepo::new();
+    install(&repo);
+    repo.stage("app.py", "x = 1\n");
+    let out = repo.git_status(&["commit", "-q", "-m", "one"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let l = lines(&out);
+    assert_eq!(l.len(), 3, "{l:#?}");
+    assert!(
+        l[0].starts_with("leakgate: note: .gitignore does not ignore .env, "),
+        "{l:#?}"
+    );
+    assert!(l[0].ends_with(" more"), "{l:#?}");
+    assert_eq!(
+        l[1],
+        "  `leakgate lint --fix` adds them (`leakgate lint --diff` shows the patch)"
+    );
+    assert_eq!(
+        l[2],
+        "leakgate: scanned 1 staged file, +1 line: no secrets found"
+    );
+    // Five names at most, none twice.
+    let names: Vec<&str> = l[0]
+        .trim_start_matches("leakgate: note: .gitignore does not ignore ")
+        .split(" and ")
+        .next()
+        .unwrap()
+        .split(", ")
+        .collect();
+    assert_eq!(names.len(), 5, "{names:?}");
+    let mut unique = names.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 5, "{names:?}");
+
+    // An ordinary .gitignore that ignores .env: one line, whatever else it lacks.
+    repo.stage(".gitignore", "node_modules/\n.env\ndist/\n");
+    let out = repo.git_status(&["commit", "-q", "-m", "two"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        lines(&out),
+        vec!["leakgate: scanned 1 staged file, +3 lines: no secrets found"]
+    );
+
+    // A .env in the work tree that nothing ignores: named, one `git add .` from a commit.
+    repo.stage(".gitignore", "node_modules/\ndist/\n");
+    repo.write(".env", "DEBUG=1\n");
+    let out = repo.git_status(&["commit", "-q", "-m", "three"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let l = lines(&out);
+    assert_eq!(l.len(), 3, "{l:#?}");
+    assert_eq!(
+        l[0],
+        "leakgate: note: .env is not ignored: one `git add .` would commit it"
+    );
+    assert!(
+        l[1].starts_with("  `leakgate lint --fix` ignores it and "),
+        "{l:#?}"
+    );
+}
+
+#[test]
+fn blocked_commit_says_what_to_do_in_a_dozen_lines() {
+    let repo = TestRepo::new();
+    install(&repo);
+    repo.stage("app.py", secret_line());
+    let out = repo.git_status(&["commit", "-q", "-m", "x"]);
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    let l = lines(&out);
+    let all = l.join("\n");
+    assert_eq!(l.len(), 10, "{all}");
+    assert!(
+        l[0].starts_with("leakgate: commit blocked: 1 problem"),
+        "{all}"
+    );
+    assert!(l[2].contains("app.py:1:"), "{all}");
+    // At pre-commit the secret is not in history yet: no patch, no history talk.
+    assert!(
+        !all.contains("diff --git") && !all.contains(".gitignore"),
+        "{all}"
+    );
+    assert!(!all.contains("from history"), "{all}");
+    assert!(all.contains("load it from the environment"), "{all}");
+    assert!(
+        all.contains("rotate it only if it was already shared or pushed"),
+        "{all}"
+    );
+    assert!(l[9].ends_with(": 1 finding"), "{all}");
+}
+
+#[test]
+fn gitignore_setting_off_note_block_and_git_config() {
     let repo = TestRepo::new();
     repo.stage("app.py", "x = 1\n");
+    let note = |out: &util::Output| out.stdout.contains(".gitignore does not ignore .env");
     let out = repo.pre_commit();
-    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(out.code == 0 && note(&out), "{}", out.stdout);
+    // The file's [hook] table.
+    repo.write(".leakgate.toml", "[hook]\ngitignore = \"off\"\n");
+    let out = repo.pre_commit();
+    assert_eq!(out.code, 0);
+    assert_eq!(lines(&out).len(), 1, "{}{}", out.stdout, out.stderr);
+    repo.write(".leakgate.toml", "[hook]\ngitignore = \"block\"\n");
+    let out = repo.pre_commit();
+    assert_eq!(out.code, 1, "{}", out.stdout);
     assert!(
-        out.stdout.contains("warning: .gitignore does not cover"),
+        out.stdout
+            .starts_with("leakgate: commit blocked: .gitignore does not ignore .env"),
         "{}",
         out.stdout
     );
-    assert!(out.stdout.contains("+.env"), "{}", out.stdout);
-    let out = run(repo.leakgate().args(["pre-commit", "--require-gitignore"]));
-    assert_eq!(out.code, 1);
+    assert_eq!(lines(&out).len(), 3, "{}", out.stdout);
+    // Block means any missing name: an ordinary .gitignore still blocks.
+    repo.write(".gitignore", ".env\n");
+    assert_eq!(repo.pre_commit().code, 1);
+    let (code, v) = repo.pre_commit_json();
+    assert_eq!(code, 1);
+    assert_eq!(v["gitignore"]["mode"], "block");
+    assert_eq!(v["gitignore"]["blocks"], true);
+    assert_eq!(v["gitignore"]["root_lacks_env"], false);
+    assert_eq!(v["blocked"], true);
+    // git config overrides the file; the old key and flags are aliases.
+    repo.git(&["config", "leakgate.gitignore", "note"]);
+    let out = repo.pre_commit();
+    assert_eq!((out.code, lines(&out).len()), (0, 1), "{}", out.stdout);
+    let (_, v) = repo.pre_commit_json();
+    assert_eq!(v["gitignore"]["mode"], "note");
+    assert_eq!(v["gitignore"]["shown"], false);
+    assert_eq!(v["blocked"], false);
+    assert_eq!(
+        run(repo.leakgate().args(["pre-commit", "--require-gitignore"])).code,
+        1
+    );
+    assert_eq!(
+        run(repo.leakgate().args(["pre-commit", "--gitignore", "block"])).code,
+        1
+    );
+    repo.git(&["config", "--unset", "leakgate.gitignore"]);
+    repo.write(".leakgate.toml", "");
     repo.git(&["config", "leakgate.requireGitignore", "true"]);
     assert_eq!(repo.pre_commit().code, 1);
     let out = run(repo.leakgate().args(["pre-commit", "--no-gitignore-check"]));
-    assert_eq!(out.code, 0);
-    assert!(!out.stdout.contains("warning"));
+    assert_eq!((out.code, lines(&out).len()), (0, 1), "{}", out.stdout);
+    // Bad values are one-line errors naming where they are.
+    repo.git(&["config", "leakgate.gitignore", "loud"]);
+    let out = repo.pre_commit();
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("leakgate.gitignore: `loud` is not one of off, note, block"),
+        "{}",
+        out.stderr
+    );
+    repo.git(&["config", "--unset", "leakgate.gitignore"]);
+    repo.write(".leakgate.toml", "# x\n[hook]\ngitignore = \"loud\"\n");
+    let out = repo.pre_commit();
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains(".leakgate.toml:3: unknown variant `loud`"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[cfg(unix)]
@@ -512,19 +669,25 @@ fn leakgate_toml_allowlists_paths_and_is_strict() {
 }
 
 #[test]
-fn gitignore_coverage_checks_directories_with_their_own_gitignore() {
+fn unignored_files_are_looked_for_near_the_staged_files_only() {
     let repo = TestRepo::new();
-    repo.stage(".gitignore", ".env\n.env.*\n!.env.example\n");
-    // A nested .gitignore that un-ignores .env: files staged there are one `git add` away.
-    repo.stage("services/api/.gitignore", "!.env\n");
+    repo.stage(".gitignore", ".env\n").commit("init");
+    // Terraform state next to a staged file, and one in a directory this commit does not touch.
+    repo.write("services/api/terraform.tfstate", "{}\n");
+    repo.write("services/web/terraform.tfstate", "{}\n");
     repo.stage("services/api/main.py", "x = 1\n");
-    let out = run(repo.leakgate().args(["pre-commit", "--format", "text"]));
+    let out = repo.pre_commit();
     assert_eq!(out.code, 0, "{}", out.stdout);
-    assert!(
-        out.stdout.contains(".env (not ignored in services/api)"),
-        "{}",
-        out.stdout
+    let l = lines(&out);
+    assert_eq!(l.len(), 3, "{}", out.stdout);
+    assert_eq!(
+        l[0],
+        "leakgate: note: services/api/terraform.tfstate is not ignored: one `git add .` would commit it"
     );
+    // An explicit negation is the repository's choice: not named.
+    repo.stage("services/api/.gitignore", "!terraform.tfstate\n");
+    let out = repo.pre_commit();
+    assert_eq!(lines(&out).len(), 1, "{}", out.stdout);
 }
 
 #[test]
@@ -611,5 +774,147 @@ fn a_value_added_under_an_unchanged_name_is_caught() {
             Some(3),
             "gitlab-ci-literal-secret".into()
         )]
+    );
+}
+
+#[test]
+fn a_closed_pipe_does_not_turn_a_block_into_a_pass() {
+    // `git commit -m x 2>&1 | true`, a wrapper that greps the output, `| head`: the hook's
+    // output cannot be written, and its exit code must still block the commit.
+    let repo = TestRepo::new();
+    repo.stage("README.md", "hello\n").commit("init");
+    install(&repo);
+    let head = repo.git(&["rev-parse", "HEAD"]);
+    repo.stage("app.py", secret_line());
+    let code = util::run_into_closed_pipe(repo.git_cmd_in("").args(["commit", "-q", "-m", "x"]));
+    assert_ne!(code, Some(0));
+    assert_eq!(
+        repo.git(&["rev-parse", "HEAD"]),
+        head,
+        "the commit was made"
+    );
+    // The hook itself: findings exit 1, a clean index exits 0, whatever the pipe.
+    let code = util::run_into_closed_pipe(repo.leakgate().arg("pre-commit"));
+    assert_eq!(code, Some(1));
+    let code = util::run_into_closed_pipe(repo.leakgate().args(["pre-commit", "--format", "json"]));
+    assert_eq!(code, Some(1));
+    repo.git(&["rm", "-q", "--cached", "app.py"]);
+    let code = util::run_into_closed_pipe(repo.leakgate().arg("pre-commit"));
+    assert_eq!(code, Some(0));
+}
+
+#[test]
+fn a_sha256_repository_is_scanned() {
+    let repo = TestRepo::new();
+    std::fs::remove_dir_all(repo.path().join(".git")).unwrap();
+    repo.git(&["init", "-q", "--object-format=sha256"]);
+    repo.stage("README.md", "hello\n").commit("init");
+    install(&repo);
+    repo.stage("app.py", secret_line());
+    let out = commit(&repo, &[]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("github-classic-token"),
+        "{}",
+        out.stdout
+    );
+    repo.commit("forced");
+    let (code, v) = util::lint_json(&repo, &["--history-only"]);
+    assert_eq!(code, 1);
+    assert_eq!(v["findings"][0]["rule_id"], "github-classic-token", "{v}");
+    assert_eq!(v["findings"][0]["commit"].as_str().map(str::len), Some(7));
+}
+
+#[test]
+fn named_files_narrow_the_staged_diff_or_scan_the_index_content() {
+    let repo = TestRepo::new();
+    repo.stage("old.yml", secret_line())
+        .stage("app.py", format!("x = 1\n{}", secret_line()))
+        .commit("secrets committed with --no-verify");
+    let old_app = std::fs::read_to_string(repo.path().join("app.py")).unwrap();
+    repo.stage("app.py", format!("{old_app}y = 2\n"));
+    repo.stage("other.py", secret_line());
+    // Staged names: their staged diff only (app.py's old secret is not this commit's).
+    let out = run(repo
+        .leakgate()
+        .args(["pre-commit", "--format", "json", "app.py"]));
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let out = run(repo
+        .leakgate()
+        .args(["pre-commit", "--format", "json", "app.py", "other.py"]));
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        finding_keys(&out.json()),
+        vec![("other.py".into(), Some(1), "github-classic-token".into())]
+    );
+    // A name that is not a staged change: the whole index content of the names.
+    let out = run(repo.leakgate().args(["pre-commit", "old.yml", "app.py"]));
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("old.yml:1:"), "{}", out.stdout);
+    assert!(out.stdout.contains("app.py:2:"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("scanned 2 files in the index"),
+        "{}",
+        out.stdout
+    );
+    // Names are relative to the current directory; one not in the index is counted.
+    repo.stage("sub/conf.yml", secret_line());
+    repo.git(&["commit", "-q", "--no-verify", "-m", "sub"]);
+    let out = run(repo
+        .leakgate_in("sub")
+        .args(["pre-commit", "conf.yml", "../nope.txt"]));
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("sub/conf.yml:1:"), "{}", out.stdout);
+    assert!(out.stdout.contains("1 not in the index"), "{}", out.stdout);
+}
+
+/// `text` as UTF-16 with a byte-order mark, as PowerShell and Visual Studio save files.
+fn utf16(text: &str, little: bool) -> Vec<u8> {
+    let mut out = if little {
+        vec![0xFF, 0xFE]
+    } else {
+        vec![0xFE, 0xFF]
+    };
+    for u in text.encode_utf16() {
+        out.extend(if little {
+            u.to_le_bytes()
+        } else {
+            u.to_be_bytes()
+        });
+    }
+    out
+}
+
+#[test]
+fn utf16_files_are_scanned_not_skipped_as_binary() {
+    let repo = TestRepo::new();
+    repo.stage("README.md", "hello\n").commit("init");
+    install(&repo);
+    let token = util::fake_github_token("ghp_");
+    let script = format!("Write-Host 'deploy'\r\n$env:GITHUB_TOKEN = \"{token}\"\r\n");
+    repo.stage("deploy.ps1", utf16(&script, true));
+    let out = commit(&repo, &[]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(
+        out.stdout.contains("deploy.ps1:2:22: github-classic-token"),
+        "{}",
+        out.stdout
+    );
+    // An edit of a UTF-16 file is judged by its added lines, as for any text file.
+    repo.commit("forced");
+    let more = format!("{script}Write-Host 'done'\r\n");
+    repo.stage("deploy.ps1", utf16(&more, true));
+    let (code, v) = repo.pre_commit_json();
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["stats"]["lines_added"], 1);
+    // Big-endian too, in scan and in history.
+    repo.write("be.ps1", utf16(&script, false));
+    let out = run(repo.leakgate().args(["scan", "be.ps1"]));
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    let (code, v) = util::lint_json(&repo, &["--history-only"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        finding_keys(&v),
+        vec![("deploy.ps1".into(), Some(2), "github-classic-token".into())]
     );
 }

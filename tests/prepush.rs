@@ -264,3 +264,17 @@ fn malformed_input_and_a_missing_object_fail_closed() {
     let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(v["history"]["commits"], 1, "{v:#}");
 }
+
+#[test]
+fn a_closed_pipe_does_not_let_a_push_through() {
+    // `git push 2>&1 | true`: the hook's output cannot be written; the push is still blocked.
+    let repo = repo_with_remote();
+    repo.stage("a.txt", "a\n").commit("clean");
+    let out = push(&repo, &["-u", "origin", "main"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    let clean = head(&repo);
+    repo.stage("key.py", secret_line()).commit("sneaky");
+    let code = util::run_into_closed_pipe(repo.git_cmd_in("").args(["push", "-q"]));
+    assert_ne!(code, Some(0));
+    assert_eq!(remote_rev(&repo, "main"), clean, "the token was pushed");
+}

@@ -316,3 +316,56 @@ fn builtin_rules_pass_through_the_cli() {
     let missing = run(leakgate().args(["rules", "explain", "no-such-rule"]));
     assert_eq!(missing.code, 2);
 }
+
+#[test]
+fn a_closed_pipe_keeps_the_verdict_and_never_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("a.env.txt"),
+        format!("GITHUB_TOKEN={}\n", fake_github_token("ghp_")),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("clean.txt"), "hello\n").unwrap();
+    let closed =
+        |args: &[&str]| util::run_into_closed_pipe(leakgate().current_dir(dir.path()).args(args));
+    for format in ["text", "json", "sarif"] {
+        assert_eq!(closed(&["scan", "a.env.txt", "--format", format]), Some(1));
+        assert_eq!(closed(&["scan", "clean.txt", "--format", format]), Some(0));
+    }
+    for shell in ["bash", "zsh", "fish"] {
+        assert_eq!(closed(&["completions", shell]), Some(0));
+    }
+    assert_eq!(closed(&["rules", "list"]), Some(0));
+    assert_eq!(closed(&["--help"]), Some(0));
+}
+
+#[test]
+fn fifos_dev_stdin_and_process_substitution_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = format!("GITHUB_TOKEN={}\n", fake_github_token("ghp_"));
+    // `scan /dev/stdin`
+    let out = util::run_stdin(leakgate().args(["scan", "/dev/stdin"]), line.as_bytes());
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stdout.contains("github-classic-token"),
+        "{}",
+        out.stdout
+    );
+    // `scan <(cat file)` and a named FIFO, through a shell.
+    std::fs::write(dir.path().join("t.txt"), &line).unwrap();
+    let script = format!(
+        "cd '{}' && mkfifo f && (cat t.txt > f &) && \"$LG\" scan f",
+        dir.path().display()
+    );
+    for cmd in [
+        script,
+        "\"$LG\" scan <(printf 'GITHUB_TOKEN=%s\\n' \"$TOK\")".to_string(),
+    ] {
+        let out = run(std::process::Command::new("bash")
+            .args(["-c", &cmd])
+            .env("LG", env!("CARGO_BIN_EXE_leakgate"))
+            .env("TOK", fake_github_token("ghp_")));
+        assert_eq!(out.code, 1, "{cmd}: {}{}", out.stdout, out.stderr);
+        assert!(out.stdout.contains("scanned 1 file"), "{}", out.stdout);
+    }
+}

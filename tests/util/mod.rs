@@ -290,3 +290,27 @@ pub fn lint_json(repo: &TestRepo, extra: &[&str]) -> (i32, serde_json::Value) {
         .args(extra));
     (out.code, out.json())
 }
+
+/// Run `cmd` with its stdout and stderr on a pipe whose reader is already closed (`| true`
+/// that has exited, `| head` that has read enough): every write gets EPIPE. Returns the exit
+/// code (`None`: killed by a signal).
+pub fn run_into_closed_pipe(cmd: &mut Command) -> Option<i32> {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let err = writer.try_clone().unwrap();
+    cmd.stdin(Stdio::null())
+        .stdout(writer)
+        .stderr(err)
+        .status()
+        .expect("run")
+        .code()
+}
+
+/// The target directory the tests were built in (`<target>/debug/leakgate` is under test).
+pub fn target_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_BIN_EXE_leakgate"))
+        .ancestors()
+        .nth(2)
+        .expect("the binary is in <target>/<profile>/")
+        .to_path_buf()
+}
