@@ -1,19 +1,56 @@
 //! The real pre-commit framework (from PyPI) running leakgate's hooks from this checkout.
-//! `.ci/run` installs the framework; without it these tests fail with an install hint.
+//! A `pre-commit` on PATH is used; without one, the framework is installed from PyPI into a
+//! virtual environment in the target directory, once.
 
 mod util;
 
+use std::path::PathBuf;
+
 use util::{TestRepo, fake_github_token, run};
 
+/// The pre-commit executable: the one on PATH, else one installed from PyPI into a virtual
+/// environment under the target directory (`python3 -m venv`, then pip: no system-wide
+/// install, which Debian's Python refuses), made once and kept across runs.
+fn pre_commit_exe() -> PathBuf {
+    static EXE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    EXE.get_or_init(|| {
+        let works = |exe: &std::path::Path| {
+            std::process::Command::new(exe)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        };
+        let on_path = PathBuf::from("pre-commit");
+        if works(&on_path) {
+            return on_path;
+        }
+        let venv = util::target_dir().join("pre-commit-venv");
+        let exe = venv.join("bin/pre-commit");
+        if !works(&exe) {
+            let ok = |c: &mut std::process::Command| c.status().is_ok_and(|s| s.success());
+            assert!(
+                ok(std::process::Command::new("python3")
+                    .args(["-m", "venv"])
+                    .arg(&venv)),
+                "the pre-commit framework is needed: python3 -m venv failed (Debian: apt-get \
+                 install python3-venv), and no pre-commit is on PATH"
+            );
+            assert!(
+                ok(std::process::Command::new(venv.join("bin/python"))
+                    .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+                    .arg("pre-commit")),
+                "could not install the pre-commit framework from PyPI into {}",
+                venv.display()
+            );
+        }
+        assert!(works(&exe), "{} does not run", exe.display());
+        exe
+    })
+    .clone()
+}
+
 fn pre_commit_available() {
-    let ok = std::process::Command::new("pre-commit")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        ok,
-        "the pre-commit framework is needed for this test: python3 -m pip install pre-commit"
-    );
+    pre_commit_exe();
 }
 
 fn real_home() -> std::path::PathBuf {
@@ -21,7 +58,7 @@ fn real_home() -> std::path::PathBuf {
 }
 
 /// `pre-commit`/`git` in the test repo, with cargo reachable although HOME is isolated.
-fn with_toolchain(mut c: std::process::Command, repo: &TestRepo) -> std::process::Command {
+fn with_toolchain(mut c: std::process::Command) -> std::process::Command {
     let home = real_home();
     let cargo_home = std::env::var_os("CARGO_HOME")
         .map(std::path::PathBuf::from)
@@ -40,12 +77,12 @@ fn with_toolchain(mut c: std::process::Command, repo: &TestRepo) -> std::process
     c.env("CARGO_HOME", &cargo_home)
         .env("RUSTUP_HOME", &rustup_home)
         .env("PATH", std::env::join_paths(paths).unwrap())
-        // Reuse one build directory across runs: the hook is compiled from source.
-        .env(
-            "CARGO_TARGET_DIR",
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/pre-commit-framework"),
-        )
-        .env("PRE_COMMIT_HOME", repo.dir.path().join("pre-commit-home"));
+        // The hook is compiled from source: in the tests' own target directory, whose release
+        // dependencies are the ones `.ci/run` and install.sh build.
+        .env("CARGO_TARGET_DIR", util::target_dir())
+        // One framework store for every test and run: the hook's environment is built once
+        // per commit of this checkout (the store locks itself).
+        .env("PRE_COMMIT_HOME", util::target_dir().join("pre-commit-home"));
     c
 }
 
@@ -63,7 +100,7 @@ fn this_checkout_head() -> String {
 }
 
 fn pre_commit_cmd(repo: &TestRepo, args: &[&str]) -> util::Output {
-    let mut c = std::process::Command::new("pre-commit");
+    let mut c = std::process::Command::new(pre_commit_exe());
     // Same isolation as git (HOME, config), plus the toolchain.
     let mut g = repo.git_cmd_in("");
     for (k, v) in g.get_envs() {
@@ -74,7 +111,7 @@ fn pre_commit_cmd(repo: &TestRepo, args: &[&str]) -> util::Output {
     }
     c.current_dir(repo.path()).args(args);
     let _ = &mut g;
-    let mut c = with_toolchain(c, repo);
+    let mut c = with_toolchain(c);
     run(&mut c)
 }
 
@@ -86,7 +123,7 @@ fn git_commit(repo: &TestRepo) -> util::Output {
 /// stderr together.
 fn git_cmd(repo: &TestRepo, args: &[&str]) -> util::Output {
     let c = repo.git_cmd_in("");
-    let mut c = with_toolchain(c, repo);
+    let mut c = with_toolchain(c);
     c.args(args);
     let mut out = run(&mut c);
     out.stdout.push_str(&out.stderr);
