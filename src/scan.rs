@@ -64,7 +64,7 @@ pub struct Scanner<'r> {
     gated: bool,
 }
 
-/// Windows longer than this skip the gate (an NFA simulation, slower than a DFA per byte).
+/// A rule whose windows add up to more bytes than this is matched with DFAs (see `engines`).
 const GATE_MAX_WINDOW: usize = 256 << 10;
 
 /// Which part of a blob to match. Keyword hits are looked for in `span`; with a `focus`
@@ -213,18 +213,16 @@ impl<'r> Scanner<'r> {
             let mut contexts = ContextCache::new(self, hay);
             self.for_each_hit(hay, part, |r, hit| {
                 let rule = &self.rules.rules[r];
-                let win = self.window_for(rule, hay, part, hit);
                 if let Some((j, last)) = windows[r].last_mut()
                     && *j == i
-                    && win.start <= last.end
+                    && self.extend_window(rule, hay, part, last, &hit)
                 {
-                    last.end = last.end.max(win.end);
                     return;
                 }
                 if rule.spec.multiline && !contexts.ok(r) {
                     return;
                 }
-                windows[r].push((i, win));
+                windows[r].push((i, self.window_for(rule, hay, part, hit)));
             });
         }
         let list: Vec<usize> = (0..windows.len())
@@ -305,6 +303,39 @@ impl<'r> Scanner<'r> {
         }
     }
 
+    /// Merge the window of a hit into `last`, the rule's window before it, if they overlap
+    /// (hits come in order). On a long line full of hits, each hit adds only the bytes its
+    /// window reaches beyond `last`: the window is not worked out again from the hit.
+    fn extend_window(
+        &self,
+        rule: &Rule,
+        hay: &[u8],
+        part: &Part,
+        last: &mut Range<usize>,
+        hit: &Range<usize>,
+    ) -> bool {
+        if rule.spec.multiline {
+            // Its window is the whole span, already `last`.
+            return true;
+        }
+        if rule.spec.window_lines == 0 && hit.start < last.end {
+            // A one-line window holds no line break, so the hit is on `last`'s line; the
+            // window reaches `WINDOW` bytes past the hit, or to the line's end.
+            let hi = (hit.end + WINDOW).min(hay.len());
+            let from = last.end.max(hit.end);
+            if hi > last.end && hay.get(last.end) != Some(&b'\n') {
+                last.end = memchr::memchr(b'\n', &hay[from..hi]).map_or(hi, |p| from + p);
+            }
+            return true;
+        }
+        let win = self.window_for(rule, hay, part, hit.clone());
+        if win.start > last.end {
+            return false;
+        }
+        last.end = last.end.max(win.end);
+        true
+    }
+
     /// All matches in `hay`, sorted by position, after every filter (entropy, placeholders,
     /// validators, allow comments, fallback de-duplication).
     pub fn scan(&self, hay: &[u8], scratch: &mut Scratch) -> Vec<Match> {
@@ -342,14 +373,17 @@ impl<'r> Scanner<'r> {
         }
         let (windows, touched) = (&mut scratch.windows, &mut scratch.touched);
         self.for_each_hit(hay, part, |r, hit| {
-            let win = self.window_for(&self.rules.rules[r], hay, part, hit);
+            let rule = &self.rules.rules[r];
             let ws = &mut windows[r];
             match ws.last_mut() {
-                Some(last) if win.start <= last.end => last.end = last.end.max(win.end),
-                Some(_) => ws.push(win),
+                Some(last) => {
+                    if !self.extend_window(rule, hay, part, last, &hit) {
+                        ws.push(self.window_for(rule, hay, part, hit));
+                    }
+                }
                 None => {
                     touched.push(r);
-                    ws.push(win);
+                    ws.push(self.window_for(rule, hay, part, hit));
                 }
             }
         });
@@ -358,6 +392,7 @@ impl<'r> Scanner<'r> {
         let touched = std::mem::take(&mut scratch.touched);
         let mut decode_queue: Vec<(usize, Range<usize>)> = Vec::new();
         let mut contexts = ContextCache::new(self, hay);
+        let mut allowed = AllowCache::default();
         for &r in &touched {
             let rule = &self.rules.rules[r];
             let windows = std::mem::take(&mut scratch.windows[r]);
@@ -367,7 +402,12 @@ impl<'r> Scanner<'r> {
             // goes first.
             if (depth == 0 || !rule.decode_base64) && (!rule.spec.multiline || contexts.ok(r)) {
                 let mut context = || contexts.ok(r);
-                self.run_rule(r, hay, &windows, out, &mut decode_queue, &mut context);
+                let mut sink = Sink {
+                    out,
+                    decode_queue: &mut decode_queue,
+                    allowed: &mut allowed,
+                };
+                self.run_rule(r, hay, &windows, &mut sink, &mut context);
             }
             let mut windows = windows;
             windows.clear();
@@ -380,22 +420,23 @@ impl<'r> Scanner<'r> {
     }
 
     /// The gate a rule's windows go through, and (compiled on call) the regex that matches
-    /// the windows it lets through: little input uses the NFA gate, bulk input the DFA one;
-    /// the exact match is the light engine's, or the full regex's when a window is too long
-    /// for an NFA simulation.
+    /// the windows it lets through. A rule with few bytes to look at uses the light regex,
+    /// quickest to build, behind the NFA gate for little input (`gated`) or the DFA gate for
+    /// bulk input. One with many bytes (a tree, or a long line whose
+    /// windows merge into one) uses the DFA gate and the full regex, which search at DFA
+    /// speed: an NFA simulation costs the pattern's size per byte.
     fn engines<'a>(
         &self,
         rule: &'r Rule,
-        mut windows: impl Iterator<Item = &'a Range<usize>>,
+        windows: impl Iterator<Item = &'a Range<usize>>,
     ) -> (
         Option<&'r regex_automata::meta::Regex>,
         impl Fn() -> &'r regex_automata::meta::Regex,
     ) {
-        let small = windows.all(|w| w.len() <= GATE_MAX_WINDOW);
+        let small = windows.map(|w| w.len()).sum::<usize>() <= GATE_MAX_WINDOW;
         let gate = match (self.gated, small) {
             (true, true) => rule.gate(),
-            (true, false) => None,
-            (false, _) => rule.dfa_gate(),
+            _ => rule.dfa_gate(),
         };
         let exact = move || {
             if small {
@@ -412,8 +453,7 @@ impl<'r> Scanner<'r> {
         r: usize,
         hay: &[u8],
         windows: &[Range<usize>],
-        out: &mut Vec<Match>,
-        decode_queue: &mut Vec<(usize, Range<usize>)>,
+        sink: &mut Sink,
         context_ok: &mut impl FnMut() -> bool,
     ) {
         let rule = &self.rules.rules[r];
@@ -421,6 +461,9 @@ impl<'r> Scanner<'r> {
         let (gate, exact) = self.engines(rule, windows.iter());
         let mut engine = None;
         let shape = rule.shape();
+        // The windows are disjoint and in order, and so are the matches in each: a secret is
+        // found once, and after the last one found.
+        let mut last_secret: Option<Range<usize>> = None;
         for win in windows {
             // First the least a secret must look like (no regex), then the gate.
             if shape.is_some_and(|shape| !shape.admits(&hay[win.clone()])) {
@@ -450,20 +493,23 @@ impl<'r> Scanner<'r> {
                 let Some(range) = rule.secret_range(caps) else {
                     continue;
                 };
-                if range.is_empty() || out.iter().any(|o| o.rule == r && o.secret == range) {
+                if range.is_empty() || last_secret.as_ref() == Some(&range) {
                     continue;
                 }
+                last_secret = Some(range.clone());
                 if !context_ok() {
                     return;
                 }
                 if rule.decode_base64 {
-                    if !self.allowed_by_comment(hay, &range) {
-                        decode_queue.push((r, range));
+                    if !sink.allowed.by_comment(self, hay, &range) {
+                        sink.decode_queue.push((r, range));
                     }
                     continue;
                 }
-                if self.accept(rule, &hay[range.clone()]) && !self.allowed_by_comment(hay, &range) {
-                    out.push(Match {
+                if self.accept(rule, &hay[range.clone()])
+                    && !sink.allowed.by_comment(self, hay, &range)
+                {
+                    sink.out.push(Match {
                         rule: r,
                         secret: range,
                         matched: m.start()..m.end(),
@@ -557,12 +603,40 @@ impl<'r> Scanner<'r> {
             }
         }
     }
+}
 
-    fn allowed_by_comment(&self, hay: &[u8], secret: &Range<usize>) -> bool {
+/// Where `run_rule` puts what it finds.
+struct Sink<'a> {
+    out: &'a mut Vec<Match>,
+    /// Base64 values to decode and scan, after the rules have run.
+    decode_queue: &'a mut Vec<(usize, Range<usize>)>,
+    allowed: &'a mut AllowCache,
+}
+
+/// Whether the line(s) of a candidate carry an allow comment, each line looked at once per
+/// blob: a long line with thousands of candidates must not be searched for each of them.
+#[derive(Default)]
+struct AllowCache {
+    /// Line start → (line end, whether the line has an allow comment), for the lines seen.
+    lines: std::collections::BTreeMap<usize, (usize, bool)>,
+}
+
+impl AllowCache {
+    fn by_comment(&mut self, scanner: &Scanner, hay: &[u8], secret: &Range<usize>) -> bool {
+        if let Some((_, &(end, allowed))) = self.lines.range(..=secret.start).next_back()
+            && secret.end <= end
+        {
+            return allowed;
+        }
         let start = memchr::memrchr(b'\n', &hay[..secret.start]).map_or(0, |p| p + 1);
         let end = memchr::memchr(b'\n', &hay[secret.end..]).map_or(hay.len(), |p| secret.end + p);
         let line = &hay[start..end];
-        self.allow_finders.iter().any(|f| f.find(line).is_some())
+        let allowed = scanner.allow_finders.iter().any(|f| f.find(line).is_some());
+        // A secret on more than one line: those lines together, not each of them.
+        if memchr::memchr(b'\n', line).is_none() {
+            self.lines.insert(start, (end, allowed));
+        }
+        allowed
     }
 }
 
@@ -630,31 +704,43 @@ fn dedup(rules: &RuleSet, out: &mut Vec<Match>) {
         (a.secret.start, a.secret.end, a.rule).cmp(&(b.secret.start, b.secret.end, b.rule))
     });
     out.dedup_by(|b, a| a.rule == b.rule && a.secret == b.secret && a.decoded == b.decoded);
-    let overlaps = |a: &Range<usize>, b: &Range<usize>| a.start < b.end && b.start < a.end;
-    let keep: Vec<bool> = out
-        .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            let fallback = rules.rules[m.rule].spec.fallback;
-            !out.iter().enumerate().any(|(j, o)| {
-                j != i
-                    && overlaps(&m.secret, &o.secret)
-                    && if fallback {
-                        // A specific rule wins (unless its finding may still be dropped by a
-                        // path condition, decided later); among fallbacks the earlier one wins.
-                        (!rules.rules[o.rule].spec.fallback && rules.rules[o.rule].path.is_none())
-                            || (rules.rules[o.rule].spec.fallback && o.rule < m.rule)
-                    } else {
-                        // Two specific rules on the same bytes: keep the wider match once.
-                        !rules.rules[o.rule].spec.fallback
-                            && rules.rules[o.rule].path.is_none()
-                            && o.secret.contains(&m.secret.start)
-                            && (o.secret.len() > m.secret.len()
-                                || (o.secret == m.secret && o.rule < m.rule))
-                    }
-            })
-        })
-        .collect();
+    // Whether `m` gives way to `o`, a finding on overlapping bytes.
+    let yields = |m: &Match, o: &Match| {
+        let fallback = rules.rules[m.rule].spec.fallback;
+        if fallback {
+            // A specific rule wins (unless its finding may still be dropped by a path
+            // condition, decided later); among fallbacks the earlier one wins.
+            (!rules.rules[o.rule].spec.fallback && rules.rules[o.rule].path.is_none())
+                || (rules.rules[o.rule].spec.fallback && o.rule < m.rule)
+        } else {
+            // Two specific rules on the same bytes: keep the wider match once.
+            !rules.rules[o.rule].spec.fallback
+                && rules.rules[o.rule].path.is_none()
+                && o.secret.contains(&m.secret.start)
+                && (o.secret.len() > m.secret.len() || (o.secret == m.secret && o.rule < m.rule))
+        }
+    };
+    // A sweep over the matches in order of their start, with the earlier ones that still
+    // overlap it: the pairs looked at are the overlapping ones, not all of them.
+    let mut keep = vec![true; out.len()];
+    let mut open: Vec<usize> = Vec::new();
+    for i in 0..out.len() {
+        let m = &out[i];
+        open.retain(|&j| out[j].secret.end > m.secret.start);
+        for &j in &open {
+            let o = &out[j];
+            if o.secret.start >= m.secret.end {
+                continue;
+            }
+            if yields(m, o) {
+                keep[i] = false;
+            }
+            if yields(o, m) {
+                keep[j] = false;
+            }
+        }
+        open.push(i);
+    }
     let mut it = keep.iter();
     out.retain(|_| *it.next().unwrap());
 }
