@@ -249,19 +249,30 @@ impl<'r> Scanner<'r> {
     /// Compile what matching rule `r` in `windows` of `parts` will compile (see `run_rule`).
     fn warm_up(&self, r: usize, parts: &[(&[u8], Part)], windows: &[(usize, Range<usize>)]) {
         let rule = &self.rules.rules[r];
+        let (gate, exact) = self.engines(rule, windows.iter().map(|(_, w)| w));
+        if windows.iter().map(|(_, w)| w.len()).sum::<usize>() > GATE_MAX_WINDOW {
+            // Many bytes: matching them is a pass of their own, not to be made twice; the
+            // regexes are compiled here and run there.
+            gate();
+            exact();
+            rule.allows(b"");
+            if let Some(c) = self.rule_context[r] {
+                self.context_regex(c);
+            }
+            return;
+        }
         let shape = rule.shape();
         let windows: Vec<(&[u8], Range<usize>)> = windows
             .iter()
             .map(|(i, w)| (parts[*i].0, w.clone()))
             .filter(|(hay, w)| shape.is_none_or(|s| s.admits(&hay[w.clone()])))
             .collect();
-        let (gate, exact) = self.engines(rule, windows.iter().map(|(_, w)| w));
         let through = |re: &regex_automata::meta::Regex| {
             windows.iter().any(|(hay, w)| {
                 re.is_match(regex_automata::Input::new(&hay[..w.end]).span(w.clone()))
             })
         };
-        if windows.is_empty() || gate.is_some_and(|gate| !through(gate)) {
+        if windows.is_empty() || gate().is_some_and(|gate| !through(gate)) {
             return;
         }
         if through(exact()) {
@@ -419,24 +430,29 @@ impl<'r> Scanner<'r> {
         }
     }
 
-    /// The gate a rule's windows go through, and (compiled on call) the regex that matches
+    /// The gate a rule's windows go through and the regex that matches
     /// the windows it lets through. A rule with few bytes to look at uses the light regex,
     /// quickest to build, behind the NFA gate for little input (`gated`) or the DFA gate for
     /// bulk input. One with many bytes (a tree, or a long line whose
     /// windows merge into one) uses the DFA gate and the full regex, which search at DFA
-    /// speed: an NFA simulation costs the pattern's size per byte.
+    /// speed: an NFA simulation costs the pattern's size per byte. Both are compiled on call:
+    /// most rules a keyword names have no window of their shape, and need neither.
     fn engines<'a>(
         &self,
         rule: &'r Rule,
         windows: impl Iterator<Item = &'a Range<usize>>,
     ) -> (
-        Option<&'r regex_automata::meta::Regex>,
+        impl Fn() -> Option<&'r regex_automata::meta::Regex>,
         impl Fn() -> &'r regex_automata::meta::Regex,
     ) {
         let small = windows.map(|w| w.len()).sum::<usize>() <= GATE_MAX_WINDOW;
-        let gate = match (self.gated, small) {
-            (true, true) => rule.gate(),
-            _ => rule.dfa_gate(),
+        let gated = self.gated;
+        let gate = move || {
+            if gated && small {
+                rule.gate()
+            } else {
+                rule.dfa_gate()
+            }
         };
         let exact = move || {
             if small {
@@ -470,7 +486,7 @@ impl<'r> Scanner<'r> {
                 continue;
             }
             let sub = &hay[..win.end];
-            if let Some(gate) = gate
+            if let Some(gate) = gate()
                 && !gate.is_match(regex_automata::Input::new(sub).span(win.clone()))
             {
                 continue;
@@ -759,6 +775,28 @@ mod tests {
         let hay = b"a\nb\nc\nkey\nd\ne\nf";
         let w = window(hay, 6, 9, 2);
         assert_eq!(&hay[w], b"b\nc\nkey\nd\ne");
+    }
+
+    #[test]
+    fn rules_without_a_window_of_their_shape_build_no_regex() {
+        // Keywords of many rules, each followed by far too little to be a secret.
+        let rules = RuleSet::builtin().unwrap();
+        let hay: &[u8] = b"password = x\ntoken: y\napi_key=z\nsecret\nghp_ AKIA xoxb- sk_live_\n";
+        for scanner in [Scanner::new_small(&rules), Scanner::new(&rules)] {
+            assert!(scanner.scan(hay, &mut Scratch::default()).is_empty());
+        }
+        let ruled_out: Vec<&Rule> = rules
+            .rules
+            .iter()
+            .filter(|r| r.shape().is_some_and(|s| !s.admits(hay)))
+            .collect();
+        assert!(ruled_out.len() > 100);
+        let built: Vec<&str> = ruled_out
+            .iter()
+            .filter(|r| r.any_engine_built())
+            .map(|r| r.id())
+            .collect();
+        assert!(built.is_empty(), "{built:?}");
     }
 
     #[test]
