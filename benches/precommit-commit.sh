@@ -10,7 +10,8 @@
 # lines, all staged. Then hyperfine times `git diff --cached -U0` and `leakgate pre-commit`
 # in the same run and this prints the ratio of the medians (and the hook's phases, from
 # LEAKGATE_TIMINGS=1). LEAKGATE=path picks the binary (default: target/release/leakgate,
-# built first). RUNS (default 30) timed runs each, after 3 warm-up runs.
+# built first); BASELINE=path also times another binary (e.g. one built from main) in the
+# same run. RUNS (default 30) timed runs each, after 3 warm-up runs.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -58,16 +59,21 @@ git add config/leakgate-bench.yaml
 echo "staged: $(git diff --cached --shortstat)"
 echo "findings: $("$LEAKGATE" pre-commit --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["findings"]))' || true)"
 
+baseline=()
+[ -n "${BASELINE:-}" ] && baseline=(-n baseline "$BASELINE pre-commit")
 hyperfine -N --warmup 3 --runs "$runs" -i --style basic --export-json "$work/t.json" \
   -n git-diff 'git diff --cached -U0' \
-  -n leakgate "$LEAKGATE pre-commit" >"$work/hyperfine.txt" 2>&1 || { cat "$work/hyperfine.txt"; exit 2; }
+  -n leakgate "$LEAKGATE pre-commit" "${baseline[@]}" >"$work/hyperfine.txt" 2>&1 || { cat "$work/hyperfine.txt"; exit 2; }
 python3 - "$work/t.json" <<'PY'
 import json, sys
 r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
-d, l = r["git-diff"], r["leakgate"]
-for name, x in (("git diff --cached -U0", d), ("leakgate pre-commit", l)):
-    print("%-22s median %.4f s  mean %.4f s  min %.4f s  user %.4f s" % (name, x["median"], x["mean"], x["min"], x["user"]))
-print("ratio leakgate / git diff: %.2fx (medians), %.2fx (mins)" % (l["median"] / d["median"], l["min"] / d["min"]))
+d = r["git-diff"]
+print("%-22s median %.4f s  mean %.4f s  min %.4f s  user %.4f s" % ("git diff --cached -U0", d["median"], d["mean"], d["min"], d["user"]))
+for name in ("leakgate", "baseline"):
+    if name in r:
+        x = r[name]
+        print("%-22s median %.4f s  mean %.4f s  min %.4f s  user %.4f s  ratio %.2fx (medians), %.2fx (mins)" % (
+            name + " pre-commit", x["median"], x["mean"], x["min"], x["user"], x["median"] / d["median"], x["min"] / d["min"]))
 PY
 echo "phases (one run, LEAKGATE_TIMINGS=1):"
 LEAKGATE_TIMINGS=1 "$LEAKGATE" pre-commit 2>&1 >/dev/null | grep timing || true
