@@ -47,6 +47,10 @@ impl Match {
 pub struct Scanner<'r> {
     pub rules: &'r RuleSet,
     ac: Option<AhoCorasick>,
+    /// The keywords, and `ac` as a DFA when `ac` is not one (see `KEYWORD_DFA_MIN_SPAN`).
+    keywords: Vec<String>,
+    ac_dfa: std::sync::OnceLock<Option<AhoCorasick>>,
+    ac_is_dfa: bool,
     /// For each keyword pattern, the rules that listed it.
     kw_rules: Vec<Vec<u32>>,
     /// Rules without keywords (imported from gitleaks): they run over every blob.
@@ -64,8 +68,14 @@ pub struct Scanner<'r> {
     gated: bool,
 }
 
-/// A rule whose windows add up to more bytes than this is matched with DFAs (see `engines`).
-const GATE_MAX_WINDOW: usize = 256 << 10;
+/// A rule whose windows add up to more bytes than this is matched with DFAs (see `engines`):
+/// an NFA simulation of a generic rule's gate costs some 700 instructions a byte, a lazy DFA
+/// a few, and building the DFA engines costs what simulating some 4 KiB costs.
+const GATE_MAX_WINDOW: usize = 32 << 10;
+
+/// A part longer than this is searched for keywords by a DFA (built on first use) even by a
+/// scanner for little input, whose NFA builds faster and searches slower.
+const KEYWORD_DFA_MIN_SPAN: usize = 1 << 20;
 
 /// Which part of a blob to match. Keyword hits are looked for in `span`; with a `focus`
 /// (sorted, disjoint byte ranges: a commit's added lines and a few lines around them), hits
@@ -145,14 +155,7 @@ impl<'r> Scanner<'r> {
                 }
             }
         }
-        let ac = (!keywords.is_empty()).then(|| {
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::LeftmostLongest)
-                .kind(Some(kind))
-                .build(&keywords)
-                .expect("keywords build an automaton")
-        });
+        let ac = keyword_automaton(&keywords, kind);
         let always = (0..rules.rules.len())
             .filter(|&r| rules.rules[r].spec.keywords.is_empty())
             .collect();
@@ -184,6 +187,9 @@ impl<'r> Scanner<'r> {
                 .max()
                 .unwrap_or(0),
             ac,
+            keywords,
+            ac_dfa: std::sync::OnceLock::new(),
+            ac_is_dfa: kind == aho_corasick::AhoCorasickKind::DFA,
             kw_rules,
             always,
             rule_context,
@@ -288,7 +294,14 @@ impl<'r> Scanner<'r> {
     /// after a hit at `s` the search goes on from `s + 1`, so that a keyword starting inside a
     /// longer one is still found. Hits outside `part.focus` count only for multiline rules.
     fn for_each_hit(&self, hay: &[u8], part: &Part, mut f: impl FnMut(usize, Range<usize>)) {
-        let Some(ac) = &self.ac else { return };
+        let ac = if !self.ac_is_dfa && part.span.len() > KEYWORD_DFA_MIN_SPAN {
+            self.ac_dfa.get_or_init(|| {
+                keyword_automaton(&self.keywords, aho_corasick::AhoCorasickKind::DFA)
+            })
+        } else {
+            &self.ac
+        };
+        let Some(ac) = ac else { return };
         let mut at = part.span.start;
         while let Some(hit) = ac.find(aho_corasick::Input::new(hay).span(at..part.span.end)) {
             at = hit.start() + 1;
@@ -654,6 +667,21 @@ impl AllowCache {
         }
         allowed
     }
+}
+
+/// The automaton over the keywords (lower-cased; matched ASCII case-insensitively), of `kind`.
+fn keyword_automaton(
+    keywords: &[String],
+    kind: aho_corasick::AhoCorasickKind,
+) -> Option<AhoCorasick> {
+    (!keywords.is_empty()).then(|| {
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(kind))
+            .build(keywords)
+            .expect("keywords build an automaton")
+    })
 }
 
 /// Whether rules' `context` regexes match one blob; each distinct regex runs at most once.
