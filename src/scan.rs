@@ -217,18 +217,19 @@ impl<'r> Scanner<'r> {
             // A multiline rule is matched only where its context regex matches (see
             // `scan_into`).
             let mut contexts = ContextCache::new(self, hay);
+            let mut breaks = Breaks::default();
             self.for_each_hit(hay, part, |r, hit| {
                 let rule = &self.rules.rules[r];
                 if let Some((j, last)) = windows[r].last_mut()
                     && *j == i
-                    && self.extend_window(rule, hay, part, last, &hit)
+                    && self.extend_window(rule, hay, part, last, &hit, &mut breaks)
                 {
                     return;
                 }
                 if rule.spec.multiline && !contexts.ok(r) {
                     return;
                 }
-                windows[r].push((i, self.window_for(rule, hay, part, hit)));
+                windows[r].push((i, self.window_for(rule, hay, part, hit, &mut breaks)));
             });
         }
         let list: Vec<usize> = (0..windows.len())
@@ -319,11 +320,23 @@ impl<'r> Scanner<'r> {
     }
 
     /// Where rule `r` looks for a match around a keyword hit.
-    fn window_for(&self, rule: &Rule, hay: &[u8], part: &Part, hit: Range<usize>) -> Range<usize> {
+    fn window_for(
+        &self,
+        rule: &Rule,
+        hay: &[u8],
+        part: &Part,
+        hit: Range<usize>,
+        breaks: &mut Breaks,
+    ) -> Range<usize> {
         if rule.spec.multiline {
             part.span.clone()
+        } else if rule.spec.window_lines == 0 {
+            window(hay, hit.start, hit.end, 0)
         } else {
-            window(hay, hit.start, hit.end, rule.spec.window_lines)
+            // Several lines either side: looked up in the part's line breaks, not searched
+            // for again around each hit (a long line with a hit every few bytes).
+            let reach = WINDOW * (usize::from(self.max_window_lines) + 1);
+            breaks.window(hay, part, reach, hit, rule.spec.window_lines)
         }
     }
 
@@ -337,6 +350,7 @@ impl<'r> Scanner<'r> {
         part: &Part,
         last: &mut Range<usize>,
         hit: &Range<usize>,
+        breaks: &mut Breaks,
     ) -> bool {
         if rule.spec.multiline {
             // Its window is the whole span, already `last`.
@@ -352,7 +366,7 @@ impl<'r> Scanner<'r> {
             }
             return true;
         }
-        let win = self.window_for(rule, hay, part, hit.clone());
+        let win = self.window_for(rule, hay, part, hit.clone(), breaks);
         if win.start > last.end {
             return false;
         }
@@ -396,18 +410,19 @@ impl<'r> Scanner<'r> {
             }
         }
         let (windows, touched) = (&mut scratch.windows, &mut scratch.touched);
+        let mut breaks = Breaks::default();
         self.for_each_hit(hay, part, |r, hit| {
             let rule = &self.rules.rules[r];
             let ws = &mut windows[r];
             match ws.last_mut() {
                 Some(last) => {
-                    if !self.extend_window(rule, hay, part, last, &hit) {
-                        ws.push(self.window_for(rule, hay, part, hit));
+                    if !self.extend_window(rule, hay, part, last, &hit, &mut breaks) {
+                        ws.push(self.window_for(rule, hay, part, hit, &mut breaks));
                     }
                 }
                 None => {
                     touched.push(r);
-                    ws.push(self.window_for(rule, hay, part, hit));
+                    ws.push(self.window_for(rule, hay, part, hit, &mut breaks));
                 }
             }
         });
@@ -722,6 +737,58 @@ fn trim_ascii(b: &[u8]) -> &[u8] {
     &b[s..e]
 }
 
+/// The line breaks of a part and the `reach` bytes around it, found on first use; windows of
+/// several lines are worked out from them (the same windows as [`window`]).
+#[derive(Default)]
+struct Breaks {
+    built: bool,
+    at: Vec<usize>,
+}
+
+impl Breaks {
+    fn window(
+        &mut self,
+        hay: &[u8],
+        part: &Part,
+        reach: usize,
+        hit: Range<usize>,
+        extra: u8,
+    ) -> Range<usize> {
+        if !self.built {
+            let from = part.span.start.saturating_sub(reach);
+            let to = (part.span.end + reach).min(hay.len());
+            self.at = memchr::memchr_iter(b'\n', &hay[from..to])
+                .map(|p| from + p)
+                .collect();
+            self.built = true;
+        }
+        let at = &self.at;
+        // The last break in `a..b`, the first one in `a..b`.
+        let last_in = |a: usize, b: usize| {
+            let i = at.partition_point(|&p| p < b);
+            (i > 0 && at[i - 1] >= a).then(|| at[i - 1])
+        };
+        let first_in = |a: usize, b: usize| {
+            let i = at.partition_point(|&p| p < a);
+            at.get(i).copied().filter(|&p| p < b)
+        };
+        let reach = WINDOW * (usize::from(extra) + 1);
+        let lo = hit.start.saturating_sub(reach);
+        let hi = (hit.end + reach).min(hay.len());
+        let mut ws = last_in(lo, hit.start).map_or(lo, |p| p + 1);
+        let mut we = first_in(hit.end, hi).unwrap_or(hi);
+        for _ in 0..extra {
+            if ws > lo {
+                ws = last_in(lo, ws - 1).map_or(lo, |p| p + 1);
+            }
+            if we < hi {
+                we = first_in(we + 1, hi).unwrap_or(hi);
+            }
+        }
+        ws..we
+    }
+}
+
 /// The hit's line (and `extra` lines before and after it), clipped to `WINDOW` bytes per line
 /// either side of the hit.
 fn window(hay: &[u8], start: usize, end: usize, extra: u8) -> Range<usize> {
@@ -825,6 +892,43 @@ mod tests {
             .map(|r| r.id())
             .collect();
         assert!(built.is_empty(), "{built:?}");
+    }
+
+    #[test]
+    fn windows_from_the_line_breaks_are_the_searched_ones() {
+        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = |n: usize| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng % n as u64) as usize
+        };
+        for round in 0..200 {
+            // Lines of every length, from none to longer than a window.
+            let len = 1 + next(8000);
+            let line = [4, 60, 700, 3000][round % 4];
+            let hay: Vec<u8> = (0..len)
+                .map(|_| if next(line) == 0 { b'\n' } else { b'a' })
+                .collect();
+            let start = next(len.min(4000)) + next(len - len.min(4000) + 1);
+            let span = start.saturating_sub(next(2000))..(start + 3 + next(2000)).min(len);
+            let part = Part { span, focus: None };
+            let mut breaks = Breaks::default();
+            for _ in 0..20 {
+                let s = part.span.start + next(part.span.len().max(1));
+                let e = (s + 3).min(len);
+                if s >= e {
+                    continue;
+                }
+                let extra = 1 + next(6) as u8;
+                let reach = WINDOW * 7;
+                assert_eq!(
+                    breaks.window(&hay, &part, reach, s..e, extra),
+                    window(&hay, s, e, extra),
+                    "len {len} hit {s}..{e} extra {extra}"
+                );
+            }
+        }
     }
 
     #[test]
