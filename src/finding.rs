@@ -86,24 +86,38 @@ pub fn fingerprint(secret: &[u8]) -> String {
 pub struct LineIndex<'a> {
     hay: &'a [u8],
     starts: Vec<usize>,
+    /// The last position asked for (offset, column): the next one on the same line is
+    /// counted from there, so that thousands of findings on one long line cost one pass.
+    last: std::cell::Cell<(usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(hay: &'a [u8]) -> LineIndex<'a> {
         let mut starts = vec![0];
         starts.extend(memchr::memchr_iter(b'\n', hay).map(|p| p + 1));
-        LineIndex { hay, starts }
+        LineIndex {
+            hay,
+            starts,
+            last: std::cell::Cell::new((usize::MAX, 0)),
+        }
     }
 
     /// (line, column), both 1-based; the column counts characters (UTF-8 code points).
     pub fn position(&self, offset: usize) -> (u32, u32) {
         let line = self.starts.partition_point(|&s| s <= offset);
         let start = self.starts[line - 1];
-        let col = self.hay[start..offset]
-            .iter()
-            .filter(|&&b| (b & 0xC0) != 0x80)
-            .count()
-            + 1;
+        let chars =
+            |r: std::ops::Range<usize>| self.hay[r].iter().filter(|&&b| (b & 0xC0) != 0x80).count();
+        let end = self.starts.get(line).copied().unwrap_or(usize::MAX);
+        let (at, at_col) = self.last.get();
+        let col = if !(start..end).contains(&at) || offset.abs_diff(at) > offset - start {
+            chars(start..offset) + 1
+        } else if at <= offset {
+            at_col + chars(at..offset)
+        } else {
+            at_col - chars(offset..at)
+        };
+        self.last.set((offset, col));
         (line as u32, col as u32)
     }
 }

@@ -326,6 +326,15 @@ impl Rule {
             .as_ref()
     }
 
+    /// Whether the gates or a compiled pattern were built (for tests of what matching builds).
+    #[cfg(test)]
+    pub(crate) fn any_engine_built(&self) -> bool {
+        self.gate.get().is_some()
+            || self.dfa_gate.get().is_some()
+            || self.light.get().is_some()
+            || self.regex.get().is_some()
+    }
+
     /// What the secret looks like at the least (see `shape.rs`); worked out at build time
     /// for the built-in rules.
     pub fn shape(&self) -> Option<&crate::shape::Shape> {

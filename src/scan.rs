@@ -47,6 +47,10 @@ impl Match {
 pub struct Scanner<'r> {
     pub rules: &'r RuleSet,
     ac: Option<AhoCorasick>,
+    /// The keywords, and `ac` as a DFA when `ac` is not one (see `KEYWORD_DFA_MIN_SPAN`).
+    keywords: Vec<String>,
+    ac_dfa: std::sync::OnceLock<Option<AhoCorasick>>,
+    ac_is_dfa: bool,
     /// For each keyword pattern, the rules that listed it.
     kw_rules: Vec<Vec<u32>>,
     /// Rules without keywords (imported from gitleaks): they run over every blob.
@@ -64,8 +68,14 @@ pub struct Scanner<'r> {
     gated: bool,
 }
 
-/// Windows longer than this skip the gate (an NFA simulation, slower than a DFA per byte).
-const GATE_MAX_WINDOW: usize = 256 << 10;
+/// A rule whose windows add up to more bytes than this is matched with DFAs (see `engines`):
+/// an NFA simulation of a generic rule's gate costs some 700 instructions a byte, a lazy DFA
+/// a few, and building the DFA engines costs what simulating some 4 KiB costs.
+const GATE_MAX_WINDOW: usize = 32 << 10;
+
+/// A part longer than this is searched for keywords by a DFA (built on first use) even by a
+/// scanner for little input, whose NFA builds faster and searches slower.
+const KEYWORD_DFA_MIN_SPAN: usize = 1 << 20;
 
 /// Which part of a blob to match. Keyword hits are looked for in `span`; with a `focus`
 /// (sorted, disjoint byte ranges: a commit's added lines and a few lines around them), hits
@@ -145,14 +155,7 @@ impl<'r> Scanner<'r> {
                 }
             }
         }
-        let ac = (!keywords.is_empty()).then(|| {
-            AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::LeftmostLongest)
-                .kind(Some(kind))
-                .build(&keywords)
-                .expect("keywords build an automaton")
-        });
+        let ac = keyword_automaton(&keywords, kind);
         let always = (0..rules.rules.len())
             .filter(|&r| rules.rules[r].spec.keywords.is_empty())
             .collect();
@@ -184,6 +187,9 @@ impl<'r> Scanner<'r> {
                 .max()
                 .unwrap_or(0),
             ac,
+            keywords,
+            ac_dfa: std::sync::OnceLock::new(),
+            ac_is_dfa: kind == aho_corasick::AhoCorasickKind::DFA,
             kw_rules,
             always,
             rule_context,
@@ -211,20 +217,19 @@ impl<'r> Scanner<'r> {
             // A multiline rule is matched only where its context regex matches (see
             // `scan_into`).
             let mut contexts = ContextCache::new(self, hay);
+            let mut breaks = Breaks::default();
             self.for_each_hit(hay, part, |r, hit| {
                 let rule = &self.rules.rules[r];
-                let win = self.window_for(rule, hay, part, hit);
                 if let Some((j, last)) = windows[r].last_mut()
                     && *j == i
-                    && win.start <= last.end
+                    && self.extend_window(rule, hay, part, last, &hit, &mut breaks)
                 {
-                    last.end = last.end.max(win.end);
                     return;
                 }
                 if rule.spec.multiline && !contexts.ok(r) {
                     return;
                 }
-                windows[r].push((i, win));
+                windows[r].push((i, self.window_for(rule, hay, part, hit, &mut breaks)));
             });
         }
         let list: Vec<usize> = (0..windows.len())
@@ -251,19 +256,30 @@ impl<'r> Scanner<'r> {
     /// Compile what matching rule `r` in `windows` of `parts` will compile (see `run_rule`).
     fn warm_up(&self, r: usize, parts: &[(&[u8], Part)], windows: &[(usize, Range<usize>)]) {
         let rule = &self.rules.rules[r];
+        let (gate, exact) = self.engines(rule, windows.iter().map(|(_, w)| w));
+        if windows.iter().map(|(_, w)| w.len()).sum::<usize>() > GATE_MAX_WINDOW {
+            // Many bytes: matching them is a pass of their own, not to be made twice; the
+            // regexes are compiled here and run there.
+            gate();
+            exact();
+            rule.allows(b"");
+            if let Some(c) = self.rule_context[r] {
+                self.context_regex(c);
+            }
+            return;
+        }
         let shape = rule.shape();
         let windows: Vec<(&[u8], Range<usize>)> = windows
             .iter()
             .map(|(i, w)| (parts[*i].0, w.clone()))
             .filter(|(hay, w)| shape.is_none_or(|s| s.admits(&hay[w.clone()])))
             .collect();
-        let (gate, exact) = self.engines(rule, windows.iter().map(|(_, w)| w));
         let through = |re: &regex_automata::meta::Regex| {
             windows.iter().any(|(hay, w)| {
                 re.is_match(regex_automata::Input::new(&hay[..w.end]).span(w.clone()))
             })
         };
-        if windows.is_empty() || gate.is_some_and(|gate| !through(gate)) {
+        if windows.is_empty() || gate().is_some_and(|gate| !through(gate)) {
             return;
         }
         if through(exact()) {
@@ -279,7 +295,14 @@ impl<'r> Scanner<'r> {
     /// after a hit at `s` the search goes on from `s + 1`, so that a keyword starting inside a
     /// longer one is still found. Hits outside `part.focus` count only for multiline rules.
     fn for_each_hit(&self, hay: &[u8], part: &Part, mut f: impl FnMut(usize, Range<usize>)) {
-        let Some(ac) = &self.ac else { return };
+        let ac = if !self.ac_is_dfa && part.span.len() > KEYWORD_DFA_MIN_SPAN {
+            self.ac_dfa.get_or_init(|| {
+                keyword_automaton(&self.keywords, aho_corasick::AhoCorasickKind::DFA)
+            })
+        } else {
+            &self.ac
+        };
+        let Some(ac) = ac else { return };
         let mut at = part.span.start;
         while let Some(hit) = ac.find(aho_corasick::Input::new(hay).span(at..part.span.end)) {
             at = hit.start() + 1;
@@ -297,12 +320,58 @@ impl<'r> Scanner<'r> {
     }
 
     /// Where rule `r` looks for a match around a keyword hit.
-    fn window_for(&self, rule: &Rule, hay: &[u8], part: &Part, hit: Range<usize>) -> Range<usize> {
+    fn window_for(
+        &self,
+        rule: &Rule,
+        hay: &[u8],
+        part: &Part,
+        hit: Range<usize>,
+        breaks: &mut Breaks,
+    ) -> Range<usize> {
         if rule.spec.multiline {
             part.span.clone()
+        } else if rule.spec.window_lines == 0 {
+            window(hay, hit.start, hit.end, 0)
         } else {
-            window(hay, hit.start, hit.end, rule.spec.window_lines)
+            // Several lines either side: looked up in the part's line breaks, not searched
+            // for again around each hit (a long line with a hit every few bytes).
+            let reach = WINDOW * (usize::from(self.max_window_lines) + 1);
+            breaks.window(hay, part, reach, hit, rule.spec.window_lines)
         }
+    }
+
+    /// Merge the window of a hit into `last`, the rule's window before it, if they overlap
+    /// (hits come in order). On a long line full of hits, each hit adds only the bytes its
+    /// window reaches beyond `last`: the window is not worked out again from the hit.
+    fn extend_window(
+        &self,
+        rule: &Rule,
+        hay: &[u8],
+        part: &Part,
+        last: &mut Range<usize>,
+        hit: &Range<usize>,
+        breaks: &mut Breaks,
+    ) -> bool {
+        if rule.spec.multiline {
+            // Its window is the whole span, already `last`.
+            return true;
+        }
+        if rule.spec.window_lines == 0 && hit.start < last.end {
+            // A one-line window holds no line break, so the hit is on `last`'s line; the
+            // window reaches `WINDOW` bytes past the hit, or to the line's end.
+            let hi = (hit.end + WINDOW).min(hay.len());
+            let from = last.end.max(hit.end);
+            if hi > last.end && hay.get(last.end) != Some(&b'\n') {
+                last.end = memchr::memchr(b'\n', &hay[from..hi]).map_or(hi, |p| from + p);
+            }
+            return true;
+        }
+        let win = self.window_for(rule, hay, part, hit.clone(), breaks);
+        if win.start > last.end {
+            return false;
+        }
+        last.end = last.end.max(win.end);
+        true
     }
 
     /// All matches in `hay`, sorted by position, after every filter (entropy, placeholders,
@@ -341,15 +410,19 @@ impl<'r> Scanner<'r> {
             }
         }
         let (windows, touched) = (&mut scratch.windows, &mut scratch.touched);
+        let mut breaks = Breaks::default();
         self.for_each_hit(hay, part, |r, hit| {
-            let win = self.window_for(&self.rules.rules[r], hay, part, hit);
+            let rule = &self.rules.rules[r];
             let ws = &mut windows[r];
             match ws.last_mut() {
-                Some(last) if win.start <= last.end => last.end = last.end.max(win.end),
-                Some(_) => ws.push(win),
+                Some(last) => {
+                    if !self.extend_window(rule, hay, part, last, &hit, &mut breaks) {
+                        ws.push(self.window_for(rule, hay, part, hit, &mut breaks));
+                    }
+                }
                 None => {
                     touched.push(r);
-                    ws.push(win);
+                    ws.push(self.window_for(rule, hay, part, hit, &mut breaks));
                 }
             }
         });
@@ -358,6 +431,7 @@ impl<'r> Scanner<'r> {
         let touched = std::mem::take(&mut scratch.touched);
         let mut decode_queue: Vec<(usize, Range<usize>)> = Vec::new();
         let mut contexts = ContextCache::new(self, hay);
+        let mut allowed = AllowCache::default();
         for &r in &touched {
             let rule = &self.rules.rules[r];
             let windows = std::mem::take(&mut scratch.windows[r]);
@@ -367,7 +441,12 @@ impl<'r> Scanner<'r> {
             // goes first.
             if (depth == 0 || !rule.decode_base64) && (!rule.spec.multiline || contexts.ok(r)) {
                 let mut context = || contexts.ok(r);
-                self.run_rule(r, hay, &windows, out, &mut decode_queue, &mut context);
+                let mut sink = Sink {
+                    out,
+                    decode_queue: &mut decode_queue,
+                    allowed: &mut allowed,
+                };
+                self.run_rule(r, hay, &windows, &mut sink, &mut context);
             }
             let mut windows = windows;
             windows.clear();
@@ -379,23 +458,29 @@ impl<'r> Scanner<'r> {
         }
     }
 
-    /// The gate a rule's windows go through, and (compiled on call) the regex that matches
-    /// the windows it lets through: little input uses the NFA gate, bulk input the DFA one;
-    /// the exact match is the light engine's, or the full regex's when a window is too long
-    /// for an NFA simulation.
+    /// The gate a rule's windows go through and the regex that matches
+    /// the windows it lets through. A rule with few bytes to look at uses the light regex,
+    /// quickest to build, behind the NFA gate for little input (`gated`) or the DFA gate for
+    /// bulk input. One with many bytes (a tree, or a long line whose
+    /// windows merge into one) uses the DFA gate and the full regex, which search at DFA
+    /// speed: an NFA simulation costs the pattern's size per byte. Both are compiled on call:
+    /// most rules a keyword names have no window of their shape, and need neither.
     fn engines<'a>(
         &self,
         rule: &'r Rule,
-        mut windows: impl Iterator<Item = &'a Range<usize>>,
+        windows: impl Iterator<Item = &'a Range<usize>>,
     ) -> (
-        Option<&'r regex_automata::meta::Regex>,
+        impl Fn() -> Option<&'r regex_automata::meta::Regex>,
         impl Fn() -> &'r regex_automata::meta::Regex,
     ) {
-        let small = windows.all(|w| w.len() <= GATE_MAX_WINDOW);
-        let gate = match (self.gated, small) {
-            (true, true) => rule.gate(),
-            (true, false) => None,
-            (false, _) => rule.dfa_gate(),
+        let small = windows.map(|w| w.len()).sum::<usize>() <= GATE_MAX_WINDOW;
+        let gated = self.gated;
+        let gate = move || {
+            if gated && small {
+                rule.gate()
+            } else {
+                rule.dfa_gate()
+            }
         };
         let exact = move || {
             if small {
@@ -412,8 +497,7 @@ impl<'r> Scanner<'r> {
         r: usize,
         hay: &[u8],
         windows: &[Range<usize>],
-        out: &mut Vec<Match>,
-        decode_queue: &mut Vec<(usize, Range<usize>)>,
+        sink: &mut Sink,
         context_ok: &mut impl FnMut() -> bool,
     ) {
         let rule = &self.rules.rules[r];
@@ -421,13 +505,16 @@ impl<'r> Scanner<'r> {
         let (gate, exact) = self.engines(rule, windows.iter());
         let mut engine = None;
         let shape = rule.shape();
+        // The windows are disjoint and in order, and so are the matches in each: a secret is
+        // found once, and after the last one found.
+        let mut last_secret: Option<Range<usize>> = None;
         for win in windows {
             // First the least a secret must look like (no regex), then the gate.
             if shape.is_some_and(|shape| !shape.admits(&hay[win.clone()])) {
                 continue;
             }
             let sub = &hay[..win.end];
-            if let Some(gate) = gate
+            if let Some(gate) = gate()
                 && !gate.is_match(regex_automata::Input::new(sub).span(win.clone()))
             {
                 continue;
@@ -450,20 +537,23 @@ impl<'r> Scanner<'r> {
                 let Some(range) = rule.secret_range(caps) else {
                     continue;
                 };
-                if range.is_empty() || out.iter().any(|o| o.rule == r && o.secret == range) {
+                if range.is_empty() || last_secret.as_ref() == Some(&range) {
                     continue;
                 }
+                last_secret = Some(range.clone());
                 if !context_ok() {
                     return;
                 }
                 if rule.decode_base64 {
-                    if !self.allowed_by_comment(hay, &range) {
-                        decode_queue.push((r, range));
+                    if !sink.allowed.by_comment(self, hay, &range) {
+                        sink.decode_queue.push((r, range));
                     }
                     continue;
                 }
-                if self.accept(rule, &hay[range.clone()]) && !self.allowed_by_comment(hay, &range) {
-                    out.push(Match {
+                if self.accept(rule, &hay[range.clone()])
+                    && !sink.allowed.by_comment(self, hay, &range)
+                {
+                    sink.out.push(Match {
                         rule: r,
                         secret: range,
                         matched: m.start()..m.end(),
@@ -557,13 +647,56 @@ impl<'r> Scanner<'r> {
             }
         }
     }
+}
 
-    fn allowed_by_comment(&self, hay: &[u8], secret: &Range<usize>) -> bool {
+/// Where `run_rule` puts what it finds.
+struct Sink<'a> {
+    out: &'a mut Vec<Match>,
+    /// Base64 values to decode and scan, after the rules have run.
+    decode_queue: &'a mut Vec<(usize, Range<usize>)>,
+    allowed: &'a mut AllowCache,
+}
+
+/// Whether the line(s) of a candidate carry an allow comment, each line looked at once per
+/// blob: a long line with thousands of candidates must not be searched for each of them.
+#[derive(Default)]
+struct AllowCache {
+    /// Line start → (line end, whether the line has an allow comment), for the lines seen.
+    lines: std::collections::BTreeMap<usize, (usize, bool)>,
+}
+
+impl AllowCache {
+    fn by_comment(&mut self, scanner: &Scanner, hay: &[u8], secret: &Range<usize>) -> bool {
+        if let Some((_, &(end, allowed))) = self.lines.range(..=secret.start).next_back()
+            && secret.end <= end
+        {
+            return allowed;
+        }
         let start = memchr::memrchr(b'\n', &hay[..secret.start]).map_or(0, |p| p + 1);
         let end = memchr::memchr(b'\n', &hay[secret.end..]).map_or(hay.len(), |p| secret.end + p);
         let line = &hay[start..end];
-        self.allow_finders.iter().any(|f| f.find(line).is_some())
+        let allowed = scanner.allow_finders.iter().any(|f| f.find(line).is_some());
+        // A secret on more than one line: those lines together, not each of them.
+        if memchr::memchr(b'\n', line).is_none() {
+            self.lines.insert(start, (end, allowed));
+        }
+        allowed
     }
+}
+
+/// The automaton over the keywords (lower-cased; matched ASCII case-insensitively), of `kind`.
+fn keyword_automaton(
+    keywords: &[String],
+    kind: aho_corasick::AhoCorasickKind,
+) -> Option<AhoCorasick> {
+    (!keywords.is_empty()).then(|| {
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(kind))
+            .build(keywords)
+            .expect("keywords build an automaton")
+    })
 }
 
 /// Whether rules' `context` regexes match one blob; each distinct regex runs at most once.
@@ -604,6 +737,58 @@ fn trim_ascii(b: &[u8]) -> &[u8] {
     &b[s..e]
 }
 
+/// The line breaks of a part and the `reach` bytes around it, found on first use; windows of
+/// several lines are worked out from them (the same windows as [`window`]).
+#[derive(Default)]
+struct Breaks {
+    built: bool,
+    at: Vec<usize>,
+}
+
+impl Breaks {
+    fn window(
+        &mut self,
+        hay: &[u8],
+        part: &Part,
+        reach: usize,
+        hit: Range<usize>,
+        extra: u8,
+    ) -> Range<usize> {
+        if !self.built {
+            let from = part.span.start.saturating_sub(reach);
+            let to = (part.span.end + reach).min(hay.len());
+            self.at = memchr::memchr_iter(b'\n', &hay[from..to])
+                .map(|p| from + p)
+                .collect();
+            self.built = true;
+        }
+        let at = &self.at;
+        // The last break in `a..b`, the first one in `a..b`.
+        let last_in = |a: usize, b: usize| {
+            let i = at.partition_point(|&p| p < b);
+            (i > 0 && at[i - 1] >= a).then(|| at[i - 1])
+        };
+        let first_in = |a: usize, b: usize| {
+            let i = at.partition_point(|&p| p < a);
+            at.get(i).copied().filter(|&p| p < b)
+        };
+        let reach = WINDOW * (usize::from(extra) + 1);
+        let lo = hit.start.saturating_sub(reach);
+        let hi = (hit.end + reach).min(hay.len());
+        let mut ws = last_in(lo, hit.start).map_or(lo, |p| p + 1);
+        let mut we = first_in(hit.end, hi).unwrap_or(hi);
+        for _ in 0..extra {
+            if ws > lo {
+                ws = last_in(lo, ws - 1).map_or(lo, |p| p + 1);
+            }
+            if we < hi {
+                we = first_in(we + 1, hi).unwrap_or(hi);
+            }
+        }
+        ws..we
+    }
+}
+
 /// The hit's line (and `extra` lines before and after it), clipped to `WINDOW` bytes per line
 /// either side of the hit.
 fn window(hay: &[u8], start: usize, end: usize, extra: u8) -> Range<usize> {
@@ -630,31 +815,43 @@ fn dedup(rules: &RuleSet, out: &mut Vec<Match>) {
         (a.secret.start, a.secret.end, a.rule).cmp(&(b.secret.start, b.secret.end, b.rule))
     });
     out.dedup_by(|b, a| a.rule == b.rule && a.secret == b.secret && a.decoded == b.decoded);
-    let overlaps = |a: &Range<usize>, b: &Range<usize>| a.start < b.end && b.start < a.end;
-    let keep: Vec<bool> = out
-        .iter()
-        .enumerate()
-        .map(|(i, m)| {
-            let fallback = rules.rules[m.rule].spec.fallback;
-            !out.iter().enumerate().any(|(j, o)| {
-                j != i
-                    && overlaps(&m.secret, &o.secret)
-                    && if fallback {
-                        // A specific rule wins (unless its finding may still be dropped by a
-                        // path condition, decided later); among fallbacks the earlier one wins.
-                        (!rules.rules[o.rule].spec.fallback && rules.rules[o.rule].path.is_none())
-                            || (rules.rules[o.rule].spec.fallback && o.rule < m.rule)
-                    } else {
-                        // Two specific rules on the same bytes: keep the wider match once.
-                        !rules.rules[o.rule].spec.fallback
-                            && rules.rules[o.rule].path.is_none()
-                            && o.secret.contains(&m.secret.start)
-                            && (o.secret.len() > m.secret.len()
-                                || (o.secret == m.secret && o.rule < m.rule))
-                    }
-            })
-        })
-        .collect();
+    // Whether `m` gives way to `o`, a finding on overlapping bytes.
+    let yields = |m: &Match, o: &Match| {
+        let fallback = rules.rules[m.rule].spec.fallback;
+        if fallback {
+            // A specific rule wins (unless its finding may still be dropped by a path
+            // condition, decided later); among fallbacks the earlier one wins.
+            (!rules.rules[o.rule].spec.fallback && rules.rules[o.rule].path.is_none())
+                || (rules.rules[o.rule].spec.fallback && o.rule < m.rule)
+        } else {
+            // Two specific rules on the same bytes: keep the wider match once.
+            !rules.rules[o.rule].spec.fallback
+                && rules.rules[o.rule].path.is_none()
+                && o.secret.contains(&m.secret.start)
+                && (o.secret.len() > m.secret.len() || (o.secret == m.secret && o.rule < m.rule))
+        }
+    };
+    // A sweep over the matches in order of their start, with the earlier ones that still
+    // overlap it: the pairs looked at are the overlapping ones, not all of them.
+    let mut keep = vec![true; out.len()];
+    let mut open: Vec<usize> = Vec::new();
+    for i in 0..out.len() {
+        let m = &out[i];
+        open.retain(|&j| out[j].secret.end > m.secret.start);
+        for &j in &open {
+            let o = &out[j];
+            if o.secret.start >= m.secret.end {
+                continue;
+            }
+            if yields(m, o) {
+                keep[i] = false;
+            }
+            if yields(o, m) {
+                keep[j] = false;
+            }
+        }
+        open.push(i);
+    }
     let mut it = keep.iter();
     out.retain(|_| *it.next().unwrap());
 }
@@ -673,6 +870,65 @@ mod tests {
         let hay = b"a\nb\nc\nkey\nd\ne\nf";
         let w = window(hay, 6, 9, 2);
         assert_eq!(&hay[w], b"b\nc\nkey\nd\ne");
+    }
+
+    #[test]
+    fn rules_without_a_window_of_their_shape_build_no_regex() {
+        // Keywords of many rules, each followed by far too little to be a secret.
+        let rules = RuleSet::builtin().unwrap();
+        let hay: &[u8] = b"password = x\ntoken: y\napi_key=z\nsecret\nghp_ AKIA xoxb- sk_live_\n";
+        for scanner in [Scanner::new_small(&rules), Scanner::new(&rules)] {
+            assert!(scanner.scan(hay, &mut Scratch::default()).is_empty());
+        }
+        let ruled_out: Vec<&Rule> = rules
+            .rules
+            .iter()
+            .filter(|r| r.shape().is_some_and(|s| !s.admits(hay)))
+            .collect();
+        assert!(ruled_out.len() > 100);
+        let built: Vec<&str> = ruled_out
+            .iter()
+            .filter(|r| r.any_engine_built())
+            .map(|r| r.id())
+            .collect();
+        assert!(built.is_empty(), "{built:?}");
+    }
+
+    #[test]
+    fn windows_from_the_line_breaks_are_the_searched_ones() {
+        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = |n: usize| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng % n as u64) as usize
+        };
+        for round in 0..200 {
+            // Lines of every length, from none to longer than a window.
+            let len = 1 + next(8000);
+            let line = [4, 60, 700, 3000][round % 4];
+            let hay: Vec<u8> = (0..len)
+                .map(|_| if next(line) == 0 { b'\n' } else { b'a' })
+                .collect();
+            let start = next(len.min(4000)) + next(len - len.min(4000) + 1);
+            let span = start.saturating_sub(next(2000))..(start + 3 + next(2000)).min(len);
+            let part = Part { span, focus: None };
+            let mut breaks = Breaks::default();
+            for _ in 0..20 {
+                let s = part.span.start + next(part.span.len().max(1));
+                let e = (s + 3).min(len);
+                if s >= e {
+                    continue;
+                }
+                let extra = 1 + next(6) as u8;
+                let reach = WINDOW * 7;
+                assert_eq!(
+                    breaks.window(&hay, &part, reach, s..e, extra),
+                    window(&hay, s, e, extra),
+                    "len {len} hit {s}..{e} extra {extra}"
+                );
+            }
+        }
     }
 
     #[test]
