@@ -37,7 +37,13 @@ fn pre_commit_exe() -> PathBuf {
             );
             assert!(
                 ok(std::process::Command::new(venv.join("bin/python"))
-                    .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"])
+                    .args([
+                        "-m",
+                        "pip",
+                        "install",
+                        "--quiet",
+                        "--disable-pip-version-check"
+                    ])
                     .arg("pre-commit")),
                 "could not install the pre-commit framework from PyPI into {}",
                 venv.display()
@@ -82,7 +88,10 @@ fn with_toolchain(mut c: std::process::Command) -> std::process::Command {
         .env("CARGO_TARGET_DIR", util::target_dir())
         // One framework store for every test and run: the hook's environment is built once
         // per commit of this checkout (the store locks itself).
-        .env("PRE_COMMIT_HOME", util::target_dir().join("pre-commit-home"));
+        .env(
+            "PRE_COMMIT_HOME",
+            util::target_dir().join("pre-commit-home"),
+        );
     c
 }
 
