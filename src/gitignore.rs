@@ -151,6 +151,34 @@ pub fn unified_patch(path: &str, old: Option<&str>, new: &str) -> String {
     out
 }
 
+/// [`write_atomic`] for a file of the repository whose work tree is `root`, which may be a
+/// symbolic link (a tracked `.gitignore` that links to a shared one): the link is kept and its
+/// target written, if that target is inside `root`; a link that leads outside `root`, or
+/// nowhere, is refused with an error naming both, and nothing is written.
+pub fn write_atomic_within(root: &Path, path: &Path, content: &[u8]) -> std::io::Result<()> {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if !is_link {
+        return write_atomic(path, content);
+    }
+    let refuse = |why: String| {
+        std::io::Error::other(format!(
+            "{} is a symbolic link {why}: not written through (edit the file it links to, or \
+             replace the link with a file)",
+            path.display()
+        ))
+    };
+    let target = std::fs::canonicalize(path).map_err(|_| refuse("to nothing".into()))?;
+    let inside = std::fs::canonicalize(root).is_ok_and(|r| target.starts_with(r));
+    if !inside {
+        return Err(refuse(format!(
+            "to {}, outside {}",
+            target.display(),
+            root.display()
+        )));
+    }
+    write_atomic(&target, content)
+}
+
 /// Write `content` to `path` atomically: a temp file in the same directory, then a rename.
 /// The file's permissions are kept when it already exists.
 pub fn write_atomic(path: &Path, content: &[u8]) -> std::io::Result<()> {

@@ -1736,7 +1736,7 @@ pub fn apply(dir: &Path, lint: &Lint) -> Result<Vec<String>> {
     for fix in &lint.fixes {
         if let FixKind::Gitignore { path, new, .. } = &fix.kind {
             let full = lint.workdir.join(path);
-            gitignore::write_atomic(&full, new.as_bytes())
+            gitignore::write_atomic_within(&lint.workdir, &full, new.as_bytes())
                 .with_context(|| format!("writing {}", full.display()))?;
             done.push(format!("{}: {}", path, fix.description));
         }

@@ -203,14 +203,16 @@ fn run(cli: Cli, style: &Style) -> Result<Outcome> {
 
 /// `leakgate init`: the starter configuration at the repository root (or here).
 fn init(force: bool) -> Result<Outcome> {
-    let path = repo_root().join(leakgate::config::FILE_NAME);
-    if path.exists() && !force {
+    let root = repo_root();
+    let path = root.join(leakgate::config::FILE_NAME);
+    // (symlink_metadata: a link, even a dangling one, is there)
+    if std::fs::symlink_metadata(&path).is_ok() && !force {
         anyhow::bail!(
             "{}: already exists; not overwritten (--force replaces it)",
             path.display()
         );
     }
-    std::fs::write(&path, leakgate::config::STARTER)
+    leakgate::gitignore::write_atomic_within(&root, &path, leakgate::config::STARTER.as_bytes())
         .with_context(|| format!("{}: cannot write", path.display()))?;
     writeln!(
         stdout(),

@@ -914,3 +914,72 @@ fn history_is_scanned_in_batches_with_the_same_findings() {
     assert_eq!(v["findings"][0]["commit"], first.trim()[..7]);
     assert_eq!(v["history"]["blobs_scanned"], 2101, "{v}");
 }
+
+#[test]
+fn fix_keeps_a_gitignore_symlink_and_never_writes_outside_the_repository() {
+    // A .gitignore that links to a shared file inside the repository: the link stays a link,
+    // the shared file gets the patterns.
+    let repo = TestRepo::new();
+    repo.stage("config/gitignore.shared", "node_modules/\n");
+    std::os::unix::fs::symlink("config/gitignore.shared", repo.path().join(".gitignore")).unwrap();
+    repo.git(&["add", ".gitignore"]);
+    repo.commit("linked .gitignore");
+    let out = run(repo.leakgate().args(["lint", "--fix"]));
+    assert!(out.code <= 1, "{}{}", out.stdout, out.stderr);
+    let link = repo.path().join(".gitignore");
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let shared = std::fs::read_to_string(repo.path().join("config/gitignore.shared")).unwrap();
+    assert!(
+        shared.starts_with("node_modules/\n") && shared.contains("\n.env\n"),
+        "{shared}"
+    );
+
+    // A link that leads outside the repository: refused, nothing written anywhere.
+    let repo = TestRepo::new();
+    let outside = repo.dir.path().join("outside-gitignore");
+    std::fs::write(&outside, "dist/\n").unwrap();
+    std::os::unix::fs::symlink(&outside, repo.path().join(".gitignore")).unwrap();
+    repo.stage("app.py", "x = 1\n").commit("init");
+    let out = run(repo.leakgate().args(["lint", "--fix"]));
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("is a symbolic link to"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("not written through"), "{}", out.stderr);
+    assert_eq!(std::fs::read_to_string(&outside).unwrap(), "dist/\n");
+    let link = repo.path().join(".gitignore");
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+}
+
+#[test]
+fn init_does_not_write_through_a_symlink_to_outside_the_repository() {
+    let repo = TestRepo::new();
+    let outside = repo.dir.path().join("elsewhere.toml");
+    std::os::unix::fs::symlink(&outside, repo.path().join(".leakgate.toml")).unwrap();
+    // A dangling link is there: not overwritten without --force.
+    let out = run(repo.leakgate().arg("init"));
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("already exists"), "{}", out.stderr);
+    assert!(!outside.exists());
+    // With --force: refused, not written through.
+    let out = run(repo.leakgate().args(["init", "--force"]));
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("not written through"), "{}", out.stderr);
+    assert!(!outside.exists());
+    std::fs::write(&outside, "# mine\n").unwrap();
+    let out = run(repo.leakgate().args(["init", "--force"]));
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert_eq!(std::fs::read_to_string(&outside).unwrap(), "# mine\n");
+}
