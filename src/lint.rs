@@ -1707,7 +1707,24 @@ pub fn apply(dir: &Path, lint: &Lint) -> Result<Vec<String>> {
         .collect();
     if !untrack.is_empty() {
         let repo = crate::precommit::open_repo(dir)?;
-        let mut index = repo.open_index().context("reading the index")?;
+        // Lock the index before reading it, as git does: a `git add` running now either
+        // finishes first (and its entries are read) or waits; none is lost to our write.
+        let index_path = repo.index_path();
+        let lock = gix::lock::File::acquire_to_update_resource(
+            &index_path,
+            gix::lock::acquire::Fail::Immediately,
+            None,
+            0,
+        )
+        .with_context(|| {
+            format!(
+                "{}: locked by another git command (index.lock); nothing was changed: run \
+                 `leakgate lint --fix` again when it is done",
+                index_path.display()
+            )
+        })?;
+        let mut index = crate::staged::read_index(&index_path, repo.object_hash())
+            .with_context(|| format!("{}: cannot read the index", index_path.display()))?;
         let before = index.entries().len();
         let mut removed: Vec<String> = Vec::new();
         index.remove_entries(|_, path, _| {
@@ -1721,10 +1738,18 @@ pub fn apply(dir: &Path, lint: &Lint) -> Result<Vec<String>> {
         if index.entries().len() != before {
             // The cache-tree would still describe the removed entries: drop it (git rebuilds it).
             index.remove_tree();
+            let mut out = std::io::BufWriter::new(lock);
             index
-                .write(gix::index::write::Options::default())
-                .with_context(|| format!("writing the index {}", index.path().display()))?;
+                .write_to(&mut out, gix::index::write::Options::default())
+                .with_context(|| format!("writing the index {}", index_path.display()))?;
+            let lock = out
+                .into_inner()
+                .map_err(|e| anyhow::anyhow!("writing the index {}: {e}", index_path.display()))?;
+            lock.commit().map_err(|e| {
+                anyhow::anyhow!("writing the index {}: {}", index_path.display(), e.error)
+            })?;
         }
+        // (otherwise the lock is dropped here: index.lock removed, the index untouched)
         removed.sort();
         removed.dedup();
         for p in removed {

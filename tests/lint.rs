@@ -622,9 +622,12 @@ fn fix_with_a_locked_index_changes_nothing() {
         std::fs::read(repo.path().join(".git/index")).unwrap(),
         index
     );
+    // The other process's lock is left alone; ours is released on every path.
+    assert!(lock.exists());
     std::fs::remove_file(&lock).unwrap();
     let out = run(repo.leakgate().args(["lint", "--fix", "--history"]));
     assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(!lock.exists());
     // What is left is the history: .env was committed.
     assert!(out.stdout.contains("is still in history"), "{}", out.stdout);
     assert!(
