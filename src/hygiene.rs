@@ -50,6 +50,23 @@ pub fn probe_name(pattern: &str) -> Option<String> {
 /// The header put above the patterns leakgate adds to a `.gitignore`.
 pub const HEADER: &str = "# Secrets and credentials: never commit these (added by leakgate)";
 
+/// The work tree and the repository's ignore rules as git decides them (nested
+/// `.gitignore` files, `.git/info/exclude`, `core.excludesFile`), for queries by path.
+fn exclude_stack<'r>(
+    repo: &'r gix::Repository,
+    index: &gix::index::State,
+) -> Result<(std::path::PathBuf, gix::AttributeStack<'r>)> {
+    let workdir = repo.workdir().context("no work tree")?.to_path_buf();
+    let stack = repo
+        .excludes(
+            index,
+            None,
+            gix::worktree::stack::state::ignore::Source::WorktreeThenIdMappingIfNotSkipped,
+        )
+        .context("reading the repository's ignore rules")?;
+    Ok((workdir, stack))
+}
+
 /// Check which hygiene file rules' patterns the repo's ignore rules miss, in each of `dirs`,
 /// and build the root `.gitignore` patch that covers them and the `blocked` paths.
 pub fn coverage(
@@ -59,14 +76,7 @@ pub fn coverage(
     dirs: &[String],
     blocked: &[&str],
 ) -> Result<Coverage> {
-    let workdir = repo.workdir().context("no work tree")?.to_path_buf();
-    let mut stack = repo
-        .excludes(
-            index,
-            None,
-            gix::worktree::stack::state::ignore::Source::WorktreeThenIdMappingIfNotSkipped,
-        )
-        .context("reading the repository's ignore rules")?;
+    let (workdir, mut stack) = exclude_stack(repo, index)?;
     let mut is_ignored = |path: &str| -> Result<(bool, Option<String>)> {
         let platform = stack
             .at_path(path, Some(gix::index::entry::Mode::FILE))
@@ -201,14 +211,7 @@ pub fn work_tree(
     config: &crate::config::Config,
     dirs: &[String],
 ) -> Result<WorkTree> {
-    let workdir = repo.workdir().context("no work tree")?.to_path_buf();
-    let mut stack = repo
-        .excludes(
-            index,
-            None,
-            gix::worktree::stack::state::ignore::Source::WorktreeThenIdMappingIfNotSkipped,
-        )
-        .context("reading the repository's ignore rules")?;
+    let (workdir, mut stack) = exclude_stack(repo, index)?;
     let mut out = WorkTree::default();
     for name in ROOT_MUST_IGNORE {
         if !rules.file_rules_for(name).iter().any(|r| r.spec.hygiene) {

@@ -37,7 +37,7 @@ fn lines_added(repo: &TestRepo, hook_output: &str) -> (u64, u64) {
 
 #[test]
 fn a_lone_cr_above_the_added_line_does_not_hide_it() {
-    let repo = repo_with_remote();
+    let repo = util::repo_with_remote();
     // A lone CR is part of its line, for git: a progress bar, a CR-only file (one line), a
     // `\r\r\n` line in a CRLF file, a CSV field holding a CR.
     // (path, content, line ending, where the token added at the end is: line and column)
@@ -93,21 +93,6 @@ fn a_lone_cr_above_the_added_line_does_not_hide_it() {
     }
 }
 
-/// A repository with `origin` (a bare repository beside it) and the pre-commit and pre-push
-/// hooks installed.
-fn repo_with_remote() -> TestRepo {
-    let repo = TestRepo::new();
-    let bare = repo.dir.path().join("remote.git");
-    let out = run(repo
-        .git_cmd_in("")
-        .args(["init", "-q", "--bare"])
-        .arg(&bare));
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    repo.git(&["remote", "add", "origin", bare.to_str().unwrap()]);
-    install(&repo, &["--pre-push"]);
-    repo
-}
-
 /// `git push` through the installed hook, its output (sent to stderr) in `stdout` too.
 fn push(repo: &TestRepo, args: &[&str]) -> util::Output {
     let mut out = repo.git_status(&[&["push", "-q"][..], args].concat());
@@ -141,7 +126,7 @@ fn literal_tree(repo: &TestRepo, entries: &[(&str, &str, &str)]) -> String {
 
 #[test]
 fn blobs_with_non_canonical_tree_modes_are_scanned_in_history_and_pre_push() {
-    let repo = repo_with_remote();
+    let repo = util::repo_with_remote();
     repo.stage("a.txt", "a\n");
     repo.git(&["commit", "-q", "-m", "clean"]);
     let out = push(&repo, &["-u", "origin", "main"]);

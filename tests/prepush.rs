@@ -5,22 +5,6 @@ mod util;
 
 use util::{TestRepo, run, secret_line};
 
-/// A repo with `origin`, a bare repository in the temp dir, and the hooks installed.
-fn repo_with_remote() -> TestRepo {
-    let repo = TestRepo::new();
-    let bare = repo.dir.path().join("remote.git");
-    let out = run(repo
-        .git_cmd_in("")
-        .args(["init", "-q", "--bare"])
-        .arg(&bare));
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    repo.git(&["remote", "add", "origin", bare.to_str().unwrap()]);
-    let out = run(repo.leakgate().args(["install", "--pre-push"]));
-    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
-    assert!(out.stdout.contains("pre-push: installed"), "{}", out.stdout);
-    repo
-}
-
 /// `git push`, with the hook's output (git sends it to stderr) in `stdout` too.
 fn push(repo: &TestRepo, args: &[&str]) -> util::Output {
     let mut out = repo.git_status(&[&["push", "-q"][..], args].concat());
@@ -45,7 +29,7 @@ fn head(repo: &TestRepo) -> String {
 
 #[test]
 fn blocks_a_no_verify_commit_and_lets_a_clean_push_through() {
-    let repo = repo_with_remote();
+    let repo = util::repo_with_remote();
     repo.stage("a.txt", "a\n");
     repo.git(&["commit", "-q", "-m", "clean"]); // through the pre-commit hook
     let out = push(&repo, &["-u", "origin", "main"]);
@@ -97,7 +81,7 @@ fn blocks_a_no_verify_commit_and_lets_a_clean_push_through() {
 
 #[test]
 fn new_branches_deleted_branches_and_remotes_without_tracking_branches() {
-    let repo = repo_with_remote();
+    let repo = util::repo_with_remote();
     repo.stage("old.py", secret_line());
     repo.git(&["commit", "-q", "--no-verify", "-m", "old secret"]);
     // Pushed past the hook: the remote (and origin/main) has it.
@@ -141,7 +125,7 @@ fn new_branches_deleted_branches_and_remotes_without_tracking_branches() {
 
 #[test]
 fn a_remote_tip_this_clone_does_not_have_is_said_and_the_push_still_scanned() {
-    let repo = repo_with_remote();
+    let repo = util::repo_with_remote();
     repo.stage("a.txt", "a\n").commit("init");
     let out = push(&repo, &["-u", "origin", "main"]);
     assert_eq!(out.code, 0, "{}", out.stdout);
@@ -268,7 +252,7 @@ fn malformed_input_and_a_missing_object_fail_closed() {
 #[test]
 fn a_closed_pipe_does_not_let_a_push_through() {
     // `git push 2>&1 | true`: the hook's output cannot be written; the push is still blocked.
-    let repo = repo_with_remote();
+    let repo = util::repo_with_remote();
     repo.stage("a.txt", "a\n").commit("clean");
     let out = push(&repo, &["-u", "origin", "main"]);
     assert_eq!(out.code, 0, "{}", out.stdout);

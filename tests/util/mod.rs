@@ -314,3 +314,20 @@ pub fn target_dir() -> std::path::PathBuf {
         .expect("the binary is in <target>/<profile>/")
         .to_path_buf()
 }
+
+/// A repository with `origin` (a bare repository beside it in the temp dir) and leakgate's
+/// pre-commit and pre-push hooks installed.
+pub fn repo_with_remote() -> TestRepo {
+    let repo = TestRepo::new();
+    let bare = repo.dir.path().join("remote.git");
+    let out = run(repo
+        .git_cmd_in("")
+        .args(["init", "-q", "--bare"])
+        .arg(&bare));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    repo.git(&["remote", "add", "origin", bare.to_str().unwrap()]);
+    let out = run(repo.leakgate().args(["install", "--pre-push"]));
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("pre-push: installed"), "{}", out.stdout);
+    repo
+}
