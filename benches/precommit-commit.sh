@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The typical commit: how much the hook costs over `git diff --cached -U0`, in one run.
 #
-#   benches/precommit-commit.sh [REPO] [EDIT_GLOB]
+#   benches/precommit-commit.sh REPO [EDIT_GLOB]
 #
-# REPO (default /work/data/kops) is cloned into a scratch directory (never modified); five
+# REPO (a checkout, e.g. of kubernetes/kops) is cloned into a scratch directory (never modified); five
 # tracked EDIT_GLOB files (default '*.go') spread over the sorted list get +3 lines each, and a
 # new 200-line YAML file with a fake AWS key id, a fake AWS secret and a fake GitHub token
 # (random values in the right format, made here) at lines 100-102 is added: 6 files, +215
@@ -15,7 +15,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
-repo=${1:-/work/data/kops}
+repo=${1:?usage: benches/precommit-commit.sh REPO [EDIT_GLOB] (REPO: a checkout, e.g. of kubernetes/kops)}
 glob=${2:-${EDIT_GLOB:-*.go}}
 runs=${RUNS:-30}
 command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install -y hyperfine)" >&2; exit 2; }
