@@ -155,13 +155,7 @@ fn blobs_with_non_canonical_tree_modes_are_scanned_in_history_and_pre_push() {
     for args in [&["--history-only"][..], &["--history", "origin/main..HEAD"]] {
         let (code, v) = util::lint_json(&repo, args);
         assert_eq!(code, 1, "{args:?}: {v}");
-        let paths: Vec<&str> = v["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|f| f["rule_id"] == "github-classic-token")
-            .map(|f| f["path"].as_str().unwrap())
-            .collect();
+        let paths = util::paths_of(&v, "github-classic-token");
         assert_eq!(paths, want, "{args:?}: {v}");
     }
     let out = push(&repo, &[]);
@@ -188,13 +182,7 @@ fn a_separate_git_dir_repository_is_not_bare() {
         "--separate-git-dir",
         git_dir.to_str().unwrap(),
     ]);
-    let bare = repo.dir.path().join("remote.git");
-    let out = run(repo
-        .git_cmd_in("")
-        .args(["init", "-q", "--bare"])
-        .arg(&bare));
-    assert_eq!(out.code, 0, "{}", out.stderr);
-    repo.git(&["remote", "add", "origin", bare.to_str().unwrap()]);
+    util::add_origin(&repo);
     install(&repo, &["--pre-push"]);
     assert!(git_dir.join("hooks/pre-commit").exists());
 
@@ -270,13 +258,7 @@ fn a_path_over_4095_bytes_is_read_from_the_index() {
     // `lint` reads the same index.
     let (code, v) = util::lint_json(&repo, &[]);
     assert_eq!(code, 1, "{v}");
-    let paths: Vec<&str> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule_id"] == "github-classic-token")
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
+    let paths = util::paths_of(&v, "github-classic-token");
     assert_eq!(paths, [long.as_str(), "z.txt"], "{v}");
 }
 

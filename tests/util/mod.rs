@@ -319,6 +319,15 @@ pub fn target_dir() -> std::path::PathBuf {
 /// pre-commit and pre-push hooks installed.
 pub fn repo_with_remote() -> TestRepo {
     let repo = TestRepo::new();
+    add_origin(&repo);
+    let out = run(repo.leakgate().args(["install", "--pre-push"]));
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("pre-push: installed"), "{}", out.stdout);
+    repo
+}
+
+/// Give `repo` an `origin`: a new bare repository beside it in the temp dir.
+pub fn add_origin(repo: &TestRepo) {
     let bare = repo.dir.path().join("remote.git");
     let out = run(repo
         .git_cmd_in("")
@@ -326,8 +335,15 @@ pub fn repo_with_remote() -> TestRepo {
         .arg(&bare));
     assert_eq!(out.code, 0, "{}", out.stderr);
     repo.git(&["remote", "add", "origin", bare.to_str().unwrap()]);
-    let out = run(repo.leakgate().args(["install", "--pre-push"]));
-    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
-    assert!(out.stdout.contains("pre-push: installed"), "{}", out.stdout);
-    repo
+}
+
+/// The paths of a JSON report's findings of `rule_id`, in report order.
+pub fn paths_of<'a>(v: &'a serde_json::Value, rule_id: &str) -> Vec<&'a str> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == rule_id)
+        .map(|f| f["path"].as_str().unwrap())
+        .collect()
 }
