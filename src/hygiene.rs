@@ -50,6 +50,12 @@ pub fn probe_name(pattern: &str) -> Option<String> {
 /// The header put above the patterns leakgate adds to a `.gitignore`.
 pub const HEADER: &str = "# Secrets and credentials: never commit these (added by leakgate)";
 
+/// Whether an ignore file is shared with every clone: in the work tree (a `.gitignore`), not
+/// `.git/info/exclude` or a personal `core.excludesFile`.
+fn is_shared(workdir: &std::path::Path, source: &std::path::Path) -> bool {
+    source.starts_with(workdir) && !source.starts_with(workdir.join(".git"))
+}
+
 /// The work tree and the repository's ignore rules as git decides them (nested
 /// `.gitignore` files, `.git/info/exclude`, `core.excludesFile`), for queries by path.
 fn exclude_stack<'r>(
@@ -85,10 +91,7 @@ pub fn coverage(
         let excluded = platform.is_excluded();
         let source = m.and_then(|m| m.source.map(|s| s.to_path_buf()));
         let personal = match &source {
-            Some(src) if excluded && !src.starts_with(&workdir) => Some(src.display().to_string()),
-            Some(src) if excluded && src.starts_with(workdir.join(".git")) => {
-                Some(src.display().to_string())
-            }
+            Some(src) if excluded && !is_shared(&workdir, src) => Some(src.display().to_string()),
             _ => None,
         };
         Ok((excluded, personal))
@@ -224,9 +227,7 @@ pub fn work_tree(
             && platform
                 .matching_exclude_pattern()
                 .and_then(|m| m.source)
-                .is_some_and(|src| {
-                    src.starts_with(&workdir) && !src.starts_with(workdir.join(".git"))
-                });
+                .is_some_and(|src| is_shared(&workdir, src));
         if !shared {
             out.root_missing.push(name.to_string());
         }
