@@ -45,16 +45,22 @@ pub struct Stats {
 /// `: a.iso, b.bin, c.tar and 2 more` (sorted; empty for no names): which files a summary
 /// line's count stands for, briefly.
 pub fn name_some(paths: &[String]) -> String {
-    const SHOWN: usize = 3;
     if paths.is_empty() {
         return String::new();
     }
     let mut sorted: Vec<&str> = paths.iter().map(String::as_str).collect();
     sorted.sort_unstable();
     sorted.dedup();
-    let mut out = format!(": {}", sorted[..sorted.len().min(SHOWN)].join(", "));
-    if sorted.len() > SHOWN {
-        out.push_str(&format!(" and {} more", sorted.len() - SHOWN));
+    format!(": {}", first_few(&sorted))
+}
+
+/// `a, b, c and 2 more`: the first three of `items`, in their order, and how many are left.
+pub fn first_few<S: AsRef<str>>(items: &[S]) -> String {
+    const SHOWN: usize = 3;
+    let shown: Vec<&str> = items.iter().take(SHOWN).map(AsRef::as_ref).collect();
+    let mut out = shown.join(", ");
+    if items.len() > SHOWN {
+        out.push_str(&format!(" and {} more", items.len() - SHOWN));
     }
     out
 }
@@ -183,12 +189,10 @@ pub fn text_line(f: &Finding, color: bool) -> String {
         line.push_str(s);
     }
     if let Some(d) = &f.date {
-        let refs = match f.refs.as_slice() {
-            [] => String::new(),
-            [a] => format!("; in {a}"),
-            [a, b] => format!("; in {a}, {b}"),
-            [a, b, c] => format!("; in {a}, {b}, {c}"),
-            [a, b, c, rest @ ..] => format!("; in {a}, {b}, {c} and {} more", rest.len()),
+        let refs = if f.refs.is_empty() {
+            String::new()
+        } else {
+            format!("; in {}", first_few(&f.refs))
         };
         line.push_str(&format!(" ({d}{refs})"));
     }
