@@ -855,16 +855,6 @@ pub fn scanned_line(o: &Outcome) -> String {
     line
 }
 
-/// `a, b, c, d, e and 3 more`: at most `max` names.
-fn some_names(names: &[String], max: usize) -> String {
-    let shown: Vec<&str> = names.iter().take(max).map(String::as_str).collect();
-    let mut s = shown.join(", ");
-    if names.len() > max {
-        s.push_str(&format!(" and {} more", names.len() - max));
-    }
-    s
-}
-
 /// The `.gitignore` note (or block), at most two lines; `None` when there is nothing to say.
 pub fn gitignore_note(g: &GitignoreCheck) -> Option<[String; 2]> {
     if !g.shown {
@@ -874,7 +864,7 @@ pub fn gitignore_note(g: &GitignoreCheck) -> Option<[String; 2]> {
     let first = if g.unignored.is_empty() {
         format!(
             "{head} .gitignore does not ignore {}",
-            some_names(&g.missing, 5)
+            crate::report::first_few(&g.missing, 5)
         )
     } else {
         let (verb, them) = if g.unignored.len() == 1 {
@@ -884,7 +874,7 @@ pub fn gitignore_note(g: &GitignoreCheck) -> Option<[String; 2]> {
         };
         format!(
             "{head} {} {verb} not ignored: one `git add .` would commit {them}",
-            some_names(&g.unignored, 5)
+            crate::report::first_few(&g.unignored, 5)
         )
     };
     let others = g
@@ -965,7 +955,9 @@ pub fn render_text(
             let mut ids: Vec<&str> = secrets.iter().map(|f| f.rule_id.as_str()).collect();
             ids.sort();
             ids.dedup();
-            for line in crate::report::staged_secret_advice(&some_names(&files, 3), &ids) {
+            for line in
+                crate::report::staged_secret_advice(&crate::report::first_few(&files, 3), &ids)
+            {
                 writeln!(out, "  - {line}")?;
             }
             writeln!(
@@ -991,7 +983,7 @@ pub fn render_text(
             writeln!(
                 out,
                 "  - Then keep {} out of git: `leakgate lint --fix` adds it to .gitignore",
-                some_names(&o.blocked_unignored, 3)
+                crate::report::first_few(&o.blocked_unignored, 3)
             )?;
         }
         writeln!(

@@ -51,16 +51,15 @@ pub fn name_some(paths: &[String]) -> String {
     let mut sorted: Vec<&str> = paths.iter().map(String::as_str).collect();
     sorted.sort_unstable();
     sorted.dedup();
-    format!(": {}", first_few(&sorted))
+    format!(": {}", first_few(&sorted, 3))
 }
 
-/// `a, b, c and 2 more`: the first three of `items`, in their order, and how many are left.
-pub fn first_few<S: AsRef<str>>(items: &[S]) -> String {
-    const SHOWN: usize = 3;
-    let shown: Vec<&str> = items.iter().take(SHOWN).map(AsRef::as_ref).collect();
+/// `a, b, c and 2 more`: the first `max` of `items`, in their order, and how many are left.
+pub fn first_few<S: AsRef<str>>(items: &[S], max: usize) -> String {
+    let shown: Vec<&str> = items.iter().take(max).map(AsRef::as_ref).collect();
     let mut out = shown.join(", ");
-    if items.len() > SHOWN {
-        out.push_str(&format!(" and {} more", items.len() - SHOWN));
+    if items.len() > max {
+        out.push_str(&format!(" and {} more", items.len() - max));
     }
     out
 }
@@ -192,7 +191,7 @@ pub fn text_line(f: &Finding, color: bool) -> String {
         let refs = if f.refs.is_empty() {
             String::new()
         } else {
-            format!("; in {}", first_few(&f.refs))
+            format!("; in {}", first_few(&f.refs, 3))
         };
         line.push_str(&format!(" ({d}{refs})"));
     }
