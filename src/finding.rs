@@ -60,6 +60,21 @@ pub fn sort(findings: &mut [Finding]) {
 /// A short, printable prefix of the secret and its length: `ghp_XI…(40)`.
 /// At most a quarter of the secret, and never more than six characters, is shown.
 pub fn redact(secret: &[u8]) -> String {
+    use std::fmt::Write;
+    if secret.is_ascii() {
+        // The common case, without decoding: one byte is one character.
+        let n = secret.len();
+        let mut out = String::with_capacity(16);
+        out.extend(secret[..(n / 4).min(6)].iter().map(|&b| {
+            if b.is_ascii_control() {
+                '?'
+            } else {
+                char::from(b)
+            }
+        }));
+        let _ = write!(out, "…({n})");
+        return out;
+    }
     let text = String::from_utf8_lossy(secret);
     let chars: Vec<char> = text.chars().collect();
     let n = chars.len();

@@ -58,19 +58,25 @@ fn is_shared(workdir: &std::path::Path, source: &std::path::Path) -> bool {
 
 /// The work tree and the repository's ignore rules as git decides them (nested
 /// `.gitignore` files, `.git/info/exclude`, `core.excludesFile`), for queries by path.
-fn exclude_stack<'r>(
-    repo: &'r gix::Repository,
-    index: &gix::index::State,
-) -> Result<(std::path::PathBuf, gix::AttributeStack<'r>)> {
-    let workdir = repo.workdir().context("no work tree")?.to_path_buf();
-    let stack = repo
-        .excludes(
-            index,
-            None,
-            gix::worktree::stack::state::ignore::Source::WorktreeThenIdMappingIfNotSkipped,
-        )
-        .context("reading the repository's ignore rules")?;
-    Ok((workdir, stack))
+/// Building it reads the configuration and the root's ignore files: build it once for
+/// [`coverage_in`] and [`work_tree_in`].
+pub struct Excludes<'r> {
+    workdir: PathBuf,
+    stack: gix::AttributeStack<'r>,
+}
+
+impl<'r> Excludes<'r> {
+    pub fn new(repo: &'r gix::Repository, index: &gix::index::State) -> Result<Excludes<'r>> {
+        let workdir = repo.workdir().context("no work tree")?.to_path_buf();
+        let stack = repo
+            .excludes(
+                index,
+                None,
+                gix::worktree::stack::state::ignore::Source::WorktreeThenIdMappingIfNotSkipped,
+            )
+            .context("reading the repository's ignore rules")?;
+        Ok(Excludes { workdir, stack })
+    }
 }
 
 /// Check which hygiene file rules' patterns the repo's ignore rules miss, in each of `dirs`,
@@ -82,7 +88,18 @@ pub fn coverage(
     dirs: &[String],
     blocked: &[&str],
 ) -> Result<Coverage> {
-    let (workdir, mut stack) = exclude_stack(repo, index)?;
+    coverage_in(&mut Excludes::new(repo, index)?, rules, dirs, blocked)
+}
+
+/// [`coverage`] with ignore rules already read.
+pub fn coverage_in(
+    ex: &mut Excludes<'_>,
+    rules: &RuleSet,
+    dirs: &[String],
+    blocked: &[&str],
+) -> Result<Coverage> {
+    let Excludes { workdir, stack } = ex;
+    let workdir = &*workdir;
     let mut is_ignored = |path: &str| -> Result<(bool, Option<String>)> {
         let platform = stack
             .at_path(path, Some(gix::index::entry::Mode::FILE))
@@ -91,7 +108,7 @@ pub fn coverage(
         let excluded = platform.is_excluded();
         let source = m.and_then(|m| m.source.map(|s| s.to_path_buf()));
         let personal = match &source {
-            Some(src) if excluded && !is_shared(&workdir, src) => Some(src.display().to_string()),
+            Some(src) if excluded && !is_shared(workdir, src) => Some(src.display().to_string()),
             _ => None,
         };
         Ok((excluded, personal))
@@ -207,14 +224,15 @@ pub struct WorkTree {
 /// Content beyond this is not read to decide a content condition (`*.pem` with a private key).
 const PEEK_MAX: u64 = 64 * 1024;
 
-pub fn work_tree(
-    repo: &gix::Repository,
+pub fn work_tree_in(
+    ex: &mut Excludes<'_>,
     index: &gix::index::State,
     rules: &RuleSet,
     config: &crate::config::Config,
     dirs: &[String],
 ) -> Result<WorkTree> {
-    let (workdir, mut stack) = exclude_stack(repo, index)?;
+    let Excludes { workdir, stack } = ex;
+    let workdir = &*workdir;
     let mut out = WorkTree::default();
     for name in ROOT_MUST_IGNORE {
         if !rules.file_rules_for(name).iter().any(|r| r.spec.hygiene) {
@@ -227,20 +245,21 @@ pub fn work_tree(
             && platform
                 .matching_exclude_pattern()
                 .and_then(|m| m.source)
-                .is_some_and(|src| is_shared(&workdir, src));
+                .is_some_and(|src| is_shared(workdir, src));
         if !shared {
             out.root_missing.push(name.to_string());
         }
     }
     for dir in dirs {
         let full = if dir.is_empty() {
-            workdir.clone()
+            workdir.to_path_buf()
         } else {
             workdir.join(dir)
         };
         let Ok(entries) = std::fs::read_dir(&full) else {
             continue; // a directory the commit deletes, or unreadable: nothing to say
         };
+        let dir_hints = rules.dir_hints(dir);
         for entry in entries.flatten() {
             let Ok(kind) = entry.file_type() else {
                 continue;
@@ -255,7 +274,7 @@ pub fn work_tree(
             } else {
                 format!("{dir}/{name}")
             };
-            let candidates = rules.file_rules_for(&rel);
+            let candidates = rules.file_rules_under(&dir_hints, &rel);
             if candidates.is_empty() || index.entry_by_path(rel.as_str().into()).is_some() {
                 continue;
             }

@@ -246,6 +246,7 @@ fn pre_commit(args: cli::PreCommitArgs, style: &Style) -> Result<Outcome> {
         gitignore,
         files: args.files.clone(),
         baseline: args.baseline.choice(),
+        full_gitignore: args.output.format == Format::Json,
     };
     let mut outcome = leakgate::precommit::run(&cwd, repo, &rules, &config, &opts)?;
     outcome.report.stats.lines_added = Some(outcome.added_lines);

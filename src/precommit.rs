@@ -31,6 +31,9 @@ pub struct Options {
     pub files: Vec<String>,
     /// The baseline of accepted findings to skip.
     pub baseline: crate::baseline::Choice,
+    /// Work out the `.gitignore` names missing even when the note is not shown (JSON lists
+    /// them); otherwise, with `gitignore = "note"`, only when the note is shown.
+    pub full_gitignore: bool,
 }
 
 /// A staged must-not-track file and how to take it out of the commit.
@@ -218,13 +221,25 @@ fn run_with<'r>(
             let (index, dirs, tree_dirs) = (&index, &dirs, &tree_dirs);
             // (gix is built without `parallel`: a handle cannot cross threads; open another
             // the same way, environment included)
+            let full = opts.gitignore == GitignoreMode::Block || opts.full_gitignore;
             s.spawn(move || {
                 let mut timer = Timer::new();
                 let repo = open_repo(dir)?;
-                let cov = hygiene::coverage(&repo, index, rules, dirs, &[])?;
-                timer.mark(".gitignore coverage (on another core)");
-                let tree = hygiene::work_tree(&repo, index, rules, config, tree_dirs)?;
+                let mut ex = hygiene::Excludes::new(&repo, index)?;
+                let tree = hygiene::work_tree_in(&mut ex, index, rules, config, tree_dirs)?;
                 timer.mark("unignored files near the staged ones (on another core)");
+                // The names missing count only in a note that is shown (or a block).
+                let shown = !tree.unignored.is_empty() || !tree.root_missing.is_empty();
+                let cov = if full || shown {
+                    // The note names a few patterns: the root's coverage says which.
+                    let root = [String::new()];
+                    let dirs = if full { dirs } else { &root[..] };
+                    let cov = hygiene::coverage_in(&mut ex, rules, dirs, &[])?;
+                    timer.mark(".gitignore coverage (on another core)");
+                    cov
+                } else {
+                    hygiene::Coverage::default()
+                };
                 Ok::<_, anyhow::Error>((cov, tree))
             })
         });

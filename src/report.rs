@@ -165,21 +165,27 @@ fn severity_colored(s: Severity, color: bool) -> String {
 
 /// One finding as a line: `path:line:col: rule-id [severity] name: ghp_XI…(40)`.
 pub fn text_line(f: &Finding, color: bool) -> String {
-    let mut loc = f.path.clone();
-    if let (Some(l), Some(c)) = (f.line, f.column) {
-        loc = format!("{loc}:{l}:{c}");
-    }
+    use std::fmt::Write;
+    // One string written in place: a blob with many findings prints many of these.
+    let mut loc = String::with_capacity(f.path.len() + 64);
     if let Some(commit) = &f.commit {
-        loc = format!("{commit}:{loc}");
+        loc.push_str(commit);
+        loc.push(':');
     }
-    let loc = if color { loc.bold().to_string() } else { loc };
-    let id = if color {
-        f.rule_id.cyan().to_string()
+    loc.push_str(&f.path);
+    if let (Some(l), Some(c)) = (f.line, f.column) {
+        let _ = write!(loc, ":{l}:{c}");
+    }
+    let mut line = if color {
+        format!("{}: {}", loc.bold(), f.rule_id.cyan())
     } else {
-        f.rule_id.clone()
+        loc.push_str(": ");
+        loc.push_str(&f.rule_id);
+        loc
     };
-    let mut line = format!(
-        "{loc}: {id} {} {}",
+    let _ = write!(
+        line,
+        " {} {}",
         severity_colored(f.severity, color),
         f.message
     );
@@ -188,12 +194,11 @@ pub fn text_line(f: &Finding, color: bool) -> String {
         line.push_str(s);
     }
     if let Some(d) = &f.date {
-        let refs = if f.refs.is_empty() {
-            String::new()
-        } else {
-            format!("; in {}", first_few(&f.refs, 3))
-        };
-        line.push_str(&format!(" ({d}{refs})"));
+        let _ = write!(line, " ({d}");
+        if !f.refs.is_empty() {
+            let _ = write!(line, "; in {}", first_few(&f.refs, 3));
+        }
+        line.push(')');
     }
     line
 }

@@ -227,7 +227,7 @@ pub struct Rule {
     light: OnceLock<Option<regex_automata::meta::Regex>>,
     gate: OnceLock<Option<regex_automata::meta::Regex>>,
     dfa_gate: OnceLock<Option<regex_automata::meta::Regex>>,
-    allow: OnceLock<Vec<std::sync::Arc<regex_automata::meta::Regex>>>,
+    allow: OnceLock<std::sync::Arc<AllowSet>>,
     shape: OnceLock<Option<crate::shape::Shape>>,
 }
 
@@ -354,38 +354,77 @@ impl Rule {
             return false;
         }
         self.allow
-            .get_or_init(|| {
-                self.spec
-                    .allow
-                    .iter()
-                    .map(|a| shared_allow_regex(a.get_ref()))
-                    .collect()
-            })
-            .iter()
-            .any(|re| re.is_match(secret))
+            .get_or_init(|| shared_allow_set(&self.spec.allow))
+            .is_match(secret)
     }
 }
 
-/// An `allow` regex, compiled once per process: the generic rules carry the same dozen, and
-/// a candidate that several of them report would otherwise compile each dozen again.
-fn shared_allow_regex(pattern: &str) -> std::sync::Arc<regex_automata::meta::Regex> {
-    type Cache = std::sync::Mutex<HashMap<String, std::sync::Arc<regex_automata::meta::Regex>>>;
+/// A rule's `allow` regexes, compiled once. The light engine (quick to build) serves the
+/// first candidates; a blob with many (a long line of near-misses) moves on to lazy DFAs,
+/// one per regex (a combined one thrashes its cache on a stream of different secrets).
+#[derive(Debug)]
+pub struct AllowSet {
+    patterns: Vec<String>,
+    light: Vec<regex_automata::meta::Regex>,
+    full: OnceLock<Vec<regex_automata::meta::Regex>>,
+    calls: std::sync::atomic::AtomicU32,
+}
+
+/// Candidates searched with the light engine before the lazy DFAs are built.
+const ALLOW_LIGHT_CALLS: u32 = 512;
+
+impl AllowSet {
+    fn new(patterns: Vec<String>) -> AllowSet {
+        let light = patterns
+            .iter()
+            .map(|p| build_pattern(p, Engine::Light).expect("allow regex checked at load"))
+            .collect();
+        AllowSet {
+            patterns,
+            light,
+            full: OnceLock::new(),
+            calls: std::sync::atomic::AtomicU32::new(0),
+        }
+    }
+
+    fn is_match(&self, secret: &[u8]) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        let res = if self.calls.load(Relaxed) < ALLOW_LIGHT_CALLS {
+            self.calls.fetch_add(1, Relaxed);
+            &self.light
+        } else {
+            self.full.get_or_init(|| {
+                self.patterns
+                    .iter()
+                    .zip(&self.light)
+                    .map(|(p, light)| {
+                        build_pattern(p, Engine::Full).unwrap_or_else(|| light.clone())
+                    })
+                    .collect()
+            })
+        };
+        res.iter().any(|re| re.is_match(secret))
+    }
+}
+
+/// The allow set of a list of `allow` regexes, built once per process: the generic rules
+/// carry the same list, and a candidate several of them report is checked against it by each.
+fn shared_allow_set(patterns: &[Spanned<String>]) -> std::sync::Arc<AllowSet> {
+    type Cache = std::sync::Mutex<HashMap<Vec<String>, std::sync::Arc<AllowSet>>>;
     static CACHE: OnceLock<Cache> = OnceLock::new();
+    let key: Vec<String> = patterns.iter().map(|p| p.get_ref().clone()).collect();
     let cache = CACHE.get_or_init(Default::default);
     let lock = || {
         cache
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     };
-    if let Some(re) = lock().get(pattern) {
-        return re.clone();
+    if let Some(set) = lock().get(&key) {
+        return set.clone();
     }
-    // Run on one secret at a time: the light engine, quick to build. (Compiled outside the
-    // lock; two threads may both compile a pattern, and one copy is kept.)
-    let re = std::sync::Arc::new(
-        build_pattern(pattern, Engine::Light).expect("allow regex checked at load"),
-    );
-    lock().entry(pattern.to_string()).or_insert(re).clone()
+    // (Compiled outside the lock; two threads may both compile a set, and one copy is kept.)
+    let set = std::sync::Arc::new(AllowSet::new(key.clone()));
+    lock().entry(key).or_insert(set).clone()
 }
 
 /// A compiled `[[file]]` rule.
@@ -428,12 +467,14 @@ impl FileRule {
 
     /// `names` are the components of `lower`, split once by the caller for all rules.
     fn matches_lower(&self, lower: &str, names: &[&str]) -> bool {
-        if !names
+        names
             .iter()
             .any(|name| self.hints.iter().any(|h| h.admits(name)))
-        {
-            return false;
-        }
+            && self.matches_glob(lower)
+    }
+
+    /// Whether the globs name the lower-cased path or a directory above it.
+    fn matches_glob(&self, lower: &str) -> bool {
         let globs = self.globs.get_or_init(|| {
             build_globs(&self.spec).expect("path globs checked when the rule was loaded")
         });
@@ -563,10 +604,34 @@ enum Engine {
 
 /// `None` only if the pattern is too big for the engine (its syntax was checked at load).
 fn build_pattern(pattern: &str, engine: Engine) -> Option<regex_automata::meta::Regex> {
+    let hir = regex_automata::util::syntax::parse_with(pattern, &syntax_config()).ok()?;
+    build_hir(&hir, engine, meta_config(engine))
+}
+
+/// The regex of `hir` with `config` (made from `engine`'s settings).
+///
+/// With the `Full` engine, a pattern without a fast literal prefix is searched by the lazy
+/// DFA alone: the meta regex would otherwise pick its "reverse inner literal" strategy,
+/// which on a long line full of that literal detects quadratic work and falls back to the
+/// PikeVM for the whole search (100× slower per byte).
+fn build_hir(
+    hir: &regex_syntax::hir::Hir,
+    engine: Engine,
+    config: regex_automata::meta::Config,
+) -> Option<regex_automata::meta::Regex> {
+    use regex_automata::util::prefilter::Prefilter;
+    let fast_prefix = || {
+        Prefilter::from_hir_prefix(regex_automata::MatchKind::LeftmostFirst, hir)
+            .is_some_and(|p| p.is_fast())
+    };
+    let config = if engine == Engine::Full && !fast_prefix() {
+        config.auto_prefilter(false)
+    } else {
+        config
+    };
     regex_automata::meta::Builder::new()
-        .configure(meta_config(engine))
-        .syntax(syntax_config())
-        .build(pattern)
+        .configure(config)
+        .build_from_hir(hir)
         .ok()
 }
 
@@ -629,10 +694,11 @@ fn build_gate(
         }
         _ => hir,
     };
-    regex_automata::meta::Builder::new()
-        .configure(meta_config(engine).which_captures(WhichCaptures::None))
-        .build_from_hir(&unbound_long_repetitions(&hir))
-        .ok()
+    build_hir(
+        &unbound_long_repetitions(&hir),
+        engine,
+        meta_config(engine).which_captures(WhichCaptures::None),
+    )
 }
 
 /// Whether capture group `n` occurs in `hir`.
@@ -1012,17 +1078,44 @@ impl RuleSet {
 
     /// The file rules whose path globs name `path` (content conditions not checked yet).
     pub fn file_rules_for(&self, path: &str) -> Vec<&FileRule> {
+        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+        self.file_rules_under(&self.dir_hints(dir), path)
+    }
+
+    /// For each file rule, whether a component of the directory `dir` (repo-relative, `/`
+    /// separators) could be what its globs name: worked out once for the entries of a
+    /// directory, for [`RuleSet::file_rules_under`].
+    pub fn dir_hints(&self, dir: &str) -> Vec<bool> {
+        let lower = dir.to_lowercase();
+        let names: Vec<&str> = lower.split('/').filter(|n| !n.is_empty()).collect();
+        self.files
+            .iter()
+            .map(|f| {
+                names
+                    .iter()
+                    .any(|name| f.hints.iter().any(|h| h.admits(name)))
+            })
+            .collect()
+    }
+
+    /// [`RuleSet::file_rules_for`] of a path in a directory whose [`RuleSet::dir_hints`] are
+    /// `dir_hints`.
+    pub fn file_rules_under(&self, dir_hints: &[bool], path: &str) -> Vec<&FileRule> {
         if self.files.is_empty() {
             return Vec::new();
         }
         let lower = path.to_lowercase();
-        let names: Vec<&str> = lower.split('/').collect();
+        let base = lower.rsplit('/').next().unwrap_or(&lower);
         self.files
             .iter()
-            .filter(|f| match &f.path_regex {
+            .zip(dir_hints.iter().chain(std::iter::repeat(&true)))
+            .filter(|(f, in_dir)| match &f.path_regex {
                 Some(re) => re.is_match(path.as_bytes()),
-                None => f.matches_lower(&lower, &names),
+                None => {
+                    (**in_dir || f.hints.iter().any(|h| h.admits(base))) && f.matches_glob(&lower)
+                }
             })
+            .map(|(f, _)| f)
             .collect()
     }
 
@@ -1168,6 +1261,10 @@ fn build_globs(spec: &FileRuleSpec) -> Result<ignore::gitignore::Gitignore, Stri
 struct NameHint {
     prefix: String,
     suffix: String,
+    /// Literals between the wildcards, in order (each must occur in the name).
+    inner: Vec<String>,
+    /// The least length of a name the glob matches.
+    min_len: usize,
     /// No wildcard: the name is `prefix`.
     exact: bool,
 }
@@ -1177,10 +1274,15 @@ impl NameHint {
         NameHint {
             prefix: String::new(),
             suffix: String::new(),
+            inner: Vec::new(),
+            min_len: 0,
             exact: false,
         }
     }
 
+    /// The literal pieces of the last component of `glob` (lower-cased): a class of one
+    /// letter in either case (`[pP]`) is that letter; other classes and `?` stand for one
+    /// character, `*` for any run.
     fn of(glob: &str) -> NameHint {
         let glob = glob.to_lowercase();
         let glob = glob.trim_end_matches('/');
@@ -1188,18 +1290,82 @@ impl NameHint {
         if name.is_empty() || name.contains('\\') || name.contains("**") {
             return NameHint::any();
         }
-        let wild = |c: char| matches!(c, '*' | '?' | '[' | ']');
-        match (name.find(wild), name.rfind(wild)) {
-            (Some(first), Some(last)) => NameHint {
-                prefix: name[..first].to_string(),
-                suffix: name[last + 1..].to_string(),
-                exact: false,
-            },
-            _ => NameHint {
+        // Pieces: Some(literal run) or None (a wildcard), with the least length.
+        let mut pieces: Vec<Option<String>> = vec![Some(String::new())];
+        let mut min_len = 0;
+        let mut wild = false;
+        let mut chars = name.chars().peekable();
+        while let Some(c) = chars.next() {
+            let one = match c {
+                '*' => {
+                    pieces.push(None);
+                    wild = true;
+                    continue;
+                }
+                '?' => None,
+                '[' => {
+                    let mut class = String::new();
+                    let mut closed = false;
+                    for d in chars.by_ref() {
+                        if d == ']' && !class.is_empty() {
+                            closed = true;
+                            break;
+                        }
+                        class.push(d);
+                    }
+                    if !closed {
+                        return NameHint::any();
+                    }
+                    let mut distinct: Vec<char> = class.chars().collect();
+                    distinct.dedup();
+                    match distinct.as_slice() {
+                        [c] if !matches!(c, '!' | '^' | '-') => Some(*c),
+                        _ => None,
+                    }
+                }
+                c => Some(c),
+            };
+            min_len += 1;
+            match one {
+                Some(c) => match pieces.last_mut() {
+                    Some(Some(run)) => run.push(c),
+                    _ => pieces.push(Some(c.to_string())),
+                },
+                None => {
+                    pieces.push(None);
+                    wild = true;
+                }
+            }
+        }
+        if !wild {
+            return NameHint {
                 prefix: name.to_string(),
                 suffix: String::new(),
+                inner: Vec::new(),
+                min_len: name.len(),
                 exact: true,
-            },
+            };
+        }
+        let starts_literal = matches!(pieces.first(), Some(Some(r)) if !r.is_empty());
+        let ends_literal = matches!(pieces.last(), Some(Some(r)) if !r.is_empty());
+        let mut runs: Vec<String> = pieces.into_iter().flatten().collect();
+        runs.retain(|r| !r.is_empty());
+        let prefix = if starts_literal && !runs.is_empty() {
+            runs.remove(0)
+        } else {
+            String::new()
+        };
+        let suffix = if ends_literal && !runs.is_empty() {
+            runs.pop().unwrap_or_default()
+        } else {
+            String::new()
+        };
+        NameHint {
+            prefix,
+            suffix,
+            inner: runs,
+            min_len,
+            exact: false,
         }
     }
 
@@ -1208,9 +1374,20 @@ impl NameHint {
         if self.exact {
             return name == self.prefix;
         }
-        name.len() >= self.prefix.len() + self.suffix.len()
-            && name.starts_with(&self.prefix)
-            && name.ends_with(&self.suffix)
+        if name.len() < self.min_len.max(self.prefix.len() + self.suffix.len())
+            || !name.starts_with(&self.prefix)
+            || !name.ends_with(&self.suffix)
+        {
+            return false;
+        }
+        let mut rest = &name[self.prefix.len()..name.len() - self.suffix.len()];
+        for lit in &self.inner {
+            match rest.find(lit.as_str()) {
+                Some(at) => rest = &rest[at + lit.len()..],
+                None => return false,
+            }
+        }
+        true
     }
 }
 
@@ -1231,6 +1408,28 @@ mod name_hint_tests {
                 &["ssh_host_key", "host_rsa_key"],
             ),
             ("*.[Pp]12", &["cert.p12"], &["cert.p13"]),
+            (
+                "*.[pP][fF][xX]",
+                &["a.pfx", ".pfx"],
+                &["a.pem", "pfx", "readme.md"],
+            ),
+            (
+                "*.tfstate.*",
+                &["x.tfstate.backup", ".tfstate."],
+                &["main.tf", "x.tfstate"],
+            ),
+            (
+                ".*_history.*",
+                &[".bash_history.old"],
+                &[".gitignore", ".bash_history"],
+            ),
+            ("secring.*", &["secring.gpg"], &["secring"]),
+            ("*.[a-z]key", &["x.pkey"], &["x.kex", "key"]),
+            (
+                ".aider.*history*",
+                &[".aider.chat.history.md"],
+                &[".aider.conf.yml"],
+            ),
             ("private-keys-v1.d/", &["private-keys-v1.d"], &["keys"]),
             ("foo/**", &["anything"], &[]),
         ];

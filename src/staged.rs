@@ -312,6 +312,12 @@ impl Differ<'_> {
 /// padding removed (see [`unpad_long_paths`]).
 pub fn read_index(path: &std::path::Path, hash: gix::hash::Kind) -> Result<gix::index::File> {
     use gix::index::{File, State, decode::Options};
+    // gix maps the file and decodes it; only when that fails is the file read again, for
+    // the one thing gix gets wrong (the padding after a path of 4,095 bytes or more).
+    let error = match File::at(path, hash, true, Options::default()) {
+        Ok(file) => return Ok(file),
+        Err(e) => e,
+    };
     let data = match std::fs::read(path) {
         Ok(d) => d,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -319,24 +325,22 @@ pub fn read_index(path: &std::path::Path, hash: gix::hash::Kind) -> Result<gix::
         }
         Err(e) => return Err(e.into()),
     };
-    match unpad_long_paths(&data, hash.len_in_bytes())? {
-        None => Ok(File::at(path, hash, true, Options::default())?),
-        Some((fixed, long)) => {
-            let prefix = String::from_utf8_lossy(&long[..long.len().min(60)]).into_owned();
-            // The index file's time, as gix takes it: `lint`'s racy-clean checks use it.
-            let mtime = std::fs::metadata(path)
-                .map(|md| filetime::FileTime::from_last_modification_time(&md))?;
-            let (state, _) = State::from_bytes(&fixed, mtime, hash, Options::default())
-                .with_context(|| {
-                    format!(
-                        "gix cannot decode the entry for a path of {} bytes (`{prefix}…`): \
-                             git's limit for an index path length is 4,095 bytes",
-                        long.len()
-                    )
-                })?;
-            Ok(File::from_state(state, path.to_path_buf()))
-        }
-    }
+    let Some((fixed, long)) = unpad_long_paths(&data, hash.len_in_bytes())? else {
+        return Err(error.into());
+    };
+    let prefix = String::from_utf8_lossy(&long[..long.len().min(60)]).into_owned();
+    // The index file's time, as gix takes it: `lint`'s racy-clean checks use it.
+    let mtime =
+        std::fs::metadata(path).map(|md| filetime::FileTime::from_last_modification_time(&md))?;
+    let (state, _) =
+        State::from_bytes(&fixed, mtime, hash, Options::default()).with_context(|| {
+            format!(
+                "gix cannot decode the entry for a path of {} bytes (`{prefix}…`): \
+                 git's limit for an index path length is 4,095 bytes",
+                long.len()
+            )
+        })?;
+    Ok(File::from_state(state, path.to_path_buf()))
 }
 
 /// For a version 2 or 3 index holding a path of 4,095 bytes or more: the index with the

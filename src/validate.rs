@@ -64,13 +64,27 @@ const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop
 pub fn crc32(data: &[u8]) -> u32 {
     let mut crc = !0u32;
     for &b in data {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = (crc >> 1) ^ (0xEDB8_8320 & (crc & 1).wrapping_neg());
-        }
+        crc = (crc >> 8) ^ CRC32_TABLE[usize::from((crc as u8) ^ b)];
     }
     !crc
 }
+
+/// The CRC-32 (IEEE, reflected) of each byte value, for [`crc32`]'s byte-at-a-time loop.
+const CRC32_TABLE: [u32; 256] = {
+    let mut table = [0u32; 256];
+    let mut i = 0;
+    while i < 256 {
+        let mut crc = i as u32;
+        let mut k = 0;
+        while k < 8 {
+            crc = (crc >> 1) ^ (0xEDB8_8320 & (crc & 1).wrapping_neg());
+            k += 1;
+        }
+        table[i] = crc;
+        i += 1;
+    }
+    table
+};
 
 /// `n` in base62, left-padded with `0` to six characters.
 pub fn base62_6(mut n: u32) -> [u8; 6] {
@@ -357,6 +371,35 @@ pub fn looks_like_identifier(secret: &[u8]) -> bool {
         && words.iter().filter(|w| !wordlike(w)).count() <= 1
 }
 
+/// Variable references and templates (looked for lower-cased, as substrings).
+const REFERENCES: &[&str] = &[
+    "${",
+    "$(",
+    "{{",
+    "}}",
+    "#{",
+    "%(",
+    "%{",
+    "<%",
+    "@{",
+    "process.env",
+    "os.environ",
+    "os.getenv",
+    "getenv(",
+    "env[",
+    "env(",
+    "env.",
+    "secrets.",
+    "vars.",
+    "settings.",
+    "config.",
+    "params.",
+    "var.",
+    "local.",
+    "data.",
+    "module.",
+];
+
 /// Whether the secret is a placeholder or a reference to a value kept elsewhere.
 pub fn is_placeholder_or_reference(secret: &[u8]) -> bool {
     let s = String::from_utf8_lossy(secret);
@@ -369,44 +412,19 @@ pub fn is_placeholder_or_reference(secret: &[u8]) -> bool {
     if PLACEHOLDER_VALUES.contains(&lower.as_str()) || PLACEHOLDER_VALUES.contains(&bare) {
         return true;
     }
-    if PLACEHOLDER_WORDS.iter().any(|w| lower.contains(w)) {
+    // A placeholder word, or a variable reference or template (one search for both lists).
+    static WORDS: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        aho_corasick::AhoCorasick::new(PLACEHOLDER_WORDS.iter().chain(REFERENCES))
+            .expect("placeholder words build an automaton")
+    });
+    if words.is_match(lower.as_bytes()) {
         return true;
     }
     // `<your-key>`, `[token]`, `%TOKEN%`
     let b = trimmed.as_bytes();
     let wrapped = |open: u8, close: u8| b.len() >= 2 && b[0] == open && b[b.len() - 1] == close;
     if wrapped(b'<', b'>') || wrapped(b'[', b']') || wrapped(b'%', b'%') {
-        return true;
-    }
-    // Variable references and templates.
-    const REFS: &[&str] = &[
-        "${",
-        "$(",
-        "{{",
-        "}}",
-        "#{",
-        "%(",
-        "%{",
-        "<%",
-        "@{",
-        "process.env",
-        "os.environ",
-        "os.getenv",
-        "getenv(",
-        "env[",
-        "env(",
-        "env.",
-        "secrets.",
-        "vars.",
-        "settings.",
-        "config.",
-        "params.",
-        "var.",
-        "local.",
-        "data.",
-        "module.",
-    ];
-    if REFS.iter().any(|r| lower.contains(r)) {
         return true;
     }
     if b[0] == b'$' && b.len() > 1 && (b[1].is_ascii_alphabetic() || b[1] == b'_') {
