@@ -7,6 +7,7 @@
 pub mod allowlist;
 pub mod baseline;
 pub mod config;
+pub mod context;
 pub mod finding;
 pub mod framework;
 pub mod gitignore;

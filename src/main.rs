@@ -112,17 +112,12 @@ fn load_setup(
 
 /// The root of the repository around the current directory, or the current directory.
 fn repo_root() -> PathBuf {
-    gix::discover(".")
-        .ok()
-        .and_then(|r| r.workdir().map(Path::to_path_buf))
-        .unwrap_or_else(|| PathBuf::from("."))
+    leakgate::context::current_root()
 }
 
 fn run(cli: Cli, style: &Style) -> Result<Outcome> {
     match cli.command {
         Command::Scan(args) => {
-            let (rules, config) = load_setup(&args.rule_args, &args.config, &repo_root())?;
-            let scanner = Scanner::new(&rules);
             let paths = if args.paths.is_empty() {
                 vec![PathBuf::from(".")]
             } else {
@@ -133,8 +128,19 @@ fn run(cli: Cli, style: &Style) -> Result<Outcome> {
                 max_size: args.max_filesize,
                 threads: args.threads,
             };
-            let mut report = walk::scan_paths(&scanner, &paths, &opts);
-            config.filter(&rules, &mut report);
+            // Each scanned path under the configuration of the repository it is in.
+            let mut report = report::Report::default();
+            let mut first_rules = None;
+            for ctx in leakgate::context::scan_contexts(&paths) {
+                let (rules, config) = load_setup(&args.rule_args, &args.config, &ctx.root)?;
+                let scanner = Scanner::new(&rules);
+                let mut part = walk::scan_paths(&scanner, &ctx.targets, &opts);
+                config.filter(&rules, &mut part);
+                report.merge(part);
+                first_rules.get_or_insert(rules);
+            }
+            report.sort();
+            let rules = first_rules.unwrap_or_else(RuleSet::empty);
             let mut out = stdout();
             report::render(args.output.format, &report, &rules, style, &mut out)?;
             out.flush()?;

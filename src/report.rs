@@ -126,6 +126,13 @@ pub struct Report {
 }
 
 impl Report {
+    /// Take in the findings, errors and counts of another part of the same run.
+    pub fn merge(&mut self, other: Report) {
+        self.findings.extend(other.findings);
+        self.errors.extend(other.errors);
+        self.stats.add(&other.stats);
+    }
+
     pub fn sort(&mut self) {
         crate::finding::sort(&mut self.findings);
         self.errors.sort();

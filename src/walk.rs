@@ -191,7 +191,42 @@ impl Shared<'_> {
 }
 
 /// Scan the given paths (`-` is standard input).
-pub fn scan_paths(scanner: &Scanner, paths: &[PathBuf], opts: &WalkOptions) -> Report {
+/// A path to scan, and how its files are named in findings.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub path: PathBuf,
+    /// The path's own name under the run's root (`""` for the root itself, `src` for
+    /// `scan src`, `src/app.py` for that file), which its files' names start with; `None`:
+    /// named as given on the command line.
+    pub name: Option<String>,
+}
+
+impl Target {
+    /// A path named as given.
+    pub fn as_given(path: impl Into<PathBuf>) -> Target {
+        Target {
+            path: path.into(),
+            name: None,
+        }
+    }
+
+    /// The name of a file found at `entry` under this (directory) target.
+    fn name_of(&self, entry: &Path) -> String {
+        let rel = rel_path(&self.path, entry);
+        match self.name.as_deref() {
+            None => rel,
+            Some("") => rel,
+            Some(dir) => format!("{dir}/{rel}"),
+        }
+    }
+
+    /// The name of this target itself (a file).
+    fn own_name(&self) -> String {
+        self.name.clone().unwrap_or_else(|| named(&self.path))
+    }
+}
+
+pub fn scan_paths(scanner: &Scanner, targets: &[Target], opts: &WalkOptions) -> Report {
     let shared = Shared {
         scanner,
         opts,
@@ -204,7 +239,8 @@ pub fn scan_paths(scanner: &Scanner, paths: &[PathBuf], opts: &WalkOptions) -> R
         large_paths: Mutex::new(Vec::new()),
     };
     let mut scratch = Scratch::default();
-    for root in paths {
+    for target in targets {
+        let root = &target.path;
         if root.as_os_str() == "-" {
             let mut buf = Vec::new();
             match std::io::stdin().lock().read_to_end(&mut buf) {
@@ -216,9 +252,9 @@ pub fn scan_paths(scanner: &Scanner, paths: &[PathBuf], opts: &WalkOptions) -> R
         match std::fs::metadata(root) {
             Err(e) => shared.error(format!("{}: {e}", root.display())),
             Ok(md) if md.is_file() => {
-                shared.scan_file(&mut scratch, root, &named(root), Some(md.len()));
+                shared.scan_file(&mut scratch, root, &target.own_name(), Some(md.len()));
             }
-            Ok(md) if md.is_dir() => walk_dir(&shared, root),
+            Ok(md) if md.is_dir() => walk_dir(&shared, target),
             // A FIFO, `/dev/stdin`, a process substitution `<(cmd)`: read it as a stream, up
             // to the size cap (one byte more tells that it is over).
             Ok(_) => {
@@ -229,7 +265,7 @@ pub fn scan_paths(scanner: &Scanner, paths: &[PathBuf], opts: &WalkOptions) -> R
                         .map(|_| buf)
                 });
                 match read {
-                    Ok(bytes) => shared.scan_bytes(&mut scratch, &named(root), &bytes, true),
+                    Ok(bytes) => shared.scan_bytes(&mut scratch, &target.own_name(), &bytes, true),
                     Err(e) => shared.error(format!("{}: {e}", root.display())),
                 }
             }
@@ -256,7 +292,8 @@ pub fn scan_paths(scanner: &Scanner, paths: &[PathBuf], opts: &WalkOptions) -> R
     report
 }
 
-fn walk_dir(shared: &Shared, root: &Path) {
+fn walk_dir(shared: &Shared, target: &Target) {
+    let root = &target.path;
     let on = !shared.opts.no_ignore;
     let mut builder = ignore::WalkBuilder::new(root);
     builder
@@ -284,7 +321,7 @@ fn walk_dir(shared: &Shared, root: &Path) {
             if !entry.file_type().is_some_and(|t| t.is_file()) {
                 return Continue;
             }
-            let shown = rel_path(root, entry.path());
+            let shown = target.name_of(entry.path());
             let len = entry.metadata().ok().map(|m| m.len());
             shared.scan_file(&mut scratch, entry.path(), &shown, len);
             Continue

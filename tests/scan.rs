@@ -369,3 +369,71 @@ fn fifos_dev_stdin_and_process_substitution_are_read() {
         assert!(out.stdout.contains("scanned 1 file"), "{}", out.stdout);
     }
 }
+
+/// The run context comes from what is scanned: a repository scanned from inside another one
+/// brings its own `.leakgate.toml` (the current one's allowlist does not hide its findings),
+/// and a file is named from its repository's root however it was given on the command line,
+/// so that a path allowlist holds for `scan src`, `scan src/app.py` and `scan .` in `src`.
+#[test]
+fn the_scanned_repository_decides_the_configuration_and_the_names() {
+    let here = util::TestRepo::new();
+    std::fs::write(
+        here.path().join(".leakgate.toml"),
+        "[allowlist]\npaths = [\"**\"]\n",
+    )
+    .unwrap();
+    let other = util::TestRepo::new();
+    for dir in ["src", "legacy"] {
+        std::fs::create_dir_all(other.path().join(dir)).unwrap();
+    }
+    let line = |t: String| format!("TOKEN = \"{t}\"\n");
+    std::fs::write(
+        other.path().join("src/app.py"),
+        line(fake_github_token("ghp_")),
+    )
+    .unwrap();
+    std::fs::write(
+        other.path().join("legacy/old.py"),
+        line(fake_github_token("ghp_")),
+    )
+    .unwrap();
+    std::fs::write(
+        other.path().join(".leakgate.toml"),
+        "[allowlist]\npaths = [\"legacy/**\"]\n",
+    )
+    .unwrap();
+    let scan = |cwd: &std::path::Path, arg: &std::path::Path| {
+        let out = run(leakgate()
+            .current_dir(cwd)
+            .arg("scan")
+            .arg(arg)
+            .args(["--format", "json"]));
+        let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        let paths: Vec<String> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["path"].as_str().unwrap().to_string())
+            .collect();
+        (out.code, paths)
+    };
+    // From inside `here`, the other repository's own allowlist applies, not `here`'s.
+    assert_eq!(
+        scan(&here.path(), &other.path()),
+        (1, vec!["src/app.py".to_string()])
+    );
+    let src = other.path().join("src");
+    let cases: [(&std::path::Path, &str, i32, &[&str]); 6] = [
+        (&other.path(), "src", 1, &["src/app.py"]),
+        (&other.path(), "src/app.py", 1, &["src/app.py"]),
+        (&src, ".", 1, &["src/app.py"]),
+        (&src, "app.py", 1, &["src/app.py"]),
+        (&src, "../legacy", 0, &[]),
+        (&other.path(), "legacy/old.py", 0, &[]),
+    ];
+    for (cwd, arg, code, paths) in cases {
+        let got = scan(cwd, std::path::Path::new(arg));
+        let want: Vec<String> = paths.iter().map(|p| p.to_string()).collect();
+        assert_eq!(got, (code, want), "scan {arg} in {}", cwd.display());
+    }
+}
