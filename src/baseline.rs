@@ -298,8 +298,8 @@ pub fn entry_of(f: &Finding, in_tree: bool) -> Entry {
 /// What `leakgate baseline` accepts from a lint run, and what it leaves to be fixed.
 pub struct Selection {
     pub entries: Vec<Entry>,
-    /// Problems a baseline does not accept: `.gitignore` coverage and untracked
-    /// must-not-track files (`lint --fix` fixes them; they are not in any commit).
+    /// Problems a baseline does not accept: untracked must-not-track files that nothing
+    /// ignores (`lint --fix` ignores them). Accepting one would let the hook commit it.
     pub left: Vec<Finding>,
 }
 
@@ -317,7 +317,10 @@ pub fn select(l: &crate::lint::Lint) -> Result<Selection> {
     for f in &l.report.findings {
         match f.rule_id.as_str() {
             RULE_GITIGNORE_NEGATED => continue, // a note: never a failure
-            RULE_GITIGNORE_MISSING | RULE_GITIGNORE_NOT_SHARED => sel.left.push(f.clone()),
+            // Accepted as it stands (its fingerprint names the kind, patterns and directories).
+            RULE_GITIGNORE_MISSING | RULE_GITIGNORE_NOT_SHARED => {
+                sel.entries.push(entry_of(f, true))
+            }
             _ if f.commit.is_some() => sel.entries.push(entry_of(f, false)),
             _ if f.fingerprint.is_some() => sel.entries.push(entry_of(f, true)),
             _ if index.entry_by_path(f.path.as_bytes().as_bstr()).is_some() => {

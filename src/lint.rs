@@ -261,8 +261,18 @@ fn parent_dir(path: &str) -> String {
 
 /// Whether a file name looks like a must-not-track one (`.env.example` next to a real `.env`).
 fn looks_alike(rules: &RuleSet, path: &str) -> bool {
+    // leakgate's own files (the baseline is a `.json`) are not a sign that the repository
+    // keeps such files: `leakgate baseline` must not add the findings it accepts.
+    if is_own_file(path) {
+        return false;
+    }
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
     name.starts_with(".env") || !rules.file_rules_for(path).is_empty()
+}
+
+/// The files leakgate itself writes at the root: its configuration and its baseline.
+fn is_own_file(path: &str) -> bool {
+    path == crate::config::FILE_NAME || path == crate::baseline::FILE_NAME
 }
 
 /// Run `work` over `items` on several threads, each with its own repository handle (gix is
@@ -857,6 +867,13 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
                 ),
             )
         };
+        // What identifies the problem (the kind, its patterns and where): a baseline entry
+        // accepts it, and a new kind or directory is a new problem.
+        let identity = format!(
+            "{rule_id}\n{rule}\n{}\n{}",
+            patterns.join(" "),
+            where_.join(" ")
+        );
         let f = Finding {
             rule_id: rule_id.to_string(),
             severity,
@@ -866,7 +883,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
             end_line: None,
             end_column: None,
             secret: None,
-            fingerprint: None,
+            fingerprint: Some(crate::finding::fingerprint(identity.as_bytes())),
             message,
             commit: None,
             date: None,

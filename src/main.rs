@@ -509,19 +509,24 @@ fn baseline(args: cli::BaselineCmdArgs) -> Result<Outcome> {
         .unwrap_or(&path)
         .display()
         .to_string();
-    let secrets = new.entries().filter(|e| e.fingerprint.is_some()).count();
+    let is_coverage = |e: &&baseline::Entry| {
+        e.rule_id == lint::RULE_GITIGNORE_MISSING || e.rule_id == lint::RULE_GITIGNORE_NOT_SHARED
+    };
+    let coverage = new.entries().filter(is_coverage).count();
+    let secrets = new
+        .entries()
+        .filter(|e| e.fingerprint.is_some() && !is_coverage(e))
+        .count();
+    let files = new.len() - secrets - coverage;
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     writeln!(
         out,
-        "leakgate: wrote {shown}: {} {} ({secrets} {}, {} must-not-track {}{})",
-        new.len(),
-        if new.len() == 1 { "entry" } else { "entries" },
-        if secrets == 1 { "secret" } else { "secrets" },
-        new.len() - secrets,
-        if new.len() - secrets == 1 {
-            "file"
-        } else {
-            "files"
-        },
+        "leakgate: wrote {shown}: {} ({}, {}, {}{})",
+        count(new.len(), "entry", "entries"),
+        count(secrets, "secret", "secrets"),
+        count(files, "must-not-track file", "must-not-track files"),
+        count(coverage, ".gitignore gap", ".gitignore gaps"),
         match &result.history {
             Some(h) => format!("; history {}", h.range),
             None => String::new(),
