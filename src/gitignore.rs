@@ -90,7 +90,8 @@ pub fn append_patterns_keeping_negations(
         let Some(target) = l.strip_prefix('!') else {
             continue;
         };
-        if ours.contains(l) || again.contains(&l) {
+        // (a line that is not UTF-8 is not repeated: the copy would not be its bytes)
+        if ours.contains(l) || again.contains(&l) || l.contains('\u{FFFD}') {
             continue;
         }
         let Some(probe) = crate::hygiene::probe_name(target) else {
@@ -114,39 +115,57 @@ pub fn append_patterns_keeping_negations(
     Some(out)
 }
 
+/// [`append_patterns_keeping_negations`] on the bytes of a `.gitignore`, which need not be
+/// UTF-8: the decisions are made on the text, and the result is the file's bytes exactly as
+/// they were, then what is appended (a pattern like `build-\xff/` stays as it is).
+pub fn append_to_bytes(existing: &[u8], patterns: &[String], header: &str) -> Option<Vec<u8>> {
+    let text = String::from_utf8_lossy(existing);
+    let new = append_patterns_keeping_negations(&text, patterns, header)?;
+    let mut out = existing.to_vec();
+    out.extend_from_slice(&new.as_bytes()[text.len()..]);
+    Some(out)
+}
+
 /// A unified diff (`a/` and `b/` headers, as `git apply` expects) from `old` to `new` of the
 /// repo-relative `path`. `old == None` means the file does not exist yet.
 pub fn unified_patch(path: &str, old: Option<&str>, new: &str) -> String {
-    let before = old.unwrap_or("");
+    let patch = unified_patch_bytes(path, old.map(str::as_bytes), new.as_bytes());
+    String::from_utf8_lossy(&patch).into_owned()
+}
+
+/// [`unified_patch`] of bytes: the patch holds the file's own bytes (not UTF-8 ones too), so
+/// that `git apply` applies it.
+pub fn unified_patch_bytes(path: &str, old: Option<&[u8]>, new: &[u8]) -> Vec<u8> {
+    let before = old.unwrap_or(b"");
     // Lines as git numbers them (only `\n` ends one, see `staged::lines`): `similar`'s own
     // splitting also ends a line at a lone `\r`, and `git apply` would reject the hunk.
-    let old_lines: Vec<&str> = before.split_inclusive('\n').collect();
-    let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
+    let old_lines: Vec<&[u8]> = crate::staged::lines(before).collect();
+    let new_lines: Vec<&[u8]> = crate::staged::lines(new).collect();
     let diff = similar::TextDiff::configure()
         .newline_terminated(true)
         .diff_slices(&old_lines, &new_lines);
-    let mut out = String::new();
+    let mut out = Vec::new();
+    out.extend_from_slice(format!("diff --git a/{path} b/{path}\n").as_bytes());
     if old.is_none() {
-        out.push_str(&format!(
-            "diff --git a/{path} b/{path}\nnew file mode 100644\n"
-        ));
-    } else {
-        out.push_str(&format!("diff --git a/{path} b/{path}\n"));
+        out.extend_from_slice(b"new file mode 100644\n");
     }
     let from = if old.is_none() {
         "/dev/null".to_string()
     } else {
         format!("a/{path}")
     };
-    let body = diff
-        .unified_diff()
-        .context_radius(3)
-        .missing_newline_hint(true)
-        .header(&from, &format!("b/{path}"))
-        .to_string();
-    out.push_str(&body);
-    if !out.ends_with('\n') {
-        out.push('\n');
+    // Hunk by hunk: similar's `UnifiedDiff::to_writer` formats each hunk as text (lossy);
+    // the hunk's own `to_writer` writes the lines' bytes.
+    let mut udiff = diff.unified_diff();
+    udiff.context_radius(3).missing_newline_hint(true);
+    for (i, hunk) in udiff.iter_hunks().enumerate() {
+        if i == 0 {
+            out.extend_from_slice(format!("--- {from}\n+++ b/{path}\n").as_bytes());
+        }
+        hunk.to_writer(&mut out).expect("writing to memory");
+    }
+    if !out.ends_with(b"\n") {
+        out.push(b'\n');
     }
     out
 }
@@ -300,6 +319,21 @@ mod tests {
         // A lone CR does not end a line: the old file has two lines, not three.
         let p = unified_patch(".gitignore", Some("a\rb\nc\n"), "a\rb\nc\n.env\n");
         assert!(p.contains("@@ -1,2 +1,3 @@\n a\rb\n c\n+.env\n"), "{p:?}");
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_kept_in_the_content_and_the_patch() {
+        let old: &[u8] = b"build-\xff/\r\nnode_modules\r\ncach\xe9";
+        let new = append_to_bytes(old, &pats(&[".env"]), "# h").unwrap();
+        assert!(new.starts_with(old), "{new:?}");
+        assert!(new.ends_with(b"cach\xe9\r\n\r\n# h\r\n.env\r\n"), "{new:?}");
+        let p = unified_patch_bytes(".gitignore", Some(old), &new);
+        let want: &[u8] = b" build-\xff/\r\n node_modules\r\n-cach\xe9\n\\ No newline at end of file\n+cach\xe9\r\n";
+        assert!(
+            p.windows(want.len()).any(|w| w == want),
+            "{}",
+            String::from_utf8_lossy(&p)
+        );
     }
 
     #[test]

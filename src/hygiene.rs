@@ -23,10 +23,15 @@ pub struct Uncovered {
 #[derive(Debug, Default)]
 pub struct Coverage {
     pub uncovered: Vec<Uncovered>,
-    /// The patch to the root `.gitignore` that covers everything above and `blocked`.
+    /// The patch to the root `.gitignore` that covers everything above and `blocked`, as
+    /// text to show (a byte that is not UTF-8 shown as U+FFFD).
     pub patch: Option<String>,
-    /// The root `.gitignore`'s new content (what `--fix` writes).
-    pub new_content: Option<String>,
+    /// The same patch in the file's own bytes (what `git apply` applies).
+    pub patch_bytes: Option<Vec<u8>>,
+    /// The root `.gitignore`'s content as read, and its new content (what `--fix` writes):
+    /// the same bytes, then the appended patterns.
+    pub old_content: Option<Vec<u8>>,
+    pub new_content: Option<Vec<u8>>,
     pub gitignore_path: PathBuf,
     /// The `blocked` paths that nothing ignores.
     pub blocked_unignored: Vec<String>,
@@ -182,24 +187,21 @@ pub fn coverage_in(
     }
     if !to_add.is_empty() {
         let existing = match std::fs::read(&cov.gitignore_path) {
-            Ok(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
+            Ok(bytes) => Some(bytes),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => {
                 return Err(e).with_context(|| format!("reading {}", cov.gitignore_path.display()));
             }
         };
-        if let Some(new) = gitignore::append_patterns_keeping_negations(
-            existing.as_deref().unwrap_or(""),
-            &to_add,
-            HEADER,
-        ) {
-            cov.patch = Some(gitignore::unified_patch(
-                ".gitignore",
-                existing.as_deref(),
-                &new,
-            ));
+        if let Some(new) =
+            gitignore::append_to_bytes(existing.as_deref().unwrap_or(b""), &to_add, HEADER)
+        {
+            let patch = gitignore::unified_patch_bytes(".gitignore", existing.as_deref(), &new);
+            cov.patch = Some(String::from_utf8_lossy(&patch).into_owned());
+            cov.patch_bytes = Some(patch);
             cov.new_content = Some(new);
         }
+        cov.old_content = existing;
     }
     Ok(cov)
 }

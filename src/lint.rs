@@ -53,12 +53,15 @@ pub enum FixKind {
     Gitignore {
         /// Repo-relative path of the `.gitignore`.
         path: String,
-        /// The unified diff (`git apply` applies it).
+        /// The unified diff, as text (a byte that is not UTF-8 shown as U+FFFD).
         patch: String,
+        /// The same diff in the file's own bytes (what `--diff` prints and `git apply` applies).
         #[serde(skip)]
-        old: Option<String>,
+        patch_bytes: Vec<u8>,
         #[serde(skip)]
-        new: String,
+        old: Option<Vec<u8>>,
+        #[serde(skip)]
+        new: Vec<u8>,
     },
     /// Remove a path from the index only; the file stays on disk.
     Untrack {
@@ -203,14 +206,16 @@ impl Lint {
         self
     }
 
-    /// The `.gitignore` patches, concatenated (what `--diff` prints).
-    pub fn patch(&self) -> String {
+    /// The `.gitignore` patches, concatenated, in the files' bytes (what `--diff` prints).
+    pub fn patch(&self) -> Vec<u8> {
         self.fixes
             .iter()
             .filter_map(|f| match &f.kind {
-                FixKind::Gitignore { patch, .. } => Some(patch.as_str()),
+                FixKind::Gitignore { patch_bytes, .. } => Some(patch_bytes.as_slice()),
                 FixKind::Untrack { .. } => None,
             })
+            .flatten()
+            .copied()
             .collect()
     }
 }
@@ -743,16 +748,11 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
     blocked.dedup();
     let blocked_refs: Vec<&str> = blocked.iter().map(String::as_str).collect();
     let cov = hygiene::coverage(&repo, &index, rules, &dirs, &blocked_refs)?;
-    let gitignore_fix = match (&cov.patch, &cov.new_content) {
-        (Some(patch), Some(new)) => {
-            let old = match std::fs::read(&cov.gitignore_path) {
-                Ok(b) => Some(String::from_utf8_lossy(&b).into_owned()),
-                Err(_) => None,
-            };
-            let added = new
-                .lines()
-                .count()
-                .saturating_sub(old.as_deref().map_or(0, |o| o.lines().count()));
+    let gitignore_fix = match (&cov.patch, &cov.patch_bytes, &cov.new_content) {
+        (Some(patch), Some(patch_bytes), Some(new)) => {
+            let old = cov.old_content.clone();
+            let added = crate::staged::line_count(new)
+                .saturating_sub(old.as_deref().map_or(0, crate::staged::line_count));
             fixes.push(Fix {
                 id: fixes.len(),
                 description: format!(
@@ -766,6 +766,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
                 kind: FixKind::Gitignore {
                     path: ".gitignore".to_string(),
                     patch: patch.clone(),
+                    patch_bytes: patch_bytes.clone(),
                     old,
                     new: new.clone(),
                 },
@@ -1701,7 +1702,7 @@ pub fn apply(dir: &Path, lint: &Lint) -> Result<Vec<String>> {
         if let FixKind::Gitignore { path, old, .. } = &fix.kind {
             let full = lint.workdir.join(path);
             let now = match std::fs::read(&full) {
-                Ok(b) => Some(String::from_utf8_lossy(&b).into_owned()),
+                Ok(b) => Some(b),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
                 Err(e) => return Err(e).with_context(|| format!("reading {}", full.display())),
             };
@@ -1778,7 +1779,7 @@ pub fn apply(dir: &Path, lint: &Lint) -> Result<Vec<String>> {
     for fix in &lint.fixes {
         if let FixKind::Gitignore { path, new, .. } = &fix.kind {
             let full = lint.workdir.join(path);
-            gitignore::write_atomic_within(&lint.workdir, &full, new.as_bytes())
+            gitignore::write_atomic_within(&lint.workdir, &full, new)
                 .with_context(|| format!("writing {}", full.display()))?;
             done.push(format!("{}: {}", path, fix.description));
         }
@@ -1945,14 +1946,15 @@ pub fn render_sarif(
                 let fix = &l.fixes[i];
                 match &fix.kind {
                     FixKind::Gitignore { path, old, new, .. } => {
-                        let old_len = old.as_deref().map_or(0, str::len);
+                        let old_len = old.as_deref().map_or(0, <[u8]>::len);
+                        let inserted = String::from_utf8_lossy(&new[old_len..]);
                         sarif_fixes.push(serde_json::json!({
                             "description": {"text": fix.description},
                             "artifactChanges": [{
                                 "artifactLocation": {"uri": path},
                                 "replacements": [{
                                     "deletedRegion": {"byteOffset": old_len, "byteLength": 0},
-                                    "insertedContent": {"text": &new[old_len..]},
+                                    "insertedContent": {"text": inserted},
                                 }],
                             }],
                         }));

@@ -330,7 +330,7 @@ fn lint(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
     result.report.stats.baselined = result.drop_findings(|f| baseline.contains(f));
     if args.diff {
         let mut out = stdout();
-        write!(out, "{}", result.patch())?;
+        out.write_all(&result.patch())?;
         out.flush()?;
         let untrack: Vec<&str> = result
             .fixes

@@ -192,6 +192,49 @@ fn crlf_gitignore_without_final_newline() {
     assert_eq!(repo.git_status(&["check-ignore", "-q", ".env"]).code, 0);
 }
 
+/// A `.gitignore` that is not UTF-8 keeps its bytes: `--diff` prints a patch `git apply`
+/// applies (its context lines are the file's bytes), and `--fix` appends after the bytes as
+/// they were (a pattern like `build-\xff/` stays as it is).
+#[test]
+fn gitignore_bytes_that_are_not_utf8_are_kept() {
+    let repo = TestRepo::new();
+    let original: &[u8] = b"build-\xff/\nnode_modules\ncach\xe9";
+    repo.stage(".gitignore", original)
+        .stage("a.txt", "a\n")
+        .commit("init");
+    repo.write(".env", "X=1\n");
+    let out = repo
+        .leakgate()
+        .args(["lint", "--diff"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let patch = repo.dir.path().join("fix.patch");
+    std::fs::write(&patch, &out.stdout).unwrap();
+    let check = repo.git_status(&["apply", "--check", patch.to_str().unwrap()]);
+    assert_eq!(
+        check.code,
+        0,
+        "{}{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        check.stdout,
+        check.stderr
+    );
+
+    let out = run(repo.leakgate().args(["lint", "--fix"]));
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let bytes = std::fs::read(repo.path().join(".gitignore")).unwrap();
+    assert!(bytes.starts_with(original), "{bytes:?}");
+    assert_eq!(repo.git_status(&["check-ignore", "-q", ".env"]).code, 0);
+    // What `--diff` showed is what `--fix` wrote.
+    repo.git(&["checkout", "--", ".gitignore"]);
+    assert_eq!(repo.git_status(&["apply", patch.to_str().unwrap()]).code, 0);
+    assert_eq!(
+        std::fs::read(repo.path().join(".gitignore")).unwrap(),
+        bytes
+    );
+}
+
 #[test]
 fn user_negation_is_respected() {
     let repo = TestRepo::new();
