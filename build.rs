@@ -116,7 +116,7 @@ fn generate(table: &toml::Table) -> String {
         writeln!(
             out,
             "  GenFile {{ id: {}, name: {}, severity: {}, paths: {}, except: {}, content: {}, \
-             gitignore: {}, hygiene: {}, description: {}, remediation: {}, references: {} }},",
+             gitignore: {}, hygiene: {}, stack: {}, description: {}, remediation: {}, references: {} }},",
             s(g("id")),
             s(g("name")),
             s(g("severity")),
@@ -125,6 +125,7 @@ fn generate(table: &toml::Table) -> String {
             opt_s(g("content")),
             list(g("gitignore")),
             boolean(g("hygiene"), true),
+            list(g("stack")),
             s(g("description")),
             s(g("remediation")),
             list(g("references")),

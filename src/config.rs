@@ -320,6 +320,7 @@ fn must_not_track_rule(globs: &[Spanned<String>]) -> Option<(usize, FileRuleSpec
             content: None,
             gitignore: globs,
             hygiene: true,
+            stack: Vec::new(),
             description: format!(
                 "The repository's {FILE_NAME} lists this path under `must_not_track`."
             ),

@@ -418,6 +418,7 @@ pub fn import(text: &str, name: &str) -> Result<Import> {
                     content: None,
                     gitignore: Vec::new(),
                     hygiene: false,
+                    stack: Vec::new(),
                     description,
                     remediation,
                     references: Vec::new(),

@@ -8,6 +8,70 @@ use anyhow::{Context, Result};
 use crate::gitignore;
 use crate::rules::RuleSet;
 
+/// Directories of vendored code (not the repository's own stack).
+pub const VENDORED: &[&str] = &[
+    "vendor",
+    "node_modules",
+    "third_party",
+    "third-party",
+    "bower_components",
+    "Pods",
+];
+
+/// What kinds of files the repository holds, for the file rules' `stack`: the tracked files'
+/// names and extensions (lower-cased).
+#[derive(Debug, Default)]
+pub struct Stacks {
+    names: std::collections::HashSet<String>,
+    exts: std::collections::HashSet<String>,
+}
+
+impl Stacks {
+    /// From the index's paths.
+    pub fn of_index(index: &gix::index::State) -> Stacks {
+        use gix::bstr::ByteSlice;
+        let mut s = Stacks::default();
+        for e in index.entries() {
+            let path = e.path(index);
+            // Vendored code is someone else's stack.
+            if path
+                .split_str("/")
+                .any(|c| VENDORED.contains(&c.to_str_lossy().as_ref()))
+            {
+                continue;
+            }
+            let name = path.rsplit_str("/").next().unwrap_or(path);
+            s.add(&name.to_str_lossy());
+        }
+        s
+    }
+
+    fn add(&mut self, name: &str) {
+        let name = name.to_ascii_lowercase();
+        if let Some((_, ext)) = name.rsplit_once('.')
+            && !self.exts.contains(ext)
+        {
+            self.exts.insert(ext.to_string());
+        }
+        if !self.names.contains(&name) {
+            self.names.insert(name);
+        }
+    }
+
+    /// Whether the repository needs `rule`'s `.gitignore` patterns: a core rule, or one of
+    /// its stack's files is there.
+    pub fn uses(&self, rule: &crate::rules::FileRule) -> bool {
+        rule.spec.stack.is_empty()
+            || rule.spec.stack.iter().any(|s| {
+                let s = s.to_ascii_lowercase();
+                match s.strip_prefix("*.") {
+                    Some(ext) => self.exts.contains(ext),
+                    None => self.names.contains(&s),
+                }
+            })
+    }
+}
+
 /// A must-not-track pattern that the repository's ignore rules do not cover.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Uncovered {
@@ -86,14 +150,24 @@ impl<'r> Excludes<'r> {
 
 /// Check which hygiene file rules' patterns the repo's ignore rules miss, in each of `dirs`,
 /// and build the root `.gitignore` patch that covers them and the `blocked` paths.
+///
+/// Only the rules `in_use` says the repository needs are checked (see [`Stacks::uses`]): a
+/// repository without Terraform files is not asked to ignore `*.tfstate`.
 pub fn coverage(
     repo: &gix::Repository,
     index: &gix::index::State,
     rules: &RuleSet,
     dirs: &[String],
     blocked: &[&str],
+    in_use: &dyn Fn(&crate::rules::FileRule) -> bool,
 ) -> Result<Coverage> {
-    coverage_in(&mut Excludes::new(repo, index)?, rules, dirs, blocked)
+    coverage_in(
+        &mut Excludes::new(repo, index)?,
+        rules,
+        dirs,
+        blocked,
+        in_use,
+    )
 }
 
 /// [`coverage`] with ignore rules already read.
@@ -102,6 +176,7 @@ pub fn coverage_in(
     rules: &RuleSet,
     dirs: &[String],
     blocked: &[&str],
+    in_use: &dyn Fn(&crate::rules::FileRule) -> bool,
 ) -> Result<Coverage> {
     let Excludes { workdir, stack } = ex;
     let workdir = &*workdir;
@@ -124,7 +199,7 @@ pub fn coverage_in(
         ..Coverage::default()
     };
     let mut to_add: Vec<String> = Vec::new();
-    for rule in rules.files.iter().filter(|r| r.spec.hygiene) {
+    for rule in rules.files.iter().filter(|r| r.spec.hygiene && in_use(r)) {
         let patterns = if rule.spec.gitignore.is_empty() {
             &rule.spec.paths
         } else {

@@ -687,8 +687,12 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
         if name.starts_with(".env") {
             present.insert("dotenv-file".to_string());
         }
+        // A rule with a content condition (`*.json` holding a service-account key) is not
+        // evidenced by the name alone: every `package.json` would count.
         for r in rules.file_rules_for(p) {
-            present.insert(r.spec.id.clone());
+            if r.spec.content.is_none() {
+                present.insert(r.spec.id.clone());
+            }
         }
     };
     for job in &jobs {
@@ -747,7 +751,17 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
     blocked.sort();
     blocked.dedup();
     let blocked_refs: Vec<&str> = blocked.iter().map(String::as_str).collect();
-    let cov = hygiene::coverage(&repo, &index, rules, &dirs, &blocked_refs)?;
+    // The rules this repository needs: the core ones, those of its stacks, those of the
+    // files it holds.
+    // A file reported by a rule is evidence of it, content condition and all.
+    for (f, _) in &found {
+        if rules.get_file(&f.rule_id).is_some() {
+            present.insert(f.rule_id.clone());
+        }
+    }
+    let stacks = hygiene::Stacks::of_index(&index);
+    let in_use = |r: &crate::rules::FileRule| stacks.uses(r) || present.contains(&r.spec.id);
+    let cov = hygiene::coverage(&repo, &index, rules, &dirs, &blocked_refs, &in_use)?;
     let gitignore_fix = match (&cov.patch, &cov.patch_bytes, &cov.new_content) {
         (Some(patch), Some(patch_bytes), Some(new)) => {
             let old = cov.old_content.clone();

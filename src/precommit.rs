@@ -234,7 +234,9 @@ fn run_with<'r>(
                     // The note names a few patterns: the root's coverage says which.
                     let root = [String::new()];
                     let dirs = if full { dirs } else { &root[..] };
-                    let cov = hygiene::coverage_in(&mut ex, rules, dirs, &[])?;
+                    let stacks = hygiene::Stacks::of_index(index);
+                    let in_use = |r: &crate::rules::FileRule| stacks.uses(r);
+                    let cov = hygiene::coverage_in(&mut ex, rules, dirs, &[], &in_use)?;
                     timer.mark(".gitignore coverage (on another core)");
                     cov
                 } else {
@@ -299,7 +301,9 @@ fn run_with<'r>(
     let cov = match cov {
         Some(cov) => Some(cov),
         None if early.is_some() || !blocked.is_empty() => {
-            blocked_cov = hygiene::coverage(&repo, &index, rules, &dirs, &blocked)?;
+            let stacks = hygiene::Stacks::of_index(&index);
+            let in_use = |r: &crate::rules::FileRule| stacks.uses(r);
+            blocked_cov = hygiene::coverage(&repo, &index, rules, &dirs, &blocked, &in_use)?;
             timer.mark(".gitignore coverage of the blocked files");
             Some(&blocked_cov)
         }

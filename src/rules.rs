@@ -52,6 +52,7 @@ mod generated {
         pub content: Option<&'static str>,
         pub gitignore: &'static [&'static str],
         pub hygiene: bool,
+        pub stack: &'static [&'static str],
         pub description: &'static str,
         pub remediation: &'static str,
         pub references: &'static [&'static str],
@@ -175,6 +176,11 @@ pub struct FileRuleSpec {
     /// Whether `.gitignore` coverage is checked for this rule.
     #[serde(default = "yes")]
     pub hygiene: bool,
+    /// Which repositories need its `.gitignore` patterns: those with a tracked file named so
+    /// (`*.tf`, `Gemfile`: an extension or a file name). Empty: every repository (the core
+    /// block). A repository that holds such a file needs them whatever its stack.
+    #[serde(default)]
+    pub stack: Vec<String>,
     pub description: String,
     pub remediation: String,
     #[serde(default)]
@@ -821,6 +827,7 @@ impl RuleSet {
                     content: g.content.map(spanned),
                     gitignore: strings(g.gitignore),
                     hygiene: g.hygiene,
+                    stack: strings(g.stack),
                     description: g.description.to_string(),
                     remediation: g.remediation.to_string(),
                     references: strings(g.references),
@@ -1200,6 +1207,15 @@ fn check_pattern(pattern: &str, needs_group: bool) -> Result<(), String> {
     Ok(())
 }
 
+/// A `stack` entry: `*.ext` or a plain file name (see [`FileRuleSpec::stack`]).
+fn is_stack_glob(s: &str) -> bool {
+    let plain = |t: &str| !t.is_empty() && !t.contains(['*', '?', '[', ']', '/', '\\']);
+    match s.strip_prefix("*.") {
+        Some(ext) => plain(ext) && !ext.contains('.'),
+        None => plain(s),
+    }
+}
+
 fn compile_file_rule(
     spec: FileRuleSpec,
     name: &str,
@@ -1216,6 +1232,11 @@ fn compile_file_rule(
     }
     if spec.paths.is_empty() {
         return Err(err("needs at least one path glob".into()));
+    }
+    if let Some(bad) = spec.stack.iter().find(|s| !is_stack_glob(s)) {
+        return Err(err(format!(
+            "stack entry `{bad}` must be an extension (`*.tf`) or a file name (`Gemfile`)"
+        )));
     }
     // The globs are compiled when first needed; a user's rule file has them checked now.
     let globs = OnceLock::new();

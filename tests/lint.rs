@@ -139,7 +139,11 @@ fn fix_untracks_keeps_bytes_and_second_fix_is_a_no_op() {
     );
     let gitignore = std::fs::read_to_string(repo.path().join(".gitignore")).unwrap();
     assert!(gitignore.contains("\n.env\n"), "{gitignore}");
-    assert!(gitignore.contains("!.env.example\n"), "{gitignore}");
+    assert!(gitignore.contains("!.env*.example\n"), "{gitignore}");
+    // The templates stay trackable.
+    for t in [".env.example", "services/api/.env.local.sample"] {
+        assert_ne!(repo.git_status(&["check-ignore", "-q", t]).code, 0, "{t}");
+    }
     assert!(gitignore.ends_with('\n'));
     // git agrees with the written index, and a commit records the untracking.
     let status = repo.git(&["status", "--porcelain"]);
@@ -1028,4 +1032,50 @@ fn init_does_not_write_through_a_symlink_to_outside_the_repository() {
     let out = run(repo.leakgate().args(["init", "--force"]));
     assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
     assert_eq!(std::fs::read_to_string(&outside).unwrap(), "# mine\n");
+}
+
+/// The `.gitignore` patch fits the repository: the core block (dotenv files, private keys,
+/// credential files every stack has) and only the blocks of the stacks it uses. Vendored
+/// code is not the repository's stack.
+#[test]
+fn the_gitignore_patch_is_tailored_to_the_stacks_in_use() {
+    let repo = TestRepo::new();
+    repo.stage("app.py", "print(1)\n")
+        .stage("vendor/x/main.tf", "terraform {}\n")
+        .stage("vendor/y/Pom.java", "class Pom {}\n")
+        .commit("init");
+    let patch = |repo: &TestRepo| {
+        let out = run(repo.leakgate().args(["lint", "--diff"]));
+        out.stdout
+            .lines()
+            .filter(|l| l.starts_with('+') && !l.starts_with("+++") && l.len() > 1)
+            .map(|l| l[1..].to_string())
+            .collect::<Vec<_>>()
+    };
+    let core = patch(&repo);
+    for p in [
+        ".env",
+        "id_rsa",
+        "*.key",
+        ".netrc",
+        ".aws/",
+        "credentials.json",
+    ] {
+        assert!(core.iter().any(|l| l == p), "{p} missing: {core:?}");
+    }
+    for p in ["*.tfstate", "*.jks", "**/config/master.key", ".docker/"] {
+        assert!(
+            !core.iter().any(|l| l == p),
+            "{p} in a Python repo's patch: {core:?}"
+        );
+    }
+    assert!(core.len() <= 32, "{} lines: {core:?}", core.len());
+    repo.stage("infra/main.tf", "terraform {}\n")
+        .stage("Dockerfile", "FROM scratch\n")
+        .commit("infra");
+    let more = patch(&repo);
+    for p in ["*.tfstate", "*.tfvars", ".docker/"] {
+        assert!(more.iter().any(|l| l == p), "{p} missing: {more:?}");
+    }
+    assert!(!more.iter().any(|l| l == "*.jks"), "{more:?}");
 }
