@@ -834,6 +834,14 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
             }
             OTHERS.to_string()
         };
+        // Where the answer differs from the root's: when the root misses it, the root says
+        // it for every directory below that inherits it; vendored trees are not listed.
+        let vendored = |d: &str| d.split('/').any(|c| hygiene::VENDORED.contains(&c));
+        if u.dirs.iter().any(String::is_empty) {
+            u.dirs = vec![String::new()];
+        } else {
+            u.dirs.retain(|d| !vendored(d));
+        }
         let g = grouped.entry((key, missing)).or_default();
         g.0.push(format!("`{}`", u.pattern));
         for d in &u.dirs {
@@ -846,12 +854,17 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
             g.2.clone_from(&u.not_shared);
         }
     }
-    for ((rule, missing), (mut patterns, where_, local)) in grouped {
+    for ((rule, missing), (mut patterns, mut where_, local)) in grouped {
+        if where_.len() > 5 {
+            let n = where_.len() - 5;
+            where_.truncate(5);
+            where_.push(format!("and {n} more"));
+        }
         let rule = if rule == OTHERS {
             let n = patterns.len();
-            if n > 8 {
-                patterns.truncate(8);
-                patterns.push(format!("and {} more", n - 8));
+            if n > 5 {
+                patterns.truncate(5);
+                patterns.push(format!("and {} more", n - 5));
             }
             format!(
                 "{} other must-not-track {}",
@@ -1860,22 +1873,7 @@ pub fn render_text(
     for f in &l.report.findings {
         writeln!(out, "{}", crate::report::text_line(f, style.color))?;
     }
-    let mut seen = std::collections::BTreeSet::new();
-    for f in &l.report.findings {
-        if !seen.insert(f.rule_id.as_str()) {
-            continue;
-        }
-        let rem = crate::report::remediation(rules, &f.rule_id);
-        if let Some(rem) = rem {
-            let head = format!("help[{}]:", f.rule_id);
-            let head = if style.color {
-                head.green().to_string()
-            } else {
-                head
-            };
-            writeln!(out, "{head} {rem}")?;
-        }
-    }
+    crate::report::help(&l.report.findings, rules, style, out)?;
     if !l.fixes.is_empty() {
         let head =
             "Fixes (`leakgate lint --fix` applies them; `leakgate lint --diff` prints the patch):";

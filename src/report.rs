@@ -259,25 +259,68 @@ pub fn human_bytes(n: u64) -> String {
     }
 }
 
+/// How to fix, once per rule (`help[rule-id]: ...`), wrapped at [`HELP_WIDTH`] columns with the
+/// continuation lines indented, so that no line is long however long the advice.
+pub fn help(
+    findings: &[Finding],
+    rules: &RuleSet,
+    style: &Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut seen = std::collections::BTreeSet::new();
+    for f in findings {
+        if !seen.insert(f.rule_id.as_str()) {
+            continue;
+        }
+        let Some(rem) = remediation(rules, &f.rule_id) else {
+            continue;
+        };
+        let head = format!("help[{}]:", f.rule_id);
+        let mut lines = wrap(&format!("{head} {rem}"), HELP_WIDTH).into_iter();
+        if let Some(first) = lines.next() {
+            let rest = &first[head.len()..];
+            if style.color {
+                writeln!(out, "{}{rest}", head.green())?;
+            } else {
+                writeln!(out, "{first}")?;
+            }
+        }
+        for line in lines {
+            writeln!(out, "  {line}")?;
+        }
+    }
+    Ok(())
+}
+
+/// The width help text is wrapped at.
+pub const HELP_WIDTH: usize = 100;
+
+/// `text` in lines of at most `width` characters (continuation lines 2 narrower, for their
+/// indent), broken at spaces; a word longer than that stays whole.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let limit = if lines.is_empty() { width } else { width - 2 };
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > limit {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 fn text(report: &Report, rules: &RuleSet, style: &Style, out: &mut dyn Write) -> io::Result<()> {
     for f in &report.findings {
         writeln!(out, "{}", text_line(f, style.color))?;
     }
-    // How to fix, once per rule.
-    let mut seen = std::collections::BTreeSet::new();
-    for f in &report.findings {
-        if seen.insert(f.rule_id.as_str())
-            && let Some(rem) = remediation(rules, &f.rule_id)
-        {
-            let head = format!("help[{}]:", f.rule_id);
-            let head = if style.color {
-                head.green().to_string()
-            } else {
-                head
-            };
-            writeln!(out, "{head} {rem}")?;
-        }
-    }
+    help(&report.findings, rules, style, out)?;
     let line = summary(report);
     let line = match (style.color, report.findings.is_empty()) {
         (true, true) => line.green().to_string(),
