@@ -1,0 +1,82 @@
+//! Issue #13 "Quiet on real code": the false-alarm families triaged on real repositories, each
+//! as its reduced case, beside a real-looking (random) secret in the same place that must still
+//! be reported.
+
+mod util;
+
+use leakgate::rules::RuleSet;
+use leakgate::scan::{Scanner, Scratch};
+use util::random_password;
+
+/// Every finding in `text`: (rule id, 1-based line of the secret).
+fn findings(text: &str) -> Vec<(String, usize)> {
+    let rules = RuleSet::builtin().unwrap();
+    let scanner = Scanner::new(&rules);
+    let mut scratch = Scratch::default();
+    scanner
+        .scan(text.as_bytes(), &mut scratch)
+        .into_iter()
+        .map(|m| {
+            let line = text.as_bytes()[..m.secret.start]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
+            (rules.rules[m.rule].id().to_string(), line)
+        })
+        .collect()
+}
+
+fn rules_of(text: &str) -> Vec<String> {
+    findings(text).into_iter().map(|(r, _)| r).collect()
+}
+
+#[test]
+fn identifiers_with_digit_groups_are_names_not_secrets() {
+    for line in [
+        "headerAmzSessionToken  = \"x-amz-s3session-token\"\n",
+        "password = google_oauth2_access_token\n",
+        "secret = google_oauth2_access_token\n",
+        "api_key = \"x-goog-api-key-v2\"\n",
+        "apiVersion: v1\nkind: Secret\nstringData:\n  SCW_DEFAULT_ZONE: fr-par-1\n",
+    ] {
+        assert_eq!(rules_of(line), Vec::<String>::new(), "{line}");
+    }
+    // The same places with a random value: still reported.
+    let token = random_password(24);
+    assert_eq!(
+        rules_of(&format!("headerAmzSessionToken  = \"{token}\"\n")),
+        ["generic-access-token"]
+    );
+    assert_eq!(
+        rules_of(&format!(
+            "apiVersion: v1\nkind: Secret\nstringData:\n  SCW_SECRET_KEY: {token}\n"
+        )),
+        ["kubernetes-secret-stringdata"]
+    );
+}
+
+#[test]
+fn a_later_yaml_document_is_not_the_secret() {
+    let reduced = "kind: Secret\nstringData:\n  a: b\n---\nkind: DaemonSet\n{{ if .Debug }}\n        terminationMessagePolicy: FallbackToLogsOnError\n";
+    assert_eq!(findings(reduced), []);
+    // A Secret after a templated document is still read.
+    let token = random_password(28);
+    let later = format!(
+        "kind: DaemonSet\nspec:\n{{{{ if .Debug }}}}\n  x: y\n{{{{ end }}}}\n---\nkind: Secret\nstringData:\n  API_TOKEN: {token}\n"
+    );
+    assert_eq!(
+        findings(&later),
+        [("kubernetes-secret-stringdata".to_string(), 9)]
+    );
+    // `...` ends a document too, and a data: block stops at a template line.
+    let b64 = "c2lYdkVQbVJ3UTNxTDhuWjJrVDVmWTd4"; // base64 of 24 random characters
+    let data = format!(
+        "kind: Secret\ndata:\n  a: YWJj\n...\nkind: DaemonSet\n{{{{ if .Debug }}}}\n        checksum: {b64}\n"
+    );
+    assert_eq!(findings(&data), []);
+    let nested = format!(
+        "kind: List\nitems:\n- kind: Secret\n  data:\n    a: YWJj\n---\nkind: DaemonSet\n{{{{ if .Debug }}}}\n    checksum: {b64}\n"
+    );
+    assert_eq!(findings(&nested), []);
+}
