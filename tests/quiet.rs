@@ -80,3 +80,58 @@ fn a_later_yaml_document_is_not_the_secret() {
     );
     assert_eq!(findings(&nested), []);
 }
+
+#[test]
+fn prose_after_a_colon_in_a_doc_comment_is_not_a_key() {
+    let doc = "\t// SourceImageEncryptionKey: Thecustomer-supplied\n\t// encryption key of the source image.\n";
+    assert_eq!(findings(doc), []);
+    // A key commented out of a config file is still a key.
+    let key = random_password(25);
+    assert_eq!(
+        rules_of(&format!("# encryption_key: {key}\n")),
+        ["generic-encryption-key"]
+    );
+}
+
+#[test]
+fn password_hash_formats_are_not_passwords() {
+    let salt = "Rjks2w4g2YhF1joo";
+    let hex = "ef99744bcd40fecb9e4e09ebbca754cb951d7925f76f53f098f562e87afdf0d6";
+    let bcrypt = "$2a$10$s0GB74FvlrNEBVgLvzOyNnIdFetzh4VVm4NCTSlGD5KTfeRF6eDpc";
+    for text in [
+        format!(
+            "<user name=\"jimi\" password=\"{{bcrypt}}{bcrypt}\" authorities=\"ROLE_USER\"/>\n"
+        ),
+        format!("<user name=\"bob\" password=\"{{sha256}}{hex}\"/>\n"),
+        format!("<user name=\"bob\" password=\"{{pbkdf2@SpringSecurity_v5_8}}{hex}\"/>\n"),
+        "<security:user name=\"gnu\" password=\"{noop}gnat\" authorities=\"ROLE_FOO\" />\n".into(),
+        format!("PASSWORD_HASH = \"pbkdf2:sha256:600000${salt}${hex}\"\n"),
+        format!("admin_password = \"scrypt:32768:8:1${salt}${hex}\"\n"),
+        format!("  \"password\": \"pbkdf2_sha256$870000${salt}${hex}\",\n"),
+    ] {
+        assert_eq!(findings(&text), [], "{text}");
+    }
+    // A {noop} password that is not a demo word is the password itself.
+    let password = random_password(14);
+    assert_eq!(
+        rules_of(&format!(
+            "<user name=\"svc\" password=\"{{noop}}{password}\" authorities=\"ROLE_ADMIN\"/>\n"
+        )),
+        ["password-in-xml-attribute"]
+    );
+}
+
+#[test]
+fn a_string_joined_to_an_expression_is_not_a_password() {
+    assert_eq!(findings("user.set('password', 'user_num_' + i);\n"), []);
+    assert_eq!(findings("  password: 'user_num_' + i,\n"), []);
+    let password = random_password(16);
+    assert_eq!(
+        rules_of(&format!("user.set('password', '{password}');\n")),
+        ["password-in-json"]
+    );
+    assert_eq!(
+        rules_of(&format!("user.password = '{password}'")),
+        ["password-in-code"]
+    );
+}
