@@ -517,6 +517,13 @@ pub fn is_placeholder_or_reference(secret: &[u8]) -> bool {
     if wrapped(b'<', b'>') || wrapped(b'[', b']') || wrapped(b'%', b'%') {
         return true;
     }
+    // `<sealed>` escaped for JSON (`\u003csealed\u003e`) or HTML (`&lt;token&gt;`)
+    let escaped = |open: &str, close: &str| {
+        lower.len() > open.len() + close.len() && lower.starts_with(open) && lower.ends_with(close)
+    };
+    if escaped("\\u003c", "\\u003e") || escaped("&lt;", "&gt;") {
+        return true;
+    }
     if b[0] == b'$' && b.len() > 1 && (b[1].is_ascii_alphabetic() || b[1] == b'_') {
         // `$TOKEN` (but a `$2b$...` bcrypt hash is handled by rules' allow lists)
         return b[1..]
@@ -727,11 +734,17 @@ mod tests {
             "{{ secrets.TOKEN }}",
             "process.env.TOKEN",
             "AKIAIOSFODNN7EXAMPLE",
+            "\\u003csealed\\u003e",
+            "&lt;api-token&gt;",
             "",
         ] {
             assert!(is_placeholder_or_reference(p.as_bytes()), "{p}");
         }
-        for s in ["hQ7x!pZ2vR9w", "ghp_R7kq2VbN9xWmZp4LcT8sYd3FhJ6gQe0A1B2C"] {
+        for s in [
+            "hQ7x!pZ2vR9w",
+            "ghp_R7kq2VbN9xWmZp4LcT8sYd3FhJ6gQe0A1B2C",
+            "\\u003chQ7x!pZ2vR9w",
+        ] {
             assert!(!is_placeholder_or_reference(s.as_bytes()), "{s}");
         }
     }

@@ -135,3 +135,27 @@ fn a_string_joined_to_an_expression_is_not_a_password() {
         ["password-in-code"]
     );
 }
+
+#[test]
+fn test_values_that_spell_secret_or_password_and_redacted_placeholders() {
+    for text in [
+        "resource \"scaleway_rdb_user\" \"main\" {\n  password = \"Th1s_1s_@_s3cr3t_val\"\n}\n",
+        "resource \"scaleway_rdb_user\" \"main\" {\n  password = \"M4sterP4sSw#rd\"\n}\n",
+        "body: '{\"id\":\"x\",\"sudo_password\":\"\\u003csealed\\u003e\",\"state\":\"ready\"}'\n",
+    ] {
+        assert_eq!(findings(text), [], "{text}");
+    }
+    let password = random_password(16);
+    assert_eq!(
+        rules_of(&format!(
+            "resource \"scaleway_rdb_user\" \"main\" {{\n  password = \"{password}\"\n}}\n"
+        )),
+        ["terraform-resource-secret"]
+    );
+    assert_eq!(
+        rules_of(&format!(
+            "body: '{{\"id\":\"x\",\"sudo_password\":\"{password}\",\"state\":\"ready\"}}'\n"
+        )),
+        ["password-in-json"]
+    );
+}
