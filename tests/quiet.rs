@@ -111,6 +111,21 @@ fn password_hash_formats_are_not_passwords() {
     ] {
         assert_eq!(findings(&text), [], "{text}");
     }
+    // What a password encoder produced, by its name: a hash in hex or base64.
+    for text in [
+        format!("String encodedPassword = \"{hex}{hex}\";\n"),
+        format!("String originalEncodedPassword = \"{hex}\";\n"),
+        format!("    hashed_password: '{hex}',\n"),
+    ] {
+        assert_eq!(findings(&text), [], "{text}");
+    }
+    assert_eq!(
+        rules_of(&format!(
+            "String decodedPassword = \"{}\";\n",
+            random_password(18)
+        )),
+        ["password-in-code"]
+    );
     // A {noop} password that is not a demo word is the password itself.
     let password = random_password(14);
     assert_eq!(
