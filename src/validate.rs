@@ -317,25 +317,32 @@ const PLACEHOLDER_VALUES: &[&str] = &[
 ];
 
 /// Whether the value reads as a code identifier made of words (`_S_token_subexpr_begin`,
-/// `defaultSessionSecretKey`, `MAX_TCP_TOKEN_LENGTH`): words joined by `_`, `-`, `.` or
-/// camelCase, with no digits, the words holding vowels or written as short acronyms. Random
+/// `defaultSessionSecretKey`, `MAX_TCP_TOKEN_LENGTH`, `x-amz-s3session-token`,
+/// `google_oauth2_access_token`, `fr-par-1`, `storage.v1beta1.key`): words joined by `_`, `-`,
+/// `.` or camelCase, the words holding vowels or written as short acronyms. A word may carry
+/// short digit groups (`s3session`, `oauth2`, `v1beta1`, `sha256`) and a word may be a short
+/// number (`par-1`, `v2_token`), but digits never outnumber a word's letters. Random
 /// credentials seldom look like that: a random mixed-case run splits into fragments such as
-/// `wfnz`, `B`, `Lj` (on 20 random letters this says "identifier" about 2% of the time; read
-/// only by separators and lower→upper changes, it was 36%). Used for generic assignment
-/// rules, where `token = SOME_CONSTANT` names a value rather than holding one.
+/// `wfnz`, `B`, `Lj`, `Q7xp` (on 20 random letters this says "identifier" about 2% of the
+/// time; read only by separators and lower→upper changes, it was 36%). Used for generic
+/// assignment rules, where `token = SOME_CONSTANT` names a value rather than holding one.
 pub fn looks_like_identifier(secret: &[u8]) -> bool {
-    if secret.is_empty()
+    let sep = |b: &u8| b"_-.".contains(b);
+    if !secret.iter().all(|b| b.is_ascii_alphanumeric() || sep(b))
         || !secret
             .iter()
-            .all(|b| b.is_ascii_alphabetic() || b"_-.".contains(b))
+            .find(|b| !sep(b))
+            .is_some_and(u8::is_ascii_alphabetic)
     {
         return false;
     }
-    // Split into words at separators and case changes, as camelCase is read.
+    // Split into words at separators and case changes, as camelCase is read; a digit group
+    // stays in its word (`oauth2`, `s3session`) unless an upper-case letter follows it
+    // (`Base64Encoder` → `Base64`, `Encoder`).
     let mut words: Vec<&[u8]> = Vec::new();
     let mut start = 0usize;
     for (i, &b) in secret.iter().enumerate() {
-        if b"_-.".contains(&b) {
+        if sep(&b) {
             if i > start {
                 words.push(&secret[start..i]);
             }
@@ -343,6 +350,7 @@ pub fn looks_like_identifier(secret: &[u8]) -> bool {
         } else if i > start
             && b.is_ascii_uppercase()
             && (secret[i - 1].is_ascii_lowercase()
+                || secret[i - 1].is_ascii_digit()
                 || (secret[i - 1].is_ascii_uppercase()
                     && secret.get(i + 1).is_some_and(u8::is_ascii_lowercase)))
         {
@@ -354,21 +362,103 @@ pub fn looks_like_identifier(secret: &[u8]) -> bool {
     if secret.len() > start {
         words.push(&secret[start..]);
     }
+    let letters_of = |w: &[u8]| w.iter().filter(|b| b.is_ascii_alphabetic()).count();
+    let mut lettered: Vec<&[u8]> = Vec::new();
+    for w in &words {
+        let letters = letters_of(w);
+        let digits = w.len() - letters;
+        // Digit groups in a word: at most two, none longer than four digits, fewer digits
+        // than letters; a word of digits alone is a short number (`1`, `2024`).
+        let runs = w
+            .iter()
+            .enumerate()
+            .filter(|&(i, b)| b.is_ascii_digit() && (i == 0 || !w[i - 1].is_ascii_digit()))
+            .count();
+        let longest_run = w
+            .split(|b| !b.is_ascii_digit())
+            .map(<[u8]>::len)
+            .max()
+            .unwrap_or(0);
+        if longest_run > 4 || (letters > 0 && (runs > 2 || digits > letters)) {
+            return false;
+        }
+        if letters > 0 {
+            lettered.push(w);
+        }
+    }
+    let separators = secret.iter().filter(|b| sep(b)).count();
+    if secret.len() > letters_of(secret) + separators {
+        // Digits make random runs look wordier, so a value with digits needs more structure:
+        // split by separators, a part that holds digits is in one case (`s3session`,
+        // `V1BETA1`, `1`); in camelCase alone, every word is a vowelled word of three letters
+        // or more with digits only at its end (`Base64EncodedKey`).
+        let structured_part = |part: &[u8]| {
+            if !part.iter().any(u8::is_ascii_digit) {
+                return true;
+            }
+            if part.iter().any(u8::is_ascii_uppercase) && part.iter().any(u8::is_ascii_lowercase) {
+                return false;
+            }
+            // letters, digits, letters, digits: `oauth2`, `2024`, `s3session`, `v1beta1`, `k8s`
+            let mut runs = part.chunk_by(|a, b| a.is_ascii_digit() == b.is_ascii_digit());
+            let (head, digits, tail, more) = (runs.next(), runs.next(), runs.next(), runs.next());
+            let is_digits = |r: Option<&[u8]>| r.is_some_and(|r| r[0].is_ascii_digit());
+            let vowelled = |r: &[u8]| {
+                r.iter().any(|b| b"aeiouyAEIOUY".contains(b))
+                    && r.split(|b| b"aeiouyAEIOUY".contains(b))
+                        .all(|c| c.len() <= 3)
+            };
+            match (head, digits, tail, more) {
+                (Some(_), None, None, None) => true, // `2024`
+                (Some(h), Some(_), None, None) => !is_digits(Some(h)),
+                (Some(h), Some(_), Some(t), m) if !is_digits(Some(h)) && h.len() <= 3 => {
+                    // `s3session`, `v1beta1`; a numeronym `k8s`, `i18n`
+                    (t.len() >= 3
+                        && vowelled(t)
+                        && m.is_none_or(|d| d.len() <= 2)
+                        && runs.next().is_none())
+                        || (h.len() == 1 && t.len() == 1 && m.is_none())
+                }
+                _ => false,
+            }
+        };
+        let strict_word = |w: &[u8]| {
+            let letters = w.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+            letters >= 3
+                && w[letters..].iter().all(u8::is_ascii_digit)
+                && w[..letters].iter().any(|b| b"aeiouyAEIOUY".contains(b))
+        };
+        let structured = if separators >= 2 {
+            secret.split(sep).all(structured_part)
+        } else {
+            words.iter().all(|w| strict_word(w))
+        };
+        if !structured {
+            return false;
+        }
+    }
     // A word holds a vowel or is a short acronym; one exception is allowed (`Http`, `Pwd`).
     let wordlike = |w: &[u8]| {
-        w.len() <= 2
-            || (w.len() <= 5 && w.iter().all(u8::is_ascii_uppercase))
+        let letters = letters_of(w);
+        letters <= 2
+            || (letters <= 5 && w.iter().all(|b| !b.is_ascii_lowercase()))
             || w.iter().any(|b| b"aeiouyAEIOUY".contains(b))
     };
-    let letters: usize = words.iter().map(|w| w.len()).sum();
+    // A word's size counts its digits (`v2`, `ec2`); a numbered word is not a short word.
+    let size: usize = lettered.iter().map(|w| w.len()).sum();
     // Short words (`S`, `no`, `to`) are rare in camelCase and common in snake_case: where
     // separators do the splitting (`_S_token_subexpr_no_group_begin`), a third may be short.
-    let separators = secret.iter().filter(|b| b"_-.".contains(b)).count();
-    let short_allowed = if separators >= 3 { words.len() / 3 } else { 1 };
+    let short_allowed = if separators >= 3 {
+        lettered.len() / 3
+    } else {
+        1
+    };
     words.len() >= 3
-        && letters >= words.len() * 3
-        && words.iter().filter(|w| w.len() <= 2).count() <= short_allowed
-        && words.iter().filter(|w| !wordlike(w)).count() <= 1
+        && lettered.len() >= 2
+        // about three letters a word (`fr-par-1` has two and a half)
+        && size * 2 >= lettered.len() * 5
+        && lettered.iter().filter(|w| w.len() <= 2 && letters_of(w) == w.len()).count() <= short_allowed
+        && lettered.iter().filter(|w| !wordlike(w)).count() <= 1
 }
 
 /// Variable references and templates (looked for lower-cased, as substrings).
@@ -425,6 +515,13 @@ pub fn is_placeholder_or_reference(secret: &[u8]) -> bool {
     let b = trimmed.as_bytes();
     let wrapped = |open: u8, close: u8| b.len() >= 2 && b[0] == open && b[b.len() - 1] == close;
     if wrapped(b'<', b'>') || wrapped(b'[', b']') || wrapped(b'%', b'%') {
+        return true;
+    }
+    // `<sealed>` escaped for JSON (`\u003csealed\u003e`) or HTML (`&lt;token&gt;`)
+    let escaped = |open: &str, close: &str| {
+        lower.len() > open.len() + close.len() && lower.starts_with(open) && lower.ends_with(close)
+    };
+    if escaped("\\u003c", "\\u003e") || escaped("&lt;", "&gt;") {
         return true;
     }
     if b[0] == b'$' && b.len() > 1 && (b[1].is_ascii_alphabetic() || b[1] == b'_') {
@@ -556,6 +653,15 @@ mod tests {
             "parseHTTPServerSecret",
             "XMLHttpRequestToken",
             "api.key.value",
+            // Digit groups inside words, region and version names.
+            "x-amz-s3session-token",
+            "google_oauth2_access_token",
+            "fr-par-1",
+            "us-east-1",
+            "storage.v1beta1.key",
+            "x-goog-api-key-v2",
+            "Base64EncodedSecretKey",
+            "defaultSha256SecretKey",
         ] {
             assert!(looks_like_identifier(s.as_bytes()), "{s}");
         }
@@ -568,8 +674,50 @@ mod tests {
             "wfnzBLjGjjOMHxyZBJxQ",
             "QMttaQiiqqtPHywejUKc",
             "GOTFHRaAJNlywdjMJUbL",
+            // Random mixed case and digits: fragments, digit runs, digits outnumbering letters.
+            "aB3dE5fG7hJ9kL1mN2pQ",
+            "Zx8mJBq2Lw9vKt3R",
+            "k9xq2lmp_7rt4vwb",
+            "tok-8f3a9c2e71d4b605",
+            "a1-b2-c3-d4-e5",
+            "18f4f6a3b2c1d0e9",
+            "m4R9-vQ2x-L7pK-w3Zt",
         ] {
             assert!(!looks_like_identifier(s.as_bytes()), "{s}");
+        }
+    }
+
+    #[test]
+    fn random_tokens_are_seldom_identifiers() {
+        // 20 random characters from several alphabets (xorshift, fixed seed): digits in words
+        // must not let random tokens pass as identifiers.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for alphabet in [
+            &b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[..],
+            &b"abcdefghijklmnopqrstuvwxyz0123456789"[..],
+            &b"abcdefghijklmnopqrstuvwxyz0123456789-_"[..],
+            &b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"[..],
+        ] {
+            let trials = 20_000;
+            let hits = (0..trials)
+                .filter(|_| {
+                    let t: Vec<u8> = (0..20)
+                        .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                        .collect();
+                    looks_like_identifier(&t)
+                })
+                .count();
+            assert!(
+                hits * 100 < trials,
+                "{hits} of {trials} random tokens over {} read as identifiers",
+                String::from_utf8_lossy(alphabet)
+            );
         }
     }
 
@@ -586,11 +734,17 @@ mod tests {
             "{{ secrets.TOKEN }}",
             "process.env.TOKEN",
             "AKIAIOSFODNN7EXAMPLE",
+            "\\u003csealed\\u003e",
+            "&lt;api-token&gt;",
             "",
         ] {
             assert!(is_placeholder_or_reference(p.as_bytes()), "{p}");
         }
-        for s in ["hQ7x!pZ2vR9w", "ghp_R7kq2VbN9xWmZp4LcT8sYd3FhJ6gQe0A1B2C"] {
+        for s in [
+            "hQ7x!pZ2vR9w",
+            "ghp_R7kq2VbN9xWmZp4LcT8sYd3FhJ6gQe0A1B2C",
+            "\\u003chQ7x!pZ2vR9w",
+        ] {
             assert!(!is_placeholder_or_reference(s.as_bytes()), "{s}");
         }
     }

@@ -1,0 +1,176 @@
+//! Issue #13 "Quiet on real code": the false-alarm families triaged on real repositories, each
+//! as its reduced case, beside a real-looking (random) secret in the same place that must still
+//! be reported.
+
+mod util;
+
+use leakgate::rules::RuleSet;
+use leakgate::scan::{Scanner, Scratch};
+use util::random_password;
+
+/// Every finding in `text`: (rule id, 1-based line of the secret).
+fn findings(text: &str) -> Vec<(String, usize)> {
+    let rules = RuleSet::builtin().unwrap();
+    let scanner = Scanner::new(&rules);
+    let mut scratch = Scratch::default();
+    scanner
+        .scan(text.as_bytes(), &mut scratch)
+        .into_iter()
+        .map(|m| {
+            let line = text.as_bytes()[..m.secret.start]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
+            (rules.rules[m.rule].id().to_string(), line)
+        })
+        .collect()
+}
+
+fn rules_of(text: &str) -> Vec<String> {
+    findings(text).into_iter().map(|(r, _)| r).collect()
+}
+
+#[test]
+fn identifiers_with_digit_groups_are_names_not_secrets() {
+    for line in [
+        "headerAmzSessionToken  = \"x-amz-s3session-token\"\n",
+        "password = google_oauth2_access_token\n",
+        "secret = google_oauth2_access_token\n",
+        "api_key = \"x-goog-api-key-v2\"\n",
+        "apiVersion: v1\nkind: Secret\nstringData:\n  SCW_DEFAULT_ZONE: fr-par-1\n",
+    ] {
+        assert_eq!(rules_of(line), Vec::<String>::new(), "{line}");
+    }
+    // The same places with a random value: still reported.
+    let token = random_password(24);
+    assert_eq!(
+        rules_of(&format!("headerAmzSessionToken  = \"{token}\"\n")),
+        ["generic-access-token"]
+    );
+    assert_eq!(
+        rules_of(&format!(
+            "apiVersion: v1\nkind: Secret\nstringData:\n  SCW_SECRET_KEY: {token}\n"
+        )),
+        ["kubernetes-secret-stringdata"]
+    );
+}
+
+#[test]
+fn a_later_yaml_document_is_not_the_secret() {
+    let reduced = "kind: Secret\nstringData:\n  a: b\n---\nkind: DaemonSet\n{{ if .Debug }}\n        terminationMessagePolicy: FallbackToLogsOnError\n";
+    assert_eq!(findings(reduced), []);
+    // A Secret after a templated document is still read.
+    let token = random_password(28);
+    let later = format!(
+        "kind: DaemonSet\nspec:\n{{{{ if .Debug }}}}\n  x: y\n{{{{ end }}}}\n---\nkind: Secret\nstringData:\n  API_TOKEN: {token}\n"
+    );
+    assert_eq!(
+        findings(&later),
+        [("kubernetes-secret-stringdata".to_string(), 9)]
+    );
+    // `...` ends a document too, and a data: block stops at a template line.
+    let b64 = "c2lYdkVQbVJ3UTNxTDhuWjJrVDVmWTd4"; // base64 of 24 random characters
+    let data = format!(
+        "kind: Secret\ndata:\n  a: YWJj\n...\nkind: DaemonSet\n{{{{ if .Debug }}}}\n        checksum: {b64}\n"
+    );
+    assert_eq!(findings(&data), []);
+    let nested = format!(
+        "kind: List\nitems:\n- kind: Secret\n  data:\n    a: YWJj\n---\nkind: DaemonSet\n{{{{ if .Debug }}}}\n    checksum: {b64}\n"
+    );
+    assert_eq!(findings(&nested), []);
+}
+
+#[test]
+fn prose_after_a_colon_in_a_doc_comment_is_not_a_key() {
+    let doc = "\t// SourceImageEncryptionKey: Thecustomer-supplied\n\t// encryption key of the source image.\n";
+    assert_eq!(findings(doc), []);
+    // A key commented out of a config file is still a key.
+    let key = random_password(25);
+    assert_eq!(
+        rules_of(&format!("# encryption_key: {key}\n")),
+        ["generic-encryption-key"]
+    );
+}
+
+#[test]
+fn password_hash_formats_are_not_passwords() {
+    let salt = "Rjks2w4g2YhF1joo";
+    let hex = "ef99744bcd40fecb9e4e09ebbca754cb951d7925f76f53f098f562e87afdf0d6";
+    let bcrypt = "$2a$10$s0GB74FvlrNEBVgLvzOyNnIdFetzh4VVm4NCTSlGD5KTfeRF6eDpc";
+    for text in [
+        format!(
+            "<user name=\"jimi\" password=\"{{bcrypt}}{bcrypt}\" authorities=\"ROLE_USER\"/>\n"
+        ),
+        format!("<user name=\"bob\" password=\"{{sha256}}{hex}\"/>\n"),
+        format!("<user name=\"bob\" password=\"{{pbkdf2@SpringSecurity_v5_8}}{hex}\"/>\n"),
+        "<security:user name=\"gnu\" password=\"{noop}gnat\" authorities=\"ROLE_FOO\" />\n".into(),
+        format!("PASSWORD_HASH = \"pbkdf2:sha256:600000${salt}${hex}\"\n"),
+        format!("admin_password = \"scrypt:32768:8:1${salt}${hex}\"\n"),
+        format!("  \"password\": \"pbkdf2_sha256$870000${salt}${hex}\",\n"),
+    ] {
+        assert_eq!(findings(&text), [], "{text}");
+    }
+    // What a password encoder produced, by its name: a hash in hex or base64.
+    for text in [
+        format!("String encodedPassword = \"{hex}{hex}\";\n"),
+        format!("String originalEncodedPassword = \"{hex}\";\n"),
+        format!("    hashed_password: '{hex}',\n"),
+    ] {
+        assert_eq!(findings(&text), [], "{text}");
+    }
+    assert_eq!(
+        rules_of(&format!(
+            "String decodedPassword = \"{}\";\n",
+            random_password(18)
+        )),
+        ["password-in-code"]
+    );
+    // A {noop} password that is not a demo word is the password itself.
+    let password = random_password(14);
+    assert_eq!(
+        rules_of(&format!(
+            "<user name=\"svc\" password=\"{{noop}}{password}\" authorities=\"ROLE_ADMIN\"/>\n"
+        )),
+        ["password-in-xml-attribute"]
+    );
+}
+
+#[test]
+fn a_string_joined_to_an_expression_is_not_a_password() {
+    assert_eq!(findings("user.set('password', 'user_num_' + i);\n"), []);
+    assert_eq!(findings("  password: 'user_num_' + i,\n"), []);
+    let password = random_password(16);
+    assert_eq!(
+        rules_of(&format!("user.set('password', '{password}');\n")),
+        ["password-in-json"]
+    );
+    assert_eq!(
+        rules_of(&format!("user.password = '{password}'")),
+        ["password-in-code"]
+    );
+}
+
+#[test]
+fn test_values_that_spell_secret_or_password_and_redacted_placeholders() {
+    for text in [
+        "resource \"scaleway_rdb_user\" \"main\" {\n  password = \"Th1s_1s_@_s3cr3t_val\"\n}\n",
+        "resource \"scaleway_rdb_user\" \"main\" {\n  password = \"M4sterP4sSw#rd\"\n}\n",
+        "body: '{\"id\":\"x\",\"sudo_password\":\"\\u003csealed\\u003e\",\"state\":\"ready\"}'\n",
+    ] {
+        assert_eq!(findings(text), [], "{text}");
+    }
+    let password = random_password(16);
+    assert_eq!(
+        rules_of(&format!(
+            "resource \"scaleway_rdb_user\" \"main\" {{\n  password = \"{password}\"\n}}\n"
+        )),
+        ["terraform-resource-secret"]
+    );
+    assert_eq!(
+        rules_of(&format!(
+            "body: '{{\"id\":\"x\",\"sudo_password\":\"{password}\",\"state\":\"ready\"}}'\n"
+        )),
+        ["password-in-json"]
+    );
+}
