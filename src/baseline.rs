@@ -352,6 +352,7 @@ mod tests {
             commit: commit.map(str::to_string),
             date: None,
             refs: Vec::new(),
+            context: None,
             allowed: Default::default(),
         }
     }

@@ -555,6 +555,7 @@ mod tests {
             commit: None,
             date: None,
             refs: Vec::new(),
+            context: None,
             allowed: Default::default(),
         };
         assert!(rules.allowlisted(&finding("tests/fixtures/a.txt")));

@@ -32,9 +32,52 @@ pub struct Finding {
     /// commit.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub refs: Vec<String>,
+    /// Where the file sits, when it is not the product's own code: `test` (tests, fixtures,
+    /// specs), `docs` (documentation, examples) or `vendor` (vendored dependencies), from
+    /// its path. Whether it is found does not depend on it: a team filters or baselines on it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<&'static str>,
     /// What the configuration's allowlists decided on the raw secret (never serialized).
     #[serde(skip)]
     pub allowed: crate::allowlist::Allowed,
+}
+
+/// The [`Finding::context`] of a repo-relative path: its innermost telling directory (or a
+/// test file's own name: `foo_test.go`, `test_foo.py`, `foo.spec.ts`) decides.
+pub fn context_of(path: &str) -> Option<&'static str> {
+    let lower = path.to_ascii_lowercase();
+    let mut parts: Vec<&str> = lower.split('/').collect();
+    let name = parts.pop().unwrap_or("");
+    for dir in parts.iter().rev() {
+        let found = match *dir {
+            "vendor" | "vendored" | "node_modules" | "third_party" | "third-party"
+            | "bower_components" | "pods" | "external" => Some("vendor"),
+            "test" | "tests" | "testing" | "spec" | "specs" | "__tests__" | "__mocks__"
+            | "testdata" | "test-data" | "test_data" | "fixtures" | "fixture" | "cassettes"
+            | "mocks" | "e2e" | "integration" | "integration-test" | "integration-tests"
+            | "integration_tests" => Some("test"),
+            "docs" | "doc" | "documentation" | "examples" | "example" | "samples" | "sample"
+            | "demo" | "demos" | "tutorial" | "tutorials" => Some("docs"),
+            _ => None,
+        };
+        if found.is_some() {
+            return found;
+        }
+    }
+    let stem = name.split('.').next().unwrap_or(name);
+    if stem.starts_with("test_")
+        || stem.ends_with("_test")
+        || stem.ends_with("_spec")
+        || name.contains(".test.")
+        || name.contains(".spec.")
+        || (stem.ends_with("test") && stem.len() > 4 && name.ends_with(".java"))
+    {
+        return Some("test");
+    }
+    if name.ends_with(".md") || name.ends_with(".rst") || name.ends_with(".adoc") {
+        return Some("docs");
+    }
+    None
 }
 
 impl Finding {
@@ -185,6 +228,7 @@ pub fn from_matches(rules: &RuleSet, path: &str, hay: &[u8], matches: &[Match]) 
                 commit: None,
                 date: None,
                 refs: Vec::new(),
+                context: context_of(path),
                 allowed,
             }
         })
@@ -212,6 +256,26 @@ mod tests {
         assert_eq!(idx.position(0), (1, 1));
         let off = hay.windows(3).position(|w| w == b"KEY").unwrap();
         assert_eq!(idx.position(off), (2, 6));
+    }
+
+    #[test]
+    fn context_comes_from_the_innermost_telling_directory_or_the_name() {
+        let cases = [
+            ("src/app.py", None),
+            ("tests/fixtures/key.pem", Some("test")),
+            ("pkg/foo/foo_test.go", Some("test")),
+            ("web/src/api.spec.ts", Some("test")),
+            ("src/test/java/FooTest.java", Some("test")),
+            ("docs/setup.md", Some("docs")),
+            ("README.md", Some("docs")),
+            ("examples/app/config.yaml", Some("docs")),
+            ("vendor/github.com/x/y/creds.go", Some("vendor")),
+            ("node_modules/pkg/test/key.pem", Some("test")),
+            ("latest/contest.py", None),
+        ];
+        for (path, want) in cases {
+            assert_eq!(context_of(path), want, "{path}");
+        }
     }
 
     #[test]

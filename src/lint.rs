@@ -916,6 +916,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
             commit: None,
             date: None,
             refs: Vec::new(),
+            context: None,
             allowed: Default::default(),
         };
         found.push((f, vec![GITIGNORE]));
@@ -941,6 +942,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
             commit: None,
             date: None,
             refs: Vec::new(),
+            context: None,
             allowed: Default::default(),
         };
         found.push((f, Vec::new()));

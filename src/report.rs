@@ -503,6 +503,9 @@ pub fn sarif_log(report: &Report, rules: &RuleSet) -> serde_json::Value {
             if let Some(c) = &f.commit {
                 result["properties"] = json!({"commit": c, "date": f.date});
             }
+            if let Some(context) = f.context {
+                result["properties"]["context"] = json!(context);
+            }
             result
         })
         .collect();

@@ -106,6 +106,7 @@ pub fn file_findings(rules: &RuleSet, path: &str, content: Option<&[u8]>) -> Vec
             commit: None,
             date: None,
             refs: Vec::new(),
+            context: finding::context_of(path),
             allowed: Default::default(),
         })
         .collect()

@@ -437,3 +437,56 @@ fn the_scanned_repository_decides_the_configuration_and_the_names() {
         assert_eq!(got, (code, want), "scan {arg} in {}", cwd.display());
     }
 }
+
+/// A finding in a test, docs or vendored path says so (`context`), in JSON and SARIF; it is
+/// found all the same.
+#[test]
+fn findings_carry_the_context_of_their_path() {
+    let repo = util::TestRepo::new();
+    for dir in ["src", "tests/fixtures", "vendor/lib"] {
+        std::fs::create_dir_all(repo.path().join(dir)).unwrap();
+        std::fs::write(
+            repo.path().join(dir).join("conf.py"),
+            format!("TOKEN = \"{}\"\n", fake_github_token("ghp_")),
+        )
+        .unwrap();
+    }
+    let out = run(leakgate()
+        .current_dir(repo.path())
+        .args(["scan", ".", "--format", "json"]));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let got: Vec<(String, Option<String>)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["context"].as_str().map(str::to_string),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("src/conf.py".to_string(), None),
+            (
+                "tests/fixtures/conf.py".to_string(),
+                Some("test".to_string())
+            ),
+            ("vendor/lib/conf.py".to_string(), Some("vendor".to_string())),
+        ]
+    );
+    let out = run(leakgate()
+        .current_dir(repo.path())
+        .args(["scan", ".", "--format", "sarif"]));
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let contexts: Vec<Option<&str>> = v["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["properties"]["context"].as_str())
+        .collect();
+    assert_eq!(contexts, vec![None, Some("test"), Some("vendor")]);
+}
