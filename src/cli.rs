@@ -155,10 +155,16 @@ pub struct LintArgs {
     #[arg(long, conflicts_with = "fix")]
     pub diff: bool,
 
-    /// Apply the fixes: append missing patterns to .gitignore, untrack must-not-track files
-    /// from the index (the files stay on disk).
+    /// Apply the safe fixes: append missing patterns to .gitignore. Untracking a tracked
+    /// must-not-track file changes what every clone gets: that needs --unsafe-fixes too.
     #[arg(long)]
     pub fix: bool,
+
+    /// With --fix (or --diff): also the unsafe fixes, untracking must-not-track files from the
+    /// index (the files stay on disk). Test fixtures and vendored files are never untracked:
+    /// they are named, to allowlist if they are deliberate.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
 
     /// Also scan history: every commit reachable from HEAD, or from RANGE (`origin/main..HEAD`).
     #[arg(long, value_name = "RANGE", num_args = 0..=1, default_missing_value = "HEAD")]

@@ -75,8 +75,23 @@ pub enum FixKind {
 pub struct Fix {
     pub id: usize,
     pub description: String,
+    /// Whether `--fix` applies it (see [`Applicability`]).
+    pub applicability: Applicability,
     #[serde(flatten)]
     pub kind: FixKind,
+}
+
+/// How far a fix may be applied without asking (as ruff says it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Applicability {
+    /// Changes nothing anyone has: `--fix` applies it (a `.gitignore` append).
+    Safe,
+    /// Changes what every clone gets: only with `--fix --unsafe-fixes` (untracking a file).
+    Unsafe,
+    /// Shown, never applied: untracking a test fixture or vendored file could break what
+    /// reads it; if it is deliberate, allowlist it.
+    DisplayOnly,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -173,13 +188,28 @@ impl Lint {
             .count()
     }
 
-    /// Problems that `--fix` fixes.
+    /// Problems that `--fix` fixes (every fix they need is safe).
     pub fn fixable(&self) -> usize {
+        self.fixable_with(&[Applicability::Safe])
+    }
+
+    /// Problems that only `--fix --unsafe-fixes` fixes.
+    pub fn unsafe_fixable(&self) -> usize {
+        self.fixable_with(&[Applicability::Safe, Applicability::Unsafe]) - self.fixable()
+    }
+
+    fn fixable_with(&self, allowed: &[Applicability]) -> usize {
         self.report
             .findings
             .iter()
             .zip(&self.finding_fixes)
-            .filter(|(f, fx)| f.rule_id != RULE_GITIGNORE_NEGATED && !fx.is_empty())
+            .filter(|(f, fx)| {
+                f.rule_id != RULE_GITIGNORE_NEGATED
+                    && !fx.is_empty()
+                    && fx
+                        .iter()
+                        .all(|&i| allowed.contains(&self.fixes[i].applicability))
+            })
             .count()
     }
 
@@ -657,10 +687,23 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
                         Some(i) => i,
                         None => {
                             let q = crate::precommit::shell_quote(&f.path);
+                            // A fixture that a test suite reads, or someone else's code:
+                            // shown, not applied.
+                            let fixture = matches!(f.context, Some("test" | "vendor"));
+                            let (applicability, note) = if fixture {
+                                (
+                                    Applicability::DisplayOnly,
+                                    "; a test fixture or vendored file: if it is deliberate, \
+                                     keep it and allowlist its path in .leakgate.toml",
+                                )
+                            } else {
+                                (Applicability::Unsafe, "")
+                            };
                             fixes.push(Fix {
                                 id: fixes.len(),
+                                applicability,
                                 description: format!(
-                                    "stop tracking {} (removed from the index only; the file stays on disk)",
+                                    "stop tracking {} (removed from the index only; the file stays on disk{note})",
                                     f.path
                                 ),
                                 kind: FixKind::Untrack {
@@ -769,6 +812,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
                 .saturating_sub(old.as_deref().map_or(0, crate::staged::line_count));
             fixes.push(Fix {
                 id: fixes.len(),
+                applicability: Applicability::Safe,
                 description: format!(
                     "append {added} lines to .gitignore (must-not-track patterns{})",
                     if old.is_none() {
@@ -1724,7 +1768,9 @@ fn scan_history_blob(
 // Applying fixes
 
 /// Apply the fixes; returns one line per change made.
-pub fn apply(dir: &Path, lint: &Lint) -> Result<Vec<String>> {
+/// Apply the safe fixes, and the unsafe ones too if `unsafe_fixes` (never the display-only
+/// ones); returns what was done.
+pub fn apply(dir: &Path, lint: &Lint, unsafe_fixes: bool) -> Result<Vec<String>> {
     let mut done = Vec::new();
     // Check first, write after: an error leaves everything as it was.
     for fix in &lint.fixes {
@@ -1747,6 +1793,7 @@ pub fn apply(dir: &Path, lint: &Lint) -> Result<Vec<String>> {
     let untrack: HashSet<&str> = lint
         .fixes
         .iter()
+        .filter(|f| unsafe_fixes && f.applicability == Applicability::Unsafe)
         .filter_map(|f| match &f.kind {
             FixKind::Untrack { path, .. } => Some(path.as_str()),
             FixKind::Gitignore { .. } => None,
@@ -1853,8 +1900,12 @@ pub fn summary(l: &Lint) -> String {
     if n == 0 {
         format!("no problems found{notes} ({scanned})")
     } else {
+        let more = match l.unsafe_fixable() {
+            0 => String::new(),
+            m => format!(" ({m} more with --unsafe-fixes)"),
+        };
         format!(
-            "{n} {}, {} fixable with --fix{notes} ({scanned})",
+            "{n} {}, {} fixable with --fix{more}{notes} ({scanned})",
             if n == 1 { "problem" } else { "problems" },
             l.fixable()
         )
@@ -1877,8 +1928,7 @@ pub fn render_text(
     }
     crate::report::help(&l.report.findings, rules, style, out)?;
     if !l.fixes.is_empty() {
-        let head =
-            "Fixes (`leakgate lint --fix` applies them; `leakgate lint --diff` prints the patch):";
+        let head = "Fixes (`leakgate lint --fix` applies the safe ones; `leakgate lint --diff` prints the patch):";
         writeln!(
             out,
             "\n{}",
@@ -1889,9 +1939,14 @@ pub fn render_text(
             }
         )?;
         for fix in &l.fixes {
+            let when = match fix.applicability {
+                Applicability::Safe => "",
+                Applicability::Unsafe => " [unsafe: with --unsafe-fixes]",
+                Applicability::DisplayOnly => " [not applied]",
+            };
             match &fix.kind {
                 FixKind::Untrack { command, .. } => {
-                    writeln!(out, "  - {} (like `{command}`)", fix.description)?
+                    writeln!(out, "  - {} (like `{command}`){when}", fix.description)?
                 }
                 FixKind::Gitignore { patch, .. } => {
                     writeln!(out, "  - {}:", fix.description)?;

@@ -332,20 +332,45 @@ fn lint(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
         let mut out = stdout();
         out.write_all(&result.patch())?;
         out.flush()?;
-        let untrack: Vec<&str> = result
-            .fixes
-            .iter()
-            .filter_map(|f| match &f.kind {
-                lint::FixKind::Untrack { command, .. } => Some(command.as_str()),
-                lint::FixKind::Gitignore { .. } => None,
-            })
-            .collect();
-        if !untrack.is_empty() {
+        let untrack = |a: lint::Applicability| -> Vec<&str> {
+            result
+                .fixes
+                .iter()
+                .filter(|f| f.applicability == a)
+                .filter_map(|f| match &f.kind {
+                    lint::FixKind::Untrack { command, .. } => Some(command.as_str()),
+                    lint::FixKind::Gitignore { .. } => None,
+                })
+                .collect()
+        };
+        let (unsafe_ones, shown) = (
+            untrack(lint::Applicability::Unsafe),
+            untrack(lint::Applicability::DisplayOnly),
+        );
+        let mut err = stderr();
+        if !unsafe_ones.is_empty() {
+            if args.unsafe_fixes {
+                writeln!(
+                    err,
+                    "leakgate: the patch covers .gitignore only; `leakgate lint --fix \
+                     --unsafe-fixes` also untracks (an index change): {}",
+                    unsafe_ones.join("; ")
+                )?;
+            } else {
+                writeln!(
+                    err,
+                    "leakgate: {} more with --unsafe-fixes (untracking, an index change): {}",
+                    unsafe_ones.len(),
+                    unsafe_ones.join("; ")
+                )?;
+            }
+        }
+        if !shown.is_empty() {
             writeln!(
-                stderr(),
-                "leakgate: the patch covers .gitignore only; untracking is an index change \
-                 (`leakgate lint --fix` does it, or: {})",
-                untrack.join("; ")
+                err,
+                "leakgate: not applied (test fixtures or vendored files; allowlist them if \
+                 deliberate): {}",
+                shown.join("; ")
             )?;
         }
         return Ok(if result.problems() == 0 {
@@ -355,7 +380,7 @@ fn lint(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
         });
     }
     if args.fix {
-        let done = lint::apply(&dir, &result)?;
+        let done = lint::apply(&dir, &result, args.unsafe_fixes)?;
         let text = args.output.format == Format::Text;
         let mut msg: Box<dyn Write> = if text {
             Box::new(stdout())

@@ -284,8 +284,8 @@ fn must_not_track_blocks_in_pre_commit_and_lint_reports_it() {
             "{p}: {v:#}"
         );
     }
-    // `lint --fix` untracks it and covers both patterns in .gitignore.
-    let out = run(repo.leakgate().args(["lint", "--fix"]));
+    // `lint --fix --unsafe-fixes` untracks it and covers both patterns in .gitignore.
+    let out = run(repo.leakgate().args(["lint", "--fix", "--unsafe-fixes"]));
     assert!(out.stdout.contains("fixed"), "{}{}", out.stdout, out.stderr);
     let gi = std::fs::read_to_string(repo.path().join(".gitignore")).unwrap();
     assert!(gi.lines().any(|l| l == "*.keystore"), "{gi}");

@@ -118,7 +118,7 @@ fn diff_applies_with_git_apply() {
 fn fix_untracks_keeps_bytes_and_second_fix_is_a_no_op() {
     let repo = messy_repo();
     let before = std::fs::read(repo.path().join(".env")).unwrap();
-    let out = run(repo.leakgate().args(["lint", "--fix"]));
+    let out = run(repo.leakgate().args(["lint", "--fix", "--unsafe-fixes"]));
     assert!(
         out.stdout.contains("fixed: .env: no longer tracked"),
         "{}",
@@ -661,7 +661,7 @@ fn fix_with_a_locked_index_changes_nothing() {
     let lock = repo.path().join(".git/index.lock");
     std::fs::write(&lock, "").unwrap();
     let index = std::fs::read(repo.path().join(".git/index")).unwrap();
-    let out = run(repo.leakgate().args(["lint", "--fix"]));
+    let out = run(repo.leakgate().args(["lint", "--fix", "--unsafe-fixes"]));
     assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
     assert!(out.stderr.contains("index"), "{}", out.stderr);
     assert!(!repo.path().join(".gitignore").exists());
@@ -672,7 +672,9 @@ fn fix_with_a_locked_index_changes_nothing() {
     // The other process's lock is left alone; ours is released on every path.
     assert!(lock.exists());
     std::fs::remove_file(&lock).unwrap();
-    let out = run(repo.leakgate().args(["lint", "--fix", "--history"]));
+    let out = run(repo
+        .leakgate()
+        .args(["lint", "--fix", "--unsafe-fixes", "--history"]));
     assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
     assert!(!lock.exists());
     // What is left is the history: .env was committed.
@@ -1085,4 +1087,68 @@ fn the_gitignore_patch_is_tailored_to_the_stacks_in_use() {
     for line in out.stdout.lines() {
         assert!(line.chars().count() < 200, "{} chars: {line}", line.len());
     }
+}
+
+/// `--fix` applies only safe fixes (the `.gitignore` append); untracking changes what every
+/// clone gets and needs `--unsafe-fixes`; a tracked test fixture is never untracked, only
+/// named. A re-run after `--fix` has no fixable problem left.
+#[test]
+fn fix_is_safe_unsafe_fixes_untrack_and_fixtures_stay() {
+    let repo = messy_repo();
+    let key = format!(
+        "-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----\n",
+        util::random_base62(64)
+    );
+    repo.stage("spec/support/cert/key.pem", &key)
+        .commit("fixture");
+    let (_, v) = lint_json(&repo, &[]);
+    let applicability = |path: &str| -> String {
+        let f = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == path && f["line"].is_null())
+            .unwrap_or_else(|| panic!("{path}: {v:#}"));
+        let id = f["fixes"][0].as_u64().unwrap() as usize;
+        v["fixes"][id]["applicability"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(applicability(".env"), "unsafe");
+    assert_eq!(applicability("spec/support/cert/key.pem"), "display-only");
+
+    let out = run(repo.leakgate().args(["lint", "--fix"]));
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        ls_files(&repo).contains(&".env".to_string()),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        std::fs::read_to_string(repo.path().join(".gitignore"))
+            .unwrap()
+            .contains("\n.env\n")
+    );
+    assert!(
+        out.stdout
+            .contains("0 fixable with --fix (1 more with --unsafe-fixes)"),
+        "{}",
+        out.stdout
+    );
+    let again = run(repo.leakgate().args(["lint", "--fix"]));
+    assert!(again.stdout.contains("nothing to fix"), "{}", again.stdout);
+
+    let out = run(repo.leakgate().args(["lint", "--fix", "--unsafe-fixes"]));
+    assert!(
+        !ls_files(&repo).contains(&".env".to_string()),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        ls_files(&repo).contains(&"spec/support/cert/key.pem".to_string()),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("[not applied]"), "{}", out.stdout);
 }
