@@ -281,6 +281,75 @@ pub fn coverage_in(
     Ok(cov)
 }
 
+/// Make the `.gitignore` edit of `cov` keep tracked source visible: a tracked path that the
+/// appended patterns would newly ignore (the `kubeconfig` pattern ignores a Go package
+/// `pkg/kubeconfig/`), and that is not itself a must-not-track file (`reported`), gets a
+/// negation after them (`!/pkg/kubeconfig/`, or `!/docs/kubeconfig` for a file), so that a new
+/// file there still shows in `git status`. Returns the negations added.
+pub fn keep_tracked_visible(
+    cov: &mut Coverage,
+    tracked: impl Iterator<Item = String>,
+    reported: &std::collections::HashSet<String>,
+) -> Vec<String> {
+    use ignore::gitignore::{Gitignore, GitignoreBuilder};
+    let Some(new) = cov.new_content.clone() else {
+        return Vec::new();
+    };
+    let old = cov.old_content.clone().unwrap_or_default();
+    let build = |bytes: &[u8]| -> Gitignore {
+        let mut b = GitignoreBuilder::new("");
+        for line in String::from_utf8_lossy(bytes).lines() {
+            let _ = b.add_line(None, line.trim_end_matches('\r'));
+        }
+        b.build().unwrap_or_else(|_| Gitignore::empty())
+    };
+    let (before, after) = (build(&old), build(&new));
+    let mut negations: Vec<String> = Vec::new();
+    for path in tracked {
+        if reported.contains(&path)
+            || !after.matched_path_or_any_parents(&path, false).is_ignore()
+            || before.matched_path_or_any_parents(&path, false).is_ignore()
+        {
+            continue;
+        }
+        // The shallowest directory the patterns ignore, or the file itself.
+        let mut negation = format!("!/{path}");
+        let mut at = 0;
+        while let Some(slash) = path[at..].find('/') {
+            let dir = &path[..at + slash];
+            if after.matched(dir, true).is_ignore() {
+                negation = format!("!/{dir}/");
+                break;
+            }
+            at += slash + 1;
+        }
+        if !negations.contains(&negation) {
+            negations.push(negation);
+        }
+    }
+    if negations.is_empty() {
+        return negations;
+    }
+    negations.sort();
+    let eol: &[u8] = if new.windows(2).any(|w| w == b"\r\n") {
+        b"\r\n"
+    } else {
+        b"\n"
+    };
+    let mut content = new;
+    content.extend_from_slice(b"# Kept visible: tracked source that the patterns above would hide");
+    content.extend_from_slice(eol);
+    for n in &negations {
+        content.extend_from_slice(n.as_bytes());
+        content.extend_from_slice(eol);
+    }
+    let patch = gitignore::unified_patch_bytes(".gitignore", cov.old_content.as_deref(), &content);
+    cov.patch = Some(String::from_utf8_lossy(&patch).into_owned());
+    cov.patch_bytes = Some(patch);
+    cov.new_content = Some(content);
+    negations
+}
+
 /// Names the root's shared ignore rules must cover: without them the hook says so even when
 /// no such file is present (a `.env` is the file most often committed by accident).
 pub const ROOT_MUST_IGNORE: &[&str] = &[".env"];

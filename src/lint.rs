@@ -804,7 +804,21 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
     }
     let stacks = hygiene::Stacks::of_index(&index);
     let in_use = |r: &crate::rules::FileRule| stacks.uses(r) || present.contains(&r.spec.id);
-    let cov = hygiene::coverage(&repo, &index, rules, &dirs, &blocked_refs, &in_use)?;
+    let mut cov = hygiene::coverage(&repo, &index, rules, &dirs, &blocked_refs, &in_use)?;
+    // The patch must not hide tracked source (a `pkg/kubeconfig/` Go package).
+    let reported: HashSet<String> = found
+        .iter()
+        .filter(|(f, _)| f.line.is_none())
+        .map(|(f, _)| f.path.clone())
+        .collect();
+    let kept = hygiene::keep_tracked_visible(
+        &mut cov,
+        index
+            .entries()
+            .iter()
+            .map(|e| e.path(&index).to_str_lossy().into_owned()),
+        &reported,
+    );
     let gitignore_fix = match (&cov.patch, &cov.patch_bytes, &cov.new_content) {
         (Some(patch), Some(patch_bytes), Some(new)) => {
             let old = cov.old_content.clone();
@@ -814,7 +828,15 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
                 id: fixes.len(),
                 applicability: Applicability::Safe,
                 description: format!(
-                    "append {added} lines to .gitignore (must-not-track patterns{})",
+                    "append {added} lines to .gitignore (must-not-track patterns{}{})",
+                    if kept.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            "; keeps tracked source visible: {}",
+                            crate::report::first_few(&kept, 3)
+                        )
+                    },
                     if old.is_none() {
                         "; creates the file"
                     } else {

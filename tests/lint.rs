@@ -1152,3 +1152,54 @@ fn fix_is_safe_unsafe_fixes_untrack_and_fixtures_stay() {
     );
     assert!(out.stdout.contains("[not applied]"), "{}", out.stdout);
 }
+
+/// A fix never hides source: on a kops-shaped tree (a Go package `pkg/kubeconfig/` and
+/// Kubernetes manifests), the `kubeconfig` pattern would make git ignore the package; the
+/// patch keeps it visible with a negation after the patterns, and says so.
+#[test]
+fn the_gitignore_fix_never_hides_tracked_source() {
+    let repo = TestRepo::new();
+    repo.stage("pkg/kubeconfig/config.go", "package kubeconfig\n")
+        .stage("deploy/kustomization.yaml", "resources: []\n")
+        .stage("main.go", "package main\n")
+        .commit("init");
+    let (_, v) = lint_json(&repo, &[]);
+    let fix = v["fixes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "gitignore")
+        .unwrap();
+    let patch = fix["patch"].as_str().unwrap();
+    assert!(patch.contains("\n+kubeconfig\n"), "{patch}");
+    assert!(patch.contains("\n+!/pkg/kubeconfig/\n"), "{patch}");
+    assert!(
+        fix["description"]
+            .as_str()
+            .unwrap()
+            .contains("keeps tracked source visible: !/pkg/kubeconfig/"),
+        "{fix:#}"
+    );
+    let out = run(repo.leakgate().args(["lint", "--fix"]));
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    // A new file in the package shows in `git status`; a stray kubeconfig is ignored.
+    repo.write("pkg/kubeconfig/new.go", "package kubeconfig\n");
+    assert_ne!(
+        repo.git_status(&["check-ignore", "-q", "pkg/kubeconfig/new.go"])
+            .code,
+        0
+    );
+    assert_eq!(
+        repo.git_status(&["check-ignore", "-q", "kubeconfig"]).code,
+        0
+    );
+    assert_eq!(
+        repo.git_status(&["check-ignore", "-q", "deploy/kubeconfig"])
+            .code,
+        0
+    );
+    assert!(
+        repo.git(&["ls-files", "-ci", "--exclude-standard"])
+            .is_empty()
+    );
+}
