@@ -35,7 +35,9 @@ fn main() -> ExitCode {
     let style = Style {
         color: use_color(cli.color),
     };
-    match run(cli, &style) {
+    let result = run(cli, &style);
+    leakgate::precommit::remove_scratch();
+    match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Findings) => ExitCode::from(1),
         Err(err) => {

@@ -114,7 +114,67 @@ pub fn open_any(dir: &Path) -> Result<gix::Repository> {
         repo.set_workdir(cwd)
             .with_context(|| format!("{}: cannot use as the work tree", dir.display()))?;
     }
+    see_quarantined_objects(&mut repo)?;
     Ok(repo)
+}
+
+/// In a server-side `pre-receive` hook, the pushed objects sit in a quarantine directory that
+/// git names in `GIT_OBJECT_DIRECTORY` (the repository's own objects in
+/// `GIT_ALTERNATE_OBJECT_DIRECTORIES`) until the hook accepts them; gix reads only the
+/// repository's object directory. Then the repository reads its objects through a scratch
+/// object directory whose only content is an `info/alternates` naming the quarantine, the
+/// alternates and the repository's own objects (nothing is written into the repository);
+/// it is removed when the command ends ([`remove_scratch`]).
+fn see_quarantined_objects(repo: &mut gix::Repository) -> Result<()> {
+    let Some(quarantine) = std::env::var_os("GIT_OBJECT_DIRECTORY") else {
+        return Ok(());
+    };
+    let own = repo.common_dir().join("objects");
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let quarantine = abs(Path::new(&quarantine));
+    if quarantine == abs(&own) {
+        return Ok(());
+    }
+    let mut dirs = vec![quarantine];
+    if let Some(alt) = std::env::var_os("GIT_ALTERNATE_OBJECT_DIRECTORIES") {
+        dirs.extend(std::env::split_paths(&alt).map(|p| abs(&p)));
+    }
+    dirs.push(abs(&own));
+    let scratch = std::env::temp_dir().join(format!(
+        "leakgate-objects-{}-{}",
+        std::process::id(),
+        SCRATCH.lock().map(|v| v.len()).unwrap_or(0)
+    ));
+    let make = || -> std::io::Result<()> {
+        std::fs::create_dir_all(scratch.join("info"))?;
+        std::fs::create_dir_all(scratch.join("pack"))?;
+        let list: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
+        std::fs::write(scratch.join("info/alternates"), list.join("\n") + "\n")
+    };
+    make().with_context(|| format!("{}: cannot create", scratch.display()))?;
+    if let Ok(mut v) = SCRATCH.lock() {
+        v.push(scratch.clone());
+    }
+    let handle = gix::odb::at(&scratch, repo.object_hash()).with_context(|| {
+        format!(
+            "cannot read the quarantined objects of this push ({})",
+            dirs[0].display()
+        )
+    })?;
+    repo.objects = gix::OdbHandle::from(handle);
+    Ok(())
+}
+
+/// Scratch object directories made by [`see_quarantined_objects`].
+static SCRATCH: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Remove the scratch object directories (called when the command ends).
+pub fn remove_scratch() {
+    if let Ok(mut v) = SCRATCH.lock() {
+        for dir in v.drain(..) {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
 }
 
 /// Whether git would take the current directory as the work tree of `repo`, which gix

@@ -1203,3 +1203,49 @@ fn the_gitignore_fix_never_hides_tracked_source() {
             .is_empty()
     );
 }
+
+/// The same command in a server-side `pre-receive` hook: git keeps the pushed objects in a
+/// quarantine directory (`GIT_OBJECT_DIRECTORY`) until the hook accepts them, and leakgate
+/// reads them there. A clean push is accepted (a new branch, then an update); a push of a
+/// token is rejected; nothing is left behind.
+#[test]
+fn a_pre_receive_hook_rejects_a_pushed_token_and_accepts_a_clean_push() {
+    let repo = TestRepo::new();
+    let server = repo.dir.path().join("server.git");
+    repo.git(&["init", "-q", "--bare", server.to_str().unwrap()]);
+    let hook = server.join("hooks/pre-receive");
+    std::fs::write(
+        &hook,
+        format!(
+            "#!/bin/sh\nwhile read old new ref; do\n  range=\"$old..$new\"\n  case \"$old\" in \
+             0000000000000000000000000000000000000000) range=\"$new\";; esac\n  \
+             '{}' lint --history-only --history \"$range\" || exit 1\ndone\n",
+            env!("CARGO_BIN_EXE_leakgate")
+        ),
+    )
+    .unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let push = |repo: &TestRepo| repo.git_status(&["push", server.to_str().unwrap(), "HEAD:main"]);
+    repo.stage("a.txt", "a\n").commit("init");
+    let out = push(&repo);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    repo.stage("a.txt", "b\n").commit("more");
+    let out = push(&repo);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    repo.stage("b.py", util::secret_line()).commit("token");
+    let out = push(&repo);
+    assert_ne!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains("github-classic-token"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("pre-receive hook declined"),
+        "{}",
+        out.stderr
+    );
+}
