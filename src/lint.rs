@@ -2011,7 +2011,7 @@ pub fn render_json(l: &Lint, out: &mut dyn std::io::Write) -> std::io::Result<()
         "version": 1,
         "findings": findings_json(l),
         "fixes": l.fixes,
-        "summary": {"problems": l.problems(), "fixable": l.fixable()},
+        "summary": {"problems": l.problems(), "fixable": l.fixable(), "unsafe_fixable": l.unsafe_fixable()},
         "stats": l.report.stats,
         "errors": l.report.errors,
     });

@@ -1117,6 +1117,7 @@ fn fix_is_safe_unsafe_fixes_untrack_and_fixtures_stay() {
     };
     assert_eq!(applicability(".env"), "unsafe");
     assert_eq!(applicability("spec/support/cert/key.pem"), "display-only");
+    assert_eq!(v["summary"]["unsafe_fixable"], 1, "{v:#}");
 
     let out = run(repo.leakgate().args(["lint", "--fix"]));
     assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
