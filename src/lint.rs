@@ -271,6 +271,32 @@ fn ignored(stack: &mut gix::AttributeStack<'_>, workdir: &Path, path: &str) -> R
     let platform = stack
         .at_path(path, Some(gix::index::entry::Mode::FILE))
         .with_context(|| format!("checking whether {path} is ignored"))?;
+    let matched = platform
+        .matching_exclude_pattern()
+        .map(|m| (m.source.map(Path::to_path_buf), m.sequence_number));
+    // A negation that re-includes a directory above the file (`!.devcontainer` after `.*`)
+    // is not one of the file: git would ignore the file by a pattern of its own, and none
+    // matches it now. Reported as not ignored, not as the user's exception.
+    if let Some((source, seq)) = &matched {
+        let mut at = 0;
+        while let Some(slash) = path[at..].find('/') {
+            let dir = &path[..at + slash];
+            let p = stack
+                .at_path(dir, Some(gix::index::entry::Mode::DIR))
+                .with_context(|| format!("checking whether {dir} is ignored"))?;
+            if let Some(m) = p.matching_exclude_pattern()
+                && m.pattern.is_negative()
+                && m.sequence_number == *seq
+                && m.source.map(Path::to_path_buf) == *source
+            {
+                return Ok(Ignored::No);
+            }
+            at += slash + 1;
+        }
+    }
+    let platform = stack
+        .at_path(path, Some(gix::index::entry::Mode::FILE))
+        .with_context(|| format!("checking whether {path} is ignored"))?;
     Ok(match platform.matching_exclude_pattern() {
         None => Ignored::No,
         Some(m) if m.pattern.is_negative() => {

@@ -1250,3 +1250,32 @@ fn a_pre_receive_hook_rejects_a_pushed_token_and_accepts_a_clean_push() {
         out.stderr
     );
 }
+
+/// Negation notes only where git agrees: `!.devcontainer` after `.*` re-includes the
+/// directory, not the files in it (a Django project's `.gitignore`); the files would be
+/// ignored by patterns of their own, so the names are missing coverage, not exceptions.
+#[test]
+fn a_negated_directory_is_not_an_exception_for_the_files_in_it() {
+    let repo = TestRepo::new();
+    repo.stage(".gitignore", ".*\n!.devcontainer\n!.gitignore\n")
+        .stage(".devcontainer/devcontainer.json", "{}\n")
+        .stage("app.py", "print(1)\n")
+        .commit("init");
+    let (_, v) = lint_json(&repo, &[]);
+    let negated: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "gitignore-negated")
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(negated.is_empty(), "{negated:?}");
+    // After the fix, git ignores such a file there.
+    let out = run(repo.leakgate().args(["lint", "--fix"]));
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    assert_eq!(
+        repo.git_status(&["check-ignore", "-q", ".devcontainer/credentials.json"])
+            .code,
+        0
+    );
+}
