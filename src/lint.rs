@@ -946,18 +946,13 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
             g.2.clone_from(&u.not_shared);
         }
     }
-    for ((rule, missing), (mut patterns, mut where_, local)) in grouped {
-        if where_.len() > 5 {
-            let n = where_.len() - 5;
-            where_.truncate(5);
-            where_.push(format!("and {n} more"));
-        }
+    for ((rule, missing), (patterns, where_, local)) in grouped {
+        // The other kinds name their first five patterns; every list of directories stops
+        // at five ("and N more").
+        let first_few = crate::report::first_few;
+        let patterns = first_few(&patterns, if rule == OTHERS { 5 } else { usize::MAX });
+        let where_ = first_few(&where_, 5);
         let rule = if rule == OTHERS {
-            let n = patterns.len();
-            if n > 5 {
-                patterns.truncate(5);
-                patterns.push(format!("and {} more", n - 5));
-            }
             format!(
                 "{} other must-not-track {}",
                 others.len(),
@@ -970,30 +965,21 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
             (
                 RULE_GITIGNORE_MISSING,
                 Severity::Medium,
-                format!(
-                    "{} ({rule}) would not be ignored in {}",
-                    patterns.join(", "),
-                    where_.join(", ")
-                ),
+                format!("{patterns} ({rule}) would not be ignored in {where_}"),
             )
         } else {
             (
                 RULE_GITIGNORE_NOT_SHARED,
                 Severity::Low,
                 format!(
-                    "{} ({rule}) is ignored only by {}, which is not shared with the team",
-                    patterns.join(", "),
+                    "{patterns} ({rule}) is ignored only by {}, which is not shared with the team",
                     local.as_deref().unwrap_or("a local exclude file")
                 ),
             )
         };
         // What identifies the problem (the kind, its patterns and where): a baseline entry
         // accepts it, and a new kind or directory is a new problem.
-        let identity = format!(
-            "{rule_id}\n{rule}\n{}\n{}",
-            patterns.join(" "),
-            where_.join(" ")
-        );
+        let identity = format!("{rule_id}\n{rule}\n{patterns}\n{where_}");
         let f = Finding {
             rule_id: rule_id.to_string(),
             severity,

@@ -112,11 +112,6 @@ fn load_setup(
     Ok((rules, config))
 }
 
-/// The root of the repository around the current directory, or the current directory.
-fn repo_root() -> PathBuf {
-    leakgate::context::current_root()
-}
-
 fn run(cli: Cli, style: &Style) -> Result<Outcome> {
     match cli.command {
         Command::Scan(args) => {
@@ -211,7 +206,7 @@ fn run(cli: Cli, style: &Style) -> Result<Outcome> {
 
 /// `leakgate init`: the starter configuration at the repository root (or here).
 fn init(force: bool) -> Result<Outcome> {
-    let root = repo_root();
+    let root = leakgate::context::current_root();
     let path = root.join(leakgate::config::FILE_NAME);
     // (symlink_metadata: a link, even a dangling one, is there)
     if std::fs::symlink_metadata(&path).is_ok() && !force {
@@ -545,8 +540,7 @@ fn baseline(args: cli::BaselineCmdArgs) -> Result<Outcome> {
         .filter(|e| e.fingerprint.is_some() && !is_coverage(e))
         .count();
     let files = new.len() - secrets - coverage;
-    let count =
-        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let count = leakgate::report::plural;
     writeln!(
         out,
         "leakgate: wrote {shown}: {} ({}, {}, {}{})",

@@ -1262,13 +1262,7 @@ fn a_negated_directory_is_not_an_exception_for_the_files_in_it() {
         .stage("app.py", "print(1)\n")
         .commit("init");
     let (_, v) = lint_json(&repo, &[]);
-    let negated: Vec<&str> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule_id"] == "gitignore-negated")
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
+    let negated = util::paths_of(&v, "gitignore-negated");
     assert!(negated.is_empty(), "{negated:?}");
     // After the fix, git ignores such a file there.
     let out = run(repo.leakgate().args(["lint", "--fix"]));
