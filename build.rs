@@ -2,6 +2,10 @@
 //! the examples, so that start-up does not parse TOML: the hook pays start-up on every commit.
 //! `rules test` and `rules explain` still parse the full file (embedded with `include_str!`),
 //! and a test checks that both give the same rules.
+//!
+//! It also compiles each rule's gate (`src/gate.rs`) and each `allow` regex to a sparse DFA,
+//! serialized into `$OUT_DIR/gates.bin`, so that a commit compiles no regex for the windows
+//! the gates rule out. `LG_GATE_REPORT=1 cargo build -vv` says which did not fit.
 
 use std::fmt::Write;
 use std::path::PathBuf;
@@ -12,24 +16,30 @@ use toml::Value;
 #[allow(dead_code)]
 mod shape;
 
+#[path = "src/gate.rs"]
+mod gate;
+
 fn main() {
     println!("cargo::rerun-if-changed=rules.toml");
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-changed=src/shape.rs");
+    println!("cargo::rerun-if-changed=src/gate.rs");
     let src = std::fs::read_to_string("rules.toml").expect("read rules.toml");
     // A broken rules.toml is reported by the test suite with the rule and line; here, emit
     // nothing usable so that `RuleSet::builtin` reports it at run time instead of panicking.
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR"));
+    let mut gates = Vec::new();
     let out = match src.parse::<toml::Table>() {
-        Ok(table) => generate(&table),
+        Ok(table) => generate(&table, &mut gates),
         Err(e) => format!(
             "pub(crate) const BUILD_ERROR: Option<&str> = Some({:?});\n\
-             pub(crate) static RULES: &[GenRule] = &[];\npub(crate) static FILES: &[GenFile] = &[];\n",
+             pub(crate) static RULES: &[GenRule] = &[];\npub(crate) static FILES: &[GenFile] = &[];\n\
+             pub(crate) static ALLOWS: &[(&str, Option<std::ops::Range<usize>>)] = &[];\n",
             e.to_string()
         ),
     };
-    let path =
-        PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR")).join("builtin_rules.rs");
-    std::fs::write(path, out).expect("write builtin_rules.rs");
+    std::fs::write(out_dir.join("builtin_rules.rs"), out).expect("write builtin_rules.rs");
+    std::fs::write(out_dir.join("gates.bin"), gates).expect("write gates.bin");
 }
 
 fn s(v: Option<&Value>) -> String {
@@ -60,7 +70,92 @@ fn boolean(v: Option<&Value>, default: bool) -> bool {
     v.and_then(Value::as_bool).unwrap_or(default)
 }
 
-fn generate(table: &toml::Table) -> String {
+/// The largest DFA kept (serialized, sparse): a rule whose gate would be bigger is gated at
+/// run time instead (`Rule::gate`), and an allow regex is compiled at run time.
+const DFA_MAX: usize = 256 << 10;
+
+/// The gate of a built-in rule's pattern (`gate::gate_hir`, repetitions capped at 8) as a
+/// serialized sparse DFA (what `Rule::gate` reads).
+fn gate_dfa(pattern: &str) -> Option<Vec<u8>> {
+    let how = gate::Widening {
+        max_bound: 8,
+        min_cap: Some(8),
+    };
+    dfa_bytes(&gate::gate_hir(&parse(pattern)?, Some(1), how))
+}
+
+/// An allow regex as a serialized sparse DFA (what `AllowSet` reads).
+fn allow_dfa(pattern: &str) -> Option<Vec<u8>> {
+    dfa_bytes(&parse(pattern)?)
+}
+
+/// How every rule pattern is parsed (as `rules::syntax_config` says): ASCII classes, bytes.
+fn parse(pattern: &str) -> Option<regex_syntax::hir::Hir> {
+    regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(pattern)
+        .ok()
+}
+
+/// `hir` as an unanchored sparse DFA that answers whether it matches (any match kind), in
+/// the target's byte order; `None` if it is over [`DFA_MAX`] or cannot be built.
+fn dfa_bytes(hir: &regex_syntax::hir::Hir) -> Option<Vec<u8>> {
+    use regex_automata::dfa::{StartKind, dense};
+    use regex_automata::nfa::thompson;
+    let nfa = thompson::Compiler::new()
+        .configure(
+            thompson::Config::new()
+                .utf8(false)
+                .which_captures(thompson::WhichCaptures::None),
+        )
+        .build_from_hir(hir)
+        .map_err(|e| report(&e))
+        .ok()?;
+    let dfa = dense::Builder::new()
+        .configure(
+            dense::Config::new()
+                .match_kind(regex_automata::MatchKind::All)
+                .start_kind(StartKind::Unanchored)
+                .minimize(false)
+                .dfa_size_limit(Some(DFA_MAX * 16))
+                .determinize_size_limit(Some(DFA_MAX * 32)),
+        )
+        .build_from_nfa(&nfa)
+        .map_err(|e| report(&e))
+        .ok()?;
+    let sparse = dfa.to_sparse().map_err(|e| report(&e)).ok()?;
+    let bytes = match std::env::var("CARGO_CFG_TARGET_ENDIAN").as_deref() {
+        Ok("big") => sparse.to_bytes_big_endian(),
+        _ => sparse.to_bytes_little_endian(),
+    };
+    if bytes.len() > DFA_MAX {
+        report(&format!("{} bytes", bytes.len()));
+    }
+    (bytes.len() <= DFA_MAX).then_some(bytes)
+}
+
+/// With `LG_GATE_REPORT` set, why a DFA was not built (on stderr: `cargo build -vv`).
+fn report(e: &dyn std::fmt::Display) {
+    if std::env::var_os("LG_GATE_REPORT").is_some() {
+        eprintln!("no DFA: {e}");
+    }
+}
+
+/// `dfa` appended to `blob`, as the Rust expression of its range there.
+fn stored(blob: &mut Vec<u8>, dfa: Option<Vec<u8>>) -> String {
+    match dfa {
+        Some(dfa) => {
+            let start = blob.len();
+            blob.extend_from_slice(&dfa);
+            format!("Some({start}..{})", blob.len())
+        }
+        None => "None".into(),
+    }
+}
+
+fn generate(table: &toml::Table, gates: &mut Vec<u8>) -> String {
     let mut out = String::from("pub(crate) const BUILD_ERROR: Option<&str> = None;\n");
     out.push_str("pub(crate) static RULES: &[GenRule] = &[\n");
     for r in table
@@ -79,7 +174,7 @@ fn generate(table: &toml::Table) -> String {
             out,
             "  GenRule {{ id: {}, name: {}, severity: {}, pattern: {}, keywords: {}, min_entropy: {min_entropy}, \
              validator: {}, multiline: {}, window_lines: {}, context: {}, decode: {}, allow: {}, fallback: {}, \
-             description: {}, remediation: {}, references: {}, shape: {} }},",
+             description: {}, remediation: {}, references: {}, shape: {}, gate: {} }},",
             s(g("id")),
             s(g("name")),
             s(g("severity")),
@@ -102,8 +197,25 @@ fn generate(table: &toml::Table) -> String {
                     "Some(crate::shape::Shape {{ bytes: {:?}, min_len: {} }})",
                     sh.bytes, sh.min_len
                 )),
+            stored(gates, g("pattern").and_then(Value::as_str).and_then(gate_dfa)),
         )
         .unwrap();
+    }
+    // Every allow regex, sorted (looked up by its text).
+    let mut allows: Vec<&str> = table
+        .get("rule")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r.get("allow").and_then(Value::as_array))
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    allows.sort();
+    allows.dedup();
+    out.push_str("];\npub(crate) static ALLOWS: &[(&str, Option<std::ops::Range<usize>>)] = &[\n");
+    for a in allows {
+        writeln!(out, "  ({a:?}, {}),", stored(gates, allow_dfa(a))).unwrap();
     }
     out.push_str("];\npub(crate) static FILES: &[GenFile] = &[\n");
     for r in table

@@ -18,44 +18,73 @@ pub const VENDORED: &[&str] = &[
     "Pods",
 ];
 
-/// What kinds of files the repository holds, for the file rules' `stack`: the tracked files'
-/// names and extensions (lower-cased).
+/// What kinds of files the repository holds, for the file rules' `stack`: which of the names
+/// and extensions the rules ask about (lower-cased) the tracked files have.
 #[derive(Debug, Default)]
 pub struct Stacks {
-    names: std::collections::HashSet<String>,
-    exts: std::collections::HashSet<String>,
+    names: std::collections::HashSet<Vec<u8>>,
+    exts: std::collections::HashSet<Vec<u8>>,
 }
 
 impl Stacks {
-    /// From the index's paths.
-    pub fn of_index(index: &gix::index::State) -> Stacks {
-        use gix::bstr::ByteSlice;
+    /// From the index's paths: only the names and extensions some rule's `stack` asks about
+    /// are looked for, without allocating per entry (an index has 100k entries).
+    pub fn of_index(index: &gix::index::State, rules: &RuleSet) -> Stacks {
+        let (mut want_names, mut want_exts) = (Vec::new(), Vec::new());
+        for s in rules.files.iter().flat_map(|r| &r.spec.stack) {
+            let s = s.to_ascii_lowercase().into_bytes();
+            match s.strip_prefix(b"*.") {
+                Some(ext) => want_exts.push(ext.to_vec()),
+                None => want_names.push(s),
+            };
+        }
+        for w in [&mut want_names, &mut want_exts] {
+            w.sort();
+            w.dedup();
+        }
+        // A first sieve: the (length, last byte) pairs of what is looked for.
+        let (names_sieve, exts_sieve) = (Sieve::of(&want_names), Sieve::of(&want_exts));
+        let wanted = |w: &[Vec<u8>], x: &[u8]| w.binary_search_by(|v| v.as_slice().cmp(x)).is_ok();
         let mut s = Stacks::default();
+        let (mut name_buf, mut ext_buf) = ([0u8; 64], [0u8; 64]);
+        // What is looked for ends in one of a few bytes: most paths end otherwise.
+        let mut last = [false; 256];
+        for w in want_names.iter().chain(&want_exts) {
+            if let Some(&b) = w.last() {
+                last[b as usize] = true;
+                last[b.to_ascii_uppercase() as usize] = true;
+            }
+        }
         for e in index.entries() {
-            let path = e.path(index);
-            // Vendored code is someone else's stack.
-            if path
-                .split_str("/")
-                .any(|c| VENDORED.contains(&c.to_str_lossy().as_ref()))
-            {
+            let path: &[u8] = e.path(index);
+            if !path.last().is_some_and(|&b| last[b as usize]) {
                 continue;
             }
-            let name = path.rsplit_str("/").next().unwrap_or(path);
-            s.add(&name.to_str_lossy());
+            let name = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
+            let ext = name
+                .iter()
+                .rposition(|&b| b == b'.')
+                .map(|i| &name[i + 1..])
+                .filter(|x| exts_sieve.may_hold(x));
+            let name = Some(name).filter(|n| names_sieve.may_hold(n));
+            if ext.is_none() && name.is_none() {
+                continue;
+            }
+            let ext = ext
+                .and_then(|x| lowered(x, &mut ext_buf))
+                .filter(|x| wanted(&want_exts, x) && !s.exts.contains(*x));
+            let name = name
+                .and_then(|n| lowered(n, &mut name_buf))
+                .filter(|n| wanted(&want_names, n) && !s.names.contains(*n));
+            if (ext.is_some() || name.is_some()) && !is_vendored(path) {
+                s.exts.extend(ext.map(<[u8]>::to_vec));
+                s.names.extend(name.map(<[u8]>::to_vec));
+                if s.names.len() == want_names.len() && s.exts.len() == want_exts.len() {
+                    break;
+                }
+            }
         }
         s
-    }
-
-    fn add(&mut self, name: &str) {
-        let name = name.to_ascii_lowercase();
-        if let Some((_, ext)) = name.rsplit_once('.')
-            && !self.exts.contains(ext)
-        {
-            self.exts.insert(ext.to_string());
-        }
-        if !self.names.contains(&name) {
-            self.names.insert(name);
-        }
     }
 
     /// Whether the repository needs `rule`'s `.gitignore` patterns: a core rule, or one of
@@ -63,13 +92,52 @@ impl Stacks {
     pub fn uses(&self, rule: &crate::rules::FileRule) -> bool {
         rule.spec.stack.is_empty()
             || rule.spec.stack.iter().any(|s| {
-                let s = s.to_ascii_lowercase();
-                match s.strip_prefix("*.") {
+                let s = s.to_ascii_lowercase().into_bytes();
+                match s.strip_prefix(b"*.") {
                     Some(ext) => self.exts.contains(ext),
                     None => self.names.contains(&s),
                 }
             })
     }
+}
+
+/// A set of (length, lower-cased last byte) pairs: what a name must have to be one of a few.
+struct Sieve([u64; 256]);
+
+impl Sieve {
+    fn of(names: &[Vec<u8>]) -> Sieve {
+        let mut bits = [0u64; 256];
+        for n in names {
+            if let Some(i) = Sieve::bit(n) {
+                bits[i / 64] |= 1 << (i % 64);
+            }
+        }
+        Sieve(bits)
+    }
+
+    fn bit(n: &[u8]) -> Option<usize> {
+        let last = n.last()?.to_ascii_lowercase() as usize;
+        (n.len() < 64).then(|| n.len() * 256 + last)
+    }
+
+    fn may_hold(&self, n: &[u8]) -> bool {
+        Sieve::bit(n).is_some_and(|i| self.0[i / 64] >> (i % 64) & 1 == 1)
+    }
+}
+
+/// `b` lower-cased into `buf`; `None` if it does not fit (no rule names anything so long).
+fn lowered<'b>(b: &[u8], buf: &'b mut [u8; 64]) -> Option<&'b [u8]> {
+    let out = buf.get_mut(..b.len())?;
+    for (o, c) in out.iter_mut().zip(b) {
+        *o = c.to_ascii_lowercase();
+    }
+    Some(out)
+}
+
+/// Whether `path` lies in vendored code (someone else's stack): a component is in [`VENDORED`].
+fn is_vendored(path: &[u8]) -> bool {
+    path.split(|&b| b == b'/')
+        .any(|c| VENDORED.iter().any(|v| v.as_bytes() == c))
 }
 
 /// A must-not-track pattern that the repository's ignore rules do not cover.

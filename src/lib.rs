@@ -10,6 +10,7 @@ pub mod config;
 pub mod context;
 pub mod finding;
 pub mod framework;
+pub mod gate;
 pub mod gitignore;
 pub mod gitleaks;
 pub mod hygiene;

@@ -828,7 +828,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
             present.insert(f.rule_id.clone());
         }
     }
-    let stacks = hygiene::Stacks::of_index(&index);
+    let stacks = hygiene::Stacks::of_index(&index, rules);
     let in_use = |r: &crate::rules::FileRule| stacks.uses(r) || present.contains(&r.spec.id);
     let mut cov = hygiene::coverage(&repo, &index, rules, &dirs, &blocked_refs, &in_use)?;
     // The patch must not hide tracked source (a `pkg/kubeconfig/` Go package).

@@ -294,7 +294,7 @@ fn run_with<'r>(
                     // The note names a few patterns: the root's coverage says which.
                     let root = [String::new()];
                     let dirs = if full { dirs } else { &root[..] };
-                    let stacks = hygiene::Stacks::of_index(index);
+                    let stacks = hygiene::Stacks::of_index(index, rules);
                     let in_use = |r: &crate::rules::FileRule| stacks.uses(r);
                     let cov = hygiene::coverage_in(&mut ex, rules, dirs, &[], &in_use)?;
                     timer.mark(".gitignore coverage (on another core)");
@@ -306,11 +306,12 @@ fn run_with<'r>(
             })
         });
         let results = scan_staged(&repo, &set.files, &scanner, opts);
+        timer.mark("scan the staged blobs");
         let coverage = coverage.map(|h| h.join().expect("the coverage check does not panic"));
         (results, coverage)
     });
     let results = results?;
-    timer.mark("scan staged blobs (and .gitignore coverage)");
+    timer.mark("wait for the .gitignore coverage");
     let mut out = Outcome {
         files: set.files.len(),
         deleted: set.deleted,
@@ -361,7 +362,7 @@ fn run_with<'r>(
     let cov = match cov {
         Some(cov) => Some(cov),
         None if early.is_some() || !blocked.is_empty() => {
-            let stacks = hygiene::Stacks::of_index(&index);
+            let stacks = hygiene::Stacks::of_index(&index, rules);
             let in_use = |r: &crate::rules::FileRule| stacks.uses(r);
             blocked_cov = hygiene::coverage(&repo, &index, rules, &dirs, &blocked, &in_use)?;
             timer.mark(".gitignore coverage of the blocked files");
@@ -842,19 +843,24 @@ fn scan_staged(
     if files.len() < 32 || threads == 1 {
         // Few files: read and diff them, compile the patterns their regions need on all
         // cores, then match in turn.
+        let mut t = Timer::new();
         let prepared = files
             .iter()
             .map(|f| prepare(repo, f, scanner, opts))
             .collect::<Result<Vec<_>>>()?;
+        t.mark("read and diff the staged blobs");
         if threads > 1 {
             let parts: Vec<_> = prepared.iter().flat_map(Prepared::parts).collect();
             scanner.precompile(&parts);
         }
+        t.mark("compile what their windows need (on all cores)");
         let mut scratch = Scratch::default();
-        return Ok(prepared
+        let r = prepared
             .into_iter()
             .map(|p| p.finish(scanner, &mut scratch))
-            .collect());
+            .collect();
+        t.mark("match");
+        return Ok(r);
     }
     // gix is built without its `parallel` feature (smaller build), so each thread opens its
     // own handle on the same repository; only object reads happen there.

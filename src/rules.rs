@@ -41,7 +41,12 @@ mod generated {
         pub remediation: &'static str,
         pub references: &'static [&'static str],
         pub shape: Option<crate::shape::Shape>,
+        /// The gate's DFA: a range of [`GATES`] (see `build.rs`).
+        pub gate: Option<std::ops::Range<usize>>,
     }
+
+    /// The built-in rules' gates, compiled to sparse DFAs at build time.
+    pub(crate) static GATES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/gates.bin"));
 
     pub(crate) struct GenFile {
         pub id: &'static str,
@@ -219,6 +224,48 @@ pub enum SecretGroup {
     FirstNonEmpty,
 }
 
+/// A DFA as `build.rs` serialized it (no copy: it reads the binary's own bytes).
+type GateDfa = regex_automata::dfa::sparse::DFA<&'static [u8]>;
+
+/// The DFA `build.rs` serialized into `bytes` (a range of `generated::GATES`), read without
+/// validating its transitions, which costs more than a commit's whole scan; `None` if its
+/// header does not fit this build (it always does).
+fn prebuilt_dfa(bytes: &'static [u8]) -> Option<GateDfa> {
+    // SAFETY: the bytes were written by `to_bytes_*_endian` of the same regex-automata (one
+    // version in Cargo.lock serves the build script and this crate), for this target's byte
+    // order, and are embedded unchanged (`include_bytes!`); `tests::prebuilt_dfas_are_valid`
+    // checks every one of them with the validating `from_bytes`.
+    unsafe { regex_automata::dfa::sparse::DFA::from_bytes_unchecked(bytes) }
+        .ok()
+        .map(|(dfa, _)| dfa)
+}
+
+/// Whether a prebuilt DFA matches somewhere in `input`; one that gives up (none can: they
+/// have no Unicode word boundary) says yes.
+fn dfa_matches(dfa: &GateDfa, input: regex_automata::Input<'_>) -> bool {
+    use regex_automata::dfa::Automaton;
+    dfa.try_search_fwd(&input.earliest(true))
+        .map_or(true, |m| m.is_some())
+}
+
+/// A rule's gate: what a window must match for the rule's pattern to be tried on it.
+#[derive(Debug, Clone, Copy)]
+pub enum Gate<'r> {
+    Dfa(&'r GateDfa),
+    Regex(&'r regex_automata::meta::Regex),
+}
+
+impl Gate<'_> {
+    /// Whether `input` (a window, with the bytes before it for look-behind) may hold a match.
+    /// A DFA that gives up (it cannot) lets the window through.
+    pub fn is_match(&self, input: regex_automata::Input<'_>) -> bool {
+        match self {
+            Gate::Dfa(dfa) => dfa_matches(dfa, input),
+            Gate::Regex(re) => re.is_match(input),
+        }
+    }
+}
+
 /// A rule ready to scan with.
 #[derive(Debug)]
 pub struct Rule {
@@ -232,6 +279,9 @@ pub struct Rule {
     regex: OnceLock<regex_automata::meta::Regex>,
     light: OnceLock<Option<regex_automata::meta::Regex>>,
     gate: OnceLock<Option<regex_automata::meta::Regex>>,
+    /// A built-in rule's gate compiled at build time (a serialized sparse DFA).
+    prebuilt: Option<&'static [u8]>,
+    prebuilt_gate: OnceLock<Option<GateDfa>>,
     dfa_gate: OnceLock<Option<regex_automata::meta::Regex>>,
     allow: OnceLock<std::sync::Arc<AllowSet>>,
     shape: OnceLock<Option<crate::shape::Shape>>,
@@ -268,6 +318,8 @@ impl Rule {
             path,
             regex: OnceLock::new(),
             gate: OnceLock::new(),
+            prebuilt: None,
+            prebuilt_gate: OnceLock::new(),
             dfa_gate: OnceLock::new(),
             light: OnceLock::new(),
             allow: OnceLock::new(),
@@ -310,8 +362,17 @@ impl Rule {
     }
 
     /// A cheap stand-in for the pattern that rules windows out before the pattern itself is
-    /// needed (see [`build_gate`]); `None` if it cannot be built.
-    pub fn gate(&self) -> Option<&regex_automata::meta::Regex> {
+    /// needed, for a few windows: the DFA compiled at build time for a built-in rule, else an
+    /// NFA (see [`build_gate`]); `None` if neither can be had.
+    pub fn gate(&self) -> Option<Gate<'_>> {
+        let prebuilt = self.prebuilt.and_then(|bytes| {
+            self.prebuilt_gate
+                .get_or_init(|| prebuilt_dfa(bytes))
+                .as_ref()
+        });
+        if let Some(dfa) = prebuilt {
+            return Some(Gate::Dfa(dfa));
+        }
         self.gate
             .get_or_init(|| {
                 build_gate(
@@ -321,15 +382,17 @@ impl Rule {
                 )
             })
             .as_ref()
+            .map(Gate::Regex)
     }
 
     /// The gate searched by a lazy DFA, for bulk input (see [`build_gate`]).
-    pub fn dfa_gate(&self) -> Option<&regex_automata::meta::Regex> {
+    pub fn dfa_gate(&self) -> Option<Gate<'_>> {
         self.dfa_gate
             .get_or_init(|| {
                 build_gate(self.spec.pattern.get_ref(), self.secret_group, Engine::Full)
             })
             .as_ref()
+            .map(Gate::Regex)
     }
 
     /// Whether the gates or a compiled pattern were built (for tests of what matching builds).
@@ -365,11 +428,14 @@ impl Rule {
     }
 }
 
-/// A rule's `allow` regexes, compiled once. The light engine (quick to build) serves the
-/// first candidates; a blob with many (a long line of near-misses) moves on to lazy DFAs,
-/// one per regex (a combined one thrashes its cache on a stream of different secrets).
+/// A rule's `allow` regexes, compiled once. A built-in one is a DFA compiled at build time;
+/// another is searched by the light engine (quick to build) for the first candidates, and a
+/// blob with many (a long line of near-misses) moves it on to a lazy DFA (one per regex: a
+/// combined one thrashes its cache on a stream of different secrets).
 #[derive(Debug)]
 pub struct AllowSet {
+    prebuilt: Vec<GateDfa>,
+    /// The other patterns, with their light regexes.
     patterns: Vec<String>,
     light: Vec<regex_automata::meta::Regex>,
     full: OnceLock<Vec<regex_automata::meta::Regex>>,
@@ -381,12 +447,26 @@ const ALLOW_LIGHT_CALLS: u32 = 512;
 
 impl AllowSet {
     fn new(patterns: Vec<String>) -> AllowSet {
-        let light = patterns
+        let mut prebuilt = Vec::new();
+        let mut others = Vec::new();
+        for p in patterns {
+            let dfa = generated::ALLOWS
+                .binary_search_by(|(a, _)| (*a).cmp(p.as_str()))
+                .ok()
+                .and_then(|i| generated::ALLOWS[i].1.clone())
+                .and_then(|r| prebuilt_dfa(&generated::GATES[r]));
+            match dfa {
+                Some(dfa) => prebuilt.push(dfa),
+                None => others.push(p),
+            }
+        }
+        let light = others
             .iter()
             .map(|p| build_pattern(p, Engine::Light).expect("allow regex checked at load"))
             .collect();
         AllowSet {
-            patterns,
+            prebuilt,
+            patterns: others,
             light,
             full: OnceLock::new(),
             calls: std::sync::atomic::AtomicU32::new(0),
@@ -395,6 +475,16 @@ impl AllowSet {
 
     fn is_match(&self, secret: &[u8]) -> bool {
         use std::sync::atomic::Ordering::Relaxed;
+        if self
+            .prebuilt
+            .iter()
+            .any(|dfa| dfa_matches(dfa, regex_automata::Input::new(secret)))
+        {
+            return true;
+        }
+        if self.patterns.is_empty() {
+            return false;
+        }
         let res = if self.calls.load(Relaxed) < ALLOW_LIGHT_CALLS {
             self.calls.fetch_add(1, Relaxed);
             &self.light
@@ -687,59 +777,20 @@ fn build_gate(
     engine: Engine,
 ) -> Option<regex_automata::meta::Regex> {
     use regex_automata::nfa::thompson::WhichCaptures;
-    use regex_syntax::hir::{Hir, HirKind};
     let hir = regex_automata::util::syntax::parse_with(pattern, &syntax_config()).ok()?;
-    let hir = match (hir.kind(), secret) {
-        (HirKind::Alternation(alts), SecretGroup::Group(n)) => {
-            let keep: Vec<Hir> = alts.iter().filter(|a| has_group(a, n)).cloned().collect();
-            if keep.is_empty() {
-                hir
-            } else {
-                Hir::alternation(keep)
-            }
-        }
-        _ => hir,
+    let group = match secret {
+        SecretGroup::Group(n) => Some(n),
+        SecretGroup::FirstNonEmpty => None,
+    };
+    let how = crate::gate::Widening {
+        max_bound: 32,
+        min_cap: None,
     };
     build_hir(
-        &unbound_long_repetitions(&hir),
+        &crate::gate::gate_hir(&hir, group, how),
         engine,
         meta_config(engine).which_captures(WhichCaptures::None),
     )
-}
-
-/// Whether capture group `n` occurs in `hir`.
-fn has_group(hir: &regex_syntax::hir::Hir, n: usize) -> bool {
-    use regex_syntax::hir::HirKind;
-    match hir.kind() {
-        HirKind::Capture(c) => c.index as usize == n || has_group(&c.sub, n),
-        HirKind::Repetition(r) => has_group(&r.sub, n),
-        HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().any(|h| has_group(h, n)),
-        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => false,
-    }
-}
-
-/// `hir` with every repetition whose upper bound exceeds 32 made unbounded (`{m,n}` → `{m,}`):
-/// a superset of the language, with far fewer NFA states.
-fn unbound_long_repetitions(hir: &regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
-    use regex_syntax::hir::{Hir, HirKind, Repetition};
-    match hir.kind() {
-        HirKind::Repetition(r) => Hir::repetition(Repetition {
-            min: r.min,
-            max: r.max.filter(|&m| m <= 32),
-            greedy: r.greedy,
-            sub: Box::new(unbound_long_repetitions(&r.sub)),
-        }),
-        HirKind::Capture(c) => {
-            let mut c = c.clone();
-            c.sub = Box::new(unbound_long_repetitions(&c.sub));
-            Hir::capture(c)
-        }
-        HirKind::Concat(v) => Hir::concat(v.iter().map(unbound_long_repetitions).collect()),
-        HirKind::Alternation(v) => {
-            Hir::alternation(v.iter().map(unbound_long_repetitions).collect())
-        }
-        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => hir.clone(),
-    }
 }
 
 /// 1-based line numbers of byte offsets in a source file.
@@ -845,18 +896,26 @@ impl RuleSet {
             Mode::Trusted,
         )?;
         set.checks = CHECK_RULES.iter().collect();
-        for (rule, g) in set.rules.iter().zip(generated::RULES) {
-            if rule.id() == g.id {
+        set.attach_prebuilt();
+        Ok(set)
+    }
+
+    /// What `build.rs` worked out for the built-in rules (shapes, gate DFAs), given to the
+    /// rules here that are those rules (same id and pattern, in the same order).
+    fn attach_prebuilt(&mut self) {
+        for (rule, g) in self.rules.iter_mut().zip(generated::RULES) {
+            if rule.id() == g.id && rule.spec.pattern.get_ref() == g.pattern {
                 let _ = rule.shape.set(g.shape);
+                rule.prebuilt = g.gate.clone().map(|r| &generated::GATES[r]);
             }
         }
-        Ok(set)
     }
 
     /// The built-in rules with their examples (for `rules test` and `rules explain`).
     pub fn builtin_with_examples() -> Result<RuleSet, RuleError> {
         let mut set = RuleSet::from_toml(BUILTIN_RULES, BUILTIN_NAME)?;
         set.checks = CHECK_RULES.iter().collect();
+        set.attach_prebuilt();
         Ok(set)
     }
 
@@ -997,6 +1056,8 @@ impl RuleSet {
                 path: None,
                 regex: OnceLock::new(),
                 gate: OnceLock::new(),
+                prebuilt: None,
+                prebuilt_gate: OnceLock::new(),
                 dfa_gate: OnceLock::new(),
                 light: OnceLock::new(),
                 allow: OnceLock::new(),
@@ -1491,5 +1552,58 @@ remediation = "r"
             assert!(err.contains(name), "{name} missing: {err}");
             assert_eq!(crate::validate::Validator::from_name(name), Some(*v));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `prebuilt_dfa` skips validation: every DFA `build.rs` embedded must pass it.
+    #[test]
+    fn prebuilt_dfas_are_valid() {
+        let ranges = generated::RULES
+            .iter()
+            .filter_map(|g| g.gate.clone())
+            .chain(generated::ALLOWS.iter().filter_map(|(_, r)| r.clone()));
+        let mut n = 0;
+        for r in ranges {
+            regex_automata::dfa::sparse::DFA::from_bytes(&generated::GATES[r])
+                .expect("a valid DFA");
+            n += 1;
+        }
+        // Nearly every rule has its gate compiled (a build that compiled none would pass
+        // every other test, slowly).
+        let rules = generated::RULES.len();
+        let gated = generated::RULES.iter().filter(|g| g.gate.is_some()).count();
+        assert!(
+            gated * 100 >= rules * 95,
+            "{gated} of {rules} rules have a gate DFA"
+        );
+        let allows = generated::ALLOWS.len();
+        let compiled = generated::ALLOWS
+            .iter()
+            .filter(|(_, r)| r.is_some())
+            .count();
+        assert!(
+            compiled * 100 >= allows * 95,
+            "{compiled} of {allows} allow DFAs"
+        );
+        assert!(n > 0);
+    }
+
+    /// The rules `rules test` checks are the ones with the gate DFAs.
+    #[test]
+    fn the_rules_with_examples_have_the_prebuilt_gates() {
+        let set = RuleSet::builtin_with_examples().unwrap();
+        let with = set.rules.iter().filter(|r| r.prebuilt.is_some()).count();
+        let builtin = RuleSet::builtin().unwrap();
+        let expected = builtin
+            .rules
+            .iter()
+            .filter(|r| r.prebuilt.is_some())
+            .count();
+        assert_eq!(with, expected);
+        assert!(matches!(set.rules[0].gate(), Some(Gate::Dfa(_)) | None));
     }
 }

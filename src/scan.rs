@@ -113,7 +113,7 @@ impl<'r> Scanner<'r> {
     /// A scanner for a little input (a commit's staged blobs): quick to build, and each rule's
     /// full regex is compiled only where its gate matches.
     pub fn new_small(rules: &'r RuleSet) -> Scanner<'r> {
-        Scanner::with_kind(rules, aho_corasick::AhoCorasickKind::ContiguousNFA, true)
+        Scanner::with_kind(rules, aho_corasick::AhoCorasickKind::NoncontiguousNFA, true)
     }
 
     fn with_kind(
@@ -274,15 +274,15 @@ impl<'r> Scanner<'r> {
             .map(|(i, w)| (parts[*i].0, w.clone()))
             .filter(|(hay, w)| shape.is_none_or(|s| s.admits(&hay[w.clone()])))
             .collect();
-        let through = |re: &regex_automata::meta::Regex| {
-            windows.iter().any(|(hay, w)| {
-                re.is_match(regex_automata::Input::new(&hay[..w.end]).span(w.clone()))
-            })
+        let through = |is_match: &dyn Fn(regex_automata::Input<'_>) -> bool| {
+            windows
+                .iter()
+                .any(|(hay, w)| is_match(regex_automata::Input::new(&hay[..w.end]).span(w.clone())))
         };
-        if windows.is_empty() || gate().is_some_and(|gate| !through(gate)) {
+        if windows.is_empty() || gate().is_some_and(|gate| !through(&|i| gate.is_match(i))) {
             return;
         }
-        if through(exact()) {
+        if through(&|i| exact().is_match(i)) {
             // A candidate, which the rule's filters will look at.
             rule.allows(b"");
             if let Some(c) = self.rule_context[r] {
@@ -470,7 +470,7 @@ impl<'r> Scanner<'r> {
         rule: &'r Rule,
         windows: impl Iterator<Item = &'a Range<usize>>,
     ) -> (
-        impl Fn() -> Option<&'r regex_automata::meta::Regex>,
+        impl Fn() -> Option<crate::rules::Gate<'r>>,
         impl Fn() -> &'r regex_automata::meta::Regex,
     ) {
         let small = windows.map(|w| w.len()).sum::<usize>() <= GATE_MAX_WINDOW;
