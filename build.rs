@@ -74,14 +74,17 @@ fn boolean(v: Option<&Value>, default: bool) -> bool {
 /// run time instead (`Rule::gate`), and an allow regex is compiled at run time.
 const DFA_MAX: usize = 256 << 10;
 
-/// The gate of a built-in rule's pattern (`gate::gate_hir`, repetitions capped at 8) as a
-/// serialized sparse DFA (what `Rule::gate` reads).
+/// The gate of a built-in rule's pattern (`gate::gate_hir`) as a serialized sparse DFA (what
+/// `Rule::gate` reads): its repetitions capped at 8, or if that does not fit, at 2.
 fn gate_dfa(pattern: &str) -> Option<Vec<u8>> {
-    let how = gate::Widening {
-        max_bound: 8,
-        min_cap: Some(8),
-    };
-    dfa_bytes(&gate::gate_hir(&parse(pattern)?, Some(1), how))
+    let hir = parse(pattern)?;
+    [8, 2].into_iter().find_map(|cap| {
+        let how = gate::Widening {
+            max_bound: cap,
+            min_cap: Some(cap),
+        };
+        dfa_bytes(&gate::gate_hir(&hir, Some(1), how))
+    })
 }
 
 /// An allow regex as a serialized sparse DFA (what `AllowSet` reads).

@@ -205,8 +205,8 @@ impl<'r> Scanner<'r> {
 
     /// Compile, on all cores, what scanning `parts` will need, so that it does not compile one
     /// regex after another: for bulk input, the full regex of every rule whose keywords occur;
-    /// for little input, those rules' gates and, where a gate lets a window through, the
-    /// rule's regex, and where that matches, its allow regexes and context.
+    /// for little input, those rules' gates (a built-in rule's is compiled already) and, where
+    /// a gate lets a window through, the rule's regex, allow regexes and context.
     pub fn precompile(&self, parts: &[(&[u8], Part)]) {
         // For each rule, the windows (part, range) that matching will look at.
         let mut windows: Vec<Vec<(usize, Range<usize>)>> = vec![Vec::new(); self.rules.rules.len()];
@@ -282,12 +282,13 @@ impl<'r> Scanner<'r> {
         if windows.is_empty() || gate().is_some_and(|gate| !through(&|i| gate.is_match(i))) {
             return;
         }
-        if through(&|i| exact().is_match(i)) {
-            // A candidate, which the rule's filters will look at.
-            rule.allows(b"");
-            if let Some(c) = self.rule_context[r] {
-                self.context_regex(c);
-            }
+        // The gate lets a window through: compile the pattern, and what a candidate needs (the
+        // allow regexes are DFAs already for a built-in rule), without matching here what
+        // `run_rule` will match.
+        exact();
+        rule.allows(b"");
+        if let Some(c) = self.rule_context[r] {
+            self.context_regex(c);
         }
     }
 
