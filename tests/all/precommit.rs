@@ -1,7 +1,7 @@
 //! `leakgate pre-commit` and the installed hooks, on real git repositories driven by the real
 //! `git` (and `git commit` running the hook).
 
-mod util;
+use crate::util;
 
 use util::{TestRepo, finding_keys, run, secret_line};
 

@@ -1,7 +1,7 @@
 //! `leakgate install --pre-push`: the pre-push hook scans the commits a push sends, through the
 //! real `git push` to a local bare remote.
 
-mod util;
+use crate::util;
 
 use util::{TestRepo, run, secret_line};
 

@@ -1,6 +1,6 @@
 //! CI use: `lint --history RANGE` in shallow clones, deterministic reports, shell completions.
 
-mod util;
+use crate::util;
 
 use util::{TestRepo, covered_repo, run, secret_line};
 

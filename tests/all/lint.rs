@@ -1,6 +1,6 @@
 //! `leakgate lint`: hygiene, fixes and history, on real git repositories driven by the real `git`.
 
-mod util;
+use crate::util;
 
 use util::{TestRepo, covered_repo, finding_keys, lint_json, run, secret_line};
 

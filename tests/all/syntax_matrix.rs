@@ -2,7 +2,7 @@
 //! `fixtures/syntax.toml` (Python to Makefile to SQL), must be reported by the real binary, and
 //! the near-misses rendered the same way must give nothing. See the fixture's header.
 
-mod util;
+use crate::util;
 
 use leakgate::rules::RuleSet;
 use leakgate::scan::{Scanner, Scratch};
@@ -199,7 +199,7 @@ fn scan_dir(dir: &std::path::Path) -> HashMap<String, Vec<Finding>> {
 
 #[test]
 fn named_values_are_found_in_every_syntax_and_near_misses_in_none() {
-    let fixture: toml::Table = include_str!("fixtures/syntax.toml").parse().unwrap();
+    let fixture: toml::Table = include_str!("../fixtures/syntax.toml").parse().unwrap();
     let templates: Vec<Template> = fixture["template"]
         .as_array()
         .unwrap()

@@ -1,6 +1,6 @@
 //! `install.sh` (the README's set-up command) builds and installs the binary and the hook.
 
-mod util;
+use crate::util;
 
 use util::{TestRepo, fake_github_token, run};
 

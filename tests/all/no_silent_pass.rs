@@ -2,7 +2,7 @@
 //! history that once passed silently. Each goes through the real `git commit` running the
 //! installed hook (or `git push` / `lint --history`), as a user would meet it.
 
-mod util;
+use crate::util;
 
 use util::{TestRepo, fake_github_token, run};
 

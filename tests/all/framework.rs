@@ -2,7 +2,7 @@
 //! A `pre-commit` on PATH is used; without one, the framework is installed from PyPI into a
 //! virtual environment in the target directory, once.
 
-mod util;
+use crate::util;
 
 use std::path::PathBuf;
 

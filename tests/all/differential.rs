@@ -5,7 +5,7 @@
 //! that they never change the answer. Seeded, so a failure reproduces; `DIFF_SEED=N` tries
 //! other trials and `DIFF_DUMP=1` writes a failing trial's two versions to the temp dir.
 
-mod util;
+use crate::util;
 
 use util::{Rng, TestRepo, run};
 

@@ -1,7 +1,7 @@
 //! `leakgate baseline`: accepted findings are skipped by `lint` and `pre-commit`, keyed by the
 //! secret's fingerprint, rule and path (not by line). Real git repositories, the real `git`.
 
-mod util;
+use crate::util;
 
 use util::{TestRepo, covered_repo, fake_github_token, finding_keys, lint_json, run};
 

@@ -1,7 +1,7 @@
 //! Long lines full of keyword hits (minified files, logs, blobs): the matcher looks at each
 //! byte a bounded number of times, and finds what a short line would show.
 
-mod util;
+use crate::util;
 
 use util::{Rng, TestRepo, fake_github_token, leakgate, run_stdin};
 

@@ -40,7 +40,7 @@ fn precision_corpus_has_no_findings() {
     let rules = RuleSet::builtin().unwrap();
     let scanner = Scanner::new(&rules);
     let mut scratch = Scratch::default();
-    let corpus = include_str!("fixtures/not-secrets.txt");
+    let corpus = include_str!("../fixtures/not-secrets.txt");
     let mut problems = Vec::new();
     for (n, line) in corpus.lines().enumerate() {
         if line.trim().is_empty() || line.starts_with("##") {

@@ -1,6 +1,6 @@
 //! `leakgate scan` and `leakgate rules`, through the real binary on temp dirs.
 
-mod util;
+use crate::util;
 
 use util::{fake_github_token, leakgate, run};
 

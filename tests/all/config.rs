@@ -2,7 +2,7 @@
 //! severity, `replace`), gitleaks configurations and `leakgate init`, through the real binary
 //! on temporary git repositories. Every credential here is made up at run time.
 
-mod util;
+use crate::util;
 
 use util::{TestRepo, fake_github_token, finding_keys, random_base62, run};
 

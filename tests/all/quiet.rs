@@ -2,7 +2,7 @@
 //! as its reduced case, beside a real-looking (random) secret in the same place that must still
 //! be reported.
 
-mod util;
+use crate::util;
 
 use leakgate::rules::RuleSet;
 use leakgate::scan::{Scanner, Scratch};
