@@ -42,8 +42,6 @@ impl Stacks {
             w.sort();
             w.dedup();
         }
-        // A first sieve: the (length, last byte) pairs of what is looked for.
-        let (names_sieve, exts_sieve) = (Sieve::of(&want_names), Sieve::of(&want_exts));
         let wanted = |w: &[Vec<u8>], x: &[u8]| w.binary_search_by(|v| v.as_slice().cmp(x)).is_ok();
         let mut s = Stacks::default();
         let (mut name_buf, mut ext_buf) = ([0u8; 64], [0u8; 64]);
@@ -64,17 +62,11 @@ impl Stacks {
             let ext = name
                 .iter()
                 .rposition(|&b| b == b'.')
-                .map(|i| &name[i + 1..])
-                .filter(|x| exts_sieve.may_hold(x));
-            let name = Some(name).filter(|n| names_sieve.may_hold(n));
-            if ext.is_none() && name.is_none() {
-                continue;
-            }
+                .map(|i| &name[i + 1..]);
             let ext = ext
                 .and_then(|x| lowered(x, &mut ext_buf))
                 .filter(|x| wanted(&want_exts, x) && !s.exts.contains(*x));
-            let name = name
-                .and_then(|n| lowered(n, &mut name_buf))
+            let name = lowered(name, &mut name_buf)
                 .filter(|n| wanted(&want_names, n) && !s.names.contains(*n));
             if (ext.is_some() || name.is_some()) && !is_vendored(path) {
                 s.exts.extend(ext.map(<[u8]>::to_vec));
@@ -98,30 +90,6 @@ impl Stacks {
                     None => self.names.contains(&s),
                 }
             })
-    }
-}
-
-/// A set of (length, lower-cased last byte) pairs: what a name must have to be one of a few.
-struct Sieve([u64; 256]);
-
-impl Sieve {
-    fn of(names: &[Vec<u8>]) -> Sieve {
-        let mut bits = [0u64; 256];
-        for n in names {
-            if let Some(i) = Sieve::bit(n) {
-                bits[i / 64] |= 1 << (i % 64);
-            }
-        }
-        Sieve(bits)
-    }
-
-    fn bit(n: &[u8]) -> Option<usize> {
-        let last = n.last()?.to_ascii_lowercase() as usize;
-        (n.len() < 64).then(|| n.len() * 256 + last)
-    }
-
-    fn may_hold(&self, n: &[u8]) -> bool {
-        Sieve::bit(n).is_some_and(|i| self.0[i / 64] >> (i % 64) & 1 == 1)
     }
 }
 

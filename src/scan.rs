@@ -274,12 +274,12 @@ impl<'r> Scanner<'r> {
             .map(|(i, w)| (parts[*i].0, w.clone()))
             .filter(|(hay, w)| shape.is_none_or(|s| s.admits(&hay[w.clone()])))
             .collect();
-        let through = |is_match: &dyn Fn(regex_automata::Input<'_>) -> bool| {
-            windows
-                .iter()
-                .any(|(hay, w)| is_match(regex_automata::Input::new(&hay[..w.end]).span(w.clone())))
+        let through = |gate: crate::rules::Gate<'_>| {
+            windows.iter().any(|(hay, w)| {
+                gate.is_match(regex_automata::Input::new(&hay[..w.end]).span(w.clone()))
+            })
         };
-        if windows.is_empty() || gate().is_some_and(|gate| !through(&|i| gate.is_match(i))) {
+        if windows.is_empty() || gate().is_some_and(|gate| !through(gate)) {
             return;
         }
         // The gate lets a window through: compile the pattern, and what a candidate needs (the
