@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::report::Format;
+use leakgate::report::Format;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -184,7 +184,7 @@ pub struct LintArgs {
     pub all: bool,
 
     /// Skip blobs larger than this many bytes (they are counted in the summary).
-    #[arg(long, value_name = "BYTES", default_value_t = crate::walk::DEFAULT_MAX_SIZE)]
+    #[arg(long, value_name = "BYTES", default_value_t = leakgate::walk::DEFAULT_MAX_SIZE)]
     pub max_filesize: u64,
 
     #[command(flatten)]
@@ -215,7 +215,7 @@ pub struct BaselineCmdArgs {
     pub output: Option<PathBuf>,
 
     /// Skip blobs larger than this many bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = crate::walk::DEFAULT_MAX_SIZE)]
+    #[arg(long, value_name = "BYTES", default_value_t = leakgate::walk::DEFAULT_MAX_SIZE)]
     pub max_filesize: u64,
 
     #[command(flatten)]
@@ -271,7 +271,7 @@ pub struct PrePushArgs {
     pub url: Option<String>,
 
     /// Skip blobs larger than this many bytes (they are counted in the summary).
-    #[arg(long, value_name = "BYTES", default_value_t = crate::walk::DEFAULT_MAX_SIZE)]
+    #[arg(long, value_name = "BYTES", default_value_t = leakgate::walk::DEFAULT_MAX_SIZE)]
     pub max_filesize: u64,
 
     #[command(flatten)]
@@ -331,7 +331,7 @@ pub struct ScanArgs {
     pub no_ignore: bool,
 
     /// Skip files larger than this many bytes (they are counted in the summary).
-    #[arg(long, value_name = "BYTES", default_value_t = crate::walk::DEFAULT_MAX_SIZE)]
+    #[arg(long, value_name = "BYTES", default_value_t = leakgate::walk::DEFAULT_MAX_SIZE)]
     pub max_filesize: u64,
 
     /// Worker threads (0: one per core).

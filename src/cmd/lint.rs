@@ -1,0 +1,129 @@
+//! `leakgate lint`: the repository as it is (and its history), and `--fix`.
+
+use std::io::{self, IsTerminal, Write};
+
+use anyhow::Result;
+
+use super::{Outcome, lint_dir, lint_root, load_setup, stderr, stdout};
+use crate::cli;
+use leakgate::config::Config;
+use leakgate::report::{Format, Style};
+use leakgate::rules::RuleSet;
+
+pub fn run(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
+    use leakgate::lint;
+    let dir = lint_dir(args.path.as_deref())?;
+    let root = lint_root(&dir, args.history_only)?;
+    let (rules, config) = load_setup(&args.rule_args, &args.config, &root)?;
+    let opts = lint::Options {
+        max_size: args.max_filesize,
+        history: match (&args.history, args.history_only, args.all) {
+            (Some(h), _, true) if h != "HEAD" => {
+                anyhow::bail!("--all scans every reference's history: it takes no range (`{h}`)")
+            }
+            (_, _, true) => Some("--all".to_string()),
+            (None, true, _) => Some("HEAD".to_string()),
+            (h, _, _) => h.clone(),
+        },
+        history_only: args.history_only,
+        progress: io::stderr().is_terminal(),
+        all_refs: args.all,
+    };
+    let mut result = lint::run(&dir, &rules, &opts)?;
+    lint_filter(&mut result, &rules, &config);
+    let baseline = leakgate::baseline::Baseline::resolve(&args.baseline.choice(), &result.workdir)?;
+    result.report.stats.baselined = result.drop_findings(|f| baseline.contains(f));
+    if args.diff {
+        let mut out = stdout();
+        out.write_all(&result.patch())?;
+        out.flush()?;
+        let untrack = |a: lint::Applicability| -> Vec<&str> {
+            result
+                .fixes
+                .iter()
+                .filter(|f| f.applicability == a)
+                .filter_map(|f| match &f.kind {
+                    lint::FixKind::Untrack { command, .. } => Some(command.as_str()),
+                    lint::FixKind::Gitignore { .. } => None,
+                })
+                .collect()
+        };
+        let (unsafe_ones, shown) = (
+            untrack(lint::Applicability::Unsafe),
+            untrack(lint::Applicability::DisplayOnly),
+        );
+        let mut err = stderr();
+        if !unsafe_ones.is_empty() {
+            if args.unsafe_fixes {
+                writeln!(
+                    err,
+                    "leakgate: the patch covers .gitignore only; `leakgate lint --fix \
+                     --unsafe-fixes` also untracks (an index change): {}",
+                    unsafe_ones.join("; ")
+                )?;
+            } else {
+                writeln!(
+                    err,
+                    "leakgate: {} more with --unsafe-fixes (untracking, an index change): {}",
+                    unsafe_ones.len(),
+                    unsafe_ones.join("; ")
+                )?;
+            }
+        }
+        if !shown.is_empty() {
+            writeln!(
+                err,
+                "leakgate: not applied (test fixtures or vendored files; allowlist them if \
+                 deliberate): {}",
+                shown.join("; ")
+            )?;
+        }
+        return Ok(Outcome::found(result.problems() != 0));
+    }
+    if args.fix {
+        let done = lint::apply(&dir, &result, args.unsafe_fixes)?;
+        let text = args.output.format == Format::Text;
+        let mut msg: Box<dyn Write> = if text {
+            Box::new(stdout())
+        } else {
+            Box::new(stderr())
+        };
+        if done.is_empty() {
+            writeln!(msg, "leakgate: nothing to fix")?;
+        } else {
+            for line in &done {
+                writeln!(msg, "leakgate: fixed: {line}")?;
+            }
+            writeln!(
+                msg,
+                "leakgate: a secret that was ever committed must be rotated: untracking or \
+                 ignoring a file does not remove it from history (see `leakgate lint --history`)."
+            )?;
+            writeln!(msg)?;
+        }
+        drop(msg);
+        if !done.is_empty() {
+            // Report what is left (history did not change: keep its findings).
+            let again = lint::Options {
+                history: None,
+                ..opts.clone()
+            };
+            result = lint::run(&dir, &rules, &again)?.with_history_of(result);
+            lint_filter(&mut result, &rules, &config);
+            result.report.stats.baselined = result.drop_findings(|f| baseline.contains(f));
+        }
+    }
+    let mut out = stdout();
+    lint::render(args.output.format, &result, &rules, style, &mut out)?;
+    out.flush()?;
+    Ok(Outcome::found(result.problems() != 0))
+}
+
+/// The configuration's verdicts on a lint result (the fixes only dropped findings needed go).
+pub fn lint_filter(result: &mut leakgate::lint::Lint, rules: &RuleSet, config: &Config) {
+    let d = config.apply(rules, |drop| {
+        result.drop_findings(drop);
+    });
+    result.report.stats.allowlisted = d.allowlisted;
+    result.report.stats.below_min_severity = d.below_min_severity;
+}

@@ -1,0 +1,48 @@
+//! `leakgate pre-push`: what a push sends.
+
+use std::io::{self, IsTerminal, Write};
+
+use anyhow::{Context, Result};
+
+use super::{Outcome, load_setup, stdout, work_tree_root};
+use crate::cli;
+use leakgate::report::{Format, Style};
+
+/// `leakgate pre-push`: scan what a push sends (the refs on standard input).
+pub fn run(args: cli::PrePushArgs, style: &Style) -> Result<Outcome> {
+    use std::io::Read;
+    let cwd = std::env::current_dir().context("reading the current directory")?;
+    let mut input = String::new();
+    let mut remote = args.remote.clone();
+    // The pre-commit framework passes the range in the environment, and nothing on stdin.
+    if let Some(env) = leakgate::framework::PushEnv::from_env() {
+        input = env.input(&leakgate::precommit::open_repo(&cwd)?)?;
+        remote = env.remote_name.unwrap_or(remote);
+    } else {
+        io::stdin()
+            .read_to_string(&mut input)
+            .context("reading the refs to push from standard input")?;
+    }
+    let root = work_tree_root(&cwd)?;
+    let (rules, config) = load_setup(&args.rule_args, &args.config, &root)?;
+    let opts = leakgate::prepush::Options {
+        max_size: args.max_filesize,
+        baseline: args.baseline.choice(),
+        progress: io::stderr().is_terminal(),
+    };
+    let outcome = leakgate::prepush::run(&cwd, &rules, &config, &remote, &input, &opts)?;
+    let blocked = !outcome.findings.is_empty();
+    let mut out = stdout();
+    match args.output.format {
+        Format::Text => leakgate::prepush::render_text(&outcome, &rules, style, &mut out)?,
+        f => leakgate::lint::render(
+            f,
+            &leakgate::prepush::as_lint(outcome),
+            &rules,
+            style,
+            &mut out,
+        )?,
+    }
+    out.flush()?;
+    Ok(Outcome::found(blocked))
+}
