@@ -1,0 +1,755 @@
+//! `leakgate lint`: repository hygiene, with fixes.
+//!
+//! One report of: tracked files that must never be tracked (read from the index), `.gitignore`
+//! coverage of the must-not-track names, untracked must-not-track files that nothing ignores,
+//! and secrets in the index (what the next commit would contain). With `--history`, every
+//! commit reachable from `HEAD` (or a range) is scanned too. Fixable findings carry fixes: a
+//! `.gitignore` append and untracking a file from the index (the file stays on disk).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use anyhow::{Context, Result, bail};
+use gix::ObjectId;
+use gix::bstr::{BString, ByteSlice};
+use serde::Serialize;
+
+use crate::finding::Finding;
+use crate::gitignore;
+use crate::hygiene;
+use crate::report::{Report, Stats, plural};
+use crate::rules::{RuleSet, Severity};
+use crate::scan::{Scanner, Scratch};
+use crate::walk::{file_findings, text_of};
+
+mod fix;
+mod history;
+mod render;
+mod tracked;
+
+pub use fix::apply;
+pub(crate) use history::resolve_rev;
+use history::*;
+pub use history::{UNSHALLOW_HINT, scan_history_between};
+pub use render::{render, render_json, render_sarif, render_text, summary};
+use tracked::*;
+
+/// A must-not-track pattern the shared ignore rules do not cover.
+pub const RULE_GITIGNORE_MISSING: &str = "gitignore-missing";
+/// A must-not-track pattern covered only by `.git/info/exclude` or a personal excludes file.
+pub const RULE_GITIGNORE_NOT_SHARED: &str = "gitignore-not-shared";
+/// A must-not-track file the user explicitly un-ignored (`!.env.local`): a note, kept as is.
+pub const RULE_GITIGNORE_NEGATED: &str = "gitignore-negated";
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Blobs larger than this are skipped (and counted).
+    pub max_size: u64,
+    /// Scan history: a revision (`HEAD`) or a range (`origin/main..HEAD`).
+    pub history: Option<String>,
+    /// Only the history: no check of the index, the working tree or `.gitignore` (a CI job
+    /// on a pull request, which asks what its commits add).
+    pub history_only: bool,
+    /// Show a progress line on stderr (only set on a terminal).
+    pub progress: bool,
+    /// History of every reference (branches, tags, remote branches, …), not of `history`.
+    pub all_refs: bool,
+}
+
+/// What a fix does.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum FixKind {
+    /// Append patterns to a `.gitignore` (created if missing).
+    Gitignore {
+        /// Repo-relative path of the `.gitignore`.
+        path: String,
+        /// The unified diff, as text (a byte that is not UTF-8 shown as U+FFFD).
+        patch: String,
+        /// The same diff in the file's own bytes (what `--diff` prints and `git apply` applies).
+        #[serde(skip)]
+        patch_bytes: Vec<u8>,
+        #[serde(skip)]
+        old: Option<Vec<u8>>,
+        #[serde(skip)]
+        new: Vec<u8>,
+    },
+    /// Remove a path from the index only; the file stays on disk.
+    Untrack {
+        path: String,
+        /// The equivalent git command.
+        command: String,
+    },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Fix {
+    pub id: usize,
+    pub description: String,
+    /// Whether `--fix` applies it (see [`Applicability`]).
+    pub applicability: Applicability,
+    #[serde(flatten)]
+    pub kind: FixKind,
+}
+
+/// How far a fix may be applied without asking (as ruff says it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Applicability {
+    /// Changes nothing anyone has: `--fix` applies it (a `.gitignore` append).
+    Safe,
+    /// Changes what every clone gets: only with `--fix --unsafe-fixes` (untracking a file).
+    Unsafe,
+    /// Shown, never applied: untracking a test fixture or vendored file could break what
+    /// reads it; if it is deliberate, allowlist it.
+    DisplayOnly,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct HistoryStats {
+    pub range: String,
+    pub commits: u64,
+    pub blobs_scanned: u64,
+    pub bytes_scanned: u64,
+    pub skipped_binary: u64,
+    pub skipped_too_large: u64,
+    /// A path of each blob skipped as too large, for the summary to name.
+    #[serde(skip)]
+    pub too_large_paths: Vec<String>,
+}
+
+impl HistoryStats {
+    /// `12 commits, 30 blobs`, and the blobs skipped as too large, named
+    /// (`, skipped 1 too large: dump.sql`).
+    pub fn counts(&self) -> String {
+        let mut out = format!(
+            "{}, {}",
+            plural(self.commits as usize, "commit", "commits"),
+            plural(self.blobs_scanned as usize, "blob", "blobs")
+        );
+        if self.skipped_too_large > 0 {
+            out.push_str(&format!(
+                ", skipped {} too large{}",
+                self.skipped_too_large,
+                crate::report::name_some(&self.too_large_paths)
+            ));
+        }
+        out
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Lint {
+    pub report: Report,
+    /// For each finding of `report.findings` (same order), the ids of the fixes that fix it.
+    pub finding_fixes: Vec<Vec<usize>>,
+    pub fixes: Vec<Fix>,
+    pub workdir: PathBuf,
+    pub history: Option<HistoryStats>,
+    /// Whether the index and the working tree were checked (not with `--history-only`).
+    pub tree_checked: bool,
+}
+
+impl Lint {
+    /// Drop the findings `allowed` says are allowlisted, and the fixes that only they needed;
+    /// returns how many findings were dropped.
+    pub fn drop_findings(&mut self, allowed: impl Fn(&Finding) -> bool) -> u64 {
+        let findings = std::mem::take(&mut self.report.findings);
+        let finding_fixes = std::mem::take(&mut self.finding_fixes);
+        let before = findings.len();
+        for (f, ids) in findings.into_iter().zip(finding_fixes) {
+            if !allowed(&f) {
+                self.report.findings.push(f);
+                self.finding_fixes.push(ids);
+            }
+        }
+        // Keep only the fixes a remaining finding refers to, renumbered.
+        let mut remap = vec![None; self.fixes.len()];
+        let mut kept = Vec::new();
+        for ids in &self.finding_fixes {
+            for &id in ids {
+                if remap[id].is_none() {
+                    remap[id] = Some(kept.len());
+                    kept.push(id);
+                }
+            }
+        }
+        for ids in &mut self.finding_fixes {
+            for id in ids.iter_mut() {
+                *id = remap[*id].expect("kept above");
+            }
+        }
+        let mut old: Vec<Option<Fix>> = std::mem::take(&mut self.fixes)
+            .into_iter()
+            .map(Some)
+            .collect();
+        self.fixes = kept
+            .into_iter()
+            .map(|id| old[id].take().expect("each fix kept once"))
+            .collect();
+        (before - self.report.findings.len()) as u64
+    }
+
+    /// Findings that make the run fail (notes on explicit negations do not).
+    pub fn problems(&self) -> usize {
+        self.report
+            .findings
+            .iter()
+            .filter(|f| f.rule_id != RULE_GITIGNORE_NEGATED)
+            .count()
+    }
+
+    /// Problems that `--fix` fixes (every fix they need is safe).
+    pub fn fixable(&self) -> usize {
+        self.fixable_with(&[Applicability::Safe])
+    }
+
+    /// Problems that only `--fix --unsafe-fixes` fixes.
+    pub fn unsafe_fixable(&self) -> usize {
+        self.fixable_with(&[Applicability::Safe, Applicability::Unsafe]) - self.fixable()
+    }
+
+    fn fixable_with(&self, allowed: &[Applicability]) -> usize {
+        self.report
+            .findings
+            .iter()
+            .zip(&self.finding_fixes)
+            .filter(|(f, fx)| {
+                f.rule_id != RULE_GITIGNORE_NEGATED
+                    && !fx.is_empty()
+                    && fx
+                        .iter()
+                        .all(|&i| allowed.contains(&self.fixes[i].applicability))
+            })
+            .count()
+    }
+
+    /// Take the history findings (and stats) of an earlier run of the same repository, so that
+    /// the report after `--fix` need not scan history again.
+    pub fn with_history_of(mut self, earlier: Lint) -> Lint {
+        let mut all: Vec<(Finding, Vec<usize>)> = self
+            .report
+            .findings
+            .drain(..)
+            .zip(self.finding_fixes.drain(..))
+            .collect();
+        all.extend(
+            earlier
+                .report
+                .findings
+                .into_iter()
+                .filter(|f| f.commit.is_some())
+                .map(|f| (f, Vec::new())),
+        );
+        sort_with_fixes(&mut all);
+        (self.report.findings, self.finding_fixes) = all.into_iter().unzip();
+        self.history = earlier.history;
+        self
+    }
+
+    /// The `.gitignore` patches, concatenated, in the files' bytes (what `--diff` prints).
+    pub fn patch(&self) -> Vec<u8> {
+        self.fixes
+            .iter()
+            .filter_map(|f| match &f.kind {
+                FixKind::Gitignore { patch_bytes, .. } => Some(patch_bytes.as_slice()),
+                FixKind::Untrack { .. } => None,
+            })
+            .flatten()
+            .copied()
+            .collect()
+    }
+}
+
+fn sort_with_fixes(found: &mut [(Finding, Vec<usize>)]) {
+    found.sort_by(|(a, _), (b, _)| {
+        a.sort_key()
+            .cmp(&b.sort_key())
+            .then_with(|| a.commit.cmp(&b.commit))
+    });
+}
+
+/// Lint the repository that contains `dir`.
+pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
+    // History alone needs no work tree: a bare repository (a server) is linted too.
+    let mut repo = if opts.history_only {
+        crate::precommit::open_any(dir)?
+    } else {
+        crate::precommit::open_repo(dir).map_err(|e| {
+            e.context("the index and work tree are linted; for the history alone: --history-only")
+        })?
+    };
+    repo.object_cache_size_if_unset(4 << 20);
+    let scanner = Scanner::new(rules);
+    if opts.history_only {
+        let workdir = repo.workdir().unwrap_or(repo.git_dir()).to_path_buf();
+        let range = opts.history.as_deref().unwrap_or("HEAD");
+        let (hist, hstats) = scan_history(&repo, &scanner, range, opts)?;
+        let mut found: Vec<(Finding, Vec<usize>)> =
+            hist.into_iter().map(|f| (f, Vec::new())).collect();
+        sort_with_fixes(&mut found);
+        let (findings, finding_fixes): (Vec<Finding>, Vec<Vec<usize>>) = found.into_iter().unzip();
+        return Ok(Lint {
+            report: Report {
+                findings,
+                stats: Stats::default(),
+                errors: Vec::new(),
+            },
+            finding_fixes,
+            fixes: Vec::new(),
+            workdir,
+            history: Some(hstats),
+            tree_checked: false,
+        });
+    }
+    let workdir = repo.workdir().expect("checked in open_repo").to_path_buf();
+    let index_path = repo.index_path();
+    let index = crate::staged::read_index(&index_path, repo.object_hash())
+        .with_context(|| format!("{}: cannot read the index", index_path.display()))?;
+    // Stat-clean files are read from the working tree (cheaper than inflating blobs out of
+    // packs), unless checking out may convert content or the stat options are unknown.
+    let stat_opts = repo.stat_options().ok();
+    let verbatim = stat_opts.is_some() && checkout_is_verbatim(&repo, &index);
+    let index_time = index.timestamp();
+    let disk = DiskAccess {
+        workdir: workdir.clone(),
+        opts: stat_opts.unwrap_or_default(),
+    };
+
+    // Tracked files: every distinct blob of the index, once.
+    let mut tracked: HashSet<String> = HashSet::new();
+    let mut by_blob: HashMap<ObjectId, usize> = HashMap::new();
+    let mut jobs: Vec<BlobJob> = Vec::new();
+    for entry in index.entries() {
+        let path = entry.path(&index).to_str_lossy().into_owned();
+        tracked.insert(path.clone());
+        if entry.stage() != gix::index::entry::Stage::Unconflicted
+            || entry
+                .flags
+                .contains(gix::index::entry::Flags::INTENT_TO_ADD)
+        {
+            continue;
+        }
+        let mode = entry.mode;
+        if mode != gix::index::entry::Mode::FILE && mode != gix::index::entry::Mode::FILE_EXECUTABLE
+        {
+            continue; // submodules and symlinks: no content to scan
+        }
+        // Racily clean entries (written no earlier than the index) may hide a change of the
+        // same size within the same second: git re-reads those, and so does the blob path.
+        let clean = verbatim
+            && !entry.flags.intersects(
+                gix::index::entry::Flags::ASSUME_VALID | gix::index::entry::Flags::SKIP_WORKTREE,
+            )
+            && !entry.stat.is_racy(index_time, disk.opts);
+        let k = match by_blob.get(&entry.id) {
+            Some(&k) => {
+                jobs[k].paths.push(path);
+                k
+            }
+            None => {
+                by_blob.insert(entry.id, jobs.len());
+                jobs.push(BlobJob {
+                    id: entry.id,
+                    paths: vec![path],
+                    disk: None,
+                });
+                jobs.len() - 1
+            }
+        };
+        if clean && jobs[k].disk.is_none() {
+            jobs[k].disk = Some((jobs[k].paths.len() - 1, entry.stat));
+        }
+    }
+    let results = parallel(&repo, &jobs, |r, scratch, job| {
+        scan_index_blob(r, &scanner, scratch, job, opts.max_size, &disk)
+    })?;
+
+    let mut stack = repo
+        .excludes(
+            &index,
+            None,
+            gix::worktree::stack::state::ignore::Source::WorktreeThenIdMappingIfNotSkipped,
+        )
+        .context("reading the repository's ignore rules")?;
+
+    // Findings with their fixes; the `.gitignore` fix (if any) is resolved at the end.
+    const GITIGNORE: usize = usize::MAX;
+    let mut found: Vec<(Finding, Vec<usize>)> = Vec::new();
+    let mut fixes: Vec<Fix> = Vec::new();
+    let mut stats = Stats::default();
+    let mut blocked: Vec<String> = Vec::new();
+    let mut dirs: Vec<String> = vec![String::new()];
+
+    for r in results {
+        stats.add(&r.stats);
+        for mut f in r.findings {
+            if f.line.is_some() {
+                found.push((f, Vec::new()));
+                continue;
+            }
+            dirs.push(parent_dir(&f.path));
+            match ignored(&mut stack, &workdir, &f.path)? {
+                Ignored::Negated(pattern, src) => {
+                    f.rule_id = RULE_GITIGNORE_NEGATED.to_string();
+                    f.severity = Severity::Low;
+                    f.message = format!(
+                        "{} (tracked; explicitly un-ignored by `{pattern}` in {src}: kept)",
+                        f.message
+                    );
+                    found.push((f, Vec::new()));
+                }
+                state => {
+                    f.message = format!("{} (tracked: it must not be)", f.message);
+                    let id = match fixes.iter().position(
+                        |x| matches!(&x.kind, FixKind::Untrack { path, .. } if *path == f.path),
+                    ) {
+                        Some(i) => i,
+                        None => {
+                            let q = crate::precommit::shell_quote(&f.path);
+                            // A fixture that a test suite reads, or someone else's code:
+                            // shown, not applied.
+                            let fixture = matches!(f.context, Some("test" | "vendor"));
+                            let (applicability, note) = if fixture {
+                                (
+                                    Applicability::DisplayOnly,
+                                    "; a test fixture or vendored file: if it is deliberate, \
+                                     keep it and allowlist its path in .leakgate.toml",
+                                )
+                            } else {
+                                (Applicability::Unsafe, "")
+                            };
+                            fixes.push(Fix {
+                                id: fixes.len(),
+                                applicability,
+                                description: format!(
+                                    "stop tracking {} (removed from the index only; the file stays on disk{note})",
+                                    f.path
+                                ),
+                                kind: FixKind::Untrack {
+                                    path: f.path.clone(),
+                                    command: format!("git rm --cached -- {q}"),
+                                },
+                            });
+                            fixes.len() - 1
+                        }
+                    };
+                    let mut ids = vec![id];
+                    if state == Ignored::No {
+                        blocked.push(f.path.clone());
+                        ids.push(GITIGNORE);
+                    }
+                    found.push((f, ids));
+                }
+            }
+        }
+    }
+    let mut present: HashSet<String> = HashSet::new();
+    let mut note_present = |p: &str| {
+        let name = p.rsplit('/').next().unwrap_or(p).to_ascii_lowercase();
+        if name.starts_with(".env") {
+            present.insert("dotenv-file".to_string());
+        }
+        // A rule with a content condition (`*.json` holding a service-account key) is not
+        // evidenced by the name alone: every `package.json` would count.
+        for r in rules.file_rules_for(p) {
+            if r.spec.content.is_none() {
+                present.insert(r.spec.id.clone());
+            }
+        }
+    };
+    for job in &jobs {
+        for p in &job.paths {
+            if p == ".gitignore" || p.ends_with("/.gitignore") {
+                dirs.push(parent_dir(p)); // where nested rules (and negations) live
+            }
+            if looks_alike(rules, p) {
+                dirs.push(parent_dir(p));
+                note_present(p);
+            }
+        }
+    }
+
+    // Untracked must-not-track files that nothing ignores.
+    for path in untracked_candidates(&workdir, rules, &tracked) {
+        dirs.push(parent_dir(&path));
+        note_present(&path);
+        let full = workdir.join(&path);
+        let content = match std::fs::metadata(&full) {
+            Ok(md) if md.len() <= opts.max_size => std::fs::read(&full).ok(),
+            _ => None,
+        };
+        let ff = file_findings(rules, &path, content.as_deref());
+        if ff.is_empty() {
+            continue;
+        }
+        let state = ignored(&mut stack, &workdir, &path)?;
+        for mut f in ff {
+            match &state {
+                Ignored::Yes => {}
+                Ignored::Negated(pattern, src) => {
+                    f.rule_id = RULE_GITIGNORE_NEGATED.to_string();
+                    f.severity = Severity::Low;
+                    f.message = format!(
+                        "{} (untracked; explicitly un-ignored by `{pattern}` in {src}: kept)",
+                        f.message
+                    );
+                    found.push((f, Vec::new()));
+                }
+                Ignored::No => {
+                    f.message = format!(
+                        "{} (untracked and not ignored: `git add .` would commit it)",
+                        f.message
+                    );
+                    blocked.push(f.path.clone());
+                    found.push((f, vec![GITIGNORE]));
+                }
+            }
+        }
+    }
+
+    // .gitignore coverage of the must-not-track names, at the root and where such files are.
+    dirs.sort();
+    dirs.dedup();
+    blocked.sort();
+    blocked.dedup();
+    let blocked_refs: Vec<&str> = blocked.iter().map(String::as_str).collect();
+    // The rules this repository needs: the core ones, those of its stacks, those of the
+    // files it holds.
+    // A file reported by a rule is evidence of it, content condition and all.
+    for (f, _) in &found {
+        if rules.get_file(&f.rule_id).is_some() {
+            present.insert(f.rule_id.clone());
+        }
+    }
+    let stacks = hygiene::Stacks::of_index(&index, rules);
+    let in_use = |r: &crate::rules::FileRule| stacks.uses(r) || present.contains(&r.spec.id);
+    let mut cov = hygiene::coverage(&repo, &index, rules, &dirs, &blocked_refs, &in_use)?;
+    // The patch must not hide tracked source (a `pkg/kubeconfig/` Go package).
+    let reported: HashSet<String> = found
+        .iter()
+        .filter(|(f, _)| f.line.is_none())
+        .map(|(f, _)| f.path.clone())
+        .collect();
+    let kept = hygiene::keep_tracked_visible(
+        &mut cov,
+        index
+            .entries()
+            .iter()
+            .map(|e| e.path(&index).to_str_lossy().into_owned()),
+        &reported,
+    );
+    let gitignore_fix = match (&cov.patch, &cov.patch_bytes, &cov.new_content) {
+        (Some(patch), Some(patch_bytes), Some(new)) => {
+            let old = cov.old_content.clone();
+            let added = crate::staged::line_count(new)
+                .saturating_sub(old.as_deref().map_or(0, crate::staged::line_count));
+            fixes.push(Fix {
+                id: fixes.len(),
+                applicability: Applicability::Safe,
+                description: format!(
+                    "append {added} lines to .gitignore (must-not-track patterns{}{})",
+                    if kept.is_empty() {
+                        String::new()
+                    } else {
+                        format!(
+                            "; keeps tracked source visible: {}",
+                            crate::report::first_few(&kept, 3)
+                        )
+                    },
+                    if old.is_none() {
+                        "; creates the file"
+                    } else {
+                        ""
+                    }
+                ),
+                kind: FixKind::Gitignore {
+                    path: ".gitignore".to_string(),
+                    patch: patch.clone(),
+                    patch_bytes: patch_bytes.clone(),
+                    old,
+                    new: new.clone(),
+                },
+            });
+            Some(fixes.len() - 1)
+        }
+        _ => None,
+    };
+    // One finding per rule and kind (missing / only local), listing its patterns.
+    let mut negated_dirs: Vec<(String, String, String)> = Vec::new();
+    // One finding per rule whose files are in the repository (tracked, untracked or
+    // look-alikes such as `.env.example`), and one for all the other rules; missing coverage
+    // and coverage that is only local are told apart.
+    // (rule or OTHERS, missing) -> (patterns, directories, local exclude file)
+    const OTHERS: &str = "~others"; // sorts after every rule id
+    type Group = (Vec<String>, Vec<String>, Option<String>);
+    let mut grouped: BTreeMap<(String, bool), Group> = BTreeMap::new();
+    let mut others: Vec<String> = Vec::new();
+    for u in &cov.uncovered {
+        // A directory where the user explicitly un-ignores the name (a nested `!.env`) is
+        // their choice: a note, not missing coverage.
+        let mut u = u.clone();
+        if let Some(name) = hygiene::probe_name(&u.pattern) {
+            let mut kept = Vec::new();
+            for d in u.dirs.drain(..) {
+                let probe = if d.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{d}/{name}")
+                };
+                match ignored(&mut stack, &workdir, &probe)? {
+                    Ignored::Negated(pattern, src) => {
+                        if !negated_dirs.iter().any(|(p, _, _)| *p == probe) {
+                            negated_dirs.push((probe, pattern, src));
+                        }
+                    }
+                    _ => kept.push(d),
+                }
+            }
+            u.dirs = kept;
+            if u.dirs.is_empty() && u.not_shared.is_none() {
+                continue;
+            }
+        }
+        let missing = !u.dirs.is_empty();
+        let key = if present.contains(&u.rule_id) {
+            u.rule_id.clone()
+        } else {
+            if !others.contains(&u.rule_id) {
+                others.push(u.rule_id.clone());
+            }
+            OTHERS.to_string()
+        };
+        // Where the answer differs from the root's: when the root misses it, the root says
+        // it for every directory below that inherits it; vendored trees are not listed.
+        let vendored = |d: &str| d.split('/').any(|c| hygiene::VENDORED.contains(&c));
+        if u.dirs.iter().any(String::is_empty) {
+            u.dirs = vec![String::new()];
+        } else {
+            u.dirs.retain(|d| !vendored(d));
+        }
+        let g = grouped.entry((key, missing)).or_default();
+        g.0.push(format!("`{}`", u.pattern));
+        for d in &u.dirs {
+            let d = if d.is_empty() { "." } else { d.as_str() };
+            if !g.1.iter().any(|x| x == d) {
+                g.1.push(d.to_string());
+            }
+        }
+        if g.2.is_none() {
+            g.2.clone_from(&u.not_shared);
+        }
+    }
+    for ((rule, missing), (patterns, where_, local)) in grouped {
+        // The other kinds name their first five patterns; every list of directories stops
+        // at five ("and N more").
+        let first_few = crate::report::first_few;
+        let patterns = first_few(&patterns, if rule == OTHERS { 5 } else { usize::MAX });
+        let where_ = first_few(&where_, 5);
+        let rule = if rule == OTHERS {
+            format!(
+                "{} other must-not-track {}",
+                others.len(),
+                if others.len() == 1 { "kind" } else { "kinds" }
+            )
+        } else {
+            rule
+        };
+        let (rule_id, severity, message) = if missing {
+            (
+                RULE_GITIGNORE_MISSING,
+                Severity::Medium,
+                format!("{patterns} ({rule}) would not be ignored in {where_}"),
+            )
+        } else {
+            (
+                RULE_GITIGNORE_NOT_SHARED,
+                Severity::Low,
+                format!(
+                    "{patterns} ({rule}) is ignored only by {}, which is not shared with the team",
+                    local.as_deref().unwrap_or("a local exclude file")
+                ),
+            )
+        };
+        // What identifies the problem (the kind, its patterns and where): a baseline entry
+        // accepts it, and a new kind or directory is a new problem.
+        let identity = format!("{rule_id}\n{rule}\n{patterns}\n{where_}");
+        let f = Finding {
+            rule_id: rule_id.to_string(),
+            severity,
+            path: ".gitignore".to_string(),
+            line: None,
+            column: None,
+            end_line: None,
+            end_column: None,
+            secret: None,
+            fingerprint: Some(crate::finding::fingerprint(identity.as_bytes())),
+            message,
+            commit: None,
+            date: None,
+            refs: Vec::new(),
+            context: None,
+            allowed: Default::default(),
+        };
+        found.push((f, vec![GITIGNORE]));
+    }
+    drop(stack);
+    for (probe, pattern, src) in negated_dirs {
+        if found.iter().any(|(f, _)| f.path == probe) {
+            continue; // the file itself is reported already
+        }
+        let f = Finding {
+            rule_id: RULE_GITIGNORE_NEGATED.to_string(),
+            severity: Severity::Low,
+            path: probe,
+            line: None,
+            column: None,
+            end_line: None,
+            end_column: None,
+            secret: None,
+            fingerprint: None,
+            message: format!(
+                "such a file would not be ignored: explicitly un-ignored by `{pattern}` in {src} (kept)"
+            ),
+            commit: None,
+            date: None,
+            refs: Vec::new(),
+            context: None,
+            allowed: Default::default(),
+        };
+        found.push((f, Vec::new()));
+    }
+    for (_, ids) in &mut found {
+        ids.retain(|&i| i != GITIGNORE || gitignore_fix.is_some());
+        for i in ids.iter_mut() {
+            if *i == GITIGNORE {
+                *i = gitignore_fix.expect("checked");
+            }
+        }
+    }
+
+    let mut history = None;
+    if let Some(range) = &opts.history {
+        let (hist, hstats) = scan_history(&repo, &scanner, range, opts)?;
+        found.extend(hist.into_iter().map(|f| (f, Vec::new())));
+        history = Some(hstats);
+    }
+
+    sort_with_fixes(&mut found);
+    let (findings, finding_fixes): (Vec<Finding>, Vec<Vec<usize>>) = found.into_iter().unzip();
+    let mut report = Report {
+        findings,
+        stats,
+        errors: Vec::new(),
+    };
+    report.errors.sort();
+    Ok(Lint {
+        report,
+        finding_fixes,
+        fixes,
+        workdir,
+        history,
+        tree_checked: true,
+    })
+}

@@ -1,0 +1,329 @@
+//! The index side of lint: which tracked blobs to read, and how (from a stat-clean working
+//! file or the object database), the ignore query, and the untracked candidates.
+
+use super::*;
+
+/// How the repository's ignore rules treat a path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Ignored {
+    No,
+    Yes,
+    /// Un-ignored by an explicit negation: (pattern, where it is).
+    Negated(String, String),
+}
+
+pub(super) fn ignored(
+    stack: &mut gix::AttributeStack<'_>,
+    workdir: &Path,
+    path: &str,
+) -> Result<Ignored> {
+    let platform = stack
+        .at_path(path, Some(gix::index::entry::Mode::FILE))
+        .with_context(|| format!("checking whether {path} is ignored"))?;
+    let matched = platform
+        .matching_exclude_pattern()
+        .map(|m| (m.source.map(Path::to_path_buf), m.sequence_number));
+    // A negation that re-includes a directory above the file (`!.devcontainer` after `.*`)
+    // is not one of the file: git would ignore the file by a pattern of its own, and none
+    // matches it now. Reported as not ignored, not as the user's exception.
+    if let Some((source, seq)) = &matched {
+        let mut at = 0;
+        while let Some(slash) = path[at..].find('/') {
+            let dir = &path[..at + slash];
+            let p = stack
+                .at_path(dir, Some(gix::index::entry::Mode::DIR))
+                .with_context(|| format!("checking whether {dir} is ignored"))?;
+            if let Some(m) = p.matching_exclude_pattern()
+                && m.pattern.is_negative()
+                && m.sequence_number == *seq
+                && m.source.map(Path::to_path_buf) == *source
+            {
+                return Ok(Ignored::No);
+            }
+            at += slash + 1;
+        }
+    }
+    let platform = stack
+        .at_path(path, Some(gix::index::entry::Mode::FILE))
+        .with_context(|| format!("checking whether {path} is ignored"))?;
+    Ok(match platform.matching_exclude_pattern() {
+        None => Ignored::No,
+        Some(m) if m.pattern.is_negative() => {
+            let src = m
+                .source
+                .map(|s| {
+                    let rel = s.strip_prefix(workdir).unwrap_or(s);
+                    format!("{}:{}", rel.display(), m.sequence_number)
+                })
+                .unwrap_or_default();
+            Ignored::Negated(format!("!{}", m.pattern.text), src)
+        }
+        Some(_) => Ignored::Yes,
+    })
+}
+
+pub(super) fn parent_dir(path: &str) -> String {
+    match path.rfind('/') {
+        Some(p) => path[..p].to_string(),
+        None => String::new(),
+    }
+}
+
+/// Whether a file name looks like a must-not-track one (`.env.example` next to a real `.env`).
+pub(super) fn looks_alike(rules: &RuleSet, path: &str) -> bool {
+    // leakgate's own files (the baseline is a `.json`) are not a sign that the repository
+    // keeps such files: `leakgate baseline` must not add the findings it accepts.
+    if is_own_file(path) {
+        return false;
+    }
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    name.starts_with(".env") || !rules.file_rules_for(path).is_empty()
+}
+
+/// The files leakgate itself writes at the root: its configuration and its baseline.
+pub(super) fn is_own_file(path: &str) -> bool {
+    path == crate::config::FILE_NAME || path == crate::baseline::FILE_NAME
+}
+
+/// Run `work` over `items` on several threads, each with its own repository handle (gix is
+/// built without its `parallel` feature). Results keep the order of `items`.
+pub(super) fn parallel<T: Sync, R: Send>(
+    repo: &gix::Repository,
+    items: &[T],
+    work: impl Fn(&gix::Repository, &mut Scratch, &T) -> Result<R> + Sync,
+) -> Result<Vec<R>> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8);
+    if items.len() < 16 || threads == 1 {
+        let mut scratch = Scratch::default();
+        return items.iter().map(|t| work(repo, &mut scratch, t)).collect();
+    }
+    let git_dir = repo.git_dir().to_path_buf();
+    let next = AtomicUsize::new(0);
+    let parts: Vec<Result<Vec<(usize, R)>>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut repo = gix::open(&git_dir)
+                        .with_context(|| format!("{}: cannot open", git_dir.display()))?;
+                    repo.object_cache_size_if_unset(4 << 20);
+                    let mut scratch = Scratch::default();
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(t) = items.get(i) else { break };
+                        mine.push((i, work(&repo, &mut scratch, t)?));
+                    }
+                    Ok(mine)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("lint thread panicked"))
+            .collect()
+    });
+    let mut all = Vec::with_capacity(items.len());
+    for p in parts {
+        all.extend(p?);
+    }
+    all.sort_by_key(|(i, _)| *i);
+    Ok(all.into_iter().map(|(_, r)| r).collect())
+}
+
+/// One distinct index blob and the paths that hold it.
+pub(super) struct BlobJob {
+    pub(super) id: ObjectId,
+    pub(super) paths: Vec<String>,
+    /// A path whose working-tree file is known to hold the blob's content if its stat data
+    /// still match the index entry's (`None`: read the blob from the object database).
+    pub(super) disk: Option<(usize, gix::index::entry::Stat)>,
+}
+
+/// Whether checking files out writes them exactly as their blobs (no end-of-line conversion,
+/// no `filter`, `ident` or `working-tree-encoding`), so that a stat-clean file can be read
+/// instead of its blob. Conservative: any attribute that may convert says no.
+pub(super) fn checkout_is_verbatim(repo: &gix::Repository, index: &gix::index::State) -> bool {
+    let config = repo.config_snapshot();
+    match config.string("core.autocrlf") {
+        None => {}
+        Some(v)
+            if matches!(
+                v.to_str_lossy().to_ascii_lowercase().as_str(),
+                "false" | "0" | "no" | "off" | ""
+            ) => {}
+        Some(_) => return false,
+    }
+    let converts = |text: &[u8]| {
+        text.lines().any(|line| {
+            let line = line.trim();
+            if line.starts_with(b"#") {
+                return false;
+            }
+            line.fields().skip(1).any(|tok| {
+                if tok.starts_with(b"-") || tok.starts_with(b"!") {
+                    return false;
+                }
+                let name = tok.split_str("=").next().unwrap_or_default();
+                matches!(
+                    name,
+                    b"text" | b"eol" | b"crlf" | b"filter" | b"ident" | b"working-tree-encoding"
+                )
+            })
+        })
+    };
+    let mut files: Vec<PathBuf> = vec![repo.git_dir().join("info").join("attributes")];
+    if let Some(p) = config.trusted_path("core.attributesFile").ok().flatten() {
+        files.push(p);
+    }
+    if let Some(home) = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
+    {
+        files.push(home.join("git").join("attributes"));
+    }
+    for f in files {
+        if let Ok(text) = std::fs::read(&f)
+            && converts(&text)
+        {
+            return false;
+        }
+    }
+    for entry in index.entries() {
+        let path = entry.path(index);
+        if path == ".gitattributes" || path.ends_with(b"/.gitattributes") {
+            match repo.find_object(entry.id) {
+                Ok(obj) if !converts(&obj.data) => {}
+                _ => return false,
+            }
+        }
+    }
+    true
+}
+
+/// The working-tree file at `path`, if its stat data match `stat` (taken from a non-racy
+/// index entry): then it holds the index entry's content, as git's own status assumes.
+pub(super) fn read_if_stat_clean(
+    full: &Path,
+    stat: &gix::index::entry::Stat,
+    opts: gix::index::entry::stat::Options,
+) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(full).ok()?;
+    let md = gix::index::fs::Metadata::from_file(&file).ok()?;
+    if !md.is_file() {
+        return None;
+    }
+    let now = gix::index::entry::Stat::from_fs(&md).ok()?;
+    if !stat.matches(&now, opts) {
+        return None;
+    }
+    let mut buf = Vec::with_capacity(md.len() as usize + 1);
+    file.read_to_end(&mut buf).ok()?;
+    (buf.len() as u64 == md.len()).then_some(buf)
+}
+
+#[derive(Default)]
+pub(super) struct BlobResult {
+    pub(super) findings: Vec<Finding>,
+    pub(super) stats: Stats,
+}
+
+/// How to read stat-clean working-tree files instead of blobs.
+pub(super) struct DiskAccess {
+    pub(super) workdir: PathBuf,
+    pub(super) opts: gix::index::entry::stat::Options,
+}
+
+pub(super) fn scan_index_blob(
+    repo: &gix::Repository,
+    scanner: &Scanner,
+    scratch: &mut Scratch,
+    job: &BlobJob,
+    max_size: u64,
+    disk: &DiskAccess,
+) -> Result<BlobResult> {
+    let mut res = BlobResult::default();
+    let from_disk = job.disk.and_then(|(k, stat)| {
+        read_if_stat_clean(&disk.workdir.join(&job.paths[k]), &stat, disk.opts)
+    });
+    let obj;
+    let data = match &from_disk {
+        Some(d) => d,
+        None => {
+            obj = repo
+                .find_object(job.id)
+                .with_context(|| format!("{}: cannot read blob {}", job.paths[0], job.id))?;
+            &obj.data
+        }
+    };
+    let content = (data.len() as u64 <= max_size).then_some(data.as_slice());
+    for p in &job.paths {
+        res.findings
+            .extend(file_findings(scanner.rules, p, content));
+    }
+    if data.len() as u64 > max_size {
+        res.stats.skipped_too_large += job.paths.len() as u64;
+        res.stats.too_large_paths.extend(job.paths.iter().cloned());
+        return Ok(res);
+    }
+    let Some(data) = text_of(data) else {
+        res.stats.skipped_binary += job.paths.len() as u64;
+        return Ok(res);
+    };
+    let data = &*data;
+    res.stats.files_scanned += job.paths.len() as u64;
+    res.stats.bytes_scanned += data.len() as u64;
+    let matches = scanner.scan(data, scratch);
+    if !matches.is_empty() {
+        let found = crate::finding::from_matches(scanner.rules, &job.paths[0], data, &matches);
+        for p in &job.paths {
+            res.findings.extend(found.iter().cloned().map(|mut f| {
+                f.path = p.clone();
+                f
+            }));
+        }
+    }
+    Ok(res)
+}
+
+/// Untracked files (not in the index) that the walk does not skip as ignored.
+pub(super) fn untracked_candidates(
+    workdir: &Path,
+    rules: &RuleSet,
+    tracked: &HashSet<String>,
+) -> Vec<String> {
+    let mut builder = ignore::WalkBuilder::new(workdir);
+    builder
+        .hidden(false)
+        .ignore(false)
+        .git_ignore(true)
+        .git_global(true)
+        .git_exclude(true)
+        .parents(false)
+        .require_git(false)
+        .follow_links(false)
+        // Like git, do not look inside nested repositories (submodules, vendored clones).
+        .filter_entry(|e| {
+            e.file_name() != ".git"
+                && !(e.depth() > 0
+                    && e.file_type().is_some_and(|t| t.is_dir())
+                    && e.path().join(".git").exists())
+        });
+    let mut out = Vec::new();
+    for entry in builder.build().flatten() {
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(workdir).unwrap_or(entry.path());
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if tracked.contains(&rel) || !looks_alike(rules, &rel) {
+            continue;
+        }
+        out.push(rel);
+    }
+    out.sort();
+    out
+}
