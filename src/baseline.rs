@@ -308,7 +308,7 @@ pub struct Selection {
 pub fn select(l: &crate::lint::Lint) -> Result<Selection> {
     use crate::lint::{RULE_GITIGNORE_MISSING, RULE_GITIGNORE_NEGATED, RULE_GITIGNORE_NOT_SHARED};
     use gix::bstr::ByteSlice;
-    let repo = crate::precommit::open_repo(&l.workdir)?;
+    let repo = crate::git::open_repo(&l.workdir)?;
     let index = repo.index_or_empty().context("reading the index")?;
     let mut sel = Selection {
         entries: Vec::new(),

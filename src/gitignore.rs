@@ -139,8 +139,8 @@ pub fn unified_patch_bytes(path: &str, old: Option<&[u8]>, new: &[u8]) -> Vec<u8
     let before = old.unwrap_or(b"");
     // Lines as git numbers them (only `\n` ends one, see `staged::lines`): `similar`'s own
     // splitting also ends a line at a lone `\r`, and `git apply` would reject the hunk.
-    let old_lines: Vec<&[u8]> = crate::staged::lines(before).collect();
-    let new_lines: Vec<&[u8]> = crate::staged::lines(new).collect();
+    let old_lines: Vec<&[u8]> = crate::git::staged::lines(before).collect();
+    let new_lines: Vec<&[u8]> = crate::git::staged::lines(new).collect();
     let diff = similar::TextDiff::configure()
         .newline_terminated(true)
         .diff_slices(&old_lines, &new_lines);

@@ -26,7 +26,7 @@ fn main() -> ExitCode {
         color: use_color(cli.color),
     };
     let result = cmd::run(cli, &style);
-    leakgate::precommit::remove_scratch();
+    leakgate::git::remove_scratch();
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Findings) => ExitCode::from(1),

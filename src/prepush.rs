@@ -192,7 +192,7 @@ pub fn run(
     input: &str,
     opts: &Options,
 ) -> Result<Outcome> {
-    let mut repo = crate::precommit::open_repo(dir)?;
+    let mut repo = crate::git::open_repo(dir)?;
     repo.object_cache_size_if_unset(4 << 20);
     let workdir = repo.workdir().expect("checked in open_repo").to_path_buf();
     let updates = parse_updates(input)?;

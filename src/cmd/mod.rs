@@ -130,7 +130,7 @@ fn lint_dir(path: Option<&Path>) -> Result<PathBuf> {
 
 /// The root of the work tree of the repository around `dir` (where its config lives).
 fn work_tree_root(dir: &Path) -> Result<PathBuf> {
-    Ok(leakgate::precommit::open_repo(dir)?
+    Ok(leakgate::git::open_repo(dir)?
         .workdir()
         .expect("checked in open_repo")
         .to_path_buf())
@@ -142,6 +142,6 @@ fn lint_root(dir: &Path, history_only: bool) -> Result<PathBuf> {
     if !history_only {
         return work_tree_root(dir);
     }
-    let repo = leakgate::precommit::open_any(dir)?;
+    let repo = leakgate::git::open_any(dir)?;
     Ok(repo.workdir().unwrap_or(repo.git_dir()).to_path_buf())
 }

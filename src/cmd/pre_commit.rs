@@ -12,7 +12,7 @@ use leakgate::report::{self, Format, Style};
 pub fn run(args: cli::PreCommitArgs, style: &Style) -> Result<Outcome> {
     let t = std::time::Instant::now();
     let cwd = std::env::current_dir().context("reading the current directory")?;
-    let repo = leakgate::precommit::open_repo(&cwd)?;
+    let repo = leakgate::git::open_repo(&cwd)?;
     let root = repo.workdir().expect("checked in open_repo").to_path_buf();
     let (rules, config) = load_setup(&args.rule_args, &args.config, &root)?;
     if std::env::var_os("LEAKGATE_TIMINGS").is_some() {

@@ -16,7 +16,7 @@ pub fn run(args: cli::PrePushArgs, style: &Style) -> Result<Outcome> {
     let mut remote = args.remote.clone();
     // The pre-commit framework passes the range in the environment, and nothing on stdin.
     if let Some(env) = leakgate::framework::PushEnv::from_env() {
-        input = env.input(&leakgate::precommit::open_repo(&cwd)?)?;
+        input = env.input(&leakgate::git::open_repo(&cwd)?)?;
         remote = env.remote_name.unwrap_or(remote);
     } else {
         io::stdin()

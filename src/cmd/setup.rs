@@ -43,7 +43,7 @@ pub fn completions(shell: clap_complete::Shell) -> Result<Outcome> {
 
 /// `leakgate install`: the git hooks.
 pub fn install(args: InstallArgs) -> Result<Outcome> {
-    let repo = leakgate::precommit::open_repo(Path::new("."))?;
+    let repo = leakgate::git::open_repo(Path::new("."))?;
     for line in leakgate::install::install(&repo, args.force, args.pre_push)? {
         writeln!(stdout(), "leakgate: {line}")?;
     }
@@ -52,7 +52,7 @@ pub fn install(args: InstallArgs) -> Result<Outcome> {
 
 /// `leakgate uninstall`: the hooks leakgate installed.
 pub fn uninstall() -> Result<Outcome> {
-    let repo = leakgate::precommit::open_repo(Path::new("."))?;
+    let repo = leakgate::git::open_repo(Path::new("."))?;
     for line in leakgate::install::uninstall(&repo)? {
         writeln!(stdout(), "leakgate: {line}")?;
     }

@@ -35,7 +35,7 @@ pub fn apply(dir: &Path, lint: &Lint, unsafe_fixes: bool) -> Result<Vec<String>>
         })
         .collect();
     if !untrack.is_empty() {
-        let repo = crate::precommit::open_repo(dir)?;
+        let repo = crate::git::open_repo(dir)?;
         // Lock the index before reading it, as git does: a `git add` running now either
         // finishes first (and its entries are read) or waits; none is lost to our write.
         let index_path = repo.index_path();
@@ -52,7 +52,7 @@ pub fn apply(dir: &Path, lint: &Lint, unsafe_fixes: bool) -> Result<Vec<String>>
                 index_path.display()
             )
         })?;
-        let mut index = crate::staged::read_index(&index_path, repo.object_hash())
+        let mut index = crate::git::staged::read_index(&index_path, repo.object_hash())
             .with_context(|| format!("{}: cannot read the index", index_path.display()))?;
         let before = index.entries().len();
         let mut removed: Vec<String> = Vec::new();

@@ -192,7 +192,7 @@ impl TreeCache {
 pub(super) const MODE_TREE: u16 = 0o040000;
 
 pub(super) fn is_blob_mode(mode: u16) -> bool {
-    crate::staged::is_file_mode(mode)
+    crate::git::staged::is_file_mode(mode)
 }
 
 /// Git's tree order: names compare bytewise, a tree's name as if it ended in `/`.
@@ -319,7 +319,7 @@ pub(super) fn blob_at(
     let tree = repo.find_tree(tree)?;
     Ok(tree
         .lookup_entry_by_path(path)?
-        .filter(|e| crate::staged::is_file_mode(e.mode().value()))
+        .filter(|e| crate::git::staged::is_file_mode(e.mode().value()))
         .map(|e| e.object_id()))
 }
 
@@ -728,7 +728,7 @@ pub(super) fn scan_history_blob(
                 continue; // nothing of this parent's: every line is added against it
             }
             if let Some(old) = text_of(&old.data) {
-                per_parent.push(crate::staged::added_lines(&old, data));
+                per_parent.push(crate::git::staged::added_lines(&old, data));
             }
         }
         for f in &found {

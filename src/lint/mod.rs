@@ -274,9 +274,9 @@ fn sort_with_fixes(found: &mut [(Finding, Vec<usize>)]) {
 pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
     // History alone needs no work tree: a bare repository (a server) is linted too.
     let mut repo = if opts.history_only {
-        crate::precommit::open_any(dir)?
+        crate::git::open_any(dir)?
     } else {
-        crate::precommit::open_repo(dir).map_err(|e| {
+        crate::git::open_repo(dir).map_err(|e| {
             e.context("the index and work tree are linted; for the history alone: --history-only")
         })?
     };
@@ -305,7 +305,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
     }
     let workdir = repo.workdir().expect("checked in open_repo").to_path_buf();
     let index_path = repo.index_path();
-    let index = crate::staged::read_index(&index_path, repo.object_hash())
+    let index = crate::git::staged::read_index(&index_path, repo.object_hash())
         .with_context(|| format!("{}: cannot read the index", index_path.display()))?;
     // Stat-clean files are read from the working tree (cheaper than inflating blobs out of
     // packs), unless checking out may convert content or the stat options are unknown.
@@ -543,8 +543,8 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
     let gitignore_fix = match (&cov.patch, &cov.patch_bytes, &cov.new_content) {
         (Some(patch), Some(patch_bytes), Some(new)) => {
             let old = cov.old_content.clone();
-            let added = crate::staged::line_count(new)
-                .saturating_sub(old.as_deref().map_or(0, crate::staged::line_count));
+            let added = crate::git::staged::line_count(new)
+                .saturating_sub(old.as_deref().map_or(0, crate::git::staged::line_count));
             fixes.push(Fix {
                 id: fixes.len(),
                 applicability: Applicability::Safe,
