@@ -305,16 +305,16 @@ pub struct Selection {
 
 /// Select the entries of a baseline from a lint run (allowlisted findings already dropped):
 /// secrets, tracked must-not-track files and, with history, what history holds.
-pub fn select(l: &crate::lint::Lint) -> Result<Selection> {
-    use crate::lint::{RULE_GITIGNORE_MISSING, RULE_GITIGNORE_NEGATED, RULE_GITIGNORE_NOT_SHARED};
+pub fn select(findings: &[Finding], workdir: &Path) -> Result<Selection> {
+    use crate::rules::{RULE_GITIGNORE_MISSING, RULE_GITIGNORE_NEGATED, RULE_GITIGNORE_NOT_SHARED};
     use gix::bstr::ByteSlice;
-    let repo = crate::git::open_repo(&l.workdir)?;
+    let repo = crate::git::open_repo(workdir)?;
     let index = repo.index_or_empty().context("reading the index")?;
     let mut sel = Selection {
         entries: Vec::new(),
         left: Vec::new(),
     };
-    for f in &l.report.findings {
+    for f in findings {
         match f.rule_id.as_str() {
             RULE_GITIGNORE_NEGATED => continue, // a note: never a failure
             // Accepted as it stands (its fingerprint names the kind, patterns and directories).

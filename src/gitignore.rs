@@ -94,7 +94,7 @@ pub fn append_patterns_keeping_negations(
         if ours.contains(l) || again.contains(&l) || l.contains('\u{FFFD}') {
             continue;
         }
-        let Some(probe) = crate::hygiene::probe_name(target) else {
+        let Some(probe) = probe_name(target) else {
             continue;
         };
         if matcher
@@ -223,6 +223,21 @@ pub fn write_atomic(path: &Path, content: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// A file name that the gitignore `pattern` matches, to probe the exclude stack with.
+/// `None` for patterns that cannot be probed with one name (directories, classes, negations).
+pub fn probe_name(pattern: &str) -> Option<String> {
+    let p = pattern.trim();
+    if p.is_empty() || p.starts_with('!') || p.starts_with('#') || p.ends_with('/') {
+        return None;
+    }
+    if p.contains('[') || p.contains('\\') {
+        return None;
+    }
+    let p = p.strip_prefix("**/").unwrap_or(p);
+    let p = p.strip_prefix('/').unwrap_or(p);
+    Some(p.replace("**", "x").replace(['*', '?'], "x"))
 }
 
 #[cfg(test)]

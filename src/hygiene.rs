@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 
-use crate::gitignore;
+use crate::gitignore::{self, probe_name};
 use crate::rules::RuleSet;
 
 /// Directories of vendored code (not the repository's own stack).
@@ -135,21 +135,6 @@ pub struct Coverage {
     pub gitignore_path: PathBuf,
     /// The `blocked` paths that nothing ignores.
     pub blocked_unignored: Vec<String>,
-}
-
-/// A file name that the gitignore `pattern` matches, to probe the exclude stack with.
-/// `None` for patterns that cannot be probed with one name (directories, classes, negations).
-pub fn probe_name(pattern: &str) -> Option<String> {
-    let p = pattern.trim();
-    if p.is_empty() || p.starts_with('!') || p.starts_with('#') || p.ends_with('/') {
-        return None;
-    }
-    if p.contains('[') || p.contains('\\') {
-        return None;
-    }
-    let p = p.strip_prefix("**/").unwrap_or(p);
-    let p = p.strip_prefix('/').unwrap_or(p);
-    Some(p.replace("**", "x").replace(['*', '?'], "x"))
 }
 
 /// The header put above the patterns leakgate adds to a `.gitignore`.
@@ -494,7 +479,7 @@ pub fn work_tree_in(
 
 #[cfg(test)]
 mod tests {
-    use super::probe_name;
+    use crate::gitignore::probe_name;
 
     #[test]
     fn probes() {

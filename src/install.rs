@@ -28,7 +28,7 @@ fn script(name: &str) -> String {
     };
     let exe = std::env::current_exe()
         .ok()
-        .and_then(|p| p.to_str().map(crate::precommit::shell_quote));
+        .and_then(|p| p.to_str().map(crate::report::shell_quote));
     match exe {
         Some(exe) => template.replacen("\ninstalled_by=\n", &format!("\ninstalled_by={exe}\n"), 1),
         None => template.to_string(),

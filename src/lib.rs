@@ -13,7 +13,6 @@ pub mod framework;
 pub mod gate;
 pub mod git;
 pub mod gitignore;
-pub mod gitleaks;
 pub mod hygiene;
 pub mod install;
 pub mod lint;

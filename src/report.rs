@@ -535,3 +535,15 @@ fn clip(s: &str, max: usize) -> String {
     }
     format!("{}...", &s[..end])
 }
+
+/// Quote a path for a POSIX shell command line, if it needs it.
+pub fn shell_quote(s: &str) -> String {
+    if !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./+=:@%,".contains(&b))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}

@@ -615,10 +615,17 @@ pub struct CheckRule {
     pub remediation: &'static str,
 }
 
+/// A must-not-track pattern the shared ignore rules do not cover.
+pub const RULE_GITIGNORE_MISSING: &str = "gitignore-missing";
+/// A must-not-track pattern covered only by `.git/info/exclude` or a personal excludes file.
+pub const RULE_GITIGNORE_NOT_SHARED: &str = "gitignore-not-shared";
+/// A must-not-track file the user explicitly un-ignored (`!.env.local`): a note, kept as is.
+pub const RULE_GITIGNORE_NEGATED: &str = "gitignore-negated";
+
 /// The check rules (their ids are reported by `lint` and decide the hook's `.gitignore` note).
 pub const CHECK_RULES: &[CheckRule] = &[
     CheckRule {
-        id: "gitignore-missing",
+        id: RULE_GITIGNORE_MISSING,
         name: ".gitignore does not cover a must-not-track name",
         severity: Severity::Medium,
         description: "The repository's ignore rules would not ignore a file that must never be \
@@ -628,7 +635,7 @@ pub const CHECK_RULES: &[CheckRule] = &[
                       apply the patch that `leakgate lint --diff` prints).",
     },
     CheckRule {
-        id: "gitignore-not-shared",
+        id: RULE_GITIGNORE_NOT_SHARED,
         name: "Must-not-track name ignored only locally",
         severity: Severity::Low,
         description: "The name is ignored only by .git/info/exclude or a personal \
@@ -637,7 +644,7 @@ pub const CHECK_RULES: &[CheckRule] = &[
         remediation: "Add the patterns to the repository's .gitignore: `leakgate lint --fix`.",
     },
     CheckRule {
-        id: "gitignore-negated",
+        id: RULE_GITIGNORE_NEGATED,
         name: "Must-not-track file explicitly un-ignored",
         severity: Severity::Low,
         description: "A negation in the repository's ignore rules (e.g. `!.env.local`) \

@@ -29,7 +29,7 @@ pub fn run(args: cli::BaselineCmdArgs) -> Result<Outcome> {
         .clone()
         .unwrap_or_else(|| result.workdir.join(baseline::FILE_NAME));
     let previous = Baseline::load(&path, false).ok();
-    let selection = baseline::select(&result)?;
+    let selection = baseline::select(&result.report.findings, &result.workdir)?;
     let new = Baseline::from_entries(selection.entries);
     new.write(&path)?;
     let mut out = stdout();
@@ -39,7 +39,8 @@ pub fn run(args: cli::BaselineCmdArgs) -> Result<Outcome> {
         .display()
         .to_string();
     let is_coverage = |e: &&baseline::Entry| {
-        e.rule_id == lint::RULE_GITIGNORE_MISSING || e.rule_id == lint::RULE_GITIGNORE_NOT_SHARED
+        e.rule_id == leakgate::rules::RULE_GITIGNORE_MISSING
+            || e.rule_id == leakgate::rules::RULE_GITIGNORE_NOT_SHARED
     };
     let coverage = new.entries().filter(is_coverage).count();
     let secrets = new

@@ -19,7 +19,9 @@ use crate::finding::Finding;
 use crate::gitignore;
 use crate::hygiene;
 use crate::report::{Report, Stats, plural};
-use crate::rules::{RuleSet, Severity};
+use crate::rules::{
+    RULE_GITIGNORE_MISSING, RULE_GITIGNORE_NEGATED, RULE_GITIGNORE_NOT_SHARED, RuleSet, Severity,
+};
 use crate::scan::{Scanner, Scratch};
 use crate::walk::{file_findings, text_of};
 
@@ -34,13 +36,6 @@ use history::*;
 pub use history::{UNSHALLOW_HINT, scan_history_between};
 pub use render::{render, render_json, render_sarif, render_text, summary};
 use tracked::*;
-
-/// A must-not-track pattern the shared ignore rules do not cover.
-pub const RULE_GITIGNORE_MISSING: &str = "gitignore-missing";
-/// A must-not-track pattern covered only by `.git/info/exclude` or a personal excludes file.
-pub const RULE_GITIGNORE_NOT_SHARED: &str = "gitignore-not-shared";
-/// A must-not-track file the user explicitly un-ignored (`!.env.local`): a note, kept as is.
-pub const RULE_GITIGNORE_NEGATED: &str = "gitignore-negated";
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -407,7 +402,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
                     ) {
                         Some(i) => i,
                         None => {
-                            let q = crate::precommit::shell_quote(&f.path);
+                            let q = crate::report::shell_quote(&f.path);
                             // A fixture that a test suite reads, or someone else's code:
                             // shown, not applied.
                             let fixture = matches!(f.context, Some("test" | "vendor"));
@@ -590,7 +585,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
         // A directory where the user explicitly un-ignores the name (a nested `!.env`) is
         // their choice: a note, not missing coverage.
         let mut u = u.clone();
-        if let Some(name) = hygiene::probe_name(&u.pattern) {
+        if let Some(name) = gitignore::probe_name(&u.pattern) {
             let mut kept = Vec::new();
             for d in u.dirs.drain(..) {
                 let probe = if d.is_empty() {

@@ -18,7 +18,7 @@ use crate::walk::{file_findings, text_of};
 
 mod render;
 
-pub use render::{gitignore_note, render_json, render_text, scanned_line, shell_quote};
+pub use render::{gitignore_note, render_json, render_text, scanned_line};
 
 #[derive(Debug)]
 pub struct Options {
@@ -299,9 +299,9 @@ fn gitignore_check(
     check.unignored = tree.unignored.iter().map(|(p, _)| p.clone()).collect();
     // The check rules decide what counts (`[rules] disable` turns them off).
     let (missing_on, not_shared_on) = (
-        rules.check(crate::lint::RULE_GITIGNORE_MISSING).is_some(),
+        rules.check(crate::rules::RULE_GITIGNORE_MISSING).is_some(),
         rules
-            .check(crate::lint::RULE_GITIGNORE_NOT_SHARED)
+            .check(crate::rules::RULE_GITIGNORE_NOT_SHARED)
             .is_some(),
     );
     let root_missing: Vec<String> = if missing_on {

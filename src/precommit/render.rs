@@ -1,18 +1,7 @@
 //! What the hook prints: text and JSON.
 
 use super::*;
-
-/// Quote a path for a POSIX shell command line, if it needs it.
-pub fn shell_quote(s: &str) -> String {
-    if !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_./+=:@%,".contains(&b))
-    {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
-    }
-}
+use crate::report::shell_quote;
 
 /// The one line that always says what was scanned.
 pub fn scanned_line(o: &Outcome) -> String {

@@ -41,6 +41,9 @@ use crate::allowlist::{Allowlist, Condition, Target};
 use crate::finding::Finding;
 use crate::rules::{FileRuleSpec, RuleSet, RuleSpec, Severity, build_regex};
 
+/// Reading a gitleaks configuration (`.gitleaks.toml`) as leakgate's.
+pub mod gitleaks;
+
 pub const FILE_NAME: &str = ".leakgate.toml";
 
 /// The id of the file rule made from `must_not_track`.
@@ -263,7 +266,7 @@ pub fn load(
     let mut rules;
     match text {
         None => rules = RuleSet::builtin()?,
-        Some(text) if crate::gitleaks::looks_like_gitleaks(&text) => {
+        Some(text) if crate::config::gitleaks::looks_like_gitleaks(&text) => {
             rules = RuleSet::builtin()?;
             import_gitleaks(&path, &mut rules, &mut config)?;
             config.source = Some(path);
@@ -290,7 +293,7 @@ pub fn load(
 fn import_gitleaks(path: &Path, rules: &mut RuleSet, config: &mut Config) -> Result<()> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("{}: cannot read", path.display()))?;
-    let import = crate::gitleaks::import(&text, &path.display().to_string())?;
+    let import = crate::config::gitleaks::import(&text, &path.display().to_string())?;
     config.warnings.extend(import.warnings);
     rules.extend(import.rules);
     for id in import.disabled {
@@ -438,8 +441,8 @@ pub fn rules_in_file(path: &Path) -> Result<RuleSet> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("{}: cannot read rule file", path.display()))?;
     let name = path.display().to_string();
-    if crate::gitleaks::looks_like_gitleaks(&text) {
-        return Ok(crate::gitleaks::import(&text, &name)?.rules);
+    if crate::config::gitleaks::looks_like_gitleaks(&text) {
+        return Ok(crate::config::gitleaks::import(&text, &name)?.rules);
     }
     let is_config = text.parse::<toml::Table>().is_ok_and(|t| {
         t.keys()
