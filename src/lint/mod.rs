@@ -257,6 +257,17 @@ impl Lint {
     }
 }
 
+/// A must-not-track finding for a file the user explicitly un-ignored: a note, kept as is.
+fn negated_note(mut f: Finding, kind: &str, pattern: &str, src: &str) -> Finding {
+    f.rule_id = RULE_GITIGNORE_NEGATED.to_string();
+    f.severity = Severity::Low;
+    f.message = format!(
+        "{} ({kind}; explicitly un-ignored by `{pattern}` in {src}: kept)",
+        f.message
+    );
+    f
+}
+
 fn sort_with_fixes(found: &mut [(Finding, Vec<usize>)]) {
     found.sort_by(|(a, _), (b, _)| {
         a.sort_key()
@@ -387,13 +398,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
             dirs.push(parent_dir(&f.path));
             match ignored(&mut stack, &workdir, &f.path)? {
                 Ignored::Negated(pattern, src) => {
-                    f.rule_id = RULE_GITIGNORE_NEGATED.to_string();
-                    f.severity = Severity::Low;
-                    f.message = format!(
-                        "{} (tracked; explicitly un-ignored by `{pattern}` in {src}: kept)",
-                        f.message
-                    );
-                    found.push((f, Vec::new()));
+                    found.push((negated_note(f, "tracked", &pattern, &src), Vec::new()))
                 }
                 state => {
                     f.message = format!("{} (tracked: it must not be)", f.message);
@@ -484,13 +489,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
             match &state {
                 Ignored::Yes => {}
                 Ignored::Negated(pattern, src) => {
-                    f.rule_id = RULE_GITIGNORE_NEGATED.to_string();
-                    f.severity = Severity::Low;
-                    f.message = format!(
-                        "{} (untracked; explicitly un-ignored by `{pattern}` in {src}: kept)",
-                        f.message
-                    );
-                    found.push((f, Vec::new()));
+                    found.push((negated_note(f, "untracked", pattern, src), Vec::new()))
                 }
                 Ignored::No => {
                     f.message = format!(
