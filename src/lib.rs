@@ -15,6 +15,7 @@ pub mod git;
 pub mod gitignore;
 pub mod hygiene;
 pub mod install;
+pub mod light;
 pub mod lint;
 pub mod precommit;
 pub mod prepush;

@@ -277,7 +277,7 @@ pub struct Rule {
     /// A regex the finding's path must match (gitleaks' rule `path`); checked on findings.
     pub path: Option<Regex>,
     regex: OnceLock<regex_automata::meta::Regex>,
-    light: OnceLock<Option<regex_automata::meta::Regex>>,
+    light: OnceLock<Option<crate::light::Light>>,
     gate: OnceLock<Option<regex_automata::meta::Regex>>,
     /// A built-in rule's gate compiled at build time (a serialized sparse DFA).
     prebuilt: Option<&'static [u8]>,
@@ -333,13 +333,22 @@ impl Rule {
 
     /// The byte range of the secret within a match, if that group took part.
     pub fn secret_range(&self, caps: &Captures) -> Option<Range<usize>> {
+        self.secret_of(|g| caps.get_group(g).map(|s| s.range()), caps.group_len())
+    }
+
+    /// The byte range of the secret within a match whose capture group `g` is `group(g)`
+    /// (of `groups`, group 0 included).
+    pub fn secret_of(
+        &self,
+        group: impl Fn(usize) -> Option<Range<usize>>,
+        groups: usize,
+    ) -> Option<Range<usize>> {
         match self.secret_group {
-            SecretGroup::Group(n) => caps.get_group(n).map(|s| s.range()),
-            SecretGroup::FirstNonEmpty => (1..caps.group_len())
-                .filter_map(|g| caps.get_group(g))
+            SecretGroup::Group(n) => group(n),
+            SecretGroup::FirstNonEmpty => (1..groups)
+                .filter_map(&group)
                 .find(|s| !s.is_empty())
-                .or_else(|| caps.get_group(0))
-                .map(|s| s.range()),
+                .or_else(|| group(0)),
         }
     }
 
@@ -353,12 +362,12 @@ impl Rule {
 
     /// The pattern compiled for a little input: the same matches as [`Rule::regex`], found by
     /// an NFA simulation, which builds a few times faster than the lazy DFA's reverse NFA and
-    /// prefilters pay off.
-    pub fn light_regex(&self) -> &regex_automata::meta::Regex {
+    /// prefilters pay off, from a pattern whose long runs are unbounded (`light.rs`); `None`
+    /// if it cannot be built (then [`Rule::regex`] is used).
+    pub fn light_regex(&self) -> Option<&crate::light::Light> {
         self.light
-            .get_or_init(|| build_pattern(self.spec.pattern.get_ref(), Engine::Light))
+            .get_or_init(|| crate::light::Light::new(self.spec.pattern.get_ref(), light_build))
             .as_ref()
-            .unwrap_or_else(|| self.regex())
     }
 
     /// A cheap stand-in for the pattern that rules windows out before the pattern itself is
@@ -703,6 +712,11 @@ enum Engine {
     /// An NFA searched by the PikeVM or the bounded backtracker, with capture groups: the same
     /// matches, slower per byte, a few times faster to build. For a few windows of a commit.
     Light,
+}
+
+/// How [`Rule::light_regex`] compiles a pattern.
+pub fn light_build(hir: &regex_syntax::hir::Hir) -> Option<regex_automata::meta::Regex> {
+    build_hir(hir, Engine::Light, meta_config(Engine::Light))
 }
 
 /// `None` only if the pattern is too big for the engine (its syntax was checked at load).

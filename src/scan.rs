@@ -53,6 +53,14 @@ pub struct Scanner<'r> {
     ac_is_dfa: bool,
     /// For each keyword pattern, the rules that listed it.
     kw_rules: Vec<Vec<u32>>,
+    /// The keywords of the multiline rules alone, which are the only rules that look for
+    /// keywords outside a part's focus (a commit's lines around the added ones): a few
+    /// keywords, whose automaton builds at once and searches many times faster (a prefilter
+    /// does most of the search).
+    ml_ac: Option<AhoCorasick>,
+    ml_kw_rules: Vec<Vec<u32>>,
+    /// The longest keyword's length.
+    max_keyword: usize,
     /// Rules without keywords (imported from gitleaks): they run over every blob.
     always: Vec<usize>,
     allow_finders: Vec<memmem::Finder<'static>>,
@@ -121,41 +129,10 @@ impl<'r> Scanner<'r> {
         kind: aho_corasick::AhoCorasickKind,
         gated: bool,
     ) -> Scanner<'r> {
-        let mut keywords: Vec<String> = Vec::new();
-        let mut kw_rules: Vec<Vec<u32>> = Vec::new();
-        let mut index: std::collections::HashMap<String, usize> = Default::default();
-        for (i, rule) in rules.rules.iter().enumerate() {
-            for kw in &rule.spec.keywords {
-                let kw = kw.to_ascii_lowercase();
-                let p = *index.entry(kw).or_insert_with_key(|kw| {
-                    keywords.push(kw.clone());
-                    kw_rules.push(Vec::new());
-                    keywords.len() - 1
-                });
-                if !kw_rules[p].contains(&(i as u32)) {
-                    kw_rules[p].push(i as u32)
-                }
-            }
-        }
-        // The search reports the longest keyword starting at a position, so a keyword that
-        // begins with another (`token_secret` and `token`) also triggers the rules of the one
-        // it begins with. (One found inside another, `access_token`, is found by the search
-        // that resumes after the longer one's start.)
-        for i in 0..keywords.len() {
-            let k = &keywords[i];
-            let prefixes: Vec<usize> = (1..k.len())
-                .filter(|&end| k.is_char_boundary(end))
-                .filter_map(|end| index.get(&k[..end]).copied())
-                .collect();
-            for j in prefixes {
-                for r in kw_rules[j].clone() {
-                    if !kw_rules[i].contains(&r) {
-                        kw_rules[i].push(r);
-                    }
-                }
-            }
-        }
+        let (keywords, kw_rules) = keyword_index(rules, |_| true);
         let ac = keyword_automaton(&keywords, kind);
+        let (ml_keywords, ml_kw_rules) = keyword_index(rules, |r| r.spec.multiline);
+        let ml_ac = keyword_automaton(&ml_keywords, aho_corasick::AhoCorasickKind::ContiguousNFA);
         let always = (0..rules.rules.len())
             .filter(|&r| rules.rules[r].spec.keywords.is_empty())
             .collect();
@@ -187,7 +164,10 @@ impl<'r> Scanner<'r> {
                 .max()
                 .unwrap_or(0),
             ac,
+            max_keyword: keywords.iter().map(String::len).max().unwrap_or(0),
             keywords,
+            ml_ac,
+            ml_kw_rules,
             ac_dfa: std::sync::OnceLock::new(),
             ac_is_dfa: kind == aho_corasick::AhoCorasickKind::DFA,
             kw_rules,
@@ -232,24 +212,29 @@ impl<'r> Scanner<'r> {
                 windows[r].push((i, self.window_for(rule, hay, part, hit, &mut breaks)));
             });
         }
-        let list: Vec<usize> = (0..windows.len())
+        // The costliest first (a pattern's length stands for it: a few generic rules cost more
+        // than all the others), each taken by the next thread free, this one included.
+        let mut list: Vec<usize> = (0..windows.len())
             .filter(|&r| !windows[r].is_empty())
             .collect();
+        list.sort_by_key(|&r| std::cmp::Reverse(self.rules.rules[r].spec.pattern.get_ref().len()));
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .min(list.len());
         if threads < 2 {
             return;
         }
-        std::thread::scope(|s| {
-            for t in 0..threads {
-                let (list, windows) = (&list, &windows);
-                s.spawn(move || {
-                    for &r in list.iter().skip(t).step_by(threads) {
-                        self.warm_up(r, parts, &windows[r]);
-                    }
-                });
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let work = || {
+            while let Some(&r) = list.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+                self.warm_up(r, parts, &windows[r]);
             }
+        };
+        std::thread::scope(|s| {
+            for _ in 1..threads {
+                s.spawn(work);
+            }
+            work();
         });
     }
 
@@ -304,19 +289,43 @@ impl<'r> Scanner<'r> {
             &self.ac
         };
         let Some(ac) = ac else { return };
-        let mut at = part.span.start;
-        while let Some(hit) = ac.find(aho_corasick::Input::new(hay).span(at..part.span.end)) {
-            at = hit.start() + 1;
-            let focused = part.focus.is_none_or(|focus| {
-                let i = focus.partition_point(|r| r.end <= hit.start());
-                focus.get(i).is_some_and(|r| r.contains(&hit.start()))
-            });
-            for &r in &self.kw_rules[hit.pattern().as_usize()] {
-                let r = r as usize;
-                if focused || self.rules.rules[r].spec.multiline {
-                    f(r, hit.start()..hit.end());
+        let span = &part.span;
+        // Every keyword starting in `from..to`, with the rules `keep` keeps of `by_keyword`.
+        let mut search = |ac: &AhoCorasick,
+                          by_keyword: &[Vec<u32>],
+                          from: usize,
+                          to: usize,
+                          keep: &dyn Fn(usize) -> bool| {
+            // A keyword starting before `to` ends before `to + max_keyword`: searching that
+            // far finds the same keyword at each start as a search of the whole span does.
+            let end = to.saturating_add(self.max_keyword).min(span.end);
+            let mut at = from;
+            while let Some(hit) = ac.find(aho_corasick::Input::new(hay).span(at..end)) {
+                if hit.start() >= to {
+                    break;
+                }
+                at = hit.start() + 1;
+                for &r in &by_keyword[hit.pattern().as_usize()] {
+                    if keep(r as usize) {
+                        f(r as usize, hit.start()..hit.end());
+                    }
                 }
             }
+        };
+        let Some(focus) = &part.focus else {
+            search(ac, &self.kw_rules, span.start, span.end, &|_| true);
+            return;
+        };
+        // The focus with every rule but the multiline ones; the whole span with those.
+        let single = |r: usize| !self.rules.rules[r].spec.multiline;
+        for range in focus.iter() {
+            let (from, to) = (range.start.max(span.start), range.end.min(span.end));
+            if from < to {
+                search(ac, &self.kw_rules, from, to, &single);
+            }
+        }
+        if let Some(ml) = &self.ml_ac {
+            search(ml, &self.ml_kw_rules, span.start, span.end, &|_| true);
         }
     }
 
@@ -472,7 +481,7 @@ impl<'r> Scanner<'r> {
         windows: impl Iterator<Item = &'a Range<usize>>,
     ) -> (
         impl Fn() -> Option<crate::rules::Gate<'r>>,
-        impl Fn() -> &'r regex_automata::meta::Regex,
+        impl Fn() -> Exact<'r>,
     ) {
         let small = windows.map(|w| w.len()).sum::<usize>() <= GATE_MAX_WINDOW;
         let gated = self.gated;
@@ -483,13 +492,7 @@ impl<'r> Scanner<'r> {
                 rule.dfa_gate()
             }
         };
-        let exact = move || {
-            if small {
-                rule.light_regex()
-            } else {
-                rule.regex()
-            }
-        };
+        let exact = move || Exact::new(rule, small);
         (gate, exact)
     }
 
@@ -520,22 +523,15 @@ impl<'r> Scanner<'r> {
             {
                 continue;
             }
-            let (re, caps) = engine.get_or_insert_with(|| {
-                let re = exact();
-                (re, re.create_captures())
-            });
+            let engine = engine.get_or_insert_with(&exact);
             let mut pos = win.start;
             while pos <= win.end {
-                re.search_captures(&regex_automata::Input::new(sub).span(pos..win.end), caps);
-                let Some(m) = caps.get_match() else {
+                let input = regex_automata::Input::new(sub).span(pos..win.end);
+                let Some((m, secret)) = engine.find(rule, &input) else {
                     break;
                 };
-                pos = if m.end() > m.start() {
-                    m.end()
-                } else {
-                    m.end() + 1
-                };
-                let Some(range) = rule.secret_range(caps) else {
+                pos = if m.end > m.start { m.end } else { m.end + 1 };
+                let Some(range) = secret else {
                     continue;
                 };
                 if range.is_empty() || last_secret.as_ref() == Some(&range) {
@@ -557,7 +553,7 @@ impl<'r> Scanner<'r> {
                     sink.out.push(Match {
                         rule: r,
                         secret: range,
-                        matched: m.start()..m.end(),
+                        matched: m.clone(),
                         decoded: None,
                     });
                 }
@@ -683,6 +679,46 @@ impl AllowCache {
         }
         allowed
     }
+}
+
+/// The keywords of the rules `keep` keeps (lower-cased, each once), and for each keyword the
+/// rules that listed it.
+fn keyword_index(rules: &RuleSet, keep: impl Fn(&Rule) -> bool) -> (Vec<String>, Vec<Vec<u32>>) {
+    let mut keywords: Vec<String> = Vec::new();
+    let mut kw_rules: Vec<Vec<u32>> = Vec::new();
+    let mut index: std::collections::HashMap<String, usize> = Default::default();
+    for (i, rule) in rules.rules.iter().enumerate().filter(|(_, r)| keep(r)) {
+        for kw in &rule.spec.keywords {
+            let kw = kw.to_ascii_lowercase();
+            let p = *index.entry(kw).or_insert_with_key(|kw| {
+                keywords.push(kw.clone());
+                kw_rules.push(Vec::new());
+                keywords.len() - 1
+            });
+            if !kw_rules[p].contains(&(i as u32)) {
+                kw_rules[p].push(i as u32)
+            }
+        }
+    }
+    // The search reports the longest keyword starting at a position, so a keyword that
+    // begins with another (`token_secret` and `token`) also triggers the rules of the one
+    // it begins with. (One found inside another, `access_token`, is found by the search
+    // that resumes after the longer one's start.)
+    for i in 0..keywords.len() {
+        let k = &keywords[i];
+        let prefixes: Vec<usize> = (1..k.len())
+            .filter(|&end| k.is_char_boundary(end))
+            .filter_map(|end| index.get(&k[..end]).copied())
+            .collect();
+        for j in prefixes {
+            for r in kw_rules[j].clone() {
+                if !kw_rules[i].contains(&r) {
+                    kw_rules[i].push(r);
+                }
+            }
+        }
+    }
+    (keywords, kw_rules)
 }
 
 /// The automaton over the keywords (lower-cased; matched ASCII case-insensitively), of `kind`.
@@ -855,6 +891,49 @@ fn dedup(rules: &RuleSet, out: &mut Vec<Match>) {
     }
     let mut it = keep.iter();
     out.retain(|_| *it.next().unwrap());
+}
+
+/// What finds a rule's matches in its windows: the light pattern for a few windows (see
+/// `light.rs`), the full regex for many.
+enum Exact<'r> {
+    Light(crate::light::Searcher<'r>),
+    Full(
+        &'r regex_automata::meta::Regex,
+        regex_automata::util::captures::Captures,
+    ),
+}
+
+impl<'r> Exact<'r> {
+    fn new(rule: &'r Rule, small: bool) -> Exact<'r> {
+        match small.then(|| rule.light_regex()).flatten() {
+            Some(light) => Exact::Light(light.searcher()),
+            None => {
+                let re = rule.regex();
+                Exact::Full(re, re.create_captures())
+            }
+        }
+    }
+
+    /// The leftmost-first match of `rule` in `input`, and the secret's range in it (if its
+    /// group took part).
+    fn find(
+        &mut self,
+        rule: &Rule,
+        input: &regex_automata::Input<'_>,
+    ) -> Option<(Range<usize>, Option<Range<usize>>)> {
+        match self {
+            Exact::Light(searcher) => {
+                let found = searcher.find(input, crate::rules::light_build)?;
+                let secret = rule.secret_of(|g| found.group(g), found.group_len());
+                Some((found.range(), secret))
+            }
+            Exact::Full(re, caps) => {
+                re.search_captures(input, caps);
+                let m = caps.get_match()?;
+                Some((m.range(), rule.secret_range(caps)))
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -505,7 +505,10 @@ pub fn is_placeholder_or_reference(secret: &[u8]) -> bool {
     // A placeholder word, or a variable reference or template (one search for both lists).
     static WORDS: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
     let words = WORDS.get_or_init(|| {
-        aho_corasick::AhoCorasick::new(PLACEHOLDER_WORDS.iter().chain(REFERENCES))
+        // Searched in a few short values: the NFA builds in a fraction of the DFA's time.
+        aho_corasick::AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
+            .build(PLACEHOLDER_WORDS.iter().chain(REFERENCES))
             .expect("placeholder words build an automaton")
     });
     if words.is_match(lower.as_bytes()) {
