@@ -13,6 +13,21 @@ pub fn run(args: cli::PreCommitArgs, style: &Style) -> Result<Outcome> {
     let t = std::time::Instant::now();
     let cwd = std::env::current_dir().context("reading the current directory")?;
     let repo = leakgate::git::open_repo(&cwd)?;
+    // The index is read on another core meanwhile (it is all the hook needs of the work tree).
+    std::thread::scope(|s| {
+        let index = leakgate::precommit::IndexRead::start(s, &repo);
+        check(args, style, &cwd, repo, index, t)
+    })
+}
+
+fn check(
+    args: cli::PreCommitArgs,
+    style: &Style,
+    cwd: &std::path::Path,
+    repo: gix::Repository,
+    index: leakgate::precommit::IndexRead<'_>,
+    t: std::time::Instant,
+) -> Result<Outcome> {
     let root = repo.workdir().expect("checked in open_repo").to_path_buf();
     let (rules, config) = load_setup(&args.rule_args, &args.config, &root)?;
     if std::env::var_os("LEAKGATE_TIMINGS").is_some() {
@@ -35,7 +50,7 @@ pub fn run(args: cli::PreCommitArgs, style: &Style) -> Result<Outcome> {
         baseline: args.baseline.choice(),
         full_gitignore: args.output.format == Format::Json,
     };
-    let mut outcome = leakgate::precommit::run(&cwd, repo, &rules, &config, &opts)?;
+    let mut outcome = leakgate::precommit::run(cwd, repo, index, &rules, &config, &opts)?;
     outcome.report.stats.lines_added = Some(outcome.added_lines);
     let mut out = stdout();
     match args.output.format {

@@ -419,7 +419,15 @@ pub fn unpad_long_paths(data: &[u8], hash_len: usize) -> Result<Option<(Vec<u8>,
 
 /// The staged changes of `repo`: its index against `HEAD` (the empty tree on an unborn branch).
 pub fn staged_changes(repo: &gix::Repository, index: &gix::index::State) -> Result<StagedSet> {
-    let head = head_tree(repo)?;
+    staged_changes_from(repo, index, head_tree(repo)?)
+}
+
+/// The staged changes of `repo` against `head` (`HEAD`'s tree, as [`head_tree`] reads it).
+pub fn staged_changes_from(
+    repo: &gix::Repository,
+    index: &gix::index::State,
+    head: Option<ObjectId>,
+) -> Result<StagedSet> {
     let mut d = Differ {
         repo,
         backing: index.path_backing(),

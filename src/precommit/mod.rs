@@ -112,21 +112,43 @@ impl Timer {
     }
 }
 
+/// The index of `repo`, read on another thread (see [`run`]) while the rules load.
+pub struct IndexRead<'scope>(std::thread::ScopedJoinHandle<'scope, Result<gix::index::File>>);
+
+impl<'scope> IndexRead<'scope> {
+    /// Start reading the index of `repo` on a thread of `scope`.
+    pub fn start<'env>(
+        scope: &'scope std::thread::Scope<'scope, 'env>,
+        repo: &gix::Repository,
+    ) -> IndexRead<'scope> {
+        let (path, hash) = (repo.index_path(), repo.object_hash());
+        IndexRead(scope.spawn(move || {
+            staged::read_index(&path, hash)
+                .with_context(|| format!("{}: cannot read the index", path.display()))
+        }))
+    }
+
+    fn join(self) -> Result<gix::index::File> {
+        self.0.join().expect("reading the index does not panic")
+    }
+}
+
 /// Scan the staged changes of the repository around `dir` with `rules`; `config` decides which
 /// findings are reported (see `config::load`).
-/// `repo` is the repository `open_repo(dir)` found.
+/// `repo` is the repository `open_repo(dir)` found, and `index` its index, being read.
 pub fn run(
     dir: &Path,
     repo: gix::Repository,
+    index: IndexRead<'_>,
     rules: &RuleSet,
     config: &crate::config::Config,
     opts: &Options,
 ) -> Result<Outcome> {
     // The keyword automaton takes a few milliseconds to build: build it on another core while
-    // this one reads the index and diffs it.
+    // this one reads HEAD and diffs the index against it.
     std::thread::scope(|s| {
         let small = s.spawn(|| Scanner::new_small(rules));
-        run_with(dir, repo, rules, config, opts, || {
+        run_with(dir, repo, index, rules, config, opts, || {
             small.join().expect("building the matcher does not panic")
         })
     })
@@ -135,6 +157,7 @@ pub fn run(
 fn run_with<'r>(
     dir: &Path,
     mut repo: gix::Repository,
+    index: IndexRead<'_>,
     rules: &'r RuleSet,
     config: &crate::config::Config,
     opts: &Options,
@@ -144,15 +167,22 @@ fn run_with<'r>(
     repo.object_cache_size(0);
     with_delta_cache(&mut repo);
     let index_path = repo.index_path();
-    let index = staged::read_index(&index_path, repo.object_hash())
-        .with_context(|| format!("{}: cannot read the index", index_path.display()))?;
-    timer.mark("read index");
-    let set = staged::staged_changes(&repo, &index).with_context(|| {
-        format!(
-            "{}: cannot diff the index against HEAD",
-            index_path.display()
-        )
-    })?;
+    // HEAD's commit is read, and the pack indexes opened (gix checks each one's offset table
+    // as it opens it: a scan of megabytes in a big repository), while the index is read; the
+    // diff needs both. An error here is the diff's, below.
+    let head = staged::head_tree(&repo);
+    let _ = repo.objects.packed_object_count();
+    timer.mark("read HEAD and open the packs");
+    let index = index.join()?;
+    timer.mark("read index (on another core)");
+    let set = head
+        .and_then(|head| staged::staged_changes_from(&repo, &index, head))
+        .with_context(|| {
+            format!(
+                "{}: cannot diff the index against HEAD",
+                index_path.display()
+            )
+        })?;
     timer.mark("diff index against HEAD");
     let workdir = repo.workdir().expect("checked in open_repo").to_path_buf();
     let (set, whole_files, not_in_index) = select_named(set, &index, dir, &workdir, &opts.files);
