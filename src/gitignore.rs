@@ -126,6 +126,38 @@ pub fn append_to_bytes(existing: &[u8], patterns: &[String], header: &str) -> Op
     Some(out)
 }
 
+/// `patterns` without each plain name (no wildcard, no `/`, not negated) that the others
+/// already ignore wherever it sits: `id_rsa` beside `*_rsa`. Git's verdict on every path is
+/// the same with or without it (the others' last matching line ignores the name), so the
+/// patch is shorter and means the same.
+pub fn without_subsumed(patterns: &[String]) -> Vec<String> {
+    let plain = |p: &str| {
+        let p = p.trim();
+        !p.is_empty() && !p.starts_with(['!', '#']) && !p.contains(['*', '?', '[', '\\', '/'])
+    };
+    let mut others = ignore::gitignore::GitignoreBuilder::new("");
+    for p in patterns.iter().filter(|p| !plain(p)) {
+        // A line the builder cannot read stays, and only narrows what is dropped.
+        let _ = others.add_line(None, p);
+    }
+    let Ok(others) = others.build() else {
+        return patterns.to_vec();
+    };
+    patterns
+        .iter()
+        .filter(|p| {
+            let name = p.trim();
+            !plain(name)
+                || ![name.to_string(), format!("x/{name}")].iter().all(|path| {
+                    [false, true]
+                        .iter()
+                        .all(|&dir| others.matched(path, dir).is_ignore())
+                })
+        })
+        .cloned()
+        .collect()
+}
+
 /// A unified diff (`a/` and `b/` headers, as `git apply` expects) from `old` to `new` of the
 /// repo-relative `path`. `old == None` means the file does not exist yet.
 pub fn unified_patch(path: &str, old: Option<&str>, new: &str) -> String {
@@ -246,6 +278,39 @@ mod tests {
 
     fn pats(p: &[&str]) -> Vec<String> {
         p.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn a_name_the_other_patterns_ignore_is_left_out() {
+        let kept = without_subsumed(&pats(&[
+            "id_rsa",
+            "*_rsa",
+            ".env",
+            ".env.*",
+            "!.env*.example",
+            "privkey.pem",
+            "*.key",
+            "server.key",
+            "keep_rsa",
+            "!keep_rsa",
+            "/anchored_rsa",
+        ]));
+        // `id_rsa` is `*_rsa`'s, `server.key` is `*.key`'s; `.env` is not `.env.*`'s;
+        // a negated name is not ignored by the others; a pattern with a `/` stays.
+        assert_eq!(
+            kept,
+            pats(&[
+                "*_rsa",
+                ".env",
+                ".env.*",
+                "!.env*.example",
+                "privkey.pem",
+                "*.key",
+                "keep_rsa",
+                "!keep_rsa",
+                "/anchored_rsa",
+            ])
+        );
     }
 
     #[test]
