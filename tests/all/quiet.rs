@@ -174,3 +174,22 @@ fn test_values_that_spell_secret_or_password_and_redacted_placeholders() {
         ["password-in-json"]
     );
 }
+
+#[test]
+fn the_same_secret_twice_on_a_line_is_one_finding() {
+    // A cassette's server body: the password under its key, and again in the VNC URL.
+    let password = random_password(12);
+    let body = format!(
+        "body: '{{\"sudo_password\":\"{password}\",\"tags\":[],\"vnc_url\":\"vnc://m1:{password}@62.210.193.163:59010\"}}'\n"
+    );
+    assert_eq!(findings(&body), [("password-in-json".to_string(), 1)]);
+    // Two different secrets on the line stay two findings.
+    let other = random_password(12);
+    let body = format!(
+        "body: '{{\"sudo_password\":\"{password}\",\"tags\":[],\"vnc_url\":\"vnc://m1:{other}@62.210.193.163:59010\"}}'\n"
+    );
+    assert_eq!(rules_of(&body), ["password-in-json", "url-basic-auth"]);
+    // The same secret on two lines: one finding on each.
+    let two = format!("  \"password\": \"{password}\",\n  \"password\": \"{password}\",\n");
+    assert_eq!(findings(&two).len(), 2);
+}
