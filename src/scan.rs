@@ -552,6 +552,7 @@ impl<'r> Scanner<'r> {
                     continue;
                 }
                 if self.accept(rule, &hay[range.clone()])
+                    && !(rule.spec.fallback && crate::example::is_example(hay, &range))
                     && !sink.allowed.by_comment(self, hay, &range)
                 {
                     sink.out.push(Match {

@@ -731,7 +731,16 @@ pub(super) fn scan_history_blob(
                 per_parent.push(crate::git::staged::added_lines(&old, data));
             }
         }
+        let doc = crate::example::is_markup_doc(&occ.path);
         for f in &found {
+            if doc
+                && scanner
+                    .rules
+                    .get(&f.rule_id)
+                    .is_some_and(|r| r.spec.fallback)
+            {
+                continue; // see `finding::from_matches`
+            }
             let (s, e) = (f.line.unwrap_or(0), f.end_line.unwrap_or(0));
             let keep = per_parent
                 .iter()
