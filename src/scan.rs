@@ -588,6 +588,12 @@ impl<'r> Scanner<'r> {
         if rule.spec.fallback && crate::validate::looks_like_identifier(secret) {
             return false;
         }
+        if rule.spec.fallback
+            && rule.spec.name.to_ascii_lowercase().contains("password")
+            && crate::example::is_human_password(secret)
+        {
+            return false;
+        }
         match rule.validator {
             Some(v) => v.check(secret),
             None => true,

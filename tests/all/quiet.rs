@@ -296,3 +296,44 @@ fn a_documentation_page_illustrates_values_and_keeps_tokens() {
     .collect();
     assert_eq!(got, want);
 }
+
+#[test]
+fn passwords_a_person_wrote_are_not_generated_secrets() {
+    for text in [
+        "    variables = {\n        \"password\": \"spanishinquisition\",\n    }\n",
+        "    @user = User.create(password: \"abc123\", recovery_password: \"123abc\")\n",
+        "\tprivate static final String UNICODE_PASSWORD = \"пароль密码パスワード🔐\";\n",
+        "  \"http://openid.aol.com%2Fnextangler:one+two%3F@www.basecamphq.com/c/a/i\",\n",
+    ] {
+        assert_eq!(findings(text), [], "{text}");
+    }
+    // Generated passwords in the same places stay.
+    let password = random_password(16);
+    assert_eq!(
+        rules_of(&format!(
+            "    variables = {{\n        \"password\": \"{password}\",\n    }}\n"
+        )),
+        ["password-in-json"]
+    );
+    assert_eq!(
+        rules_of(&format!(
+            "    @user = User.create(password: \"{password}\")\n"
+        )),
+        ["password-in-code"]
+    );
+}
+
+#[test]
+fn a_digest_under_its_password_encoder_is_not_the_password() {
+    let md5 = "12b141f35d58b8b3a46eea65e6ac179e";
+    let b64 = "ErFB811YuLOkbupl5qwXng==";
+    for value in [md5, b64] {
+        let xml = format!(
+            "  + \"        <password-encoder ref='passwordEncoder'/>\"\n  + \"        <user-service>\"\n  + \"            <user name='bob' password='{value}' authorities='ROLE_A' />\"\n"
+        );
+        assert_eq!(findings(&xml), [], "{xml}");
+    }
+    // Without an encoder in sight, a hex value is what it looks like: a password.
+    let xml = format!("<user name='bob' password='{md5}' authorities='ROLE_A' />\n");
+    assert_eq!(rules_of(&xml), ["password-in-xml-attribute"]);
+}
