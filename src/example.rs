@@ -86,15 +86,20 @@ pub fn is_human_password(secret: &[u8]) -> bool {
         .collect();
     let digits = b.iter().filter(|c| c.is_ascii_digit()).count();
     let others = b.len() - letters.len() - digits;
-    // Lower case, or each word capitalised; a few digits and marks at most.
-    let cased = b
-        .windows(2)
-        .all(|w| !w[1].is_ascii_uppercase() || !w[0].is_ascii_alphabetic());
+    // A few digits and marks at most; any case (`HelloWorld`), the letters read as words.
     let words = b
         .split(|c| !c.is_ascii_alphabetic())
         .filter(|w| w.len() >= 3)
         .count();
-    if letters.len() < if words >= 2 { 6 } else { 8 } || digits > 4 || others > 3 || !cased {
+    if letters.len() < if words >= 2 { 6 } else { 8 } || digits > 4 || others > 3 {
+        return false;
+    }
+    // Letters in a few runs, one a word's length: not letters scattered among digits.
+    let runs: Vec<&[u8]> = b
+        .split(|c| !c.is_ascii_alphabetic())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if runs.len() > 3 || runs.iter().all(|w| w.len() < 3) {
         return false;
     }
     // Every run of letters reads as words.
@@ -291,6 +296,7 @@ mod tests {
             "123abc",
             "пароль密码パスワード🔐",
             "correcthorsebatterystaple",
+            "HelloWorld123!",
         ] {
             assert!(is_human_password(v.as_bytes()), "{v}");
         }

@@ -304,6 +304,7 @@ fn passwords_a_person_wrote_are_not_generated_secrets() {
         "    @user = User.create(password: \"abc123\", recovery_password: \"123abc\")\n",
         "\tprivate static final String UNICODE_PASSWORD = \"пароль密码パスワード🔐\";\n",
         "  \"http://openid.aol.com%2Fnextangler:one+two%3F@www.basecamphq.com/c/a/i\",\n",
+        "\tpassword := \"HelloWorld123!\"\n",
     ] {
         assert_eq!(findings(text), [], "{text}");
     }
