@@ -162,15 +162,47 @@ const COMMON_PAIRS: &[[u8; 2]] = &{
 };
 
 /// Whether `path` is a page of documentation in a markup language (Markdown,
-/// reStructuredText, AsciiDoc): what it shows are illustrations of commands, files and
-/// responses (`"NewPassword": "]35d/{pB9Fo9wJ"` under "the file might look like the
-/// following"), and a generic rule cannot tell an illustration from a value by its form. Keys
-/// and tokens in a provider's format are still reported there.
+/// reStructuredText, AsciiDoc).
 pub fn is_markup_doc(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
     [".md", ".markdown", ".rst", ".adoc", ".asciidoc"]
         .iter()
         .any(|ext| name.ends_with(ext))
+}
+
+/// Whether the value at `at` of a markup documentation page is in one of its code samples: a
+/// fenced block (```` ``` ````, `~~~`, AsciiDoc's `----`) or an indented block (a Markdown
+/// code block, a reStructuredText literal block after `::`). What a sample shows is an
+/// illustration of a command, a file or a response (`"NewPassword": "]35d/{pB9Fo9wJ"` under
+/// "the file might look like the following"), and a generic rule cannot tell an illustration
+/// from a value by its form; keys and tokens in a provider's format are still reported there,
+/// and so is a value in the page's prose.
+pub fn in_doc_sample(hay: &[u8], at: usize) -> bool {
+    let line_start = memchr::memrchr(b'\n', &hay[..at]).map_or(0, |p| p + 1);
+    let line = &hay[line_start..];
+    if line.starts_with(b"    ") || line.starts_with(b"\t") || line.starts_with(b"  ") {
+        return true;
+    }
+    // Fences opened before the line and not closed.
+    let mut open: Option<&[u8]> = None;
+    for l in hay[..line_start].split(|b| *b == b'\n') {
+        let t = l.trim_ascii();
+        let fence: Option<&[u8]> = if t.starts_with(b"```") {
+            Some(b"```")
+        } else if t.starts_with(b"~~~") {
+            Some(b"~~~")
+        } else if t.len() >= 4 && t.iter().all(|b| *b == b'-') {
+            Some(b"----")
+        } else {
+            None
+        };
+        match (open, fence) {
+            (None, Some(f)) => open = Some(f),
+            (Some(o), Some(f)) if o == f => open = None,
+            _ => {}
+        }
+    }
+    open.is_some()
 }
 
 /// The lines of the block around `secret`: the lines before and after it up to a blank line,

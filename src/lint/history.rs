@@ -738,6 +738,7 @@ pub(super) fn scan_history_blob(
                     .rules
                     .get(&f.rule_id)
                     .is_some_and(|r| r.spec.fallback)
+                && crate::example::in_doc_sample(data, line_offset(data, f.line.unwrap_or(1)))
             {
                 continue; // see `finding::from_matches`
             }
@@ -753,4 +754,14 @@ pub(super) fn scan_history_blob(
         }
     }
     Ok(res)
+}
+
+/// Where 1-based line `line` of `data` starts.
+fn line_offset(data: &[u8], line: u32) -> usize {
+    if line <= 1 {
+        return 0;
+    }
+    memchr::memchr_iter(b'\n', data)
+        .nth(line as usize - 2)
+        .map_or(data.len(), |p| p + 1)
 }
