@@ -171,13 +171,14 @@ pub fn is_markup_doc(path: &str) -> bool {
 }
 
 /// Whether the value at `at` of a markup documentation page is in one of its code samples: a
-/// fenced block (```` ``` ````, `~~~`, AsciiDoc's `----`) or an indented block (a Markdown
+/// fenced block (```` ``` ````, `~~~`, AsciiDoc's `----`; in Markdown a `----` line is a rule) or an indented block (a Markdown
 /// code block, a reStructuredText literal block after `::`). What a sample shows is an
 /// illustration of a command, a file or a response (`"NewPassword": "]35d/{pB9Fo9wJ"` under
 /// "the file might look like the following"), and a generic rule cannot tell an illustration
 /// from a value by its form; keys and tokens in a provider's format are still reported there,
 /// and so is a value in the page's prose.
-pub fn in_doc_sample(hay: &[u8], at: usize) -> bool {
+pub fn in_doc_sample(path: &str, hay: &[u8], at: usize) -> bool {
+    let adoc = path.ends_with(".adoc") || path.ends_with(".asciidoc");
     let line_start = memchr::memrchr(b'\n', &hay[..at]).map_or(0, |p| p + 1);
     let line = &hay[line_start..];
     if line.starts_with(b"    ") || line.starts_with(b"\t") || line.starts_with(b"  ") {
@@ -191,7 +192,7 @@ pub fn in_doc_sample(hay: &[u8], at: usize) -> bool {
             Some(b"```")
         } else if t.starts_with(b"~~~") {
             Some(b"~~~")
-        } else if t.len() >= 4 && t.iter().all(|b| *b == b'-') {
+        } else if adoc && t.len() >= 4 && t.iter().all(|b| *b == b'-') {
             Some(b"----")
         } else {
             None

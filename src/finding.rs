@@ -193,7 +193,7 @@ pub fn from_matches(rules: &RuleSet, path: &str, hay: &[u8], matches: &[Match]) 
         .filter(|m| {
             !(doc
                 && rules.rules[m.rule].spec.fallback
-                && crate::example::in_doc_sample(hay, m.secret.start))
+                && crate::example::in_doc_sample(path, hay, m.secret.start))
         })
         .map(|m| {
             let rule = &rules.rules[m.rule];

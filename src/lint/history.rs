@@ -738,7 +738,11 @@ pub(super) fn scan_history_blob(
                     .rules
                     .get(&f.rule_id)
                     .is_some_and(|r| r.spec.fallback)
-                && crate::example::in_doc_sample(data, line_offset(data, f.line.unwrap_or(1)))
+                && crate::example::in_doc_sample(
+                    &occ.path,
+                    data,
+                    line_offset(data, f.line.unwrap_or(1)),
+                )
             {
                 continue; // see `finding::from_matches`
             }
