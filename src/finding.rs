@@ -187,8 +187,14 @@ pub fn from_matches(rules: &RuleSet, path: &str, hay: &[u8], matches: &[Match]) 
         return Vec::new();
     }
     let index = LineIndex::new(hay);
+    let doc = crate::example::is_markup_doc(path);
     matches
         .iter()
+        .filter(|m| {
+            !(doc
+                && rules.rules[m.rule].spec.fallback
+                && crate::example::in_doc_sample(path, hay, m.secret.start))
+        })
         .map(|m| {
             let rule = &rules.rules[m.rule];
             let secret = m.secret_bytes(hay);

@@ -8,6 +8,7 @@ pub mod allowlist;
 pub mod baseline;
 pub mod config;
 pub mod context;
+pub mod example;
 pub mod finding;
 pub mod framework;
 pub mod gate;

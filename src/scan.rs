@@ -395,7 +395,7 @@ impl<'r> Scanner<'r> {
     pub fn scan_part(&self, hay: &[u8], part: &Part, scratch: &mut Scratch) -> Vec<Match> {
         let mut out = Vec::new();
         self.scan_into(hay, part, scratch, &mut out, 0);
-        dedup(self.rules, &mut out);
+        dedup(self.rules, hay, &mut out);
         out
     }
 
@@ -548,6 +548,7 @@ impl<'r> Scanner<'r> {
                     continue;
                 }
                 if self.accept(rule, &hay[range.clone()])
+                    && !(rule.spec.fallback && crate::example::is_example(hay, &range))
                     && !sink.allowed.by_comment(self, hay, &range)
                 {
                     sink.out.push(Match {
@@ -581,6 +582,12 @@ impl<'r> Scanner<'r> {
             return false;
         }
         if rule.spec.fallback && crate::validate::looks_like_identifier(secret) {
+            return false;
+        }
+        if rule.spec.fallback
+            && rule.spec.name.to_ascii_lowercase().contains("password")
+            && crate::example::is_human_password(secret)
+        {
             return false;
         }
         match rule.validator {
@@ -619,7 +626,7 @@ impl<'r> Scanner<'r> {
                 &mut inner,
                 depth + 1,
             );
-            dedup(self.rules, &mut inner);
+            dedup(self.rules, &decoded, &mut inner);
         }
         if inner.is_empty() {
             let rule = &self.rules.rules[r];
@@ -845,9 +852,10 @@ fn window(hay: &[u8], start: usize, end: usize, extra: u8) -> Range<usize> {
     ws..we
 }
 
-/// Sort by position and drop duplicates: the same secret found twice by one rule, and a
-/// fallback rule's finding where a specific rule reports overlapping bytes.
-fn dedup(rules: &RuleSet, out: &mut Vec<Match>) {
+/// Sort by position and drop duplicates: the same secret found twice by one rule, a
+/// fallback rule's finding where a specific rule reports overlapping bytes, and the same
+/// secret again on its line (see [`one_per_line`]).
+fn dedup(rules: &RuleSet, hay: &[u8], out: &mut Vec<Match>) {
     out.sort_by(|a, b| {
         (a.secret.start, a.secret.end, a.rule).cmp(&(b.secret.start, b.secret.end, b.rule))
     });
@@ -889,6 +897,53 @@ fn dedup(rules: &RuleSet, out: &mut Vec<Match>) {
         }
         open.push(i);
     }
+    let mut it = keep.iter();
+    out.retain(|_| *it.next().unwrap());
+    one_per_line(rules, hay, out);
+}
+
+/// One finding per secret and line: the same value matched at two places of a line by two
+/// rules (a cassette's `"password":"…"` and, further on, `"vnc_url":"vnc://user:…@host"`) is
+/// one secret, reported once, under the most specific rule (a specific rule before a fallback,
+/// then the higher severity, then the first place). A rule whose findings a path condition
+/// may still drop (decided later) takes nothing away from another.
+fn one_per_line(rules: &RuleSet, hay: &[u8], out: &mut Vec<Match>) {
+    if out.len() < 2 {
+        return;
+    }
+    let line_of = |m: &Match| memchr::memrchr(b'\n', &hay[..m.secret.start]).map_or(0, |p| p + 1);
+    let rank = |m: &Match| {
+        let spec = &rules.rules[m.rule].spec;
+        (
+            spec.fallback,
+            std::cmp::Reverse(spec.severity),
+            m.secret.start,
+            m.rule,
+        )
+    };
+    // (line, secret) → the best match that no path condition may drop.
+    let mut best: std::collections::HashMap<(usize, &[u8]), usize> = Default::default();
+    for (i, m) in out.iter().enumerate() {
+        if rules.rules[m.rule].path.is_some() {
+            continue;
+        }
+        let key = (line_of(m), m.secret_bytes(hay));
+        let e = best.entry(key).or_insert(i);
+        if rank(m) < rank(&out[*e]) {
+            *e = i;
+        }
+    }
+    if best.len() == out.len() {
+        return;
+    }
+    let keep: Vec<bool> = out
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            best.get(&(line_of(m), m.secret_bytes(hay)))
+                .is_none_or(|&b| b == i)
+        })
+        .collect();
     let mut it = keep.iter();
     out.retain(|_| *it.next().unwrap());
 }

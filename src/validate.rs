@@ -533,6 +533,9 @@ pub fn is_placeholder_or_reference(secret: &[u8]) -> bool {
             .iter()
             .all(|&c| c.is_ascii_alphanumeric() || c == b'_');
     }
+    if counts_up(b) || keyboard_mash(b) {
+        return true;
+    }
     // One repeated character (`aaaaaaaa`, `00000000`), or a short cycle (`abcabcabc`).
     if b.len() >= 4 {
         for period in 1..=3 {
@@ -544,9 +547,76 @@ pub fn is_placeholder_or_reference(secret: &[u8]) -> bool {
     false
 }
 
+/// A value typed to look random: its digits count up (`a123b45c6d78e9f012a34cd5e6a7890b…`,
+/// `1234abcd-12ab-34cd-56ef-1234567890ab`). Of the steps from one digit to the next, at least
+/// three in four go up by one (mod 10); a random value's digits do so one time in ten.
+fn counts_up(b: &[u8]) -> bool {
+    let digits: Vec<u8> = b
+        .iter()
+        .filter(|c| c.is_ascii_digit())
+        .map(|c| c - b'0')
+        .collect();
+    if digits.len() < 10 {
+        return false;
+    }
+    let up = digits
+        .windows(2)
+        .filter(|w| w[1] == (w[0] + 1) % 10)
+        .count();
+    up * 4 >= (digits.len() - 1) * 3
+}
+
+/// A run of letters typed along the keyboard's rows (`…TRYEGFNSDLRIUOTUYTHJKLDFGO…` in a
+/// documented token, `…lkjhakldjfhalkdsjf` in a test): 20 letters or more in which at least
+/// seven steps in ten stay on one row of a QWERTY keyboard, or 16 or more with 85 in a
+/// hundred. Random letters stay on their row about one step in three; such a run of them
+/// does so about once in 25,000 runs or fewer.
+fn keyboard_mash(b: &[u8]) -> bool {
+    let row = |c: u8| match c.to_ascii_lowercase() {
+        b'q' | b'w' | b'e' | b'r' | b't' | b'y' | b'u' | b'i' | b'o' | b'p' => 0,
+        b'a' | b's' | b'd' | b'f' | b'g' | b'h' | b'j' | b'k' | b'l' => 1,
+        _ => 2,
+    };
+    // Runs of letters in one case (typed with caps lock on, or off), of many letters.
+    let runs = b
+        .split(|c| !c.is_ascii_uppercase())
+        .chain(b.split(|c| !c.is_ascii_lowercase()));
+    runs.into_iter().any(|run| {
+        let mut seen = [false; 26];
+        run.iter()
+            .for_each(|c| seen[usize::from(c.to_ascii_lowercase() - b'a')] = true);
+        let distinct = seen.iter().filter(|s| **s).count();
+        let same = run.windows(2).filter(|w| row(w[0]) == row(w[1])).count();
+        let steps = run.len().saturating_sub(1);
+        (run.len() >= 20 && distinct >= 10 && same * 10 >= steps * 7)
+            || (run.len() >= 16 && distinct >= 8 && same * 20 >= steps * 17)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_patterns_are_placeholders() {
+        for v in [
+            "a123b45c6d78e9f012a34cd5e6a7890b12c3d45e6f78a1b234c56d7e890a1234",
+            "1234abcd-12ab-34cd-56ef-1234567890ab",
+            "QVdTOmV5SndZWGxzYjJKJFHDSFKJHERWUY65IOU36TRYEGFNSDLRIUOTUYTHJKLDFGOcmFUQk9O",
+            "kjfhueyt9485osdfasdkljfh4lkjhakldjfhalkdsjf",
+        ] {
+            assert!(is_placeholder_or_reference(v.as_bytes()), "{v}");
+        }
+        for v in [
+            "f798ab4899346a88599180fee9e14fa1ada7b6df989425b7c6d2146dd6c815bb",
+            "zymMlopiWfqUyHRSIf8NFmAUNLnY5Yx0y3Rn",
+        ] {
+            assert!(
+                !counts_up(v.as_bytes()) && !keyboard_mash(v.as_bytes()),
+                "{v}"
+            );
+        }
+    }
 
     fn make_token(prefix: &str, random: &str) -> String {
         let check = base62_6(crc32(random.as_bytes()));

@@ -731,7 +731,21 @@ pub(super) fn scan_history_blob(
                 per_parent.push(crate::git::staged::added_lines(&old, data));
             }
         }
+        let doc = crate::example::is_markup_doc(&occ.path);
         for f in &found {
+            if doc
+                && scanner
+                    .rules
+                    .get(&f.rule_id)
+                    .is_some_and(|r| r.spec.fallback)
+                && crate::example::in_doc_sample(
+                    &occ.path,
+                    data,
+                    line_offset(data, f.line.unwrap_or(1)),
+                )
+            {
+                continue; // see `finding::from_matches`
+            }
             let (s, e) = (f.line.unwrap_or(0), f.end_line.unwrap_or(0));
             let keep = per_parent
                 .iter()
@@ -744,4 +758,14 @@ pub(super) fn scan_history_blob(
         }
     }
     Ok(res)
+}
+
+/// Where 1-based line `line` of `data` starts.
+fn line_offset(data: &[u8], line: u32) -> usize {
+    if line <= 1 {
+        return 0;
+    }
+    memchr::memchr_iter(b'\n', data)
+        .nth(line as usize - 2)
+        .map_or(data.len(), |p| p + 1)
 }

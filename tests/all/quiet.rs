@@ -174,3 +174,167 @@ fn test_values_that_spell_secret_or_password_and_redacted_placeholders() {
         ["password-in-json"]
     );
 }
+
+#[test]
+fn the_same_secret_twice_on_a_line_is_one_finding() {
+    // A cassette's server body: the password under its key, and again in the VNC URL.
+    let password = random_password(12);
+    let body = format!(
+        "body: '{{\"sudo_password\":\"{password}\",\"tags\":[],\"vnc_url\":\"vnc://m1:{password}@62.210.193.163:59010\"}}'\n"
+    );
+    assert_eq!(findings(&body), [("password-in-json".to_string(), 1)]);
+    // Two different secrets on the line stay two findings.
+    let other = random_password(12);
+    let body = format!(
+        "body: '{{\"sudo_password\":\"{password}\",\"tags\":[],\"vnc_url\":\"vnc://m1:{other}@62.210.193.163:59010\"}}'\n"
+    );
+    assert_eq!(rules_of(&body), ["password-in-json", "url-basic-auth"]);
+    // The same secret on two lines: one finding on each.
+    let two = format!("  \"password\": \"{password}\",\n  \"password\": \"{password}\",\n");
+    assert_eq!(findings(&two).len(), 2);
+}
+
+#[test]
+fn documented_examples_are_not_credentials() {
+    // AWS pairs its secrets with `…EXAMPLE` identifiers, on the line or in the block.
+    let secret = random_password(32);
+    let line = format!(
+        "    --xks-proxy-authentication-credential \"AccessKeyId=ABCDE12345670EXAMPLE, RawSecretAccessKey={secret}\"\n"
+    );
+    assert_eq!(findings(&line), []);
+    let block = format!(
+        "    {{\n        \"ServiceUserName\": \"sofia-at-123456789012\",\n        \"ServicePassword\": \"{secret}\",\n        \"ServiceSpecificCredentialId\": \"ACCAEXAMPLE123EXAMPLE\"\n    }}\n"
+    );
+    assert_eq!(findings(&block), []);
+    // In a block of its own, the same value is reported.
+    let apart = format!(
+        "    \"ServiceSpecificCredentialId\": \"ACCAEXAMPLE123EXAMPLE\"\n\n    {{\n        \"ServicePassword\": \"{secret}\"\n    }}\n"
+    );
+    assert_eq!(rules_of(&apart), ["password-in-json"]);
+    // Typed to look random: digits that count up, a run along the keyboard's rows.
+    for text in [
+        "--sidewalk AmazonId=\"12345678901234\",AppServerPrivateKey=\"a123b45c6d78e9f012a34cd5e6a7890b12c3d45e6f78a1b234c56d7e890a1234\"\n",
+        "\"authorizationToken\": \"QVdTOmV5SndZWGxzYjJKJFHDSFKJHERWUY65IOU36TRYEGFNSDLRIUOTUYTHJKLDFGOcmFUQk9OSFV2UVV4a0x6\",\n",
+        "    password = \"kjfhueyt9485osdfasdkljfh4lkjhakldjfhalkdsjf\"\n",
+    ] {
+        assert_eq!(findings(text), [], "{text}");
+    }
+}
+
+#[test]
+fn example_code_in_a_doc_comment_is_not_an_assignment() {
+    let password = random_password(14);
+    let doc = format!(
+        "      # ==== Examples\n      #\n      #   user = User.new(name: 'david', password: '{password}')\n      #   user.save\n"
+    );
+    assert_eq!(findings(&doc), []);
+    // Code, and a line commented out of code, are still read.
+    assert_eq!(
+        rules_of(&format!(
+            "user = User.new(name: 'david', password: '{password}')\n"
+        )),
+        ["password-in-code"]
+    );
+    assert_eq!(
+        rules_of(&format!("x = 1\n# password = '{password}'\n")),
+        ["password-in-code"]
+    );
+}
+
+#[test]
+fn a_fixture_written_again_and_again_is_not_a_leak() {
+    let token = random_password(32);
+    let test = format!(
+        "    opaque_token = \"{token}\"\n    payload = {{\"access_token\": \"{token}\"}}\n    assert decode(\"{token}\") is None\n"
+    );
+    assert_eq!(findings(&test), []);
+    // Once or twice, it is reported; and a recording repeats real values.
+    let once = format!("    payload = {{\"access_token\": \"{token}\"}}\n");
+    assert_eq!(rules_of(&once), ["generic-access-token"]);
+    let cassette = format!(
+        "---\nversion: 2\ninteractions:\n    - body: '{{\"access_token\": \"{token}\"}}'\n    - body: '{{\"access_token\": \"{token}\"}}'\n    - body: '{{\"access_token\": \"{token}\"}}'\n"
+    );
+    assert_eq!(findings(&cassette).len(), 3);
+}
+
+#[test]
+fn a_documentation_page_illustrates_values_and_keeps_tokens() {
+    let dir = tempfile::tempdir().unwrap();
+    let password = random_password(14);
+    let token = util::fake_github_token("ghp_");
+    let page = format!(
+        "For example, the file might look like the following. ::\n\n    {{\n        \"OldPassword\": \"{password}\"\n    }}\n\nand a token: {token}\n"
+    );
+    std::fs::write(dir.path().join("change-password.rst"), &page).unwrap();
+    std::fs::write(dir.path().join("change-password.json"), &page).unwrap();
+    let out = util::run(
+        util::leakgate()
+            .arg("scan")
+            .arg(dir.path())
+            .args(["--format", "json"]),
+    );
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let mut got: Vec<(String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["rule_id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    let want: Vec<(String, String)> = [
+        ("change-password.json", "github-classic-token"),
+        ("change-password.json", "password-in-json"),
+        ("change-password.rst", "github-classic-token"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn passwords_a_person_wrote_are_not_generated_secrets() {
+    for text in [
+        "    variables = {\n        \"password\": \"spanishinquisition\",\n    }\n",
+        "    @user = User.create(password: \"abc123\", recovery_password: \"123abc\")\n",
+        "\tprivate static final String UNICODE_PASSWORD = \"пароль密码パスワード🔐\";\n",
+        "  \"http://openid.aol.com%2Fnextangler:one+two%3F@www.basecamphq.com/c/a/i\",\n",
+        "\tpassword := \"HelloWorld123!\"\n",
+    ] {
+        assert_eq!(findings(text), [], "{text}");
+    }
+    // Generated passwords in the same places stay.
+    let password = random_password(16);
+    assert_eq!(
+        rules_of(&format!(
+            "    variables = {{\n        \"password\": \"{password}\",\n    }}\n"
+        )),
+        ["password-in-json"]
+    );
+    assert_eq!(
+        rules_of(&format!(
+            "    @user = User.create(password: \"{password}\")\n"
+        )),
+        ["password-in-code"]
+    );
+}
+
+#[test]
+fn a_digest_under_its_password_encoder_is_not_the_password() {
+    let md5 = "12b141f35d58b8b3a46eea65e6ac179e";
+    let b64 = "ErFB811YuLOkbupl5qwXng==";
+    for value in [md5, b64] {
+        let xml = format!(
+            "  + \"        <password-encoder ref='passwordEncoder'/>\"\n  + \"        <user-service>\"\n  + \"            <user name='bob' password='{value}' authorities='ROLE_A' />\"\n"
+        );
+        assert_eq!(findings(&xml), [], "{xml}");
+    }
+    // Without an encoder in sight, a hex value is what it looks like: a password.
+    let xml = format!("<user name='bob' password='{md5}' authorities='ROLE_A' />\n");
+    assert_eq!(rules_of(&xml), ["password-in-xml-attribute"]);
+}

@@ -1,0 +1,419 @@
+//! What the text around a generic rule's value says about it: a documented example, example
+//! code in a doc comment, or a test fixture written again and again. Only fallback rules (a
+//! named value with no format of its own) ask: a token or key in its provider's format is
+//! reported wherever it stands.
+
+use std::ops::Range;
+
+/// How many lines either side of a value its block (a JSON object, a command, a paragraph
+/// of code) may reach.
+const BLOCK_LINES: usize = 24;
+
+/// Whether the value at `secret` in `hay` is a documented example rather than a credential:
+/// it sits in the block of an AWS-style `…EXAMPLE` identifier, in the example code of a doc
+/// comment, or it is a fixture repeated through a file that is not a recording.
+pub fn is_example(hay: &[u8], secret: &Range<usize>) -> bool {
+    beside_example_marker(hay, secret)
+        || in_doc_comment_example(hay, secret)
+        || repeated_fixture(hay, secret)
+        || encoded_beside_its_encoder(hay, secret)
+}
+
+/// A digest where the block names what made it: an MD5/SHA hex or base64 value under a
+/// `<password-encoder …>`, beside `hash`, `digest` or `encoder`, is what the encoder stored,
+/// not the password. A hex or base64 value with no such word in its block stays a finding (a
+/// generated password looks the same).
+fn encoded_beside_its_encoder(hay: &[u8], secret: &Range<usize>) -> bool {
+    let v = &hay[secret.clone()];
+    let hex = v.iter().all(u8::is_ascii_hexdigit) && [32, 40, 56, 64, 96, 128].contains(&v.len());
+    let b64 = v.ends_with(b"=")
+        && crate::validate::base64_decode(v)
+            .is_some_and(|d| [16, 20, 28, 32, 48, 64].contains(&d.len()));
+    if !hex && !b64 {
+        return false;
+    }
+    let b = block(hay, secret);
+    let around = [&hay[b.start..secret.start], &hay[secret.end..b.end]];
+    let words: [&[u8]; 5] = [b"encoder", b"hash", b"digest", b"md5", b"sha"];
+    around.iter().any(|t| {
+        let lower = t.to_ascii_lowercase();
+        words
+            .iter()
+            .any(|w| memchr::memmem::find(&lower, w).is_some())
+    })
+}
+
+/// A password a person wrote, in words or a keyboard sequence (`spanishinquisition`,
+/// `one two?`, `abc123`, `q1w2e3`, `пароль密码パスワード`): password rules report values that
+/// could have been generated. Words are told by their letter pairs: at least 17 pairs in
+/// 20 are among English's 223 commonest, with vowels and no run of more than three consonants
+/// (a random lowercase run of 12 letters passes fewer than 3 times in 1,000, as a unit test
+/// checks). Random passwords from a generator mix cases, digits and symbols, and are kept.
+pub fn is_human_password(secret: &[u8]) -> bool {
+    // A URL's password is read decoded (`one+two%3F`).
+    let mut v: Vec<u8> = Vec::with_capacity(secret.len());
+    let mut i = 0;
+    while i < secret.len() {
+        let c = secret[i];
+        if c == b'%'
+            && let Some(h) = secret.get(i + 1..i + 3)
+            && let Ok(n) = u8::from_str_radix(std::str::from_utf8(h).unwrap_or("x"), 16)
+        {
+            v.push(n);
+            i += 3;
+            continue;
+        }
+        v.push(if c == b'+' { b' ' } else { c });
+        i += 1;
+    }
+    let Ok(text) = std::str::from_utf8(&v) else {
+        return false;
+    };
+    // Words of another script (and emoji), with no ASCII letters or digits.
+    if !text.is_ascii() {
+        return text.chars().count() <= 32
+            && text.chars().all(|c| !c.is_ascii_alphanumeric())
+            && text.chars().any(char::is_alphabetic);
+    }
+    let b = text.as_bytes();
+    if sequence(b) {
+        return true;
+    }
+    let letters: Vec<u8> = b
+        .iter()
+        .filter(|c| c.is_ascii_alphabetic())
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    let digits = b.iter().filter(|c| c.is_ascii_digit()).count();
+    let others = b.len() - letters.len() - digits;
+    // A few digits and marks at most; any case (`HelloWorld`), the letters read as words.
+    let words = b
+        .split(|c| !c.is_ascii_alphabetic())
+        .filter(|w| w.len() >= 3)
+        .count();
+    if letters.len() < if words >= 2 { 6 } else { 8 } || digits > 4 || others > 3 {
+        return false;
+    }
+    // Letters in a few runs, one a word's length: not letters scattered among digits.
+    let runs: Vec<&[u8]> = b
+        .split(|c| !c.is_ascii_alphabetic())
+        .filter(|w| !w.is_empty())
+        .collect();
+    if runs.len() > 3 || runs.iter().all(|w| w.len() < 3) {
+        return false;
+    }
+    // Every run of letters reads as words.
+    b.split(|c| !c.is_ascii_alphabetic())
+        .filter(|w| !w.is_empty())
+        .all(|w| {
+            let w = w.to_ascii_lowercase();
+            let vowels = w.iter().filter(|c| b"aeiouy".contains(c)).count();
+            let consonant_run = w
+                .split(|c| b"aeiouy".contains(c))
+                .map(<[u8]>::len)
+                .max()
+                .unwrap_or(0);
+            let pairs = w.len().saturating_sub(1);
+            let common = w
+                .windows(2)
+                .filter(|p| COMMON_PAIRS.contains(&[p[0], p[1]]))
+                .count();
+            w.len() <= 3
+                || (vowels * 10 >= w.len() * 3 && consonant_run <= 3 && common * 20 >= pairs * 17)
+        })
+}
+
+/// Letters along the alphabet or a keyboard row, and digits counting up, short
+/// (`abc123`, `123abc`, `q1w2e3`, `asdf1234`).
+fn sequence(b: &[u8]) -> bool {
+    if b.len() < 6 || b.len() > 16 || !b.iter().all(u8::is_ascii_alphanumeric) {
+        return false;
+    }
+    let letters: Vec<u8> = b
+        .iter()
+        .filter(|c| c.is_ascii_alphabetic())
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    let digits: Vec<u8> = b.iter().filter(|c| c.is_ascii_digit()).copied().collect();
+    const ROWS: [&[u8]; 3] = [b"qwertyuiop", b"asdfghjkl", b"zxcvbnm"];
+    let next_key = |a: u8, c: u8| {
+        ROWS.iter()
+            .any(|r| r.windows(2).any(|w| w[0] == a && w[1] == c))
+    };
+    let letters_ok = letters
+        .windows(2)
+        .all(|w| w[1] == w[0] + 1 || next_key(w[0], w[1]));
+    let digits_ok = digits
+        .windows(2)
+        .all(|w| w[1] == w[0] + 1 || (w[0] == b'9' && w[1] == b'0'));
+    letters.len() >= 2 && digits.len() >= 2 && letters_ok && digits_ok
+}
+
+/// English's commonest letter pairs (from letter-pair frequency tables of English text).
+const COMMON_PAIRS: &[[u8; 2]] = &{
+    const S: &[u8] = b"th he in er an re on at en nd ti es or te of ed is it al ar st to nt ng se ha as ou io le ve co me de hi ri ro ic ne ea ra ce li ch ll be ma si om ur ca el ta la ns di fo ho pe ec pr no ct us ac ot il tr ly nc et ut ss so rs un lo wa ge ie wh ee wi em ad ol rt po we na ul ni ts mo ow pa im mi ai sh ir su id os iv ia am fi ci vi pl ig tu ev ld ry mp fe bl ab gh ty op wo sa ay ex ke fr oo av ag if ap gr od bo sp rd do uc bu ei ov by rm ep tt oc fa ef cu rn sc gi da yo cr cl du ga qu ue ff ba ey ls va um pp ua up lu go ht ru ug ds lt pi rc rr eg au ck ew mu br bi pt ak pu ui rg ib tl ny ki rk ys ob mm fu ph og ms ye ud mb ip ub oi rl gu dr hr cc tw ft wn nu af hu";
+    let mut out = [[0u8; 2]; 223];
+    let mut i = 0;
+    while i < 223 {
+        out[i] = [S[i * 3], S[i * 3 + 1]];
+        i += 1;
+    }
+    out
+};
+
+/// Whether `path` is a page of documentation in a markup language (Markdown,
+/// reStructuredText, AsciiDoc).
+pub fn is_markup_doc(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    [".md", ".markdown", ".rst", ".adoc", ".asciidoc"]
+        .iter()
+        .any(|ext| name.ends_with(ext))
+}
+
+/// Whether the value at `at` of a markup documentation page is in one of its code samples: a
+/// fenced block (```` ``` ````, `~~~`, AsciiDoc's `----`; in Markdown a `----` line is a rule) or an indented block (a Markdown
+/// code block, a reStructuredText literal block after `::`). What a sample shows is an
+/// illustration of a command, a file or a response (`"NewPassword": "]35d/{pB9Fo9wJ"` under
+/// "the file might look like the following"), and a generic rule cannot tell an illustration
+/// from a value by its form; keys and tokens in a provider's format are still reported there,
+/// and so is a value in the page's prose.
+pub fn in_doc_sample(path: &str, hay: &[u8], at: usize) -> bool {
+    let adoc = path.ends_with(".adoc") || path.ends_with(".asciidoc");
+    let line_start = memchr::memrchr(b'\n', &hay[..at]).map_or(0, |p| p + 1);
+    let line = &hay[line_start..];
+    if line.starts_with(b"    ") || line.starts_with(b"\t") || line.starts_with(b"  ") {
+        return true;
+    }
+    // Fences opened before the line and not closed.
+    let mut open: Option<&[u8]> = None;
+    for l in hay[..line_start].split(|b| *b == b'\n') {
+        let t = l.trim_ascii();
+        let fence: Option<&[u8]> = if t.starts_with(b"```") {
+            Some(b"```")
+        } else if t.starts_with(b"~~~") {
+            Some(b"~~~")
+        } else if adoc && t.len() >= 4 && t.iter().all(|b| *b == b'-') {
+            Some(b"----")
+        } else {
+            None
+        };
+        match (open, fence) {
+            (None, Some(f)) => open = Some(f),
+            (Some(o), Some(f)) if o == f => open = None,
+            _ => {}
+        }
+    }
+    open.is_some()
+}
+
+/// The lines of the block around `secret`: the lines before and after it up to a blank line,
+/// at most [`BLOCK_LINES`] each way.
+fn block(hay: &[u8], secret: &Range<usize>) -> Range<usize> {
+    let blank = |line: &[u8]| line.iter().all(u8::is_ascii_whitespace);
+    let mut start = memchr::memrchr(b'\n', &hay[..secret.start]).map_or(0, |p| p + 1);
+    for _ in 0..BLOCK_LINES {
+        if start == 0 {
+            break;
+        }
+        let prev = memchr::memrchr(b'\n', &hay[..start - 1]).map_or(0, |p| p + 1);
+        if blank(&hay[prev..start - 1]) {
+            break;
+        }
+        start = prev;
+    }
+    let mut end = memchr::memchr(b'\n', &hay[secret.end..]).map_or(hay.len(), |p| secret.end + p);
+    for _ in 0..BLOCK_LINES {
+        if end >= hay.len() {
+            break;
+        }
+        let next = memchr::memchr(b'\n', &hay[end + 1..]).map_or(hay.len(), |p| end + 1 + p);
+        if blank(&hay[end + 1..next]) {
+            break;
+        }
+        end = next;
+    }
+    start..end
+}
+
+/// AWS documents its examples with identifiers that end in or hold `EXAMPLE`
+/// (`AKIAIOSFODNN7EXAMPLE`, `ACCAEXAMPLE123EXAMPLE`, `i-1234567890EXAMPLE`), and pairs them
+/// with secrets that look real (`wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY` is the famous one,
+/// others do not say so): a value in the block of such an identifier is the example's. The
+/// marker is `EXAMPLE` in capitals joined to letters or digits: not the word in prose.
+fn beside_example_marker(hay: &[u8], secret: &Range<usize>) -> bool {
+    let b = block(hay, secret);
+    let text = &hay[b.clone()];
+    memchr::memmem::find_iter(text, b"EXAMPLE").any(|i| {
+        let before = i.checked_sub(1).map(|j| text[j]);
+        let after = text.get(i + 7..).unwrap_or_default();
+        before.is_some_and(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+            || after.first().is_some_and(u8::is_ascii_digit)
+            || after.starts_with(b"KEY")
+    })
+}
+
+/// Example code in a doc comment: the line is a comment (`#`, `//`, ` *`) in a block of them,
+/// and its text is indented past the comment's own margin (rdoc, YARD, Javadoc and godoc set
+/// code apart so: `#   user = User.new(password: '…')`). A value commented out of a config file
+/// (`# password: …`) is not indented so, and stays a finding.
+fn in_doc_comment_example(hay: &[u8], secret: &Range<usize>) -> bool {
+    let line_start = memchr::memrchr(b'\n', &hay[..secret.start]).map_or(0, |p| p + 1);
+    let comment_text = |line: &[u8]| -> Option<usize> {
+        let lead = line
+            .iter()
+            .take_while(|b| **b == b' ' || **b == b'\t')
+            .count();
+        let rest = &line[lead..];
+        let marker = if rest.starts_with(b"//") {
+            2 + usize::from(rest.get(2) == Some(&b'/') || rest.get(2) == Some(&b'!'))
+        } else if (rest.starts_with(b"#") && !rest.starts_with(b"#!"))
+            || (rest.starts_with(b"*") && !rest.starts_with(b"*/"))
+        {
+            1
+        } else {
+            return None;
+        };
+        // Spaces after the marker.
+        Some(rest[marker..].iter().take_while(|b| **b == b' ').count())
+    };
+    let line = &hay[line_start..secret.start];
+    // The value must be in the comment's text, not after code on the line.
+    let Some(indent) = comment_text(line) else {
+        return false;
+    };
+    if indent < 2 {
+        return false;
+    }
+    // The line above is a comment too (a doc block, not a lone commented-out line).
+    if line_start == 0 {
+        return false;
+    }
+    let prev_start = memchr::memrchr(b'\n', &hay[..line_start - 1]).map_or(0, |p| p + 1);
+    comment_text(&hay[prev_start..line_start - 1]).is_some()
+}
+
+/// A value written three times or more in one file is a test's fixture (the token a test
+/// sets, sends and expects back), not a credential that leaked into it; a recording of real
+/// traffic (a VCR cassette, a HAR file) repeats real values, and is not read so.
+fn repeated_fixture(hay: &[u8], secret: &Range<usize>) -> bool {
+    let value = &hay[secret.clone()];
+    if value.len() < 6 {
+        return false;
+    }
+    let recording = [
+        &b"\ninteractions:"[..],
+        b"\"http_interactions\"",
+        b"\nhttp_interactions:",
+        b"\"log\": {",
+        b"\"entries\": [",
+    ];
+    if memchr::memmem::find_iter(hay, value).nth(2).is_none() {
+        return false;
+    }
+    !recording
+        .iter()
+        .any(|m| memchr::memmem::find(hay, m).is_some() || hay.starts_with(&m[1..]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_people_write() {
+        for v in [
+            "spanishinquisition",
+            "one+two%3F",
+            "abc123",
+            "q1w2e3",
+            "123abc",
+            "пароль密码パスワード🔐",
+            "correcthorsebatterystaple",
+            "HelloWorld123!",
+        ] {
+            assert!(is_human_password(v.as_bytes()), "{v}");
+        }
+        for v in [
+            "JgCXIr5xGG",
+            "xkqjvbwpmzrt",
+            "9Fk2mQ7xLp4w",
+            "kd94hf93k423kf44",
+            "3s0K_;xh4~8XXI",
+            "tbsy84uSV1Kt3ZJZELY2",
+        ] {
+            assert!(!is_human_password(v.as_bytes()), "{v}");
+        }
+        // Random lowercase runs of 12 letters: about one in a thousand reads as words.
+        let mut rng = 0x2545_F491_4F6C_DD1Du64;
+        let mut words = 0;
+        for _ in 0..10_000 {
+            let w: Vec<u8> = (0..12)
+                .map(|_| {
+                    rng ^= rng << 13;
+                    rng ^= rng >> 7;
+                    rng ^= rng << 17;
+                    b'a' + (rng % 26) as u8
+                })
+                .collect();
+            words += usize::from(is_human_password(&w));
+        }
+        assert!(words < 30, "{words}");
+    }
+
+    #[test]
+    fn a_digest_beside_its_encoder() {
+        let hay = "<password-encoder ref='passwordEncoder'/>\n<user name='bob' password='12b141f35d58b8b3a46eea65e6ac179e'/>\n";
+        assert!(is_example(
+            hay.as_bytes(),
+            &at(hay, "12b141f35d58b8b3a46eea65e6ac179e")
+        ));
+        let hay = "<user name='bob' password='12b141f35d58b8b3a46eea65e6ac179e'/>\n";
+        assert!(!is_example(
+            hay.as_bytes(),
+            &at(hay, "12b141f35d58b8b3a46eea65e6ac179e")
+        ));
+    }
+
+    fn at(hay: &str, value: &str) -> Range<usize> {
+        let i = hay.find(value).unwrap();
+        i..i + value.len()
+    }
+
+    #[test]
+    fn an_example_marker_in_the_block() {
+        let hay =
+            "aws kms create \\\n  --cred \"AccessKeyId=ABCDE12345670EXAMPLE, Raw=Qk9xT2lZ\"\n";
+        assert!(is_example(hay.as_bytes(), &at(hay, "Qk9xT2lZ")));
+        let hay =
+            "{\n  \"ServicePassword\": \"Qk9xT2lZ\",\n  \"Id\": \"ACCAEXAMPLE123EXAMPLE\"\n}\n";
+        assert!(is_example(hay.as_bytes(), &at(hay, "Qk9xT2lZ")));
+        // Another paragraph, or the word in prose: no.
+        let hay = "id = ACCAEXAMPLE123EXAMPLE\n\npassword = \"Qk9xT2lZ\"\n";
+        assert!(!is_example(hay.as_bytes(), &at(hay, "Qk9xT2lZ")));
+        let hay = "# EXAMPLE: the EXAMPLES below\npassword = \"Qk9xT2lZ\"\n";
+        assert!(!is_example(hay.as_bytes(), &at(hay, "Qk9xT2lZ")));
+    }
+
+    #[test]
+    fn doc_comment_example_code() {
+        let hay = "  # Example:\n  #\n  #   user = User.new(password: 'Qk9xT2lZ')\n";
+        assert!(is_example(hay.as_bytes(), &at(hay, "Qk9xT2lZ")));
+        let hay = "// Usage:\n//   client := New(Token: \"Qk9xT2lZ\")\n";
+        assert!(is_example(hay.as_bytes(), &at(hay, "Qk9xT2lZ")));
+        // Commented out, or a lone comment line: still a value.
+        let hay = "db:\n# password: Qk9xT2lZ\n";
+        assert!(!is_example(hay.as_bytes(), &at(hay, "Qk9xT2lZ")));
+        let hay = "x = 1\n#   password = 'Qk9xT2lZ'\n";
+        assert!(!is_example(hay.as_bytes(), &at(hay, "Qk9xT2lZ")));
+    }
+
+    #[test]
+    fn a_fixture_repeated_through_a_file() {
+        let hay = "t = 'Qk9xT2lZ'\nassert a == 'Qk9xT2lZ'\nassert b == 'Qk9xT2lZ'\n";
+        assert!(is_example(hay.as_bytes(), &at(hay, "Qk9xT2lZ")));
+        let hay = "t = 'Qk9xT2lZ'\nassert a == 'Qk9xT2lZ'\n";
+        assert!(!is_example(hay.as_bytes(), &at(hay, "Qk9xT2lZ")));
+        let hay = "---\ninteractions:\n- body: Qk9xT2lZ\n- body: Qk9xT2lZ\n- body: Qk9xT2lZ\n";
+        assert!(!is_example(hay.as_bytes(), &at(hay, "Qk9xT2lZ")));
+    }
+}
