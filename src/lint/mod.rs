@@ -316,7 +316,10 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
     // Stat-clean files are read from the working tree (cheaper than inflating blobs out of
     // packs), unless checking out may convert content or the stat options are unknown.
     let stat_opts = repo.stat_options().ok();
-    let verbatim = stat_opts.is_some() && checkout_is_verbatim(&repo, &index);
+    let verbatim = match stat_opts {
+        Some(_) => checkout_is_verbatim(&repo, &index),
+        None => tracked::Verbatim::None,
+    };
     let index_time = index.timestamp();
     let disk = DiskAccess {
         workdir: workdir.clone(),
@@ -344,7 +347,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
         }
         // Racily clean entries (written no earlier than the index) may hide a change of the
         // same size within the same second: git re-reads those, and so does the blob path.
-        let clean = verbatim
+        let clean = verbatim.covers(path.as_bytes())
             && !entry.flags.intersects(
                 gix::index::entry::Flags::ASSUME_VALID | gix::index::entry::Flags::SKIP_WORKTREE,
             )

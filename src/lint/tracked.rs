@@ -142,38 +142,55 @@ pub(super) struct BlobJob {
     pub(super) disk: Option<(usize, gix::index::entry::Stat)>,
 }
 
+/// Which tracked files checking out writes exactly as their blobs.
+#[derive(Debug)]
+pub(super) enum Verbatim {
+    None,
+    /// All but those under these directories (`dir/`; empty: the root), whose
+    /// `.gitattributes` may convert.
+    Except(Vec<Vec<u8>>),
+}
+
+impl Verbatim {
+    pub(super) fn covers(&self, path: &[u8]) -> bool {
+        match self {
+            Verbatim::None => false,
+            Verbatim::Except(dirs) => !dirs.iter().any(|d| path.starts_with(d)),
+        }
+    }
+}
+
 /// Whether checking files out writes them exactly as their blobs (no end-of-line conversion,
 /// no `filter`, `ident` or `working-tree-encoding`), so that a stat-clean file can be read
-/// instead of its blob. Conservative: any attribute that may convert says no.
-pub(super) fn checkout_is_verbatim(repo: &gix::Repository, index: &gix::index::State) -> bool {
+/// instead of its blob. Conservative: any attribute that may convert says no, for the paths
+/// its file applies to (a `.gitattributes` file to its directory's, the others to all).
+///
+/// A `text` file is written with the line ends its `eol` attribute, else `core.autocrlf`,
+/// else `core.eol` asks for: LF ones, as in its blob, unless one of them says CRLF. So
+/// `text`, `text=auto` and `eol=lf` (common in vendored trees' `.gitattributes`) convert
+/// nothing where `core.autocrlf` is unset or false and `core.eol` is LF (`native` off
+/// Windows).
+pub(super) fn checkout_is_verbatim(repo: &gix::Repository, index: &gix::index::State) -> Verbatim {
     let config = repo.config_snapshot();
-    match config.string("core.autocrlf") {
-        None => {}
-        Some(v)
-            if matches!(
-                v.to_str_lossy().to_ascii_lowercase().as_str(),
-                "false" | "0" | "no" | "off" | ""
-            ) => {}
-        Some(_) => return false,
-    }
-    let converts = |text: &[u8]| {
-        text.lines().any(|line| {
-            let line = line.trim();
-            if line.starts_with(b"#") {
-                return false;
-            }
-            line.fields().skip(1).any(|tok| {
-                if tok.starts_with(b"-") || tok.starts_with(b"!") {
-                    return false;
-                }
-                let name = tok.split_str("=").next().unwrap_or_default();
-                matches!(
-                    name,
-                    b"text" | b"eol" | b"crlf" | b"filter" | b"ident" | b"working-tree-encoding"
-                )
-            })
-        })
+    let off = |v: Option<gix::bstr::BString>| match v {
+        None => true,
+        Some(v) => matches!(
+            v.to_str_lossy().to_ascii_lowercase().as_str(),
+            "false" | "0" | "no" | "off" | ""
+        ),
     };
+    if !off(config.string("core.autocrlf")) {
+        return Verbatim::None;
+    }
+    let eol_is_lf = match config.string("core.eol") {
+        None => !cfg!(windows),
+        Some(v) => match v.to_str_lossy().to_ascii_lowercase().as_str() {
+            "lf" => true,
+            "native" => !cfg!(windows),
+            _ => false,
+        },
+    };
+    let converts = |text: &[u8]| attributes_convert(text, eol_is_lf);
     let mut files: Vec<PathBuf> = vec![repo.git_dir().join("info").join("attributes")];
     if let Some(p) = config.trusted_path("core.attributesFile").ok().flatten() {
         files.push(p);
@@ -188,19 +205,21 @@ pub(super) fn checkout_is_verbatim(repo: &gix::Repository, index: &gix::index::S
         if let Ok(text) = std::fs::read(&f)
             && converts(&text)
         {
-            return false;
+            return Verbatim::None;
         }
     }
+    let mut except = Vec::new();
     for entry in index.entries() {
         let path = entry.path(index);
         if path == ".gitattributes" || path.ends_with(b"/.gitattributes") {
             match repo.find_object(entry.id) {
                 Ok(obj) if !converts(&obj.data) => {}
-                _ => return false,
+                // `dir/` (empty: the root's, which is every path's)
+                _ => except.push(path[..path.len() - ".gitattributes".len()].to_vec()),
             }
         }
     }
-    true
+    Verbatim::Except(except)
 }
 
 /// The working-tree file at `path`, if its stat data match `stat` (taken from a non-racy
@@ -326,4 +345,69 @@ pub(super) fn untracked_candidates(
     }
     out.sort();
     out
+}
+
+/// Whether attribute lines `text` may make checkout convert a file: a `filter`, `ident` or
+/// `working-tree-encoding`, or CRLF line ends (`eol=crlf`, or `text` where `core.eol` is not
+/// LF: `eol_is_lf` false).
+fn attributes_convert(text: &[u8], eol_is_lf: bool) -> bool {
+    text.lines().any(|line| {
+        let line = line.trim();
+        if line.starts_with(b"#") {
+            return false;
+        }
+        line.fields().skip(1).any(|tok| {
+            if tok.starts_with(b"-") || tok.starts_with(b"!") {
+                return false;
+            }
+            let mut kv = tok.splitn_str(2, "=");
+            let (name, value) = (kv.next().unwrap_or_default(), kv.next());
+            match name {
+                b"filter" | b"ident" | b"working-tree-encoding" => true,
+                b"eol" => !eol_is_lf || !value.is_some_and(|v| v.eq_ignore_ascii_case(b"lf")),
+                b"text" | b"crlf" => !eol_is_lf,
+                _ => false,
+            }
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::attributes_convert;
+
+    #[test]
+    fn lf_text_attributes_do_not_convert_where_core_eol_is_lf() {
+        for lf in [
+            "*.go text eol=lf",
+            "* text=auto",
+            "*.md text",
+            "* -text",
+            "*.sh crlf=input",
+        ] {
+            assert!(!attributes_convert(lf.as_bytes(), true), "{lf}");
+            if !lf.contains("-text") {
+                assert!(
+                    attributes_convert(lf.as_bytes(), false),
+                    "{lf} with core.eol=crlf"
+                );
+            }
+        }
+        for converting in [
+            "*.bat text eol=crlf",
+            "*.bat eol=crlf",
+            "*.c filter=lfs",
+            "*.c ident",
+            "*.txt working-tree-encoding=UTF-16",
+        ] {
+            assert!(
+                attributes_convert(converting.as_bytes(), true),
+                "{converting}"
+            );
+        }
+        assert!(!attributes_convert(
+            b"# *.c filter=lfs\n*.pb.go -diff -merge linguist-generated=true",
+            true
+        ));
+    }
 }
