@@ -102,6 +102,13 @@ pub fn is_human_password(secret: &[u8]) -> bool {
     if runs.len() > 3 || runs.iter().all(|w| w.len() < 3) {
         return false;
     }
+    // Words are cased as words: lower, UPPER, Capitalized or camelCase parts (`HelloWorld`,
+    // `iPhone`), not capitals anywhere (`fUmeR`, `WoUG`); and a word's letters are not
+    // split in several scraps (`…47mb5Oz`). A random mixed-case password passes both a few
+    // times in ten thousand (a unit test counts).
+    if runs.iter().filter(|w| w.len() <= 2).count() > 1 || !runs.iter().all(|w| word_cased(w)) {
+        return false;
+    }
     // Every run of letters reads as words.
     b.split(|c| !c.is_ascii_alphabetic())
         .filter(|w| !w.is_empty())
@@ -118,9 +125,27 @@ pub fn is_human_password(secret: &[u8]) -> bool {
                 .windows(2)
                 .filter(|p| COMMON_PAIRS.contains(&[p[0], p[1]]))
                 .count();
-            w.len() <= 3
-                || (vowels * 10 >= w.len() * 3 && consonant_run <= 3 && common * 20 >= pairs * 17)
+            // A short word (`one`, `two`): a vowel and only common pairs.
+            match w.len() {
+                1 => true,
+                2 | 3 => vowels > 0 && common == pairs,
+                _ => vowels * 10 >= w.len() * 3 && consonant_run <= 3 && common * 20 >= pairs * 17,
+            }
         })
+}
+
+/// Whether the letters `w` are cased as a word or words: all lower or all upper case, or
+/// parts that each start with one capital followed by lower case (the first part may be all
+/// lower case).
+fn word_cased(w: &[u8]) -> bool {
+    if w.iter().all(u8::is_ascii_lowercase) || w.iter().all(u8::is_ascii_uppercase) {
+        return true;
+    }
+    w.iter()
+        .enumerate()
+        .all(|(i, c)| !c.is_ascii_uppercase() || w.get(i + 1).is_some_and(u8::is_ascii_lowercase))
+        && w.windows(2)
+            .all(|p| !(p[0].is_ascii_uppercase() && p[1].is_ascii_uppercase()))
 }
 
 /// Letters along the alphabet or a keyboard row, and digits counting up, short
@@ -340,9 +365,32 @@ mod tests {
             "kd94hf93k423kf44",
             "3s0K_;xh4~8XXI",
             "tbsy84uSV1Kt3ZJZELY2",
+            "fUmeR47mb5Oz",
+            "n9mI647verAS",
+            "LlUea47DM67V",
+            "mUlos47cR7fC",
+            "WoUG147bnG1R",
+            "1Umac47ot5Tg",
+            "BogU547sW1Nz",
         ] {
             assert!(!is_human_password(v.as_bytes()), "{v}");
         }
+        // Random mixed-case passwords (letters and digits, 12 of them): a few in ten thousand.
+        const AN: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+        let mut human = 0;
+        for _ in 0..10_000 {
+            let w: Vec<u8> = (0..12)
+                .map(|_| {
+                    rng ^= rng << 13;
+                    rng ^= rng >> 7;
+                    rng ^= rng << 17;
+                    AN[(rng % 62) as usize]
+                })
+                .collect();
+            human += usize::from(is_human_password(&w));
+        }
+        assert!(human < 10, "{human} in 10,000");
         // Random lowercase runs of 12 letters: about one in a thousand reads as words.
         let mut rng = 0x2545_F491_4F6C_DD1Du64;
         let mut words = 0;
