@@ -196,9 +196,10 @@ pub fn is_markup_doc(path: &str) -> bool {
 }
 
 /// Whether the value at `at` of a markup documentation page is in one of its code samples: a
-/// fenced block (```` ``` ````, `~~~`, AsciiDoc's `----`; in Markdown a `----` line is a rule) or an indented block (a Markdown
-/// code block, a reStructuredText literal block after `::`). What a sample shows is an
-/// illustration of a command, a file or a response (`"NewPassword": "]35d/{pB9Fo9wJ"` under
+/// fenced block (```` ``` ````, `~~~`, AsciiDoc's `----`; in Markdown a `----` line is a
+/// rule) or an indented block (a Markdown code block, a reStructuredText literal block after
+/// `::`). What a sample shows is an illustration of a command, a file or a response (a
+/// `"NewPassword": "…"` with a random-looking value under
 /// "the file might look like the following"), and a generic rule cannot tell an illustration
 /// from a value by its form; keys and tokens in a provider's format are still reported there,
 /// and so is a value in the page's prose.
