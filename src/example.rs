@@ -377,36 +377,32 @@ mod tests {
             assert!(!is_human_password(v.as_bytes()), "{v}");
         }
         // Random mixed-case passwords (letters and digits, 12 of them): a few in ten thousand.
-        const AN: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
-        let mut human = 0;
-        for _ in 0..10_000 {
-            let w: Vec<u8> = (0..12)
-                .map(|_| {
-                    rng ^= rng << 13;
-                    rng ^= rng >> 7;
-                    rng ^= rng << 17;
-                    AN[(rng % 62) as usize]
-                })
-                .collect();
-            human += usize::from(is_human_password(&w));
-        }
+        let human = taken_for_words(
+            0x9E37_79B9_7F4A_7C15,
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
+        );
         assert!(human < 10, "{human} in 10,000");
         // Random lowercase runs of 12 letters: about one in a thousand reads as words.
-        let mut rng = 0x2545_F491_4F6C_DD1Du64;
-        let mut words = 0;
-        for _ in 0..10_000 {
-            let w: Vec<u8> = (0..12)
-                .map(|_| {
-                    rng ^= rng << 13;
-                    rng ^= rng >> 7;
-                    rng ^= rng << 17;
-                    b'a' + (rng % 26) as u8
-                })
-                .collect();
-            words += usize::from(is_human_password(&w));
-        }
+        let words = taken_for_words(0x2545_F491_4F6C_DD1D, b"abcdefghijklmnopqrstuvwxyz");
         assert!(words < 30, "{words}");
+    }
+
+    /// Of 10,000 random 12-byte values over `alphabet` (xorshift from `seed`), how many
+    /// `is_human_password` takes for words.
+    fn taken_for_words(mut rng: u64, alphabet: &[u8]) -> usize {
+        (0..10_000)
+            .filter(|_| {
+                let w: Vec<u8> = (0..12)
+                    .map(|_| {
+                        rng ^= rng << 13;
+                        rng ^= rng >> 7;
+                        rng ^= rng << 17;
+                        alphabet[(rng % alphabet.len() as u64) as usize]
+                    })
+                    .collect();
+                is_human_password(&w)
+            })
+            .count()
     }
 
     #[test]
