@@ -13,22 +13,28 @@ pub fn run(cmd: RulesCommand) -> Result<Outcome> {
     match cmd {
         RulesCommand::List(args) => {
             let rules = load_rules(&args)?;
-            for r in &rules.rules {
-                writeln!(
-                    out,
-                    "{:<40} {:<6} {}",
-                    r.spec.id, r.spec.severity, r.spec.name
-                )?;
-            }
-            for r in &rules.files {
-                writeln!(
-                    out,
-                    "{:<40} {:<6} {} (file)",
-                    r.spec.id, r.spec.severity, r.spec.name
-                )?;
-            }
-            for c in &rules.checks {
-                writeln!(out, "{:<40} {:<6} {} (check)", c.id, c.severity, c.name)?;
+            let content = rules.rules.iter().map(|r| {
+                (
+                    r.spec.id.as_str(),
+                    &r.spec.severity,
+                    r.spec.name.as_str(),
+                    "",
+                )
+            });
+            let files = rules.files.iter().map(|r| {
+                (
+                    r.spec.id.as_str(),
+                    &r.spec.severity,
+                    r.spec.name.as_str(),
+                    " (file)",
+                )
+            });
+            let checks = rules
+                .checks
+                .iter()
+                .map(|c| (c.id, &c.severity, c.name, " (check)"));
+            for (id, severity, name, kind) in content.chain(files).chain(checks) {
+                writeln!(out, "{id:<40} {severity:<6} {name}{kind}")?;
             }
             writeln!(
                 out,
