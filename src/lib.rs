@@ -6,6 +6,7 @@
 
 pub mod allowlist;
 pub mod baseline;
+pub mod check;
 pub mod config;
 pub mod context;
 pub mod example;

@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::finding::{self, Finding};
+use crate::check::{self, Skip};
+use crate::finding::Finding;
 use crate::report::{Report, Stats};
-use crate::rules::RuleSet;
 use crate::scan::{Scanner, Scratch};
 
 pub const DEFAULT_MAX_SIZE: u64 = 10 * 1024 * 1024;
@@ -30,86 +30,6 @@ impl Default for WalkOptions {
             threads: 0,
         }
     }
-}
-
-/// Whether a blob looks binary: a NUL byte in its first 8 KiB (git's and ripgrep's heuristic).
-pub fn is_binary(bytes: &[u8]) -> bool {
-    memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some()
-}
-
-/// The text a blob holds, as the matcher reads it: the blob itself when it is text; UTF-8
-/// decoded from UTF-16 when the blob starts with a UTF-16 byte-order mark (PowerShell scripts,
-/// `.reg` exports and Visual Studio files are often saved so, and their NUL bytes would
-/// otherwise make them "binary" and unscanned); `None` for binary content. Lines are the
-/// same in both: only `\n` ends one.
-pub fn text_of(bytes: &[u8]) -> Option<std::borrow::Cow<'_, [u8]>> {
-    if let Some(text) = decode_utf16(bytes) {
-        return Some(std::borrow::Cow::Owned(text));
-    }
-    (!is_binary(bytes)).then_some(std::borrow::Cow::Borrowed(bytes))
-}
-
-fn decode_utf16(bytes: &[u8]) -> Option<Vec<u8>> {
-    let (little, body) = match bytes {
-        // (FF FE 00 00 is UTF-32's mark)
-        [0xFF, 0xFE, rest @ ..] if !rest.starts_with(&[0, 0]) => (true, rest),
-        [0xFE, 0xFF, rest @ ..] => (false, rest),
-        _ => return None,
-    };
-    let units = body.chunks_exact(2).map(|c| {
-        if little {
-            u16::from_le_bytes([c[0], c[1]])
-        } else {
-            u16::from_be_bytes([c[0], c[1]])
-        }
-    });
-    let text: String = char::decode_utf16(units)
-        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
-        .collect();
-    // A binary file that happens to start with the mark decodes to NULs and stray characters.
-    (!is_binary(text.as_bytes())).then(|| text.into_bytes())
-}
-
-/// Scan one blob's bytes as `path`: secrets, then the must-not-track file rules.
-pub fn scan_blob(
-    scanner: &Scanner,
-    scratch: &mut Scratch,
-    path: &str,
-    bytes: &[u8],
-    file_rules: bool,
-) -> Vec<Finding> {
-    let matches = scanner.scan(bytes, scratch);
-    let mut out = finding::from_matches(scanner.rules, path, bytes, &matches);
-    if file_rules {
-        out.extend(file_findings(scanner.rules, path, Some(bytes)));
-    }
-    out
-}
-
-/// File-level findings (`"line": null`) for a path that must not be tracked.
-pub fn file_findings(rules: &RuleSet, path: &str, content: Option<&[u8]>) -> Vec<Finding> {
-    rules
-        .file_rules_for(path)
-        .into_iter()
-        .filter(|r| r.content_matches(content))
-        .map(|r| Finding {
-            rule_id: r.spec.id.clone(),
-            severity: r.spec.severity,
-            path: path.to_string(),
-            line: None,
-            column: None,
-            end_line: None,
-            end_column: None,
-            secret: None,
-            fingerprint: None,
-            message: r.spec.name.clone(),
-            commit: None,
-            date: None,
-            refs: Vec::new(),
-            context: finding::context_of(path),
-            allowed: Default::default(),
-        })
-        .collect()
 }
 
 /// How a path given on the command line is shown: as given, `/`-separated, without `./`.
@@ -142,10 +62,8 @@ impl Shared<'_> {
         if let Some(len) = len_hint
             && len > self.opts.max_size
         {
-            self.large.fetch_add(1, Ordering::Relaxed);
-            self.large_paths.lock().unwrap().push(shown.to_string());
-            // A must-not-track name is still reported, whatever its size.
-            self.push(file_findings(self.scanner.rules, shown, None));
+            // Not read; a must-not-track name is still reported, whatever its size.
+            self.check(scratch, shown, None, true);
             return;
         }
         let bytes = match std::fs::read(full) {
@@ -155,29 +73,32 @@ impl Shared<'_> {
                 return;
             }
         };
-        self.scan_bytes(scratch, shown, &bytes, true);
+        self.check(scratch, shown, Some(&bytes), true);
     }
 
-    fn scan_bytes(&self, scratch: &mut Scratch, shown: &str, bytes: &[u8], file_rules: bool) {
-        if bytes.len() as u64 > self.opts.max_size {
-            self.large.fetch_add(1, Ordering::Relaxed);
-            self.large_paths.lock().unwrap().push(shown.to_string());
-            if file_rules {
-                self.push(file_findings(self.scanner.rules, shown, None));
+    fn check(&self, scratch: &mut Scratch, shown: &str, bytes: Option<&[u8]>, file_rules: bool) {
+        let c = check::whole(
+            self.scanner,
+            scratch,
+            &[shown],
+            bytes,
+            self.opts.max_size,
+            file_rules,
+        );
+        match c.skip {
+            Some(Skip::TooLarge) => {
+                self.large.fetch_add(1, Ordering::Relaxed);
+                self.large_paths.lock().unwrap().push(shown.to_string());
             }
-            return;
+            Some(Skip::Binary) => {
+                self.binary.fetch_add(1, Ordering::Relaxed);
+            }
+            None => {
+                self.files.fetch_add(1, Ordering::Relaxed);
+                self.bytes.fetch_add(c.bytes, Ordering::Relaxed);
+            }
         }
-        let Some(bytes) = text_of(bytes) else {
-            self.binary.fetch_add(1, Ordering::Relaxed);
-            if file_rules {
-                self.push(file_findings(self.scanner.rules, shown, Some(bytes)));
-            }
-            return;
-        };
-        let bytes = &*bytes;
-        self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
-        self.push(scan_blob(self.scanner, scratch, shown, bytes, file_rules));
+        self.push(c.findings.into_iter().map(|(_, f)| f).collect());
     }
 
     fn push(&self, found: Vec<Finding>) {
@@ -245,7 +166,7 @@ pub fn scan_paths(scanner: &Scanner, targets: &[Target], opts: &WalkOptions) -> 
         if root.as_os_str() == "-" {
             let mut buf = Vec::new();
             match std::io::stdin().lock().read_to_end(&mut buf) {
-                Ok(_) => shared.scan_bytes(&mut scratch, "<stdin>", &buf, false),
+                Ok(_) => shared.check(&mut scratch, "<stdin>", Some(&buf), false),
                 Err(e) => shared.error(format!("<stdin>: {e}")),
             }
             continue;
@@ -266,7 +187,7 @@ pub fn scan_paths(scanner: &Scanner, targets: &[Target], opts: &WalkOptions) -> 
                         .map(|_| buf)
                 });
                 match read {
-                    Ok(bytes) => shared.scan_bytes(&mut scratch, &target.own_name(), &bytes, true),
+                    Ok(bytes) => shared.check(&mut scratch, &target.own_name(), Some(&bytes), true),
                     Err(e) => shared.error(format!("{}: {e}", root.display())),
                 }
             }
@@ -328,30 +249,4 @@ fn walk_dir(shared: &Shared, target: &Target) {
             Continue
         })
     });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn utf16_with_a_mark_is_text() {
-        let le: Vec<u8> = [0xFF, 0xFE]
-            .into_iter()
-            .chain("a=1\nb=2\n".encode_utf16().flat_map(u16::to_le_bytes))
-            .collect();
-        let be: Vec<u8> = [0xFE, 0xFF]
-            .into_iter()
-            .chain("a=1\nb=2\n".encode_utf16().flat_map(u16::to_be_bytes))
-            .collect();
-        for blob in [le, be] {
-            assert!(is_binary(&blob));
-            assert_eq!(text_of(&blob).as_deref(), Some(&b"a=1\nb=2\n"[..]));
-        }
-        assert_eq!(text_of(b"plain\n").as_deref(), Some(&b"plain\n"[..]));
-        // UTF-32's mark, and binary data that starts like UTF-16's, stay binary.
-        assert!(text_of(&[0xFF, 0xFE, 0, 0, b'a', 0, 0, 0]).is_none());
-        assert!(text_of(&[0xFF, 0xFE, 0, 0, 0, 0, 1, 2, 3, 0]).is_none());
-        assert!(text_of(b"\x7fELF\0\0").is_none());
-    }
 }

@@ -693,20 +693,19 @@ pub(super) fn scan_history_blob(
         res.not_blob = true;
         return Ok(res);
     }
-    let data = &obj.data;
-    let content = (data.len() as u64 <= max_size).then_some(data.as_slice());
-    for (k, occ) in job.occurrences.iter().enumerate() {
-        for f in file_findings(scanner.rules, &occ.path, content) {
-            res.findings.push((k, f));
+    let paths: Vec<&str> = job.occurrences.iter().map(|o| o.path.as_str()).collect();
+    let gated = crate::check::gate(scanner.rules, &paths, Some(&obj.data), max_size);
+    res.findings = gated.file_level;
+    let data = match gated.text {
+        Ok(t) => t,
+        Err(crate::check::Skip::TooLarge) => {
+            res.too_large = true;
+            return Ok(res);
         }
-    }
-    if data.len() as u64 > max_size {
-        res.too_large = true;
-        return Ok(res);
-    }
-    let Some(data) = text_of(data) else {
-        res.binary = true;
-        return Ok(res);
+        Err(crate::check::Skip::Binary) => {
+            res.binary = true;
+            return Ok(res);
+        }
     };
     let data = &*data;
     res.bytes = data.len() as u64;
@@ -714,9 +713,12 @@ pub(super) fn scan_history_blob(
     if matches.is_empty() {
         return Ok(res);
     }
-    let found = crate::finding::from_matches(scanner.rules, "", data, &matches);
-    res.matched = !found.is_empty();
+    res.matched = true;
     for (k, occ) in job.occurrences.iter().enumerate() {
+        let found = crate::check::findings(scanner.rules, &occ.path, data, &matches);
+        if found.is_empty() {
+            continue;
+        }
         // A line is this commit's if it is added against every parent (a parent without the
         // file, or with a binary version, adds every line).
         let mut per_parent: Vec<Vec<std::ops::Range<u32>>> = Vec::new();
@@ -727,45 +729,19 @@ pub(super) fn scan_history_blob(
             if old.kind != gix::object::Kind::Blob {
                 continue; // nothing of this parent's: every line is added against it
             }
-            if let Some(old) = text_of(&old.data) {
+            if let Some(old) = crate::check::text_of(&old.data) {
                 per_parent.push(crate::git::staged::added_lines(&old, data));
             }
         }
-        let doc = crate::example::is_markup_doc(&occ.path);
-        for f in &found {
-            if doc
-                && scanner
-                    .rules
-                    .get(&f.rule_id)
-                    .is_some_and(|r| r.spec.fallback)
-                && crate::example::in_doc_sample(
-                    &occ.path,
-                    data,
-                    line_offset(data, f.line.unwrap_or(1)),
-                )
-            {
-                continue; // see `finding::from_matches`
-            }
-            let (s, e) = (f.line.unwrap_or(0), f.end_line.unwrap_or(0));
-            let keep = per_parent
+        for mut f in found {
+            if per_parent
                 .iter()
-                .all(|ranges| ranges.iter().any(|r| s < r.end && e >= r.start));
-            if keep {
-                let mut f = f.clone();
+                .all(|ranges| crate::check::touches(ranges, &f))
+            {
                 f.path = occ.path.clone();
                 res.findings.push((k, f));
             }
         }
     }
     Ok(res)
-}
-
-/// Where 1-based line `line` of `data` starts.
-fn line_offset(data: &[u8], line: u32) -> usize {
-    if line <= 1 {
-        return 0;
-    }
-    memchr::memchr_iter(b'\n', data)
-        .nth(line as usize - 2)
-        .map_or(data.len(), |p| p + 1)
 }

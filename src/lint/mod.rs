@@ -15,6 +15,7 @@ use gix::ObjectId;
 use gix::bstr::{BString, ByteSlice};
 use serde::Serialize;
 
+use crate::check::file_findings;
 use crate::finding::Finding;
 use crate::gitignore;
 use crate::hygiene;
@@ -23,7 +24,6 @@ use crate::rules::{
     RULE_GITIGNORE_MISSING, RULE_GITIGNORE_NEGATED, RULE_GITIGNORE_NOT_SHARED, RuleSet, Severity,
 };
 use crate::scan::{Scanner, Scratch};
-use crate::walk::{file_findings, text_of};
 
 mod fix;
 mod history;

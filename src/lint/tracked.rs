@@ -278,33 +278,21 @@ pub(super) fn scan_index_blob(
             &obj.data
         }
     };
-    let content = (data.len() as u64 <= max_size).then_some(data.as_slice());
-    for p in &job.paths {
-        res.findings
-            .extend(file_findings(scanner.rules, p, content));
-    }
-    if data.len() as u64 > max_size {
-        res.stats.skipped_too_large += job.paths.len() as u64;
-        res.stats.too_large_paths.extend(job.paths.iter().cloned());
-        return Ok(res);
-    }
-    let Some(data) = text_of(data) else {
-        res.stats.skipped_binary += job.paths.len() as u64;
-        return Ok(res);
-    };
-    let data = &*data;
-    res.stats.files_scanned += job.paths.len() as u64;
-    res.stats.bytes_scanned += data.len() as u64;
-    let matches = scanner.scan(data, scratch);
-    if !matches.is_empty() {
-        let found = crate::finding::from_matches(scanner.rules, &job.paths[0], data, &matches);
-        for p in &job.paths {
-            res.findings.extend(found.iter().cloned().map(|mut f| {
-                f.path = p.clone();
-                f
-            }));
+    let paths: Vec<&str> = job.paths.iter().map(String::as_str).collect();
+    let n = paths.len() as u64;
+    let c = crate::check::whole(scanner, scratch, &paths, Some(data), max_size, true);
+    match c.skip {
+        Some(crate::check::Skip::TooLarge) => {
+            res.stats.skipped_too_large += n;
+            res.stats.too_large_paths.extend(job.paths.iter().cloned());
+        }
+        Some(crate::check::Skip::Binary) => res.stats.skipped_binary += n,
+        None => {
+            res.stats.files_scanned += n;
+            res.stats.bytes_scanned += c.bytes;
         }
     }
+    res.findings.extend(c.findings.into_iter().map(|(_, f)| f));
     Ok(res)
 }
 

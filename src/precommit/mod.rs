@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use anyhow::{Context, Result, bail};
 use gix::bstr::ByteSlice;
 
+use crate::check::{self, Plan};
 use crate::config::GitignoreMode;
 use crate::finding::Finding;
 use crate::git::staged::{self, Change, Staged};
@@ -13,8 +14,7 @@ use crate::git::{open_repo, with_delta_cache};
 use crate::hygiene::{self, Uncovered};
 use crate::report::{Report, Stats, plural};
 use crate::rules::RuleSet;
-use crate::scan::{Part, Scanner, Scratch};
-use crate::walk::{file_findings, text_of};
+use crate::scan::{Scanner, Scratch};
 
 mod render;
 
@@ -506,18 +506,10 @@ fn scan_one(
 /// A staged file read and diffed, ready to match.
 struct Prepared {
     res: FileResult,
-    /// The staged blob, when it is to be matched at all.
-    data: Option<Vec<u8>>,
+    /// The staged blob's text, when it is to be matched at all, and what to match of it.
+    data: Option<(Vec<u8>, Plan)>,
     /// The added lines (1-based, end exclusive); `None`: the whole blob is new.
     added: Option<Vec<std::ops::Range<u32>>>,
-    /// The byte ranges of `data` to match, at most [`SCAN_CHUNK`] and an overlap long.
-    regions: Vec<std::ops::Range<usize>>,
-    /// For each region, where the matches it reports must start: a chunk of a long region
-    /// overlaps the next one, and a match starting in the overlap is the next chunk's.
-    territories: Vec<std::ops::Range<usize>>,
-    /// Where single-line rules' keywords count: the added lines and a window's reach around
-    /// them (`None`: everywhere).
-    focus: Option<Vec<std::ops::Range<usize>>>,
 }
 
 /// Read a staged file's blob (and HEAD's), make its file-level findings, and work out what
@@ -542,9 +534,6 @@ fn prepare(
         res,
         data: None,
         added: None,
-        regions: Vec::new(),
-        territories: Vec::new(),
-        focus: None,
     };
     // A staged file is part of the commit whatever its size: it is scanned unless it is too
     // large to read at all, and then the commit is blocked unless configured otherwise.
@@ -563,9 +552,9 @@ fn prepare(
                 opts.max_size
             );
         }
-        let file_level = file_findings(scanner.rules, &path, None);
+        let file_level = check::gate(scanner.rules, &[&path], None, opts.max_size).file_level;
         res.file_level = !file_level.is_empty();
-        res.findings.extend(file_level);
+        res.findings.extend(file_level.into_iter().map(|(_, f)| f));
         res.stats.skipped_too_large += 1;
         res.stats.too_large_paths.push(path);
         return Ok(skip(res));
@@ -573,18 +562,19 @@ fn prepare(
     let new = repo
         .find_object(file.id)
         .with_context(|| format!("{path}: cannot read staged blob {}", file.id))?;
-    let file_level = file_findings(scanner.rules, &path, Some(&new.data));
-    if !file_level.is_empty() {
+    let gated = check::gate(scanner.rules, &[&path], Some(&new.data), u64::MAX);
+    if !gated.file_level.is_empty() {
         res.file_level = true;
-        res.findings.extend(file_level);
+        res.findings
+            .extend(gated.file_level.into_iter().map(|(_, f)| f));
     }
-    let blob: Vec<u8> = match text_of(&new.data) {
-        None => {
+    let blob: Vec<u8> = match gated.text {
+        Err(_) => {
             res.stats.skipped_binary += 1;
             return Ok(skip(res));
         }
-        Some(std::borrow::Cow::Owned(decoded)) => decoded,
-        Some(std::borrow::Cow::Borrowed(_)) => new.detach().data,
+        Ok(std::borrow::Cow::Owned(decoded)) => decoded,
+        Ok(std::borrow::Cow::Borrowed(_)) => new.detach().data,
     };
     let data = &blob;
     let old_id = match &file.change {
@@ -599,7 +589,7 @@ fn prepare(
             let old = repo
                 .find_object(old)
                 .with_context(|| format!("{path}: cannot read HEAD's blob {old}"))?;
-            text_of(&old.data).map(|old| staged::added_lines(&old, data))
+            check::text_of(&old.data).map(|old| staged::added_lines(&old, data))
         }
     };
     res.stats.files_scanned = 1;
@@ -611,75 +601,35 @@ fn prepare(
     if added.as_ref().is_some_and(|r| r.is_empty()) {
         return Ok(skip(res));
     }
-    // Match around the added lines with generous context (a key straddling a hunk edge is
-    // still whole), then keep the findings that touch an added line. Small blobs are matched
-    // whole; in a large file a three-line edit should not cost a scan of the whole file.
-    // Single-line rules only need the keywords on and near the added lines (`focus`): a match
-    // touching line `a` has its keyword within a window's reach of `a`.
-    let (regions, focus) = match &added {
-        Some(ranges) => {
-            let regions = if data.len() > REGION_MIN_BLOB {
-                regions_around(data, ranges, REGION_CONTEXT_LINES)
-            } else {
-                std::iter::once(0..data.len()).collect()
-            };
-            let reach = usize::from(scanner.max_window_lines) + 1;
-            (regions, Some(regions_around(data, ranges, reach)))
-        }
-        None => (std::iter::once(0..data.len()).collect(), None),
-    };
-    let (regions, territories) = chunked(data, regions);
+    let plan = Plan::new(scanner, data, added.as_deref());
     Ok(Prepared {
         res,
-        data: Some(blob),
+        data: Some((blob, plan)),
         added,
-        regions,
-        territories,
-        focus,
     })
 }
 
 impl Prepared {
-    fn parts(&self) -> impl Iterator<Item = (&[u8], Part<'_>)> {
-        let focus = self.focus.as_deref();
-        self.data.iter().flat_map(move |d| {
-            self.regions.iter().map(move |r| {
-                let part = Part {
-                    span: r.clone(),
-                    focus,
-                };
-                (d.as_slice(), part)
-            })
-        })
+    fn parts(&self) -> impl Iterator<Item = (&[u8], crate::scan::Part<'_>)> {
+        self.data.iter().flat_map(|(text, plan)| plan.parts(text))
     }
 
-    /// Match the regions; keep the findings that touch an added line.
+    /// Match the planned regions; keep the findings that touch an added line.
     fn finish(self, scanner: &Scanner, scratch: &mut Scratch) -> FileResult {
-        let matches: Vec<_> = self
-            .parts()
-            .zip(&self.territories)
-            .flat_map(|((data, part), own)| {
-                let found = scanner.scan_part(data, &part, scratch);
-                found
-                    .into_iter()
-                    .filter(move |m| own.contains(&m.matched.start))
-            })
-            .collect();
         let Prepared {
             mut res,
             data,
             added,
-            ..
         } = self;
-        let Some(data) = data else { return res };
-        let mut found = crate::finding::from_matches(scanner.rules, &res.path, &data, &matches);
-        if let Some(ranges) = &added {
-            found.retain(|f| {
-                let (s, e) = (f.line.unwrap_or(0), f.end_line.unwrap_or(0));
-                ranges.iter().any(|r| s < r.end && e >= r.start)
-            });
+        if let Some((text, plan)) = data {
+            res.findings.extend(plan.findings(
+                scanner,
+                scratch,
+                &res.path,
+                &text,
+                added.as_deref(),
+            ));
         }
-        res.findings.extend(found);
         res
     }
 }
@@ -687,76 +637,6 @@ impl Prepared {
 /// The default `--max-filesize` of the hook: a staged blob is read whole (gix inflates
 /// objects in memory), so past this a blob is refused rather than risking the memory.
 pub const HOOK_MAX_SIZE: u64 = 1 << 30;
-
-/// The most bytes matched at once: a longer region (a big new file, or a big rewrite) is
-/// matched in chunks of this size, each overlapping the next by [`SCAN_OVERLAP`], so the
-/// matcher's memory and its whole-span passes (multiline rules) stay bounded.
-pub const SCAN_CHUNK: usize = 4 << 20;
-/// How far a chunk reaches into the next: longer than any secret or key block, so a match
-/// that starts in a chunk ends inside it.
-pub const SCAN_OVERLAP: usize = 64 << 10;
-
-/// Split each region longer than a chunk into chunks (cut at a line start when there is one
-/// near, so that windows clipped to a line are the same as in a whole scan) that overlap the
-/// next by [`SCAN_OVERLAP`]; with each chunk, the part of it whose matches it reports.
-#[allow(clippy::type_complexity)]
-fn chunked(
-    data: &[u8],
-    regions: Vec<std::ops::Range<usize>>,
-) -> (Vec<std::ops::Range<usize>>, Vec<std::ops::Range<usize>>) {
-    let mut spans = Vec::with_capacity(regions.len());
-    let mut owns = Vec::with_capacity(regions.len());
-    for r in regions {
-        if r.len() <= SCAN_CHUNK + SCAN_OVERLAP {
-            spans.push(r.clone());
-            owns.push(r);
-            continue;
-        }
-        let mut start = r.start;
-        while start < r.end {
-            let mut end = (start + SCAN_CHUNK).min(r.end);
-            if end < r.end {
-                let near = (end + SCAN_OVERLAP / 2).min(r.end);
-                if let Some(p) = memchr::memchr(b'\n', &data[end..near]) {
-                    end += p + 1;
-                }
-            }
-            spans.push(start..(end + SCAN_OVERLAP).min(r.end));
-            owns.push(start..end);
-            start = end;
-        }
-    }
-    (spans, owns)
-}
-
-/// Blobs above this size are matched only around their added lines.
-const REGION_MIN_BLOB: usize = 32 * 1024;
-/// Lines of context matched on each side of an added hunk: more than a PEM or PGP private
-/// key block spans, so a key touching the hunk is matched whole.
-const REGION_CONTEXT_LINES: usize = 200;
-
-/// The byte regions of `data` around the 1-based line `ranges`, with `context` lines of
-/// context, merged.
-fn regions_around(
-    data: &[u8],
-    ranges: &[std::ops::Range<u32>],
-    context: usize,
-) -> Vec<std::ops::Range<usize>> {
-    let mut starts = vec![0usize];
-    starts.extend(memchr::memchr_iter(b'\n', data).map(|p| p + 1));
-    let line_start = |i: usize| starts.get(i).copied().unwrap_or(data.len());
-    let mut regions: Vec<std::ops::Range<usize>> = Vec::new();
-    for r in ranges {
-        let first = (r.start as usize).saturating_sub(1 + context);
-        let last = (r.end as usize).saturating_sub(1) + context;
-        let region = line_start(first)..line_start(last).min(data.len());
-        match regions.last_mut() {
-            Some(prev) if region.start <= prev.end => prev.end = prev.end.max(region.end),
-            _ => regions.push(region),
-        }
-    }
-    regions
-}
 
 /// Scan the staged files, on several threads when there are many.
 fn scan_staged(

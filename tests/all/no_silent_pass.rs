@@ -279,7 +279,7 @@ fn line_of(data: &str, offset: usize) -> usize {
 
 #[test]
 fn a_big_staged_file_is_scanned_whole_across_its_chunk_edges() {
-    use leakgate::precommit::SCAN_CHUNK;
+    use leakgate::check::SCAN_CHUNK;
     let repo = util::covered_repo();
     install(&repo, &[]);
     // Over 10 MiB (the old size cap), matched in chunks: a token straddling the first chunk
