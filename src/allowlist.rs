@@ -2,7 +2,7 @@
 //! the secret, the match or the line, or by a stop word in the secret.
 //!
 //! The checks on the content need the raw secret, which a [`Finding`] never holds: they run in
-//! [`crate::finding::from_matches`], where the bytes are at hand, and their verdict travels
+//! [`crate::check::findings`], where the bytes are at hand, and their verdict travels
 //! with the finding ([`Allowed`]). The checks on the path run later, on the finding, because a
 //! blob is matched once for every path that holds it. [`RuleSet::allowlisted`] decides.
 //!
@@ -52,15 +52,7 @@ pub struct Allowlist {
     pub never: bool,
 }
 
-/// The verdicts of the content checks, decided where the raw secret was at hand.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Allowed {
-    /// An allowlist without path checks allowlisted the finding.
-    pub yes: bool,
-    /// `AND` allowlists (indices into `RuleSet::allowlists`) whose content checks passed and
-    /// whose path checks are still to be made.
-    pub pending: Vec<u16>,
-}
+pub use crate::finding::Allowed;
 
 impl Allowlist {
     pub fn applies_to(&self, rule_id: &str) -> bool {

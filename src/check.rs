@@ -12,7 +12,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use crate::finding::{self, Finding};
+use crate::finding::{Finding, LineIndex, context_of, fingerprint, redact};
 use crate::rules::RuleSet;
 use crate::scan::{Match, Part, Scanner, Scratch};
 
@@ -84,7 +84,7 @@ pub fn file_findings(rules: &RuleSet, path: &str, content: Option<&[u8]>) -> Vec
             commit: None,
             date: None,
             refs: Vec::new(),
-            context: finding::context_of(path),
+            context: context_of(path),
             allowed: Default::default(),
         })
         .collect()
@@ -173,10 +173,66 @@ pub fn whole(
     }
 }
 
-/// The findings of `matches` in `text`, named `path` (which decides, for instance, whether a
-/// fallback rule's match is a documentation sample).
-pub fn findings(rules: &RuleSet, path: &str, text: &[u8], matches: &[Match]) -> Vec<Finding> {
-    finding::from_matches(rules, path, text, matches)
+/// The findings of `matches` in `hay`, named `path` (which decides, for instance, whether a
+/// fallback rule's match is a documentation sample): the secret redacted, and the
+/// allowlists' content checks decided while the raw secret is at hand.
+pub fn findings(rules: &RuleSet, path: &str, hay: &[u8], matches: &[Match]) -> Vec<Finding> {
+    if matches.is_empty() {
+        return Vec::new();
+    }
+    let index = LineIndex::new(hay);
+    let doc = crate::example::is_markup_doc(path);
+    matches
+        .iter()
+        .filter(|m| {
+            !(doc
+                && rules.rules[m.rule].spec.fallback
+                && crate::example::in_doc_sample(path, hay, m.secret.start))
+        })
+        .map(|m| {
+            let rule = &rules.rules[m.rule];
+            let secret = m.secret_bytes(hay);
+            let (line, column) = index.position(m.secret.start);
+            let (end_line, end_column) = index.position(m.secret.end);
+            let allowed = if rules.allowlists.is_empty() {
+                Default::default()
+            } else {
+                let matched = &hay[m.matched.clone()];
+                let start = memchr::memrchr(b'\n', &hay[..m.matched.start]).map_or(0, |p| p + 1);
+                let end = memchr::memchr(b'\n', &hay[m.matched.end..])
+                    .map_or(hay.len(), |p| m.matched.end + p);
+                crate::allowlist::check_content(
+                    &rules.allowlists,
+                    &rule.spec.id,
+                    secret,
+                    matched,
+                    &hay[start..end],
+                )
+            };
+            let message = if m.decoded.is_some() && !rule.decode_base64 {
+                format!("{} (in a base64-encoded value)", rule.spec.name)
+            } else {
+                rule.spec.name.clone()
+            };
+            Finding {
+                rule_id: rule.spec.id.clone(),
+                severity: rule.spec.severity,
+                path: path.to_string(),
+                line: Some(line),
+                column: Some(column),
+                end_line: Some(end_line),
+                end_column: Some(end_column),
+                secret: Some(redact(secret)),
+                fingerprint: Some(fingerprint(secret)),
+                message,
+                commit: None,
+                date: None,
+                refs: Vec::new(),
+                context: context_of(path),
+                allowed,
+            }
+        })
+        .collect()
 }
 
 /// Whether a finding touches one of the added line ranges (1-based, end exclusive). A

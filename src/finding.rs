@@ -1,10 +1,11 @@
 //! What is reported: [`Finding`], with the secret already redacted. The raw secret never
-//! leaves `scan.rs`/this module: a `Finding` holds only a short prefix, the length and a hash.
+//! leaves `scan.rs` and `check.rs`: a `Finding` holds only a short prefix, the length and a
+//! hash. A data type, with its severity and allowlist verdicts: it imports nothing of the
+//! crate.
 
-use serde::Serialize;
+use std::fmt;
 
-use crate::rules::{RuleSet, Severity};
-use crate::scan::Match;
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Finding {
@@ -39,7 +40,41 @@ pub struct Finding {
     pub context: Option<&'static str>,
     /// What the configuration's allowlists decided on the raw secret (never serialized).
     #[serde(skip)]
-    pub allowed: crate::allowlist::Allowed,
+    pub allowed: Allowed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The verdicts of the content checks, decided where the raw secret was at hand.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Allowed {
+    /// An allowlist without path checks allowlisted the finding.
+    pub yes: bool,
+    /// `AND` allowlists (indices into `RuleSet::allowlists`) whose content checks passed and
+    /// whose path checks are still to be made.
+    pub pending: Vec<u16>,
 }
 
 /// The [`Finding::context`] of a repo-relative path: its innermost telling directory (or a
@@ -178,67 +213,6 @@ impl<'a> LineIndex<'a> {
         self.last.set((offset, col));
         (line as u32, col as u32)
     }
-}
-
-/// Turn a blob's matches into findings for `path`. `line_offset` is added to line numbers
-/// (0 for a whole file).
-pub fn from_matches(rules: &RuleSet, path: &str, hay: &[u8], matches: &[Match]) -> Vec<Finding> {
-    if matches.is_empty() {
-        return Vec::new();
-    }
-    let index = LineIndex::new(hay);
-    let doc = crate::example::is_markup_doc(path);
-    matches
-        .iter()
-        .filter(|m| {
-            !(doc
-                && rules.rules[m.rule].spec.fallback
-                && crate::example::in_doc_sample(path, hay, m.secret.start))
-        })
-        .map(|m| {
-            let rule = &rules.rules[m.rule];
-            let secret = m.secret_bytes(hay);
-            let (line, column) = index.position(m.secret.start);
-            let (end_line, end_column) = index.position(m.secret.end);
-            let allowed = if rules.allowlists.is_empty() {
-                Default::default()
-            } else {
-                let matched = &hay[m.matched.clone()];
-                let start = memchr::memrchr(b'\n', &hay[..m.matched.start]).map_or(0, |p| p + 1);
-                let end = memchr::memchr(b'\n', &hay[m.matched.end..])
-                    .map_or(hay.len(), |p| m.matched.end + p);
-                crate::allowlist::check_content(
-                    &rules.allowlists,
-                    &rule.spec.id,
-                    secret,
-                    matched,
-                    &hay[start..end],
-                )
-            };
-            let message = if m.decoded.is_some() && !rule.decode_base64 {
-                format!("{} (in a base64-encoded value)", rule.spec.name)
-            } else {
-                rule.spec.name.clone()
-            };
-            Finding {
-                rule_id: rule.spec.id.clone(),
-                severity: rule.spec.severity,
-                path: path.to_string(),
-                line: Some(line),
-                column: Some(column),
-                end_line: Some(end_line),
-                end_column: Some(end_column),
-                secret: Some(redact(secret)),
-                fingerprint: Some(fingerprint(secret)),
-                message,
-                commit: None,
-                date: None,
-                refs: Vec::new(),
-                context: context_of(path),
-                allowed,
-            }
-        })
-        .collect()
 }
 
 #[cfg(test)]

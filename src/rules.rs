@@ -84,31 +84,7 @@ fn spanned(s: &str) -> Spanned<String> {
 /// The name used for the built-in rule file in error messages.
 pub const BUILTIN_NAME: &str = "rules.toml (built-in)";
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Low,
-    Medium,
-    High,
-}
-
-impl Severity {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use crate::finding::Severity;
 
 /// One `[[rule]]` table as written in TOML.
 #[derive(Debug, Clone, Deserialize)]
