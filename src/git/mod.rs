@@ -113,3 +113,99 @@ pub fn with_delta_cache(repo: &mut gix::Repository) {
     repo.objects
         .set_pack_cache(|| Box::new(gix::odb::pack::cache::lru::StaticLinkedList::<64>::default()));
 }
+
+/// What it takes to open another handle on a repository on another thread (gix is built
+/// without its `parallel` feature: a handle stays on its thread): its git directory, open
+/// options, work tree and object directories (a push's quarantine included).
+#[derive(Clone)]
+pub struct Reopen {
+    git_dir: std::path::PathBuf,
+    options: gix::open::Options,
+    workdir: Option<std::path::PathBuf>,
+    objects: std::path::PathBuf,
+    hash: gix::hash::Kind,
+}
+
+impl Reopen {
+    pub fn of(repo: &gix::Repository) -> Reopen {
+        Reopen {
+            git_dir: repo.git_dir().to_path_buf(),
+            options: repo.open_options().clone(),
+            workdir: repo.workdir().map(Path::to_path_buf),
+            objects: repo.objects.store_ref().path().to_path_buf(),
+            hash: repo.object_hash(),
+        }
+    }
+
+    /// The other handle, with an object cache of `object_cache` bytes (0: none) and the
+    /// delta cache.
+    pub fn open(&self, object_cache: usize) -> Result<gix::Repository> {
+        let mut repo = gix::open_opts(&self.git_dir, self.options.clone())
+            .with_context(|| format!("{}: cannot open", self.git_dir.display()))?;
+        if let Some(dir) = &self.workdir
+            && repo.workdir() != Some(dir.as_path())
+        {
+            repo.set_workdir(dir.clone())
+                .with_context(|| format!("{}: cannot use as the work tree", dir.display()))?;
+        }
+        if repo.objects.store_ref().path() != self.objects {
+            let handle = gix::odb::at(&self.objects, self.hash)
+                .with_context(|| format!("{}: cannot open", self.objects.display()))?;
+            repo.objects = gix::OdbHandle::from(handle);
+        }
+        repo.object_cache_size(object_cache);
+        with_delta_cache(&mut repo);
+        Ok(repo)
+    }
+}
+
+/// Run `work` over `items`, in the order of `items`: on this thread with `repo` when there
+/// are fewer than `min_parallel` items (or one core), otherwise on up to eight threads, each
+/// with its own handle ([`Reopen`], an object cache of `object_cache` bytes) and its own
+/// scratch state `S`.
+pub fn par_map<T: Sync, R: Send, S: Default>(
+    repo: &gix::Repository,
+    items: &[T],
+    min_parallel: usize,
+    object_cache: usize,
+    work: impl Fn(&gix::Repository, &mut S, &T) -> Result<R> + Sync,
+) -> Result<Vec<R>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8);
+    if items.len() < min_parallel || threads == 1 {
+        let mut scratch = S::default();
+        return items.iter().map(|t| work(repo, &mut scratch, t)).collect();
+    }
+    let reopen = Reopen::of(repo);
+    let next = AtomicUsize::new(0);
+    let parts: Vec<Result<Vec<(usize, R)>>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let repo = reopen.open(object_cache)?;
+                    let mut scratch = S::default();
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(t) = items.get(i) else { break };
+                        mine.push((i, work(&repo, &mut scratch, t)?));
+                    }
+                    Ok(mine)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a worker thread panicked"))
+            .collect()
+    });
+    let mut all = Vec::with_capacity(items.len());
+    for p in parts {
+        all.extend(p?);
+    }
+    all.sort_by_key(|(i, _)| *i);
+    Ok(all.into_iter().map(|(_, r)| r).collect())
+}

@@ -85,53 +85,17 @@ pub(super) fn is_own_file(path: &str) -> bool {
     path == crate::config::FILE_NAME || path == crate::baseline::FILE_NAME
 }
 
-/// Run `work` over `items` on several threads, each with its own repository handle (gix is
-/// built without its `parallel` feature). Results keep the order of `items`.
+/// Run `work` over `items` on several threads ([`crate::git::par_map`], lint's object cache).
 pub(super) fn parallel<T: Sync, R: Send>(
     repo: &gix::Repository,
     items: &[T],
     work: impl Fn(&gix::Repository, &mut Scratch, &T) -> Result<R> + Sync,
 ) -> Result<Vec<R>> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(8);
-    if items.len() < 16 || threads == 1 {
-        let mut scratch = Scratch::default();
-        return items.iter().map(|t| work(repo, &mut scratch, t)).collect();
-    }
-    let git_dir = repo.git_dir().to_path_buf();
-    let next = AtomicUsize::new(0);
-    let parts: Vec<Result<Vec<(usize, R)>>> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut repo = gix::open(&git_dir)
-                        .with_context(|| format!("{}: cannot open", git_dir.display()))?;
-                    repo.object_cache_size_if_unset(4 << 20);
-                    let mut scratch = Scratch::default();
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(t) = items.get(i) else { break };
-                        mine.push((i, work(&repo, &mut scratch, t)?));
-                    }
-                    Ok(mine)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("lint thread panicked"))
-            .collect()
-    });
-    let mut all = Vec::with_capacity(items.len());
-    for p in parts {
-        all.extend(p?);
-    }
-    all.sort_by_key(|(i, _)| *i);
-    Ok(all.into_iter().map(|(_, r)| r).collect())
+    crate::git::par_map(repo, items, 16, LINT_OBJECT_CACHE, work)
 }
+
+/// The object cache of each of lint's repository handles.
+pub(super) const LINT_OBJECT_CACHE: usize = 4 << 20;
 
 /// One distinct index blob and the paths that hold it.
 pub(super) struct BlobJob {

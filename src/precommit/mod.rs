@@ -1,7 +1,6 @@
 //! `leakgate pre-commit`: scan what the commit would add (the index against `HEAD`).
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, Result, bail};
 use gix::bstr::ByteSlice;
@@ -671,37 +670,8 @@ fn scan_staged(
         t.mark("match");
         return Ok(r);
     }
-    // gix is built without its `parallel` feature (smaller build), so each thread opens its
-    // own handle on the same repository; only object reads happen there.
-    let git_dir = repo.git_dir().to_path_buf();
-    let next = AtomicUsize::new(0);
-    let parts: Vec<Result<Vec<(usize, FileResult)>>> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut repo = gix::open(&git_dir)
-                        .with_context(|| format!("{}: cannot open", git_dir.display()))?;
-                    repo.object_cache_size(0);
-                    let mut scratch = Scratch::default();
-                    let mut mine = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(f) = files.get(i) else { break };
-                        mine.push((i, scan_one(&repo, f, scanner, &mut scratch, opts)?));
-                    }
-                    Ok(mine)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().expect("scan thread panicked"))
-            .collect()
-    });
-    let mut all = Vec::with_capacity(files.len());
-    for p in parts {
-        all.extend(p?);
-    }
-    all.sort_by_key(|(i, _)| *i);
-    Ok(all.into_iter().map(|(_, r)| r).collect())
+    // Many files: each thread reads, diffs and matches the ones it takes.
+    crate::git::par_map(repo, files, 0, 0, |repo, scratch, f| {
+        scan_one(repo, f, scanner, scratch, opts)
+    })
 }
