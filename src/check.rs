@@ -70,23 +70,7 @@ pub fn file_findings(rules: &RuleSet, path: &str, content: Option<&[u8]>) -> Vec
         .file_rules_for(path)
         .into_iter()
         .filter(|r| r.content_matches(content))
-        .map(|r| Finding {
-            rule_id: r.spec.id.clone(),
-            severity: r.spec.severity,
-            path: path.to_string(),
-            line: None,
-            column: None,
-            end_line: None,
-            end_column: None,
-            secret: None,
-            fingerprint: None,
-            message: r.spec.name.clone(),
-            commit: None,
-            date: None,
-            refs: Vec::new(),
-            context: context_of(path),
-            allowed: Default::default(),
-        })
+        .map(|r| Finding::file_level(&r.spec.id, r.spec.severity, path, r.spec.name.clone()))
         .collect()
 }
 

@@ -116,6 +116,28 @@ pub fn context_of(path: &str) -> Option<&'static str> {
 }
 
 impl Finding {
+    /// A file-level finding (`"line": null`, no secret): a file that must not be tracked, or a
+    /// repository-level problem such as missing `.gitignore` coverage.
+    pub fn file_level(rule_id: &str, severity: Severity, path: &str, message: String) -> Finding {
+        Finding {
+            rule_id: rule_id.to_string(),
+            severity,
+            path: path.to_string(),
+            line: None,
+            column: None,
+            end_line: None,
+            end_column: None,
+            secret: None,
+            fingerprint: None,
+            message,
+            commit: None,
+            date: None,
+            refs: Vec::new(),
+            context: context_of(path),
+            allowed: Allowed::default(),
+        }
+    }
+
     pub fn sort_key(&self) -> (&str, u32, u32, &str) {
         (
             &self.path,

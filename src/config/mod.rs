@@ -544,23 +544,7 @@ mod tests {
             "[allowlist]\npaths = [\"tests/**\", \"rules.toml\"]\n",
         );
         let (rules, _) = load(Some(&p), dir.path(), &[]).unwrap();
-        let finding = |path: &str| Finding {
-            rule_id: "x".into(),
-            severity: Severity::High,
-            path: path.into(),
-            line: None,
-            column: None,
-            end_line: None,
-            end_column: None,
-            secret: None,
-            fingerprint: None,
-            message: String::new(),
-            commit: None,
-            date: None,
-            refs: Vec::new(),
-            context: None,
-            allowed: Default::default(),
-        };
+        let finding = |path: &str| Finding::file_level("x", Severity::High, path, String::new());
         assert!(rules.allowlisted(&finding("tests/fixtures/a.txt")));
         assert!(rules.allowlisted(&finding("rules.toml")));
         assert!(!rules.allowlisted(&finding("src/main.rs")));
