@@ -11,6 +11,7 @@ pub mod config;
 pub mod context;
 pub mod example;
 pub mod finding;
+pub mod fix;
 pub mod framework;
 pub mod gate;
 pub mod git;

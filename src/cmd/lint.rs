@@ -42,10 +42,7 @@ pub fn run(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
                 .fixes
                 .iter()
                 .filter(|f| f.applicability == a)
-                .filter_map(|f| match &f.kind {
-                    lint::FixKind::Untrack { command, .. } => Some(command.as_str()),
-                    lint::FixKind::Gitignore { .. } => None,
-                })
+                .filter_map(lint::Fix::command)
                 .collect()
         };
         let (unsafe_ones, shown) = (

@@ -51,54 +51,7 @@ pub struct Options {
     pub all_refs: bool,
 }
 
-/// What a fix does.
-#[derive(Debug, Clone, Serialize)]
-#[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum FixKind {
-    /// Append patterns to a `.gitignore` (created if missing).
-    Gitignore {
-        /// Repo-relative path of the `.gitignore`.
-        path: String,
-        /// The unified diff, as text (a byte that is not UTF-8 shown as U+FFFD).
-        patch: String,
-        /// The same diff in the file's own bytes (what `--diff` prints and `git apply` applies).
-        #[serde(skip)]
-        patch_bytes: Vec<u8>,
-        #[serde(skip)]
-        old: Option<Vec<u8>>,
-        #[serde(skip)]
-        new: Vec<u8>,
-    },
-    /// Remove a path from the index only; the file stays on disk.
-    Untrack {
-        path: String,
-        /// The equivalent git command.
-        command: String,
-    },
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Fix {
-    pub id: usize,
-    pub description: String,
-    /// Whether `--fix` applies it (see [`Applicability`]).
-    pub applicability: Applicability,
-    #[serde(flatten)]
-    pub kind: FixKind,
-}
-
-/// How far a fix may be applied without asking (as ruff says it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Applicability {
-    /// Changes nothing anyone has: `--fix` applies it (a `.gitignore` append).
-    Safe,
-    /// Changes what every clone gets: only with `--fix --unsafe-fixes` (untracking a file).
-    Unsafe,
-    /// Shown, never applied: untracking a test fixture or vendored file could break what
-    /// reads it; if it is deliberate, allowlist it.
-    DisplayOnly,
-}
+pub use crate::fix::{Applicability, Fix, FixKind};
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct HistoryStats {

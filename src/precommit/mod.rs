@@ -48,6 +48,45 @@ pub struct Unstage {
     pub tracked_in_head: bool,
 }
 
+impl Unstage {
+    /// What the hook says of the file, and how to take it out.
+    pub fn advice(&self) -> &'static str {
+        if self.tracked_in_head {
+            "must not be tracked; untrack it"
+        } else {
+            "must not be committed; unstage it"
+        }
+    }
+
+    /// The command that takes it out of the commit, the file staying on disk
+    /// (`git rm --cached` also unstages a new file, and works on a first commit).
+    pub fn command(&self) -> String {
+        format!(
+            "git rm --cached -- {}",
+            crate::report::shell_quote(&self.path)
+        )
+    }
+
+    /// As a [`Fix`](crate::fix::Fix) numbered `id`: unstaging a new file changes only this
+    /// commit (safe); untracking a file `HEAD` has changes what every clone gets (unsafe).
+    pub fn fix(&self, id: usize) -> crate::fix::Fix {
+        use crate::fix::{Applicability, Fix, FixKind};
+        Fix {
+            id,
+            description: format!("{} {} (the file stays on disk)", self.path, self.advice()),
+            applicability: if self.tracked_in_head {
+                Applicability::Unsafe
+            } else {
+                Applicability::Safe
+            },
+            kind: FixKind::Untrack {
+                path: self.path.clone(),
+                command: self.command(),
+            },
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub report: Report,

@@ -1,7 +1,6 @@
 //! What the hook prints: text and JSON.
 
 use super::*;
-use crate::report::shell_quote;
 
 /// The one line that always says what was scanned.
 pub fn scanned_line(o: &Outcome) -> String {
@@ -145,17 +144,12 @@ pub fn render_text(
             )?;
         }
         for u in &o.unstage {
-            let q = shell_quote(&u.path);
-            let what = if u.tracked_in_head {
-                "must not be tracked; untrack it"
-            } else {
-                "must not be committed; unstage it"
-            };
-            // (`git rm --cached` also unstages a new file, and works on a first commit)
             writeln!(
                 out,
-                "  - {} {what} (the file stays on disk): git rm --cached -- {q}",
-                u.path
+                "  - {} {} (the file stays on disk): {}",
+                u.path,
+                u.advice(),
+                u.command()
             )?;
         }
         if !o.blocked_unignored.is_empty() {
@@ -201,14 +195,24 @@ pub fn render_text(
     }
 }
 
-/// `--format json`: the report, and the `.gitignore` check that took part in the exit code.
+/// `--format json`: the report, the `.gitignore` check that took part in the exit code, the
+/// patch that would cover what is missing, and the fixes of the blocked files.
 pub fn render_json(o: &Outcome, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    // What takes each blocked must-not-track file out of the commit (the text's advice).
+    let fixes: Vec<crate::fix::Fix> = o
+        .unstage
+        .iter()
+        .enumerate()
+        .map(|(i, u)| u.fix(i))
+        .collect();
     let value = serde_json::json!({
         "version": 1,
         "findings": o.report.findings,
         "stats": o.report.stats,
         "errors": o.report.errors,
         "gitignore": o.gitignore,
+        "gitignore_patch": o.gitignore_patch,
+        "fixes": fixes,
         "blocked": !o.report.findings.is_empty() || o.gitignore.blocks,
     });
     serde_json::to_writer_pretty(&mut *out, &value)?;

@@ -133,6 +133,22 @@ fn staged_env_blocked_and_example_passes() {
     let f = &v["findings"][0];
     assert_eq!(f["path"], ".env");
     assert!(f["line"].is_null());
+    // JSON carries what the text advises: the command that unstages it (a new file: safe),
+    // and the .gitignore patch that would keep it out.
+    let fix = &v["fixes"][0];
+    assert_eq!(fix["kind"], "untrack", "{v:#}");
+    assert_eq!(fix["command"], "git rm --cached -- .env");
+    assert_eq!(fix["applicability"], "safe");
+    let patch = v["gitignore_patch"].as_str().unwrap_or_default();
+    assert!(patch.contains("+.env"), "{v:#}");
+    assert_eq!(v["blocked"], true);
+
+    // Once in HEAD, the same file is untracked: that changes every clone, an unsafe fix.
+    repo.commit("env");
+    repo.stage(".env", "DEBUG=2\n");
+    let (code, v) = repo.pre_commit_json();
+    assert_eq!(code, 1);
+    assert_eq!(v["fixes"][0]["applicability"], "unsafe", "{v:#}");
 }
 
 #[test]
