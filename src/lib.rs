@@ -9,6 +9,7 @@ pub mod baseline;
 pub mod config;
 pub mod context;
 pub mod example;
+pub mod expand;
 pub mod finding;
 pub mod framework;
 pub mod gate;
