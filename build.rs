@@ -245,21 +245,7 @@ fn generate(table: &toml::Table, gates: &mut Vec<u8>) -> String {
         .into_iter()
         .flatten()
     {
-        // A pattern that writes `{keywords}` gets them here, once (see `src/expand.rs`).
-        let keywords: Vec<&str> = r
-            .get("keywords")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
-        let expanded = r
-            .get("pattern")
-            .and_then(Value::as_str)
-            .and_then(|p| expand::keywords_in(p, &keywords))
-            .map(Value::String);
-        let g = |k: &str| match (k, &expanded) {
-            ("pattern", Some(p)) => Some(p),
-            _ => r.get(k),
-        };
+        let g = |k: &str| r.get(k);
         writeln!(
             out,
             "  GenFile {{ id: {}, name: {}, severity: {}, paths: {}, except: {}, content: {}, \
