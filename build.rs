@@ -19,11 +19,15 @@ mod shape;
 #[path = "src/gate.rs"]
 mod gate;
 
+#[path = "src/expand.rs"]
+mod expand;
+
 fn main() {
     println!("cargo::rerun-if-changed=rules.toml");
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-changed=src/shape.rs");
     println!("cargo::rerun-if-changed=src/gate.rs");
+    println!("cargo::rerun-if-changed=src/expand.rs");
     let src = std::fs::read_to_string("rules.toml").expect("read rules.toml");
     // A broken rules.toml is reported by the test suite with the rule and line; here, emit
     // nothing usable so that `RuleSet::builtin` reports it at run time instead of panicking.
@@ -167,7 +171,21 @@ fn generate(table: &toml::Table, gates: &mut Vec<u8>) -> String {
         .into_iter()
         .flatten()
     {
-        let g = |k: &str| r.get(k);
+        // A pattern that writes `{keywords}` gets them here, once (see `src/expand.rs`).
+        let keywords: Vec<&str> = r
+            .get("keywords")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let expanded = r
+            .get("pattern")
+            .and_then(Value::as_str)
+            .and_then(|p| expand::keywords_in(p, &keywords))
+            .map(Value::String);
+        let g = |k: &str| match (k, &expanded) {
+            ("pattern", Some(p)) => Some(p),
+            _ => r.get(k),
+        };
         let min_entropy = match g("min_entropy") {
             Some(Value::Float(f)) => format!("Some({f:?})"),
             Some(Value::Integer(i)) => format!("Some({i}.0)"),

@@ -65,13 +65,61 @@ fn decode_utf16(bytes: &[u8]) -> Option<Vec<u8>> {
 
 /// File-level findings (`"line": null`) for a path that must not be tracked; `content` is
 /// `None` when the blob was not read (too large), for the rules that look at content.
+/// A key store whatever its name (#12): a PKCS#12 bundle saved as `private.key`, a JKS store
+/// as `store.bin` are what `*.p12` and `*.jks` name, so they are reported under those rules.
 pub fn file_findings(rules: &RuleSet, path: &str, content: Option<&[u8]>) -> Vec<Finding> {
-    rules
+    let mut hit: Vec<&crate::rules::FileRule> = rules
         .file_rules_for(path)
         .into_iter()
         .filter(|r| r.content_matches(content))
+        .collect();
+    // Android's per-machine debug key store is exempt by name (see java-keystore-file).
+    let debug_keystore = path.rsplit('/').next() == Some("debug.keystore");
+    if let Some(id) = content.and_then(keystore_by_content)
+        && !debug_keystore
+        && !hit.iter().any(|r| r.spec.id == id)
+        && let Some(r) = rules.get_file(id)
+    {
+        hit.push(r);
+    }
+    hit.into_iter()
         .map(|r| Finding::file_level(&r.spec.id, r.spec.severity, path, r.spec.name.clone()))
         .collect()
+}
+
+/// The file rule for a key store recognised by its first bytes: a Java key store (JKS magic
+/// `FE ED FE ED`, JCEKS `CE CE CE CE`, then format version 1 or 2), or a PKCS#12 PFX (RFC 7292:
+/// a DER or BER SEQUENCE of INTEGER 3 and a ContentInfo whose type is pkcs7-data).
+pub fn keystore_by_content(content: &[u8]) -> Option<&'static str> {
+    if content.len() >= 8
+        && (content.starts_with(&[0xFE, 0xED, 0xFE, 0xED]) || content.starts_with(&[0xCE; 4]))
+        && content[4..7] == [0, 0, 0]
+        && matches!(content[7], 1 | 2)
+    {
+        return Some("java-keystore-file");
+    }
+    // The length octets after a tag: short form, long form of 1-4 bytes, or indefinite (BER).
+    let len_octets = |b: &[u8]| -> Option<usize> {
+        match *b.first()? {
+            n @ 0x81..=0x84 => Some(1 + usize::from(n - 0x80)),
+            n if n <= 0x80 => Some(1),
+            _ => None,
+        }
+    };
+    let mut i = 0;
+    for part in [&[0x30u8][..], &[0x02, 0x01, 0x03], &[0x30]] {
+        if content.get(i..i + part.len())? != part {
+            return None;
+        }
+        i += part.len();
+        if part == [0x30] {
+            i += len_octets(content.get(i..)?)?;
+        }
+    }
+    const PKCS7_DATA: [u8; 11] = [
+        0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x01,
+    ];
+    (content.get(i..i + PKCS7_DATA.len())? == PKCS7_DATA).then_some("pkcs12-keystore-file")
 }
 
 /// A blob through the gates: the file-level findings of each path it stands for (by index

@@ -971,8 +971,12 @@ impl RuleSet {
             allowlists: Vec::new(),
         };
         let mut seen = std::collections::HashSet::new();
-        for (offset, spec) in rules {
+        for (offset, mut spec) in rules {
             let line = line_of(offset);
+            if let Some(p) = crate::expand::keywords_in(spec.pattern.get_ref(), &spec.keywords) {
+                let span = spec.pattern.span();
+                spec.pattern = Spanned::new(span, p);
+            }
             let err =
                 |what: String| RuleError(format!("{name}:{line}: rule `{}`: {what}", spec.id));
             if !is_kebab(&spec.id) {

@@ -490,3 +490,55 @@ fn findings_carry_the_context_of_their_path() {
         .collect();
     assert_eq!(contexts, vec![None, Some("test"), Some("vendor")]);
 }
+
+#[test]
+fn key_stores_are_found_by_content_whatever_their_name() {
+    let dir = tempfile::tempdir().unwrap();
+    // A PKCS#12 PFX's first bytes (SEQUENCE, INTEGER 3, SEQUENCE, OID pkcs7-data), then bytes.
+    let mut pfx = vec![
+        0x30, 0x82, 0x01, 0x00, 0x02, 0x01, 0x03, 0x30, 0x82, 0x00, 0xF0,
+    ];
+    pfx.extend([
+        0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x07, 0x01,
+    ]);
+    pfx.extend((0..240u32).map(|i| (i * 37 % 251) as u8));
+    std::fs::write(dir.path().join("private.key"), &pfx).unwrap();
+    // A JKS store (magic, version 2) under a name no glob knows.
+    let mut jks = vec![0xFE, 0xED, 0xFE, 0xED, 0x00, 0x00, 0x00, 0x02];
+    jks.extend((0..240u32).map(|i| (i * 53 % 251) as u8));
+    std::fs::write(dir.path().join("store.bin"), &jks).unwrap();
+    // Not key stores: a DER SEQUENCE of another version, Android's debug key store (exempt
+    // by name, as java-keystore-file says).
+    let mut other = pfx.clone();
+    other[6] = 0x01;
+    std::fs::write(dir.path().join("cert.der"), &other).unwrap();
+    std::fs::write(dir.path().join("debug.keystore"), &jks).unwrap();
+    let out = run(leakgate()
+        .arg("scan")
+        .arg(dir.path())
+        .args(["--format", "json"]));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let mut found: Vec<(String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().into(),
+                f["rule_id"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            (
+                "private.key".to_string(),
+                "pkcs12-keystore-file".to_string()
+            ),
+            ("store.bin".to_string(), "java-keystore-file".to_string()),
+        ]
+    );
+}
