@@ -50,9 +50,10 @@ impl Stacks {
         let wanted = |w: &[Vec<u8>], x: &[u8]| w.binary_search_by(|v| v.as_slice().cmp(x)).is_ok();
         let mut s = Stacks::default();
         let (mut name_buf, mut ext_buf) = ([0u8; 64], [0u8; 64]);
-        // What is still looked for ends in one of a few three-byte endings (a name's, or
-        // `.` and an extension): most paths end otherwise, and once a kind of file is found,
-        // the others of its kind need no look. (Something shorter to look for: the last byte.)
+        // A path is looked at only if its last three bytes end a name or `.ext` still looked
+        // for, and then its name or extension may be one (each lower-cased, hashed to a
+        // 4,096-bit table): most are not, and once a kind of file is found, the others of its
+        // kind need no look. (Something shorter to look for: its last byte.)
         let suffix =
             if want_names.iter().all(|n| n.len() >= 3) && want_exts.iter().all(|x| x.len() >= 2) {
                 3
@@ -67,31 +68,46 @@ impl Stacks {
             // Fibonacci hashing to 12 bits.
             Some((bytes.wrapping_mul(0x9E37_79B1) >> 20) as usize)
         };
-        let mut endings = [0u64; 64];
-        let ends = |endings: &mut [u64; 64], s: &Stacks| {
-            *endings = [0; 64];
-            let dotted = |x: &Vec<u8>| [&b"."[..], x].concat();
-            let names = want_names.iter().filter(|w| !s.names.contains(*w)).cloned();
-            let exts = want_exts
-                .iter()
-                .filter(|w| !s.exts.contains(*w))
-                .map(dotted);
-            for w in names.chain(exts) {
-                if let Some(h) = ending(&w) {
-                    endings[h / 64] |= 1 << (h % 64);
-                }
-            }
+        let hash = |b: &[u8]| {
+            let h = b.iter().fold(0x811C_9DC5u32, |h, c| {
+                (h ^ u32::from(c.to_ascii_lowercase())).wrapping_mul(0x0100_0193)
+            });
+            (h >> 20) as usize
         };
-        ends(&mut endings, &s);
+        let has = |table: &[u64; 64], h: usize| table[h / 64] & (1 << (h % 64)) != 0;
+        let (mut name_table, mut ext_table, mut end_table) = ([0u64; 64], [0u64; 64], [0u64; 64]);
+        let fill =
+            |names: &mut [u64; 64], exts: &mut [u64; 64], ends: &mut [u64; 64], s: &Stacks| {
+                *names = [0; 64];
+                *exts = [0; 64];
+                *ends = [0; 64];
+                for (want, found, table) in
+                    [(&want_names, &s.names, names), (&want_exts, &s.exts, exts)]
+                {
+                    for w in want.iter().filter(|w| !found.contains(*w)) {
+                        let h = hash(w);
+                        table[h / 64] |= 1 << (h % 64);
+                        let dotted = if std::ptr::eq(want, &want_exts) {
+                            [&b"."[..], w].concat()
+                        } else {
+                            w.clone()
+                        };
+                        if let Some(h) = ending(&dotted) {
+                            ends[h / 64] |= 1 << (h % 64);
+                        }
+                    }
+                }
+            };
+        fill(&mut name_table, &mut ext_table, &mut end_table, &s);
         for path in paths {
-            if ending(path).is_none_or(|h| endings[h / 64] & (1 << (h % 64)) == 0) {
+            if ending(path).is_none_or(|h| !has(&end_table, h)) {
                 continue;
             }
-            let name = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
-            let ext = name
-                .iter()
-                .rposition(|&b| b == b'.')
-                .map(|i| &name[i + 1..]);
+            let name = memchr::memrchr(b'/', path).map_or(path, |i| &path[i + 1..]);
+            let ext = memchr::memrchr(b'.', name).map(|i| &name[i + 1..]);
+            if !has(&name_table, hash(name)) && !ext.is_some_and(|x| has(&ext_table, hash(x))) {
+                continue;
+            }
             let ext = ext
                 .and_then(|x| lowered(x, &mut ext_buf))
                 .filter(|x| wanted(&want_exts, x) && !s.exts.contains(*x));
@@ -103,7 +119,7 @@ impl Stacks {
                 if s.names.len() == want_names.len() && s.exts.len() == want_exts.len() {
                     break;
                 }
-                ends(&mut endings, &s);
+                fill(&mut name_table, &mut ext_table, &mut end_table, &s);
             }
         }
         s
