@@ -30,6 +30,11 @@ impl Stacks {
     /// From the index's paths: only the names and extensions some rule's `stack` asks about
     /// are looked for, without allocating per entry (an index has 100k entries).
     pub fn of_index(index: &gix::index::State, rules: &RuleSet) -> Stacks {
+        Stacks::of_paths(index.entries().iter().map(|e| &**e.path(index)), rules)
+    }
+
+    /// [`Stacks::of_index`] of the paths of an index.
+    fn of_paths<'a>(paths: impl Iterator<Item = &'a [u8]>, rules: &RuleSet) -> Stacks {
         let (mut want_names, mut want_exts) = (Vec::new(), Vec::new());
         for s in rules.files.iter().flat_map(|r| &r.spec.stack) {
             let s = s.to_ascii_lowercase().into_bytes();
@@ -45,24 +50,64 @@ impl Stacks {
         let wanted = |w: &[Vec<u8>], x: &[u8]| w.binary_search_by(|v| v.as_slice().cmp(x)).is_ok();
         let mut s = Stacks::default();
         let (mut name_buf, mut ext_buf) = ([0u8; 64], [0u8; 64]);
-        // What is looked for ends in one of a few bytes: most paths end otherwise.
-        let mut last = [false; 256];
-        for w in want_names.iter().chain(&want_exts) {
-            if let Some(&b) = w.last() {
-                last[b as usize] = true;
-                last[b.to_ascii_uppercase() as usize] = true;
-            }
-        }
-        for e in index.entries() {
-            let path: &[u8] = e.path(index);
-            if !path.last().is_some_and(|&b| last[b as usize]) {
+        // A path is looked at only if its last three bytes end a name or `.ext` still looked
+        // for, and then its name or extension may be one (each lower-cased, hashed to a
+        // 4,096-bit table): most are not, and once a kind of file is found, the others of its
+        // kind need no look. (Something shorter to look for: its last byte.)
+        let suffix =
+            if want_names.iter().all(|n| n.len() >= 3) && want_exts.iter().all(|x| x.len() >= 2) {
+                3
+            } else {
+                1
+            };
+        let ending = |path: &[u8]| {
+            let tail = path.get(path.len().checked_sub(suffix)?..)?;
+            let bytes = tail
+                .iter()
+                .fold(0u32, |h, b| h << 8 | u32::from(b.to_ascii_lowercase()));
+            // Fibonacci hashing to 12 bits.
+            Some((bytes.wrapping_mul(0x9E37_79B1) >> 20) as usize)
+        };
+        let hash = |b: &[u8]| {
+            let h = b.iter().fold(0x811C_9DC5u32, |h, c| {
+                (h ^ u32::from(c.to_ascii_lowercase())).wrapping_mul(0x0100_0193)
+            });
+            (h >> 20) as usize
+        };
+        let has = |table: &[u64; 64], h: usize| table[h / 64] & (1 << (h % 64)) != 0;
+        let (mut name_table, mut ext_table, mut end_table) = ([0u64; 64], [0u64; 64], [0u64; 64]);
+        let fill =
+            |names: &mut [u64; 64], exts: &mut [u64; 64], ends: &mut [u64; 64], s: &Stacks| {
+                *names = [0; 64];
+                *exts = [0; 64];
+                *ends = [0; 64];
+                for (want, found, table) in
+                    [(&want_names, &s.names, names), (&want_exts, &s.exts, exts)]
+                {
+                    for w in want.iter().filter(|w| !found.contains(*w)) {
+                        let h = hash(w);
+                        table[h / 64] |= 1 << (h % 64);
+                        let dotted = if std::ptr::eq(want, &want_exts) {
+                            [&b"."[..], w].concat()
+                        } else {
+                            w.clone()
+                        };
+                        if let Some(h) = ending(&dotted) {
+                            ends[h / 64] |= 1 << (h % 64);
+                        }
+                    }
+                }
+            };
+        fill(&mut name_table, &mut ext_table, &mut end_table, &s);
+        for path in paths {
+            if ending(path).is_none_or(|h| !has(&end_table, h)) {
                 continue;
             }
-            let name = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
-            let ext = name
-                .iter()
-                .rposition(|&b| b == b'.')
-                .map(|i| &name[i + 1..]);
+            let name = memchr::memrchr(b'/', path).map_or(path, |i| &path[i + 1..]);
+            let ext = memchr::memrchr(b'.', name).map(|i| &name[i + 1..]);
+            if !has(&name_table, hash(name)) && !ext.is_some_and(|x| has(&ext_table, hash(x))) {
+                continue;
+            }
             let ext = ext
                 .and_then(|x| lowered(x, &mut ext_buf))
                 .filter(|x| wanted(&want_exts, x) && !s.exts.contains(*x));
@@ -74,6 +119,7 @@ impl Stacks {
                 if s.names.len() == want_names.len() && s.exts.len() == want_exts.len() {
                     break;
                 }
+                fill(&mut name_table, &mut ext_table, &mut end_table, &s);
             }
         }
         s
@@ -442,8 +488,12 @@ pub fn work_tree_in(
             } else {
                 format!("{dir}/{name}")
             };
+            // A tracked file first (a lookup), then the rules (a pass over every file rule).
+            if index.entry_by_path(rel.as_str().into()).is_some() {
+                continue;
+            }
             let candidates = rules.file_rules_under(&dir_hints, &rel);
-            if candidates.is_empty() || index.entry_by_path(rel.as_str().into()).is_some() {
+            if candidates.is_empty() {
                 continue;
             }
             let content = if candidates.iter().any(|r| r.spec.content.is_some()) {
@@ -481,6 +531,74 @@ pub fn work_tree_in(
 #[cfg(test)]
 mod tests {
     use crate::gitignore::probe_name;
+
+    #[test]
+    fn stacks_are_what_every_path_looked_at_finds() {
+        let rules = crate::rules::RuleSet::builtin().unwrap();
+        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = |n: usize| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng % n as u64) as usize
+        };
+        let parts = [
+            "src",
+            "vendor",
+            "Gemfile",
+            "main.go",
+            "a.TF",
+            "x.tfvars",
+            "setup.py",
+            "pom.xml",
+            "Dockerfile",
+            "compose.YML",
+            "node_modules",
+            "b.sql",
+            "c.ipynb",
+            "d.psafe3",
+            "e.gs",
+            "README.md",
+            "x.ps1",
+            "my.cnf",
+            "config.ru",
+            ".s3cfg",
+            "web.config",
+            "f.kt",
+        ];
+        for _ in 0..300 {
+            let paths: Vec<String> = (0..next(12))
+                .map(|_| {
+                    (0..1 + next(3))
+                        .map(|_| parts[next(parts.len())])
+                        .collect::<Vec<_>>()
+                        .join("/")
+                })
+                .collect();
+            let got = super::Stacks::of_paths(paths.iter().map(|p| p.as_bytes()), &rules);
+            // Every path's name and extension, lower-cased, outside vendored directories.
+            let wanted: Vec<String> = rules
+                .files
+                .iter()
+                .flat_map(|r| &r.spec.stack)
+                .map(|s| s.to_ascii_lowercase())
+                .collect();
+            let mut names = std::collections::HashSet::new();
+            let mut exts = std::collections::HashSet::new();
+            for p in paths.iter().filter(|p| !super::is_vendored(p.as_bytes())) {
+                let name = p.rsplit('/').next().unwrap().to_ascii_lowercase();
+                if let Some((_, ext)) = name.rsplit_once('.')
+                    && wanted.contains(&format!("*.{ext}"))
+                {
+                    exts.insert(ext.as_bytes().to_vec());
+                }
+                if wanted.contains(&name) {
+                    names.insert(name.into_bytes());
+                }
+            }
+            assert_eq!((got.names, got.exts), (names, exts), "{paths:?}");
+        }
+    }
 
     #[test]
     fn probes() {

@@ -19,6 +19,7 @@ pub mod git;
 pub mod gitignore;
 pub mod hygiene;
 pub mod install;
+pub mod keywords;
 pub mod light;
 pub mod lint;
 pub mod precommit;

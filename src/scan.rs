@@ -47,6 +47,9 @@ impl Match {
 pub struct Scanner<'r> {
     pub rules: &'r RuleSet,
     ac: Option<AhoCorasick>,
+    /// For little input, the keywords as a trie instead of `ac` (which is then not built):
+    /// it builds in microseconds, the automaton in milliseconds.
+    trie: Option<crate::keywords::Trie>,
     /// The keywords, and `ac` as a DFA when `ac` is not one (see `KEYWORD_DFA_MIN_SPAN`).
     keywords: Vec<String>,
     ac_dfa: std::sync::OnceLock<Option<AhoCorasick>>,
@@ -118,8 +121,8 @@ impl<'r> Scanner<'r> {
         Scanner::with_kind(rules, aho_corasick::AhoCorasickKind::DFA, false)
     }
 
-    /// A scanner for a little input (a commit's staged blobs): quick to build, and each rule's
-    /// full regex is compiled only where its gate matches.
+    /// A scanner for a little input (a commit's staged blobs): quick to build (the keywords
+    /// are a trie), and each rule's full regex is compiled only where its gate matches.
     pub fn new_small(rules: &'r RuleSet) -> Scanner<'r> {
         Scanner::with_kind(rules, aho_corasick::AhoCorasickKind::NoncontiguousNFA, true)
     }
@@ -130,7 +133,13 @@ impl<'r> Scanner<'r> {
         gated: bool,
     ) -> Scanner<'r> {
         let (keywords, kw_rules) = keyword_index(rules, |_| true);
-        let ac = keyword_automaton(&keywords, kind);
+        let trie = (kind != aho_corasick::AhoCorasickKind::DFA)
+            .then(|| crate::keywords::Trie::new(&keywords))
+            .flatten();
+        let ac = match trie {
+            Some(_) => None,
+            None => keyword_automaton(&keywords, kind),
+        };
         let (ml_keywords, ml_kw_rules) = keyword_index(rules, |r| r.spec.multiline);
         let ml_ac = keyword_automaton(&ml_keywords, aho_corasick::AhoCorasickKind::ContiguousNFA);
         let always = (0..rules.rules.len())
@@ -164,6 +173,7 @@ impl<'r> Scanner<'r> {
                 .max()
                 .unwrap_or(0),
             ac,
+            trie,
             max_keyword: keywords.iter().map(String::len).max().unwrap_or(0),
             keywords,
             ml_ac,
@@ -282,16 +292,22 @@ impl<'r> Scanner<'r> {
     /// longer one is still found. Hits outside `part.focus` count only for multiline rules.
     fn for_each_hit(&self, hay: &[u8], part: &Part, mut f: impl FnMut(usize, Range<usize>)) {
         let ac = if !self.ac_is_dfa && part.span.len() > KEYWORD_DFA_MIN_SPAN {
-            self.ac_dfa.get_or_init(|| {
-                keyword_automaton(&self.keywords, aho_corasick::AhoCorasickKind::DFA)
-            })
+            self.ac_dfa
+                .get_or_init(|| {
+                    keyword_automaton(&self.keywords, aho_corasick::AhoCorasickKind::DFA)
+                })
+                .as_ref()
+                .map(Keywords::Automaton)
         } else {
-            &self.ac
+            match (&self.trie, &self.ac) {
+                (Some(trie), _) => Some(Keywords::Trie(trie)),
+                (None, ac) => ac.as_ref().map(Keywords::Automaton),
+            }
         };
         let Some(ac) = ac else { return };
         let span = &part.span;
         // Every keyword starting in `from..to`, with the rules `keep` keeps of `by_keyword`.
-        let mut search = |ac: &AhoCorasick,
+        let mut search = |ac: Keywords,
                           by_keyword: &[Vec<u32>],
                           from: usize,
                           to: usize,
@@ -300,14 +316,14 @@ impl<'r> Scanner<'r> {
             // far finds the same keyword at each start as a search of the whole span does.
             let end = to.saturating_add(self.max_keyword).min(span.end);
             let mut at = from;
-            while let Some(hit) = ac.find(aho_corasick::Input::new(hay).span(at..end)) {
-                if hit.start() >= to {
+            while let Some((pattern, hit)) = ac.find(hay, at, to, end) {
+                if hit.start >= to {
                     break;
                 }
-                at = hit.start() + 1;
-                for &r in &by_keyword[hit.pattern().as_usize()] {
+                at = hit.start + 1;
+                for &r in &by_keyword[pattern] {
                     if keep(r as usize) {
-                        f(r as usize, hit.start()..hit.end());
+                        f(r as usize, hit.clone());
                     }
                 }
             }
@@ -325,6 +341,7 @@ impl<'r> Scanner<'r> {
             }
         }
         if let Some(ml) = &self.ml_ac {
+            let ml = Keywords::Automaton(ml);
             search(ml, &self.ml_kw_rules, span.start, span.end, &|_| true);
         }
     }
@@ -741,6 +758,34 @@ fn keyword_automaton(
             .build(keywords)
             .expect("keywords build an automaton")
     })
+}
+
+/// What finds keywords: an automaton, or for little input a trie.
+#[derive(Clone, Copy)]
+enum Keywords<'a> {
+    Automaton(&'a AhoCorasick),
+    Trie(&'a crate::keywords::Trie),
+}
+
+impl Keywords<'_> {
+    /// The leftmost keyword in `hay[at..end]` (the longest one there) if it starts before
+    /// `starts_before` (the automaton may report one starting later): its index and range.
+    fn find(
+        self,
+        hay: &[u8],
+        at: usize,
+        starts_before: usize,
+        end: usize,
+    ) -> Option<(usize, Range<usize>)> {
+        match self {
+            Keywords::Automaton(ac) => ac
+                .find(aho_corasick::Input::new(hay).span(at..end))
+                .map(|m| (m.pattern().as_usize(), m.range())),
+            Keywords::Trie(trie) => trie
+                .find(hay, at, starts_before, end)
+                .map(|h| (h.keyword, h.range)),
+        }
+    }
 }
 
 /// Whether rules' `context` regexes match one blob; each distinct regex runs at most once.

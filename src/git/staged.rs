@@ -121,6 +121,8 @@ impl Differ<'_> {
             by_name.insert(e.name.as_slice(), i);
         }
         let mut seen = vec![false; head_entries.len()];
+        // The cache's subtrees come in the index's order: each is looked for from the last.
+        let mut child_at = 0;
         let mut i = 0;
         while i < entries.len() {
             let entry = &entries[i];
@@ -130,16 +132,36 @@ impl Differ<'_> {
                 Some(slash) if slash + 1 < rest.len() => {
                     // A subdirectory: its entries are contiguous in the sorted index.
                     let name: &[u8] = &rest[..slash];
-                    let mut j = i + 1;
-                    while j < entries.len() {
-                        let p = entries[j].path_in(self.backing);
-                        let r = &p[skip..];
-                        if r.len() > slash && r[..slash] == *name && r[slash] == b'/' {
+                    let sub_cache = cache.and_then(|c| {
+                        let children = &c.children;
+                        let k = (child_at..children.len())
+                            .chain(0..child_at)
+                            .find(|&k| children[k].name.as_slice() == name)?;
+                        child_at = k + 1;
+                        Some(&children[k])
+                    });
+                    let under = |j: usize| {
+                        let r = &entries[j].path_in(self.backing)[skip..];
+                        r.len() > slash && r[..slash] == *name && r[slash] == b'/'
+                    };
+                    // A valid cache entry counts the subtree's entries: the subtree ends
+                    // there if the entries say so (else they are walked to its end).
+                    let counted = sub_cache
+                        .and_then(|c| c.num_entries)
+                        .map(|n| i + n as usize)
+                        .filter(|&j| {
+                            j > i
+                                && j <= entries.len()
+                                && under(j - 1)
+                                && (j == entries.len() || !under(j))
+                        });
+                    let j = counted.unwrap_or_else(|| {
+                        let mut j = i + 1;
+                        while j < entries.len() && under(j) {
                             j += 1;
-                        } else {
-                            break;
                         }
-                    }
+                        j
+                    });
                     let head_sub = by_name.get(name).and_then(|&k| {
                         seen[k] = true;
                         head_entries[k].mode.is_tree().then_some(head_entries[k].id)
@@ -149,8 +171,6 @@ impl Differ<'_> {
                     {
                         self.delete(prefix, &head_entries[k])?;
                     }
-                    let sub_cache =
-                        cache.and_then(|c| c.children.iter().find(|t| t.name.as_slice() == name));
                     let sub_prefix = join(prefix, name.as_bstr());
                     self.dir(
                         sub_prefix.as_bstr(),
