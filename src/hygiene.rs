@@ -152,7 +152,7 @@ fn is_shared(workdir: &std::path::Path, source: &std::path::Path) -> bool {
 /// [`coverage_in`] and [`work_tree_in`].
 pub struct Excludes<'r> {
     workdir: PathBuf,
-    stack: gix::AttributeStack<'r>,
+    pub(crate) stack: gix::AttributeStack<'r>,
 }
 
 impl<'r> Excludes<'r> {

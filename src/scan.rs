@@ -56,9 +56,9 @@ pub struct Scanner<'r> {
     /// The keywords of the multiline rules alone, which are the only rules that look for
     /// keywords outside a part's focus (a commit's lines around the added ones): a few
     /// keywords, whose automaton builds at once and searches many times faster (a prefilter
-    /// does most of the search).
-    ml_ac: Option<AhoCorasick>,
-    ml_kw_rules: Vec<Vec<u32>>,
+    /// does most of the search). Built on the first part with a focus: a scan of whole
+    /// blobs (a tree, the index) never needs it.
+    ml_ac: std::sync::OnceLock<(Option<AhoCorasick>, Vec<Vec<u32>>)>,
     /// The longest keyword's length.
     max_keyword: usize,
     /// Rules without keywords (imported from gitleaks): they run over every blob.
@@ -131,8 +131,6 @@ impl<'r> Scanner<'r> {
     ) -> Scanner<'r> {
         let (keywords, kw_rules) = keyword_index(rules, |_| true);
         let ac = keyword_automaton(&keywords, kind);
-        let (ml_keywords, ml_kw_rules) = keyword_index(rules, |r| r.spec.multiline);
-        let ml_ac = keyword_automaton(&ml_keywords, aho_corasick::AhoCorasickKind::ContiguousNFA);
         let always = (0..rules.rules.len())
             .filter(|&r| rules.rules[r].spec.keywords.is_empty())
             .collect();
@@ -166,8 +164,7 @@ impl<'r> Scanner<'r> {
             ac,
             max_keyword: keywords.iter().map(String::len).max().unwrap_or(0),
             keywords,
-            ml_ac,
-            ml_kw_rules,
+            ml_ac: std::sync::OnceLock::new(),
             ac_dfa: std::sync::OnceLock::new(),
             ac_is_dfa: kind == aho_corasick::AhoCorasickKind::DFA,
             kw_rules,
@@ -324,8 +321,13 @@ impl<'r> Scanner<'r> {
                 search(ac, &self.kw_rules, from, to, &single);
             }
         }
-        if let Some(ml) = &self.ml_ac {
-            search(ml, &self.ml_kw_rules, span.start, span.end, &|_| true);
+        let (ml_ac, ml_kw_rules) = self.ml_ac.get_or_init(|| {
+            let (keywords, kw_rules) = keyword_index(self.rules, |r| r.spec.multiline);
+            let ac = keyword_automaton(&keywords, aho_corasick::AhoCorasickKind::ContiguousNFA);
+            (ac, kw_rules)
+        });
+        if let Some(ml) = ml_ac {
+            search(ml, ml_kw_rules, span.start, span.end, &|_| true);
         }
     }
 

@@ -375,13 +375,8 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
         scan_index_blob(r, &scanner, scratch, job, opts.max_size, &disk)
     })?;
 
-    let mut stack = repo
-        .excludes(
-            &index,
-            None,
-            gix::worktree::stack::state::ignore::Source::WorktreeThenIdMappingIfNotSkipped,
-        )
-        .context("reading the repository's ignore rules")?;
+    // One exclude stack for every ignore query, the coverage check's included.
+    let mut excludes = hygiene::Excludes::new(&repo, &index)?;
 
     // Findings with their fixes; the `.gitignore` fix (if any) is resolved at the end.
     const GITIGNORE: usize = usize::MAX;
@@ -399,7 +394,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
                 continue;
             }
             dirs.push(parent_dir(&f.path));
-            match ignored(&mut stack, &workdir, &f.path)? {
+            match ignored(&mut excludes.stack, &workdir, &f.path)? {
                 Ignored::Negated(pattern, src) => {
                     found.push((negated_note(f, "tracked", &pattern, &src), Vec::new()))
                 }
@@ -487,7 +482,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
         if ff.is_empty() {
             continue;
         }
-        let state = ignored(&mut stack, &workdir, &path)?;
+        let state = ignored(&mut excludes.stack, &workdir, &path)?;
         for mut f in ff {
             match &state {
                 Ignored::Yes => {}
@@ -522,7 +517,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
     }
     let stacks = hygiene::Stacks::of_index(&index, rules);
     let in_use = |r: &crate::rules::FileRule| stacks.uses(r) || present.contains(&r.spec.id);
-    let mut cov = hygiene::coverage(&repo, &index, rules, &dirs, &blocked_refs, &in_use)?;
+    let mut cov = hygiene::coverage_in(&mut excludes, rules, &dirs, &blocked_refs, &in_use)?;
     // The patch must not hide tracked source (a `pkg/kubeconfig/` Go package).
     let reported: HashSet<String> = found
         .iter()
@@ -595,7 +590,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
                 } else {
                     format!("{d}/{name}")
                 };
-                match ignored(&mut stack, &workdir, &probe)? {
+                match ignored(&mut excludes.stack, &workdir, &probe)? {
                     Ignored::Negated(pattern, src) => {
                         if !negated_dirs.iter().any(|(p, _, _)| *p == probe) {
                             negated_dirs.push((probe, pattern, src));
@@ -691,7 +686,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
         };
         found.push((f, vec![GITIGNORE]));
     }
-    drop(stack);
+    drop(excludes);
     for (probe, pattern, src) in negated_dirs {
         if found.iter().any(|(f, _)| f.path == probe) {
             continue; // the file itself is reported already

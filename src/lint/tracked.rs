@@ -108,7 +108,9 @@ pub(super) fn parallel<T: Sync, R: Send>(
                 s.spawn(|| {
                     let mut repo = gix::open(&git_dir)
                         .with_context(|| format!("{}: cannot open", git_dir.display()))?;
-                    repo.object_cache_size_if_unset(4 << 20);
+                    // Each blob is read once: a cache of whole objects only holds memory
+                    // (4 MiB a thread); delta bases have the pack cache.
+                    repo.object_cache_size(0);
                     let mut scratch = Scratch::default();
                     let mut mine = Vec::new();
                     loop {
