@@ -264,6 +264,17 @@ impl Gate<'_> {
             Gate::Regex(re) => re.is_match(input),
         }
     }
+    /// [`Gate::is_match`] with a search cache of `caches` (see [`crate::scan::RegexCaches`]).
+    pub fn is_match_with(
+        &self,
+        caches: &mut crate::scan::RegexCaches,
+        input: regex_automata::Input<'_>,
+    ) -> bool {
+        match self {
+            Gate::Dfa(dfa) => dfa_matches(dfa, input),
+            Gate::Regex(re) => re.is_match_with(caches.get(re), &input),
+        }
+    }
 }
 
 /// A rule ready to scan with.
