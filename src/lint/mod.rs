@@ -112,6 +112,9 @@ pub struct HistoryStats {
     /// A path of each blob skipped as too large, for the summary to name.
     #[serde(skip)]
     pub too_large_paths: Vec<String>,
+    /// The blobs the history names that the object database lacks (a partial clone, a
+    /// mirror without them), each told: not scanned, and warned about on stderr.
+    pub missing: Vec<String>,
 }
 
 impl HistoryStats {
@@ -128,6 +131,12 @@ impl HistoryStats {
                 ", skipped {} too large{}",
                 self.skipped_too_large,
                 crate::report::name_some(&self.too_large_paths)
+            ));
+        }
+        if !self.missing.is_empty() {
+            out.push_str(&format!(
+                ", {} missing from the object database (not scanned)",
+                plural(self.missing.len(), "blob", "blobs")
             ));
         }
         out
