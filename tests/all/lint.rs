@@ -1052,9 +1052,10 @@ fn the_gitignore_patch_is_tailored_to_the_stacks_in_use() {
         ".env",
         "*_rsa",
         "*.key",
-        ".netrc",
+        "[._]netrc",
         ".aws/",
         "credentials.json",
+        "!.env*.example",
     ] {
         assert!(core.iter().any(|l| l == p), "{p} missing: {core:?}");
     }
@@ -1065,13 +1066,14 @@ fn the_gitignore_patch_is_tailored_to_the_stacks_in_use() {
         "*.jks",
         "**/config/master.key",
         ".docker/",
+        ".netrc",
     ] {
         assert!(
             !core.iter().any(|l| l == p),
             "{p} in a Python repo's patch: {core:?}"
         );
     }
-    assert!(core.len() <= 28, "{} lines: {core:?}", core.len());
+    assert!(core.len() <= 24, "{} lines: {core:?}", core.len());
     repo.stage("infra/main.tf", "terraform {}\n")
         .stage("Dockerfile", "FROM scratch\n")
         .commit("infra");
@@ -1086,6 +1088,23 @@ fn the_gitignore_patch_is_tailored_to_the_stacks_in_use() {
     assert!(out.stdout.contains("help[dotenv-file]"), "{}", out.stdout);
     for line in out.stdout.lines() {
         assert!(line.chars().count() < 200, "{} chars: {line}", line.len());
+    }
+    // The merged lines (`[._]netrc`, `*[-.]key.pem`) ignore, for git, what the lines they
+    // replace did, and no more.
+    let out = run(repo.leakgate().args(["lint", "--fix"]));
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    for (path, ignored) in [
+        (".netrc", true),
+        ("home/_netrc", true),
+        ("netrc", false),
+        ("certs/server-key.pem", true),
+        ("certs/server.key.pem", true),
+        ("certs/serverkey.pem", false),
+    ] {
+        let code = repo
+            .git_status(&["check-ignore", "-q", "--no-index", path])
+            .code;
+        assert_eq!(code == 0, ignored, "{path}");
     }
 }
 
