@@ -158,6 +158,62 @@ pub fn without_subsumed(patterns: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// Patterns that differ only in one separator (`.`, `-` or `_`) at the same place, merged into
+/// one line with a class of those separators: `*.kubeconfig`, `*-kubeconfig` and
+/// `*_kubeconfig` become `*[-._]kubeconfig`, `.netrc` and `_netrc` become `[._]netrc`. Git
+/// ignores exactly the same paths; the merged line takes the first one's place. Negations and
+/// patterns with a class or an escape already are left as they are.
+pub fn merge_separators(patterns: &[String]) -> Vec<String> {
+    const SEPS: &[u8] = b"-._";
+    let mergeable = |p: &str| !p.starts_with(['!', '#']) && !p.contains(['[', '\\']);
+    let mut out: Vec<String> = Vec::new();
+    let mut used = vec![false; patterns.len()];
+    for i in 0..patterns.len() {
+        if used[i] {
+            continue;
+        }
+        used[i] = true;
+        let a = patterns[i].as_bytes();
+        if !mergeable(&patterns[i]) {
+            out.push(patterns[i].clone());
+            continue;
+        }
+        // The first separator position where a later pattern differs from this one only there.
+        let mut merged: Option<(usize, Vec<u8>)> = None;
+        for j in i + 1..patterns.len() {
+            let b = patterns[j].as_bytes();
+            if used[j] || !mergeable(&patterns[j]) || b.len() != a.len() {
+                continue;
+            }
+            let diff: Vec<usize> = (0..a.len()).filter(|&k| a[k] != b[k]).collect();
+            let [k] = diff[..] else { continue };
+            if !SEPS.contains(&a[k]) || !SEPS.contains(&b[k]) {
+                continue;
+            }
+            match &mut merged {
+                None => merged = Some((k, vec![a[k], b[k]])),
+                Some((at, seps)) if *at == k => seps.push(b[k]),
+                Some(_) => continue,
+            }
+            used[j] = true;
+        }
+        match merged {
+            None => out.push(patterns[i].clone()),
+            Some((k, mut seps)) => {
+                seps.sort_unstable(); // `-` first: a literal in a class
+                seps.dedup();
+                let class = String::from_utf8(seps).expect("ASCII separators");
+                out.push(format!(
+                    "{}[{class}]{}",
+                    &patterns[i][..k],
+                    &patterns[i][k + 1..]
+                ));
+            }
+        }
+    }
+    out
+}
+
 /// A unified diff (`a/` and `b/` headers, as `git apply` expects) from `old` to `new` of the
 /// repo-relative `path`. `old == None` means the file does not exist yet.
 pub fn unified_patch(path: &str, old: Option<&str>, new: &str) -> String {
@@ -311,6 +367,72 @@ mod tests {
                 "/anchored_rsa",
             ])
         );
+    }
+
+    #[test]
+    fn patterns_that_differ_in_one_separator_are_one_line() {
+        let merged = merge_separators(&pats(&[
+            "*.kubeconfig",
+            ".netrc",
+            "*-kubeconfig",
+            "_netrc",
+            "*_kubeconfig",
+            "*_rsa",
+            "*_dsa",
+            "*-key.pem",
+            "*.key.pem",
+            "!.env*.example",
+            "!.env-x.example",
+            "*.[pP]12",
+            "*-[pP]12",
+        ]));
+        assert_eq!(
+            merged,
+            pats(&[
+                "*[-._]kubeconfig",
+                "[._]netrc",
+                "*_rsa",
+                "*_dsa",
+                "*[-.]key.pem",
+                "!.env*.example",
+                "!.env-x.example",
+                "*.[pP]12",
+                "*-[pP]12",
+            ])
+        );
+        // Git ignores the same names with the merged lines as with the originals.
+        let build = |lines: &[String]| {
+            let mut b = ignore::gitignore::GitignoreBuilder::new("");
+            for l in lines {
+                b.add_line(None, l).unwrap();
+            }
+            b.build().unwrap()
+        };
+        let before = build(&pats(&[
+            "*.kubeconfig",
+            "*-kubeconfig",
+            "*_kubeconfig",
+            ".netrc",
+            "_netrc",
+        ]));
+        let after = build(&pats(&["*[-._]kubeconfig", "[._]netrc"]));
+        for name in [
+            "a.kubeconfig",
+            "a-kubeconfig",
+            "a_kubeconfig",
+            "akubeconfig",
+            "a+kubeconfig",
+            ".netrc",
+            "_netrc",
+            "-netrc",
+            "netrc",
+        ] {
+            assert_eq!(
+                before.matched(name, false).is_ignore(),
+                after.matched(name, false).is_ignore(),
+                "{name}"
+            );
+        }
     }
 
     #[test]

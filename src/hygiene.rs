@@ -198,7 +198,7 @@ fn is_shared(workdir: &std::path::Path, source: &std::path::Path) -> bool {
 /// [`coverage_in`] and [`work_tree_in`].
 pub struct Excludes<'r> {
     workdir: PathBuf,
-    stack: gix::AttributeStack<'r>,
+    pub(crate) stack: gix::AttributeStack<'r>,
 }
 
 impl<'r> Excludes<'r> {
@@ -335,7 +335,8 @@ pub fn coverage_in(
                 return Err(e).with_context(|| format!("reading {}", cov.gitignore_path.display()));
             }
         };
-        let to_add = gitignore::without_subsumed(&to_add);
+        // (every template negation stays: a `.env.sample` made later must not be ignored)
+        let to_add = gitignore::merge_separators(&gitignore::without_subsumed(&to_add));
         if let Some(new) =
             gitignore::append_to_bytes(existing.as_deref().unwrap_or(b""), &to_add, HEADER)
         {

@@ -116,9 +116,20 @@ impl Searcher<'_> {
         input: &Input<'_>,
         build: impl Fn(&Hir) -> Option<meta::Regex>,
     ) -> Option<Found<'_>> {
+        self.find_with(input, build, &mut crate::scan::RegexCaches::default())
+    }
+
+    /// [`Searcher::find`] with the search caches of `caches` (see
+    /// [`crate::scan::RegexCaches`]).
+    pub fn find_with(
+        &mut self,
+        input: &Input<'_>,
+        build: impl Fn(&Hir) -> Option<meta::Regex>,
+        caches: &mut crate::scan::RegexCaches,
+    ) -> Option<Found<'_>> {
         let light = self.light;
         if let (Some(re), Some(caps)) = (&light.loose, &mut self.loose) {
-            re.search_captures(input, caps);
+            re.search_captures_with(caches.get(re), input, caps);
             caps.get_match()?;
             let within = light.checks.iter().all(|&(g, least, most)| {
                 caps.get_group(g)
@@ -133,7 +144,7 @@ impl Searcher<'_> {
         }
         let re = light.exact(build)?;
         let caps = self.exact.get_or_insert_with(|| re.create_captures());
-        re.search_captures(input, caps);
+        re.search_captures_with(caches.get(re), input, caps);
         caps.get_match()?;
         Some(Found {
             caps,

@@ -240,6 +240,17 @@ impl Gate<'_> {
             Gate::Regex(re) => re.is_match(input),
         }
     }
+    /// [`Gate::is_match`] with a search cache of `caches` (see [`crate::scan::RegexCaches`]).
+    pub fn is_match_with(
+        &self,
+        caches: &mut crate::scan::RegexCaches,
+        input: regex_automata::Input<'_>,
+    ) -> bool {
+        match self {
+            Gate::Dfa(dfa) => dfa_matches(dfa, input),
+            Gate::Regex(re) => re.is_match_with(caches.get(re), &input),
+        }
+    }
 }
 
 /// A rule ready to scan with.
@@ -649,6 +660,70 @@ pub struct RuleSet {
     pub checks: Vec<&'static CheckRule>,
     /// The configuration's allowlists (see `allowlist.rs`); empty costs nothing.
     pub allowlists: Vec<crate::allowlist::Allowlist>,
+    /// The name hints of `files`, by the byte a name they admit must start or end with; built
+    /// on first use (`remove` and `extend` drop it; a set whose `files` changed otherwise is
+    /// answered without it).
+    hint_index: OnceLock<HintIndex>,
+}
+
+/// Every file rule's name hints, bucketed so that a path component is tried against the few
+/// hints it could pass, not all of them (a hint is (rule, hint) indices).
+#[derive(Debug)]
+struct HintIndex {
+    /// How many file rules the index was built over.
+    rules: usize,
+    /// Hints whose name ends with a known byte (a literal suffix, or an exact name).
+    by_last: Vec<Vec<(u32, u32)>>,
+    /// Hints with no literal suffix whose name starts with a known byte.
+    by_first: Vec<Vec<(u32, u32)>>,
+    /// Hints that admit names with any first and last byte (`*key*`, a path regex).
+    any: Vec<(u32, u32)>,
+}
+
+impl HintIndex {
+    fn new(files: &[FileRule]) -> HintIndex {
+        let mut ix = HintIndex {
+            rules: files.len(),
+            by_last: vec![Vec::new(); 256],
+            by_first: vec![Vec::new(); 256],
+            any: Vec::new(),
+        };
+        for (r, f) in files.iter().enumerate() {
+            for (h, hint) in f.hints.iter().enumerate() {
+                let at = (r as u32, h as u32);
+                let last = if hint.exact {
+                    &hint.prefix
+                } else {
+                    &hint.suffix
+                };
+                if let Some(&b) = last.as_bytes().last() {
+                    ix.by_last[usize::from(b)].push(at);
+                } else if let Some(&b) = hint.prefix.as_bytes().first().filter(|_| !hint.exact) {
+                    ix.by_first[usize::from(b)].push(at);
+                } else {
+                    ix.any.push(at);
+                }
+            }
+        }
+        ix
+    }
+
+    /// Mark in `out` (one flag per file rule) the rules with a hint that admits `name`.
+    fn admit(&self, files: &[FileRule], name: &str, out: &mut [bool]) {
+        let (first, last) = match (name.as_bytes().first(), name.as_bytes().last()) {
+            (Some(&f), Some(&l)) => (
+                &self.by_first[usize::from(f)],
+                &self.by_last[usize::from(l)],
+            ),
+            _ => (&self.any, &self.any),
+        };
+        for &(r, h) in first.iter().chain(last).chain(&self.any) {
+            let r = r as usize;
+            if !out[r] && files[r].hints[h as usize].admits(name) {
+                out[r] = true;
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -969,6 +1044,7 @@ impl RuleSet {
             rules: Vec::with_capacity(rules.len()),
             files: Vec::with_capacity(files.len()),
             allowlists: Vec::new(),
+            hint_index: OnceLock::new(),
         };
         let mut seen = std::collections::HashSet::new();
         for (offset, mut spec) in rules {
@@ -1080,6 +1156,7 @@ impl RuleSet {
             files: Vec::new(),
             checks: Vec::new(),
             allowlists: Vec::new(),
+            hint_index: OnceLock::new(),
         }
     }
 
@@ -1101,6 +1178,7 @@ impl RuleSet {
 
     /// Remove the rule (content, file or check rule) with this id; whether there was one.
     pub fn remove(&mut self, id: &str) -> bool {
+        self.hint_index = OnceLock::new();
         let before = self.rules.len() + self.files.len() + self.checks.len();
         self.rules.retain(|r| r.id() != id);
         self.files.retain(|f| f.spec.id != id);
@@ -1125,6 +1203,7 @@ impl RuleSet {
 
     /// Add another set's rules; a rule with an id already present replaces it.
     pub fn extend(&mut self, other: RuleSet) {
+        self.hint_index = OnceLock::new();
         self.allowlists.extend(other.allowlists);
         for c in other.checks {
             if self.check(c.id).is_none() {
@@ -1156,15 +1235,24 @@ impl RuleSet {
     /// directory, for [`RuleSet::file_rules_under`].
     pub fn dir_hints(&self, dir: &str) -> Vec<bool> {
         let lower = dir.to_lowercase();
-        let names: Vec<&str> = lower.split('/').filter(|n| !n.is_empty()).collect();
-        self.files
-            .iter()
-            .map(|f| {
-                names
-                    .iter()
-                    .any(|name| f.hints.iter().any(|h| h.admits(name)))
-            })
-            .collect()
+        let mut out = vec![false; self.files.len()];
+        for name in lower.split('/').filter(|n| !n.is_empty()) {
+            self.admit(name, &mut out);
+        }
+        out
+    }
+
+    /// Mark in `out` (one flag per file rule) the rules with a name hint that admits the
+    /// (lower-cased) path component `name`.
+    fn admit(&self, name: &str, out: &mut [bool]) {
+        let ix = self.hint_index.get_or_init(|| HintIndex::new(&self.files));
+        if ix.rules == self.files.len() {
+            ix.admit(&self.files, name, out);
+            return;
+        }
+        for (f, o) in self.files.iter().zip(out.iter_mut()) {
+            *o = *o || f.hints.iter().any(|h| h.admits(name));
+        }
     }
 
     /// [`RuleSet::file_rules_for`] of a path in a directory whose [`RuleSet::dir_hints`] are
@@ -1175,14 +1263,21 @@ impl RuleSet {
         }
         let lower = path.to_lowercase();
         let base = lower.rsplit('/').next().unwrap_or(&lower);
+        let mut named = vec![false; self.files.len()];
+        for (n, &d) in named.iter_mut().zip(dir_hints) {
+            *n = d;
+        }
+        // (a rule past `dir_hints` counts as admitted by the directory, as before)
+        for n in named.iter_mut().skip(dir_hints.len()) {
+            *n = true;
+        }
+        self.admit(base, &mut named);
         self.files
             .iter()
-            .zip(dir_hints.iter().chain(std::iter::repeat(&true)))
-            .filter(|(f, in_dir)| match &f.path_regex {
+            .zip(named)
+            .filter(|(f, named)| match &f.path_regex {
                 Some(re) => re.is_match(path.as_bytes()),
-                None => {
-                    (**in_dir || f.hints.iter().any(|h| h.admits(base))) && f.matches_glob(&lower)
-                }
+                None => *named && f.matches_glob(&lower),
             })
             .map(|(f, _)| f)
             .collect()
@@ -1525,6 +1620,46 @@ mod name_hint_tests {
                 assert!(!h.admits(name), "{glob} should rule out {name}");
             }
         }
+    }
+    /// The bucketed hint index answers as trying every hint of every rule does.
+    #[test]
+    fn the_hint_index_admits_what_every_hint_admits() {
+        let set = super::RuleSet::builtin().unwrap();
+        let brute = |path: &str| -> Vec<String> {
+            let lower = path.to_lowercase();
+            let names: Vec<&str> = lower.split('/').collect();
+            set.files
+                .iter()
+                .filter(|f| f.matches_lower(&lower, &names))
+                .map(|f| f.spec.id.clone())
+                .collect()
+        };
+        let paths = [
+            ".env",
+            "app/.env.local",
+            "deploy/id_rsa",
+            "keys/server.PEM",
+            "infra/prod.tfstate",
+            "infra/prod.tfstate.backup",
+            "home/.aws/credentials",
+            "config/master.key",
+            "pkg/kubeconfig/config.go",
+            "x/.bash_history",
+            "private-keys-v1.d/abc.key",
+            "vendor/github.com/x/y.go",
+            "README.md",
+            "a",
+            "",
+        ];
+        for path in paths {
+            let indexed: Vec<String> = set
+                .file_rules_for(path)
+                .iter()
+                .map(|f| f.spec.id.clone())
+                .collect();
+            assert_eq!(indexed, brute(path), "{path}");
+        }
+        assert!(!set.file_rules_for("deploy/id_rsa").is_empty());
     }
 }
 

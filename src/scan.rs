@@ -59,9 +59,9 @@ pub struct Scanner<'r> {
     /// The keywords of the multiline rules alone, which are the only rules that look for
     /// keywords outside a part's focus (a commit's lines around the added ones): a few
     /// keywords, whose automaton builds at once and searches many times faster (a prefilter
-    /// does most of the search).
-    ml_ac: Option<AhoCorasick>,
-    ml_kw_rules: Vec<Vec<u32>>,
+    /// does most of the search). Built on the first part with a focus: a scan of whole
+    /// blobs (a tree, the index) never needs it.
+    ml_ac: std::sync::OnceLock<(Option<AhoCorasick>, Vec<Vec<u32>>)>,
     /// The longest keyword's length.
     max_keyword: usize,
     /// Rules without keywords (imported from gitleaks): they run over every blob.
@@ -77,7 +77,11 @@ pub struct Scanner<'r> {
     /// Little input: try each rule's gate (`Rule::gate`) on a window before its full regex,
     /// which is then compiled only for windows the gate lets through.
     gated: bool,
+    /// Tells this scanner's regex caches (`RegexCaches`) from another's.
+    id: usize,
 }
+
+static SCANNERS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
 
 /// A rule whose windows add up to more bytes than this is matched with DFAs (see `engines`):
 /// an NFA simulation of a generic rule's gate costs some 700 instructions a byte, a lazy DFA
@@ -112,6 +116,68 @@ impl Part<'_> {
 pub struct Scratch {
     windows: Vec<Vec<Range<usize>>>,
     touched: Vec<usize>,
+    pub(crate) caches: RegexCaches,
+}
+
+/// The search caches of the rules' gates and patterns for one thread, with a budget. A
+/// regex's own pool keeps a cache per thread that ever searched with it, for as long as the
+/// regex lives; on a large input (a long history) that grows to a cache for each of hundreds
+/// of rules, some MiB each (an NFA simulation's cache is its pattern's size). These are
+/// dropped whenever they add up to more than [`RegexCaches::BUDGET`] (checked between blobs),
+/// and made again on the next search.
+#[derive(Default)]
+pub struct RegexCaches {
+    /// By the regex's address, which is stable while its scanner's rules are borrowed (and
+    /// the caches of another scanner's are dropped: see `owner`).
+    caches: std::collections::HashMap<usize, regex_automata::meta::Cache>,
+    /// The scanner the caches were made for (its `id`).
+    owner: usize,
+    /// Caches made since the budget was last checked.
+    made: usize,
+    /// `BUDGET`, unless a test set another.
+    budget: Option<usize>,
+}
+
+impl RegexCaches {
+    /// The most memory a thread's caches may keep between blobs.
+    pub const BUDGET: usize = 8 << 20;
+
+    /// The cache to search `re` with (made now if there is none).
+    pub fn get(&mut self, re: &regex_automata::meta::Regex) -> &mut regex_automata::meta::Cache {
+        let key = std::ptr::from_ref(re) as usize;
+        self.caches.entry(key).or_insert_with(|| {
+            self.made += 1;
+            re.create_cache()
+        })
+    }
+
+    /// Between blobs: forget the caches of another scanner's regexes, and all of them when
+    /// they hold more than the budget.
+    fn settle(&mut self, owner: usize) {
+        if self.owner != owner {
+            self.caches.clear();
+            self.owner = owner;
+            self.made = 0;
+            return;
+        }
+        // Lazy DFAs grow while they search, so the sizes are summed now and then even when no
+        // cache was made.
+        self.made += 1;
+        if self.made < 16 {
+            return;
+        }
+        self.made = 0;
+        let held: usize = self.caches.values().map(|c| c.memory_usage()).sum();
+        if held > self.budget.unwrap_or(Self::BUDGET) {
+            self.caches.clear();
+        }
+    }
+
+    /// How much memory the caches hold (for tests).
+    #[cfg(test)]
+    pub fn held(&self) -> usize {
+        self.caches.values().map(|c| c.memory_usage()).sum()
+    }
 }
 
 impl<'r> Scanner<'r> {
@@ -140,8 +206,13 @@ impl<'r> Scanner<'r> {
             Some(_) => None,
             None => keyword_automaton(&keywords, kind),
         };
-        let (ml_keywords, ml_kw_rules) = keyword_index(rules, |r| r.spec.multiline);
-        let ml_ac = keyword_automaton(&ml_keywords, aho_corasick::AhoCorasickKind::ContiguousNFA);
+        // The multiline rules' keywords are searched on their own only around a commit's
+        // added lines (a focus): built with the commit's scanner (on the thread that builds
+        // it, beside the index read), and for bulk input only if a focus ever comes.
+        let ml_ac = std::sync::OnceLock::new();
+        if gated {
+            let _ = ml_ac.set(multiline_keywords(rules));
+        }
         let always = (0..rules.rules.len())
             .filter(|&r| rules.rules[r].spec.keywords.is_empty())
             .collect();
@@ -177,7 +248,6 @@ impl<'r> Scanner<'r> {
             max_keyword: keywords.iter().map(String::len).max().unwrap_or(0),
             keywords,
             ml_ac,
-            ml_kw_rules,
             ac_dfa: std::sync::OnceLock::new(),
             ac_is_dfa: kind == aho_corasick::AhoCorasickKind::DFA,
             kw_rules,
@@ -186,6 +256,7 @@ impl<'r> Scanner<'r> {
             contexts,
             context_regexes,
             gated,
+            id: SCANNERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             allow_finders: ALLOW_MARKERS
                 .iter()
                 .map(|m| memmem::Finder::new(m.as_bytes()).into_owned())
@@ -340,9 +411,10 @@ impl<'r> Scanner<'r> {
                 search(ac, &self.kw_rules, from, to, &single);
             }
         }
-        if let Some(ml) = &self.ml_ac {
+        let (ml_ac, ml_kw_rules) = self.ml_ac.get_or_init(|| multiline_keywords(self.rules));
+        if let Some(ml) = ml_ac {
             let ml = Keywords::Automaton(ml);
-            search(ml, &self.ml_kw_rules, span.start, span.end, &|_| true);
+            search(ml, ml_kw_rules, span.start, span.end, &|_| true);
         }
     }
 
@@ -410,6 +482,7 @@ impl<'r> Scanner<'r> {
     /// The matches of `part` of `hay` (positions are in `hay`, whose whole is still what
     /// the rules' `context` regexes look at).
     pub fn scan_part(&self, hay: &[u8], part: &Part, scratch: &mut Scratch) -> Vec<Match> {
+        scratch.caches.settle(self.id);
         let mut out = Vec::new();
         self.scan_into(hay, part, scratch, &mut out, 0);
         dedup(self.rules, hay, &mut out);
@@ -472,6 +545,7 @@ impl<'r> Scanner<'r> {
                     out,
                     decode_queue: &mut decode_queue,
                     allowed: &mut allowed,
+                    caches: &mut scratch.caches,
                 };
                 self.run_rule(r, hay, &windows, &mut sink, &mut context);
             }
@@ -536,7 +610,10 @@ impl<'r> Scanner<'r> {
             }
             let sub = &hay[..win.end];
             if let Some(gate) = gate()
-                && !gate.is_match(regex_automata::Input::new(sub).span(win.clone()))
+                && !gate.is_match_with(
+                    sink.caches,
+                    regex_automata::Input::new(sub).span(win.clone()),
+                )
             {
                 continue;
             }
@@ -544,7 +621,7 @@ impl<'r> Scanner<'r> {
             let mut pos = win.start;
             while pos <= win.end {
                 let input = regex_automata::Input::new(sub).span(pos..win.end);
-                let Some((m, secret)) = engine.find(rule, &input) else {
+                let Some((m, secret)) = engine.find(rule, &input, sink.caches) else {
                     break;
                 };
                 pos = if m.end > m.start { m.end } else { m.end + 1 };
@@ -676,6 +753,7 @@ struct Sink<'a> {
     /// Base64 values to decode and scan, after the rules have run.
     decode_queue: &'a mut Vec<(usize, Range<usize>)>,
     allowed: &'a mut AllowCache,
+    caches: &'a mut RegexCaches,
 }
 
 /// Whether the line(s) of a candidate carry an allow comment, each line looked at once per
@@ -743,6 +821,13 @@ fn keyword_index(rules: &RuleSet, keep: impl Fn(&Rule) -> bool) -> (Vec<String>,
         }
     }
     (keywords, kw_rules)
+}
+
+/// The multiline rules' keyword automaton and, for each keyword, its rules.
+fn multiline_keywords(rules: &RuleSet) -> (Option<AhoCorasick>, Vec<Vec<u32>>) {
+    let (keywords, kw_rules) = keyword_index(rules, |r| r.spec.multiline);
+    let ac = keyword_automaton(&keywords, aho_corasick::AhoCorasickKind::ContiguousNFA);
+    (ac, kw_rules)
 }
 
 /// The automaton over the keywords (lower-cased; matched ASCII case-insensitively), of `kind`.
@@ -1020,15 +1105,16 @@ impl<'r> Exact<'r> {
         &mut self,
         rule: &Rule,
         input: &regex_automata::Input<'_>,
+        caches: &mut RegexCaches,
     ) -> Option<(Range<usize>, Option<Range<usize>>)> {
         match self {
             Exact::Light(searcher) => {
-                let found = searcher.find(input, crate::rules::light_build)?;
+                let found = searcher.find_with(input, crate::rules::light_build, caches)?;
                 let secret = rule.secret_of(|g| found.group(g), found.group_len());
                 Some((found.range(), secret))
             }
             Exact::Full(re, caps) => {
-                re.search_captures(input, caps);
+                re.search_captures_with(caches.get(re), input, caps);
                 let m = caps.get_match()?;
                 Some((m.range(), rule.secret_range(caps)))
             }
@@ -1039,6 +1125,49 @@ impl<'r> Exact<'r> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The regex caches a scanning thread keeps are dropped when over their budget, and
+    /// scanning with caches made again finds the same.
+    #[test]
+    fn regex_caches_stay_within_their_budget_and_change_no_finding() {
+        let rules = RuleSet::builtin().unwrap();
+        let scanner = Scanner::new(&rules);
+        // Keywords of many rules, each with a value long enough to be tried.
+        let mut hays: Vec<Vec<u8>> = Vec::new();
+        for (i, r) in rules.rules.iter().enumerate().take(200) {
+            let kw = r.spec.keywords.first().cloned().unwrap_or_default();
+            let value: String = (0..40)
+                .map(|k| char::from(b'a' + ((i * 7 + k * 3) % 26) as u8))
+                .collect();
+            hays.push(format!("{kw} = \"{value}\"\n{kw}_token: {value}X9\n").into_bytes());
+        }
+        let mut kept = Scratch::default();
+        let mut tight = Scratch::default();
+        tight.caches.budget = Some(0);
+        let mut most = 0;
+        for hay in &hays {
+            let a = scanner.scan(hay, &mut kept);
+            let b = scanner.scan(hay, &mut tight);
+            let key = |m: &Vec<Match>| -> Vec<(usize, Range<usize>)> {
+                m.iter().map(|m| (m.rule, m.secret.clone())).collect()
+            };
+            assert_eq!(key(&a), key(&b), "{}", String::from_utf8_lossy(hay));
+            most = most.max(kept.caches.held());
+        }
+        assert!(most > 0, "no regex cache was made");
+        // Every 16 blobs the tight budget drops everything: what is held then is what the
+        // blobs since made, far less than the caches kept without a budget.
+        assert!(
+            tight.caches.held() < kept.caches.held(),
+            "{} vs {}",
+            tight.caches.held(),
+            kept.caches.held()
+        );
+        // A scratch space used with another scanner forgets the first one's caches.
+        let other = Scanner::new(&rules);
+        other.scan(b"nothing here\n", &mut kept);
+        assert_eq!(kept.caches.held(), 0);
+    }
 
     #[test]
     fn window_is_clipped_to_line() {

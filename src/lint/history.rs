@@ -30,6 +30,8 @@ pub(super) struct HistResult {
     pub(super) too_large: bool,
     /// Not a blob (an entry with a file mode naming another kind of object): nothing to scan.
     pub(super) not_blob: bool,
+    /// Absent from the object database (a partial clone, a mirror that lacks it): not scanned.
+    pub(super) missing: bool,
     /// The content matched a rule (before the added-lines filter of each occurrence): another
     /// occurrence of this blob must be judged again.
     pub(super) matched: bool,
@@ -323,6 +325,27 @@ pub(super) fn blob_at(
         .map(|e| e.object_id()))
 }
 
+/// One warning line on stderr per blob the object database lacks (the first
+/// [`MISSING_SHOWN`], then how many more: a partial clone may lack thousands).
+fn warn_missing(missing: &[String]) {
+    use std::io::Write;
+    let mut err = std::io::stderr().lock();
+    for m in missing.iter().take(MISSING_SHOWN) {
+        let _ = writeln!(err, "leakgate: warning: history: {m}");
+    }
+    if missing.len() > MISSING_SHOWN {
+        let _ = writeln!(
+            err,
+            "leakgate: warning: history: {} more blobs are missing from the object database \
+             (not scanned)",
+            missing.len() - MISSING_SHOWN
+        );
+    }
+}
+
+/// How many missing blobs are named one by one.
+const MISSING_SHOWN: usize = 20;
+
 pub(super) fn progress(on: bool, msg: &str) {
     if on {
         use std::io::Write;
@@ -522,6 +545,16 @@ pub(super) fn scan_commits(
             let first = seen.insert(job.id, res.matched).is_none();
             if !first {
                 // scanned again for another occurrence: counted once
+            } else if res.missing {
+                if let Some(occ) = job.occurrences.first() {
+                    let info = &infos[occ.commit];
+                    hstats.missing.push(format!(
+                        "blob {} ({}, commit {}) is missing from the object database: not scanned",
+                        job.id.to_hex_with_len(12),
+                        occ.path,
+                        info.short
+                    ));
+                }
             } else if res.not_blob {
                 // an entry with a file mode that names no blob: nothing was read
             } else if res.too_large {
@@ -646,6 +679,7 @@ pub(super) fn scan_commits(
     flush(&mut batch, &mut in_batch, &mut seen, &infos, &mut hstats)?;
     hstats.commits = total as u64;
     progress(show, "");
+    warn_missing(&hstats.missing);
 
     let membership = match refs {
         Some(refs) if !best.is_empty() => ref_membership(&commits, refs),
@@ -686,9 +720,13 @@ pub(super) fn scan_history_blob(
     max_size: u64,
 ) -> Result<HistResult> {
     let mut res = HistResult::default();
-    let obj = repo
-        .find_object(job.id)
-        .with_context(|| format!("reading blob {}", job.id))?;
+    let Some(obj) = repo
+        .try_find_object(job.id)
+        .with_context(|| format!("reading blob {}", job.id))?
+    else {
+        res.missing = true;
+        return Ok(res);
+    };
     if obj.kind != gix::object::Kind::Blob {
         res.not_blob = true;
         return Ok(res);
@@ -723,9 +761,13 @@ pub(super) fn scan_history_blob(
         // file, or with a binary version, adds every line).
         let mut per_parent: Vec<Vec<std::ops::Range<u32>>> = Vec::new();
         for old in occ.olds.iter().flatten() {
-            let old = repo
-                .find_object(*old)
-                .with_context(|| format!("reading blob {old}"))?;
+            // A parent's version that is missing counts as absent: every line is added.
+            let Some(old) = repo
+                .try_find_object(*old)
+                .with_context(|| format!("reading blob {old}"))?
+            else {
+                continue;
+            };
             if old.kind != gix::object::Kind::Blob {
                 continue; // nothing of this parent's: every line is added against it
             }

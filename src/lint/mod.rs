@@ -64,6 +64,9 @@ pub struct HistoryStats {
     /// A path of each blob skipped as too large, for the summary to name.
     #[serde(skip)]
     pub too_large_paths: Vec<String>,
+    /// The blobs the history names that the object database lacks (a partial clone, a
+    /// mirror without them), each told: not scanned, and warned about on stderr.
+    pub missing: Vec<String>,
 }
 
 impl HistoryStats {
@@ -80,6 +83,12 @@ impl HistoryStats {
                 ", skipped {} too large{}",
                 self.skipped_too_large,
                 crate::report::name_some(&self.too_large_paths)
+            ));
+        }
+        if !self.missing.is_empty() {
+            out.push_str(&format!(
+                ", {} missing from the object database (not scanned)",
+                plural(self.missing.len(), "blob", "blobs")
             ));
         }
         out
@@ -327,13 +336,8 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
         scan_index_blob(r, &scanner, scratch, job, opts.max_size, &disk)
     })?;
 
-    let mut stack = repo
-        .excludes(
-            &index,
-            None,
-            gix::worktree::stack::state::ignore::Source::WorktreeThenIdMappingIfNotSkipped,
-        )
-        .context("reading the repository's ignore rules")?;
+    // One exclude stack for every ignore query, the coverage check's included.
+    let mut excludes = hygiene::Excludes::new(&repo, &index)?;
 
     // Findings with their fixes; the `.gitignore` fix (if any) is resolved at the end.
     const GITIGNORE: usize = usize::MAX;
@@ -351,7 +355,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
                 continue;
             }
             dirs.push(parent_dir(&f.path));
-            match ignored(&mut stack, &workdir, &f.path)? {
+            match ignored(&mut excludes.stack, &workdir, &f.path)? {
                 Ignored::Negated(pattern, src) => {
                     found.push((negated_note(f, "tracked", &pattern, &src), Vec::new()))
                 }
@@ -439,7 +443,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
         if ff.is_empty() {
             continue;
         }
-        let state = ignored(&mut stack, &workdir, &path)?;
+        let state = ignored(&mut excludes.stack, &workdir, &path)?;
         for mut f in ff {
             match &state {
                 Ignored::Yes => {}
@@ -474,7 +478,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
     }
     let stacks = hygiene::Stacks::of_index(&index, rules);
     let in_use = |r: &crate::rules::FileRule| stacks.uses(r) || present.contains(&r.spec.id);
-    let mut cov = hygiene::coverage(&repo, &index, rules, &dirs, &blocked_refs, &in_use)?;
+    let mut cov = hygiene::coverage_in(&mut excludes, rules, &dirs, &blocked_refs, &in_use)?;
     // The patch must not hide tracked source (a `pkg/kubeconfig/` Go package).
     let reported: HashSet<String> = found
         .iter()
@@ -547,7 +551,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
                 } else {
                     format!("{d}/{name}")
                 };
-                match ignored(&mut stack, &workdir, &probe)? {
+                match ignored(&mut excludes.stack, &workdir, &probe)? {
                     Ignored::Negated(pattern, src) => {
                         if !negated_dirs.iter().any(|(p, _, _)| *p == probe) {
                             negated_dirs.push((probe, pattern, src));
@@ -643,7 +647,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
         };
         found.push((f, vec![GITIGNORE]));
     }
-    drop(stack);
+    drop(excludes);
     for (probe, pattern, src) in negated_dirs {
         if found.iter().any(|(f, _)| f.path == probe) {
             continue; // the file itself is reported already

@@ -94,8 +94,10 @@ pub(super) fn parallel<T: Sync, R: Send>(
     crate::git::par_map(repo, items, 16, LINT_OBJECT_CACHE, work)
 }
 
-/// The object cache of each of lint's repository handles.
-pub(super) const LINT_OBJECT_CACHE: usize = 4 << 20;
+/// The object cache of each of lint's scanning threads' repository handles: none. Each blob
+/// is read once: a cache of whole objects only holds memory (4 MiB a thread); delta bases
+/// have the pack cache.
+pub(super) const LINT_OBJECT_CACHE: usize = 0;
 
 /// One distinct index blob and the paths that hold it.
 pub(super) struct BlobJob {

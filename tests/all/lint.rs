@@ -11,6 +11,29 @@ fn ls_files(repo: &TestRepo) -> Vec<String> {
         .collect()
 }
 
+/// `lint --diff` (its output, bytes kept), after checking that `git apply --check` takes the
+/// patch; and where the patch was written (beside the repository, not in it).
+fn diff_that_applies(repo: &TestRepo) -> (std::process::Output, std::path::PathBuf) {
+    let out = repo
+        .leakgate()
+        .args(["lint", "--diff"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let patch = repo.dir.path().join("fix.patch");
+    std::fs::write(&patch, &out.stdout).unwrap();
+    let check = repo.git_status(&["apply", "--check", patch.to_str().unwrap()]);
+    assert_eq!(
+        check.code,
+        0,
+        "{}{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        check.stdout,
+        check.stderr
+    );
+    (out, patch)
+}
+
 /// A repo with a tracked `.env`, no `.gitignore`, and an untracked `services/api/.env`.
 fn messy_repo() -> TestRepo {
     let repo = TestRepo::new();
@@ -95,23 +118,17 @@ fn reports_tracked_untracked_and_missing_gitignore() {
 #[test]
 fn diff_applies_with_git_apply() {
     let repo = messy_repo();
-    let out = run(repo.leakgate().args(["lint", "--diff"]));
-    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
-    assert!(
-        out.stdout
-            .starts_with("diff --git a/.gitignore b/.gitignore\n"),
-        "{}",
-        out.stdout
+    let (out, _) = diff_that_applies(&repo);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
     );
+    assert_eq!(out.status.code(), Some(1), "{stdout}{stderr}");
     assert!(
-        out.stderr.contains("git rm --cached -- .env"),
-        "{}",
-        out.stderr
+        stdout.starts_with("diff --git a/.gitignore b/.gitignore\n"),
+        "{stdout}"
     );
-    let patch = repo.dir.path().join("fix.patch");
-    std::fs::write(&patch, &out.stdout).unwrap();
-    let check = repo.git_status(&["apply", "--check", patch.to_str().unwrap()]);
-    assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
+    assert!(stderr.contains("git rm --cached -- .env"), "{stderr}");
 }
 
 #[test]
@@ -177,15 +194,7 @@ fn crlf_gitignore_without_final_newline() {
         .stage("a.txt", "a\n")
         .commit("init");
     repo.write(".env", "X=1\n");
-    let out = run(repo.leakgate().args(["lint", "--diff"]));
-    let patch = repo.dir.path().join("fix.patch");
-    std::fs::write(&patch, &out.stdout).unwrap();
-    let check = repo.git_status(&["apply", "--check", patch.to_str().unwrap()]);
-    assert_eq!(
-        check.code, 0,
-        "{}{}{}",
-        out.stdout, check.stdout, check.stderr
-    );
+    diff_that_applies(&repo);
 
     let out = run(repo.leakgate().args(["lint", "--fix"]));
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
@@ -207,23 +216,7 @@ fn gitignore_bytes_that_are_not_utf8_are_kept() {
         .stage("a.txt", "a\n")
         .commit("init");
     repo.write(".env", "X=1\n");
-    let out = repo
-        .leakgate()
-        .args(["lint", "--diff"])
-        .stdin(std::process::Stdio::null())
-        .output()
-        .unwrap();
-    let patch = repo.dir.path().join("fix.patch");
-    std::fs::write(&patch, &out.stdout).unwrap();
-    let check = repo.git_status(&["apply", "--check", patch.to_str().unwrap()]);
-    assert_eq!(
-        check.code,
-        0,
-        "{}{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        check.stdout,
-        check.stderr
-    );
+    let (_, patch) = diff_that_applies(&repo);
 
     let out = run(repo.leakgate().args(["lint", "--fix"]));
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
@@ -1059,9 +1052,10 @@ fn the_gitignore_patch_is_tailored_to_the_stacks_in_use() {
         ".env",
         "*_rsa",
         "*.key",
-        ".netrc",
+        "[._]netrc",
         ".aws/",
         "credentials.json",
+        "!.env*.example",
     ] {
         assert!(core.iter().any(|l| l == p), "{p} missing: {core:?}");
     }
@@ -1072,13 +1066,14 @@ fn the_gitignore_patch_is_tailored_to_the_stacks_in_use() {
         "*.jks",
         "**/config/master.key",
         ".docker/",
+        ".netrc",
     ] {
         assert!(
             !core.iter().any(|l| l == p),
             "{p} in a Python repo's patch: {core:?}"
         );
     }
-    assert!(core.len() <= 28, "{} lines: {core:?}", core.len());
+    assert!(core.len() <= 24, "{} lines: {core:?}", core.len());
     repo.stage("infra/main.tf", "terraform {}\n")
         .stage("Dockerfile", "FROM scratch\n")
         .commit("infra");
@@ -1093,6 +1088,23 @@ fn the_gitignore_patch_is_tailored_to_the_stacks_in_use() {
     assert!(out.stdout.contains("help[dotenv-file]"), "{}", out.stdout);
     for line in out.stdout.lines() {
         assert!(line.chars().count() < 200, "{} chars: {line}", line.len());
+    }
+    // The merged lines (`[._]netrc`, `*[-.]key.pem`) ignore, for git, what the lines they
+    // replace did, and no more.
+    let out = run(repo.leakgate().args(["lint", "--fix"]));
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    for (path, ignored) in [
+        (".netrc", true),
+        ("home/_netrc", true),
+        ("netrc", false),
+        ("certs/server-key.pem", true),
+        ("certs/server.key.pem", true),
+        ("certs/serverkey.pem", false),
+    ] {
+        let code = repo
+            .git_status(&["check-ignore", "-q", "--no-index", path])
+            .code;
+        assert_eq!(code == 0, ignored, "{path}");
     }
 }
 
@@ -1278,5 +1290,50 @@ fn a_negated_directory_is_not_an_exception_for_the_files_in_it() {
         repo.git_status(&["check-ignore", "-q", ".devcontainer/credentials.json"])
             .code,
         0
+    );
+}
+
+/// A blob the history names but the object database lacks (a partial clone, a mirror
+/// without it) is a warning that names it, not an error: the rest of the history is scanned.
+#[test]
+fn history_with_a_missing_blob_warns_and_scans_the_rest() {
+    let repo = TestRepo::new();
+    repo.stage("kept.py", secret_line()).commit("kept secret");
+    repo.stage("lost.txt", "this blob will be lost\n")
+        .commit("lost blob");
+    let lost = repo.git(&["rev-parse", "HEAD:lost.txt"]).trim().to_string();
+    let loose = repo
+        .path()
+        .join(".git/objects")
+        .join(&lost[..2])
+        .join(&lost[2..]);
+    std::fs::remove_file(&loose).unwrap();
+
+    let out = run(repo
+        .leakgate()
+        .args(["lint", "--history-only", "--format", "json"]));
+    assert_eq!(out.code, 1, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains(&format!(
+            "warning: history: blob {} (lost.txt, commit ",
+            &lost[..12]
+        )) && out.stderr.contains("missing from the object database"),
+        "{}",
+        out.stderr
+    );
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let found = v["findings"].as_array().unwrap();
+    assert!(
+        found.iter().any(|f| f["path"] == "kept.py"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(v["history"]["missing"].as_array().map(Vec::len), Some(1));
+    let text = run(repo.leakgate().args(["lint", "--history-only"]));
+    assert!(
+        text.stdout
+            .contains("1 blob missing from the object database (not scanned)"),
+        "{}",
+        text.stdout
     );
 }

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# `leakgate lint` of a repository against `cat` of its tracked files, in one run.
+#
+#   benches/lint-vs-cat.sh REPO [LEAKGATE_ARGS...]
+#
+# Prints the median wall time of each (RUNS runs, default 5, after a warm-up), the ratio,
+# leakgate's user+system CPU time and its peak RSS. Extra arguments replace `lint .`, e.g.
+# `lint --history-only` (then the floor is `git log -p -U0` of the same revisions: set
+# FLOOR='git log -p -U0 --all').
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+lg=${LEAKGATE:-$here/target/release/leakgate}
+repo=$(cd "${1:?usage: $0 REPO [ARGS...]}" && pwd)
+shift
+args=("$@")
+[ ${#args[@]} -gt 0 ] || args=(lint .)
+runs=${RUNS:-5}
+floor=${FLOOR:-"git ls-files -z | xargs -0 cat"}
+cmd="$lg ${args[*]}"
+cd "$repo"
+git status --short >/dev/null 2>&1 || true # refresh the index's stat data
+median() {
+  local c=$1 times=()
+  bash -c "$c" >/dev/null 2>&1 || true
+  for _ in $(seq "$runs"); do
+    local t0 t1
+    t0=$(date +%s.%N)
+    bash -c "$c" >/dev/null 2>&1 || true
+    t1=$(date +%s.%N)
+    times+=("$(echo "$t1 - $t0" | bc -l)")
+  done
+  printf '%s\n' "${times[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p"
+}
+t_floor=$(median "$floor")
+t_lg=$(median "$cmd")
+/usr/bin/time -f '%U %S %M' "$lg" "${args[@]}" >/dev/null 2>/tmp/lint-vs-cat.$$ || true
+read -r user sys rss < <(tail -1 /tmp/lint-vs-cat.$$)
+rm -f /tmp/lint-vs-cat.$$
+python3 - "$t_floor" "$t_lg" "$user" "$sys" "$rss" "$floor" "${args[*]}" <<'PY'
+import sys
+f, l, u, s, rss = map(float, sys.argv[1:6])
+print(f"floor   {f:6.2f}s  ({sys.argv[6]})")
+print(f"leakgate {l:6.2f}s  = {l/f:.2f}x  (cpu {u+s:.2f}s, peak {rss/1024:.0f} MiB)  ({sys.argv[7]})")
+PY
