@@ -216,6 +216,46 @@ fn pypi_ok(token: &[u8]) -> bool {
     })
 }
 
+/// Whether the value is an OpenSSH public key: the base64 wire blob (`AAAAC3NzaC1lZDI1NTE5…`),
+/// alone or after its algorithm name and one separator (`ssh-ed25519 AAAA…`, or
+/// `ssh-ed25519_AAAA…` where a tag cannot hold a space), with anything after the blob (a
+/// comment, `_key1`). The blob starts with the algorithm's name, length-prefixed: decoded, it
+/// reads `\0\0\0\x0bssh-ed25519`. A public key is what a server is given to check a
+/// signature: it is published, not kept secret, whatever the name it is assigned to.
+pub fn is_ssh_public_key(secret: &[u8]) -> bool {
+    let Some(at) = memchr::memmem::find(secret, b"AAAA") else {
+        return false;
+    };
+    let (head, blob) = secret.split_at(at);
+    let run = blob
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'+' || **b == b'/')
+        .count();
+    let n = run.min(64) / 4 * 4;
+    let Some(bytes) = base64_decode(&blob[..n]) else {
+        return false;
+    };
+    let Some(len) = bytes
+        .get(..4)
+        .map(|l| u32::from_be_bytes([l[0], l[1], l[2], l[3]]) as usize)
+    else {
+        return false;
+    };
+    let Some(name) = bytes.get(4..4 + len).filter(|_| (7..=40).contains(&len)) else {
+        return false;
+    };
+    let algorithm = [&b"ssh-"[..], b"ecdsa-sha2-", b"sk-"]
+        .iter()
+        .any(|p| name.starts_with(p))
+        && name.iter().all(u8::is_ascii_graphic);
+    // Before the blob: nothing, or this algorithm's name and one separator.
+    algorithm
+        && (head.is_empty()
+            || (head.len() == name.len() + 1
+                && head.starts_with(name)
+                && b" _:=".contains(&head[name.len()])))
+}
+
 /// Shannon entropy in bits per byte.
 pub fn entropy(data: &[u8]) -> f64 {
     if data.is_empty() {
@@ -707,6 +747,30 @@ mod tests {
         assert_eq!(base64_decode(b"-_8").unwrap(), vec![0xfb, 0xff]);
         assert!(base64_decode(b"a=b=").is_none());
         assert!(base64_decode(b"abcde").is_none());
+    }
+
+    #[test]
+    fn ssh_public_keys() {
+        // The blob of an ed25519 key: the length-prefixed name, then the 32-byte key.
+        let blob = "AAAAC3NzaC1lZDI1NTE5AAAAIGQx3Fk9Vb2LmR8wKp4NbY6cD3jTz7XVSq2LmR8wKp4N";
+        for v in [
+            blob.to_string(),
+            format!("ssh-ed25519 {blob}"),
+            format!("ssh-ed25519_{blob}_key1"),
+            format!("{blob} user@host"),
+        ] {
+            assert!(is_ssh_public_key(v.as_bytes()), "{v}");
+        }
+        // Another algorithm's name before the blob, a blob that names no algorithm, a
+        // random value with `AAAA` in it.
+        for v in [
+            format!("ssh-rsa_{blob}"),
+            "AAAAB3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ".to_string(),
+            "Tz7XVSq2AAAALmR8wKp4NbY6cD3jHq7vRt2LpW9sKd4ZxN6mB3cF".to_string(),
+            "AAAA".to_string(),
+        ] {
+            assert!(!is_ssh_public_key(v.as_bytes()), "{v}");
+        }
     }
 
     #[test]

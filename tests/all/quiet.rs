@@ -338,3 +338,21 @@ fn a_digest_under_its_password_encoder_is_not_the_password() {
     let xml = format!("<user name='bob' password='{md5}' authorities='ROLE_A' />\n");
     assert_eq!(rules_of(&xml), ["password-in-xml-attribute"]);
 }
+
+#[test]
+fn an_ssh_public_key_is_not_a_service_key() {
+    // A cloud API's recorded server tags: the public key a server is given, under a `_KEY`
+    // name, with `_` for the space the tag cannot hold.
+    let key = format!("AAAAC3NzaC1lZDI1NTE5AAAAI{}", util::random_base62(43));
+    let body =
+        format!("    body: \"{{\\\"tags\\\":[\\\"AUTHORIZED_KEY=ssh-ed25519_{key}_key1\\\"]}}\"\n");
+    assert_eq!(findings(&body), [], "{body}");
+    assert_eq!(
+        findings(&format!("deploy_key = \"ssh-ed25519 {key} me@host\"\n")),
+        []
+    );
+    // A random value under the same name is reported.
+    let token = util::random_base62(40);
+    let body = format!("    body: \"{{\\\"tags\\\":[\\\"AUTHORIZED_KEY={token}\\\"]}}\"\n");
+    assert_eq!(rules_of(&body), ["generic-service-key"], "{body}");
+}
