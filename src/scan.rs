@@ -582,7 +582,10 @@ impl<'r> Scanner<'r> {
         {
             return false;
         }
-        if rule.spec.fallback && crate::validate::looks_like_identifier(secret) {
+        if rule.spec.fallback
+            && (crate::validate::looks_like_identifier(secret)
+                || crate::validate::spells_what_it_is(secret))
+        {
             return false;
         }
         if rule.spec.fallback

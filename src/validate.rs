@@ -573,7 +573,7 @@ pub fn is_placeholder_or_reference(secret: &[u8]) -> bool {
             .iter()
             .all(|&c| c.is_ascii_alphanumeric() || c == b'_');
     }
-    if counts_up(b) || keyboard_mash(b) {
+    if counts_up(b) || keyboard_mash(b) || keyboard_walk(b) || metasyntactic(b) {
         return true;
     }
     // One repeated character (`aaaaaaaa`, `00000000`), or a short cycle (`abcabcabc`).
@@ -585,6 +585,107 @@ pub fn is_placeholder_or_reference(secret: &[u8]) -> bool {
         }
     }
     false
+}
+
+/// A value typed along the keyboard in runs: every run of three keys or more steps right along
+/// one row (`asdfqwer1234asdf`, `qwerty123`, `zxcvasdf`), and the runs cover it all. Random
+/// characters step right along a row about one time in thirty, so a random value of 8 or
+/// more is covered so almost never.
+fn keyboard_walk(b: &[u8]) -> bool {
+    const ROWS: [&[u8]; 4] = [b"1234567890", b"qwertyuiop", b"asdfghjkl", b"zxcvbnm"];
+    let key = |c: u8| {
+        let c = c.to_ascii_lowercase();
+        ROWS.iter()
+            .enumerate()
+            .find_map(|(r, row)| row.iter().position(|&k| k == c).map(|p| (r, p)))
+    };
+    if b.len() < 8 {
+        return false;
+    }
+    let mut run = 1;
+    for i in 1..=b.len() {
+        let step = i < b.len()
+            && matches!((key(b[i - 1]), key(b[i])), (Some((r, p)), Some((s, q))) if r == s && q == p + 1);
+        if step {
+            run += 1;
+        } else {
+            if run < 3 || key(b[i - 1]).is_none() {
+                return false;
+            }
+            run = 1;
+        }
+    }
+    true
+}
+
+/// The words programmers name placeholders with, and nothing else but a few digits and
+/// marks (`bar%2F`, `bar%25bar`, `FooBar1`, `spam&eggs`): a URL's or a test's stand-in.
+fn metasyntactic(b: &[u8]) -> bool {
+    const WORDS: &[&[u8]] = &[
+        b"foo", b"bar", b"baz", b"qux", b"quux", b"corge", b"grault", b"garply", b"waldo", b"fred",
+        b"plugh", b"xyzzy", b"thud", b"spam", b"eggs", b"ham",
+    ];
+    // `%2F` is a mark, not letters.
+    let mut text: Vec<u8> = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && b.get(i + 1..i + 3)
+                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+        {
+            text.push(b'%');
+            i += 3;
+        } else {
+            text.push(b[i].to_ascii_lowercase());
+            i += 1;
+        }
+    }
+    fn words_only(run: &[u8], words: &[&[u8]]) -> bool {
+        run.is_empty()
+            || words
+                .iter()
+                .any(|w| run.starts_with(w) && words_only(&run[w.len()..], words))
+    }
+    let digits = text.iter().filter(|c| c.is_ascii_digit()).count();
+    let mut runs = text
+        .split(|c| !c.is_ascii_alphabetic())
+        .filter(|r| !r.is_empty());
+    digits <= 4
+        && text.len() <= 32
+        && runs.clone().next().is_some()
+        && runs.all(|r| words_only(r, WORDS))
+}
+
+/// A test's value that spells what it stands for, in any case and with up to two letters
+/// written as look-alikes: a vowel as a digit or `*#&@!`, `s` as `5$`, `t` as `7+`
+/// (`AmAz0n+SqSsEcReT+…`, `Newp1ssw0rd!`, `s3cr3t`). A random value of 40 characters holds
+/// such a spelling about once in a hundred thousand. Asked by generic rules only: a format's
+/// prefix may spell the word (`sb_secret_…`).
+pub fn spells_what_it_is(b: &[u8]) -> bool {
+    if b.len() > 64 {
+        return false;
+    }
+    [&b"password"[..], b"passwd", b"secret"].iter().any(|word| {
+        b.windows(word.len()).any(|w| {
+            let mut swapped = 0;
+            w.iter().zip(word.iter()).all(|(&c, &l)| {
+                let look_alike = match l {
+                    b'a' | b'e' | b'i' | b'o' => c.is_ascii_digit() || b"*#&@!".contains(&c),
+                    b's' => b"5$".contains(&c),
+                    b't' => b"7+".contains(&c),
+                    _ => false,
+                };
+                if c.to_ascii_lowercase() == l {
+                    true
+                } else if look_alike {
+                    swapped += 1;
+                    swapped <= 2
+                } else {
+                    false
+                }
+            }) && w[0].is_ascii_alphabetic()
+        })
+    })
 }
 
 /// A value typed to look random: its digits count up (`a123b45c6d78e9f012a34cd5e6a7890b…`,
@@ -874,15 +975,49 @@ mod tests {
             "\\u003csealed\\u003e",
             "&lt;api-token&gt;",
             "",
+            // typed along the keyboard, the placeholder words, a value that says what it is
+            "asdfqwer1234asdf",
+            "qwerty123",
+            "bar%2F",
+            "bar%25bar",
+            "FooBar1",
         ] {
             assert!(is_placeholder_or_reference(p.as_bytes()), "{p}");
+        }
+        for p in [
+            "AmAz0n+SqSsEcReT+aLpHaNuM3R1CsTr1nG",
+            "Newp1ssw0rd!",
+            "s3cr3t-v4lue",
+        ] {
+            assert!(spells_what_it_is(p.as_bytes()), "{p}");
         }
         for s in [
             "hQ7x!pZ2vR9w",
             "ghp_R7kq2VbN9xWmZp4LcT8sYd3FhJ6gQe0A1B2C",
             "\\u003chQ7x!pZ2vR9w",
+            "asdfqwer1234asdX",
+            "barbell%2F",
+            "Zx8mSeCrEpQ7vR2LkW9d",
         ] {
             assert!(!is_placeholder_or_reference(s.as_bytes()), "{s}");
+            assert!(!spells_what_it_is(s.as_bytes()), "{s}");
         }
+        // Random values are almost never taken for these: 20,000 of 16 and 40 characters.
+        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+        let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/!#";
+        let taken = (0..20_000)
+            .filter(|i| {
+                let v: Vec<u8> = (0..if i % 2 == 0 { 16 } else { 40 })
+                    .map(|_| {
+                        rng ^= rng << 13;
+                        rng ^= rng >> 7;
+                        rng ^= rng << 17;
+                        alphabet[(rng % alphabet.len() as u64) as usize]
+                    })
+                    .collect();
+                keyboard_walk(&v) || metasyntactic(&v) || spells_what_it_is(&v)
+            })
+            .count();
+        assert_eq!(taken, 0);
     }
 }

@@ -356,3 +356,36 @@ fn an_ssh_public_key_is_not_a_service_key() {
     let body = format!("    body: \"{{\\\"tags\\\":[\\\"AUTHORIZED_KEY={token}\\\"]}}\"\n");
     assert_eq!(rules_of(&body), ["generic-service-key"], "{body}");
 }
+
+#[test]
+fn placeholder_words_keyboard_runs_and_values_that_spell_their_purpose() {
+    // A URL parser's tests: `foo`/`bar`, a run along the keyboard; a test's secret that says
+    // what it is.
+    for text in [
+        "'mysql://foo%3A:bar%2F@localhost/baz+baz%40',\n",
+        "'mysql://foo:bar%25bar@localhost/baz',\n",
+        "'url' => 'redis://h:asdfqwer1234asdf@ec2-111-1-1-1.compute-1.amazonaws.com:111',\n",
+        "$this->secret = 'AmAz0n+SqSsEcReT+aLpHaNuM3R1CsTr1nG';\n",
+        "\"scw rdb user update name=%s password=Newp1ssw0rd! is-admin=true\",\n",
+        "  \"password\": \"Newp1ssw0rd!\"\n",
+    ] {
+        assert_eq!(findings(text), [], "{text}");
+    }
+    // Random values in the same places are reported.
+    let password = util::random_base62(16);
+    assert_eq!(
+        rules_of(&format!("'mysql://foo:{password}@localhost/baz',\n")),
+        ["mysql-url-password"]
+    );
+    assert_eq!(
+        rules_of(&format!(
+            "'url' => 'redis://h:{password}@ec2-111-1-1-1.compute-1.amazonaws.com:111',\n"
+        )),
+        ["redis-url-password"]
+    );
+    let secret = random_password(35);
+    assert_eq!(
+        rules_of(&format!("$this->secret = '{secret}';\n")),
+        ["generic-secret"]
+    );
+}
