@@ -216,6 +216,16 @@ fn pypi_ok(token: &[u8]) -> bool {
     })
 }
 
+/// Whether decoded HTTP Basic credentials (`user:password`, what an `Authorization: Basic` header
+/// or a Docker `auth` holds in base64) stand in for a password: none, or a placeholder
+/// (`AzureDiamond:hunter2`, `user:pass:word`, `Aladdin:open sesame`).
+pub fn is_placeholder_login(decoded: &[u8]) -> bool {
+    match memchr::memchr(b':', decoded) {
+        Some(i) => is_placeholder_or_reference(&decoded[i + 1..]),
+        None => false,
+    }
+}
+
 /// Whether the value is an OpenSSH public key: the base64 wire blob (`AAAAC3NzaC1lZDI1NTE5…`),
 /// alone or after its algorithm name and one separator (`ssh-ed25519 AAAA…`, or
 /// `ssh-ed25519_AAAA…` where a tag cannot hold a space), with anything after the blob (a
@@ -354,6 +364,7 @@ const PLACEHOLDER_VALUES: &[&str] = &[
     "letmein",
     "qwerty",
     "hunter2",
+    "opensesame",
 ];
 
 /// Whether the value reads as a code identifier made of words (`_S_token_subexpr_begin`,
@@ -539,7 +550,12 @@ pub fn is_placeholder_or_reference(secret: &[u8]) -> bool {
     }
     let lower = trimmed.to_ascii_lowercase();
     let bare = lower.trim_matches(|c: char| !c.is_ascii_alphanumeric());
-    if PLACEHOLDER_VALUES.contains(&lower.as_str()) || PLACEHOLDER_VALUES.contains(&bare) {
+    // Also with its marks dropped: `pass:word`, `open sesame`, `change-me`.
+    let squeezed: String = lower.chars().filter(char::is_ascii_alphanumeric).collect();
+    if PLACEHOLDER_VALUES.contains(&lower.as_str())
+        || PLACEHOLDER_VALUES.contains(&bare)
+        || PLACEHOLDER_VALUES.contains(&squeezed.as_str())
+    {
         return true;
     }
     // A placeholder word, or a variable reference or template (one search for both lists).
@@ -848,6 +864,25 @@ mod tests {
         assert_eq!(base64_decode(b"-_8").unwrap(), vec![0xfb, 0xff]);
         assert!(base64_decode(b"a=b=").is_none());
         assert!(base64_decode(b"abcde").is_none());
+    }
+
+    #[test]
+    fn placeholder_logins() {
+        for v in [
+            "AzureDiamond:hunter2",
+            "user:pass:word",
+            "Aladdin:open sesame",
+            "ci:",
+        ] {
+            assert!(is_placeholder_login(v.as_bytes()), "{v}");
+        }
+        for v in [
+            "ci-bot:8FFpKlfb8PPQHlo5ea7n2A9NpaE",
+            "hunter2",
+            "deploy:Tz7XVSq2LmR8wK",
+        ] {
+            assert!(!is_placeholder_login(v.as_bytes()), "{v}");
+        }
     }
 
     #[test]

@@ -389,3 +389,50 @@ fn placeholder_words_keyboard_runs_and_values_that_spell_their_purpose() {
         ["generic-secret"]
     );
 }
+
+#[test]
+fn basic_credentials_with_a_placeholder_password_are_an_illustration() {
+    let b64 = |s: &str| -> String {
+        const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for c in s.as_bytes().chunks(3) {
+            let n = (u32::from(c[0]) << 16)
+                | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+                | u32::from(*c.get(2).unwrap_or(&0));
+            for i in 0..4 {
+                out.push(if i <= c.len() {
+                    A[(n >> (18 - 6 * i) & 63) as usize] as char
+                } else {
+                    '='
+                });
+            }
+        }
+        out
+    };
+    // A README's docker config, a test's header.
+    for login in ["AzureDiamond:hunter2", "user:pass:word"] {
+        let auth = b64(login);
+        for text in [
+            format!(
+                "{{\n\t\"auths\": {{\n\t\t\"registry.example.com\": {{\n\t\t\t\"auth\": \"{auth}\"\n\t\t}}\n\t}}\n}}\n"
+            ),
+            format!("request.header(HttpHeaders.AUTHORIZATION, \"Basic {auth}\");\n"),
+        ] {
+            assert_eq!(findings(&text), [], "{text}");
+        }
+    }
+    // A generated password is reported under each rule.
+    let auth = b64(&format!("ci-bot:{}", random_password(20)));
+    assert_eq!(
+        rules_of(&format!(
+            "{{\"auths\": {{\"r.io\": {{\"auth\": \"{auth}\"}}}}}}\n"
+        )),
+        ["docker-config-json-auth"]
+    );
+    assert_eq!(
+        rules_of(&format!(
+            "request.header(HttpHeaders.AUTHORIZATION, \"Basic {auth}\");\n"
+        )),
+        ["authorization-basic"]
+    );
+}
