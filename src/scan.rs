@@ -578,6 +578,7 @@ impl<'r> Scanner<'r> {
         if is_placeholder_or_reference(secret)
             || crate::validate::fails_its_checksum(secret)
             || crate::validate::is_ssh_public_key(secret)
+            || crate::validate::is_non_bearer_jwt(secret)
             || (rule.decode_base64 && crate::validate::is_placeholder_login(secret))
             || rule.allows(secret)
         {

@@ -216,6 +216,29 @@ fn pypi_ok(token: &[u8]) -> bool {
     })
 }
 
+/// Whether the value is a JWT that is no bearer credential: unsigned (`"alg":"none"` and an empty
+/// signature: anyone can write one, and a server that takes it is broken, not the token
+/// leaked), or a DPoP proof (`"typ":"dpop+jwt"`, RFC 9449: it carries the client's public key
+/// and is bound to one request by `htm`, `htu` and `jti`; it proves possession of a key kept
+/// elsewhere, as a documentation page's sample request shows).
+pub fn is_non_bearer_jwt(secret: &[u8]) -> bool {
+    if !secret.starts_with(b"eyJ") {
+        return false;
+    }
+    let mut parts = secret.split(|&b| b == b'.');
+    let Some(header) = parts.next().and_then(base64_decode) else {
+        return false;
+    };
+    let header: Vec<u8> = header
+        .iter()
+        .filter(|b| !b.is_ascii_whitespace())
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    let has = |s: &[u8]| memchr::memmem::find(&header, s).is_some();
+    let signature = parts.nth(1).unwrap_or_default();
+    (has(b"\"alg\":\"none\"") && signature.is_empty()) || has(b"\"typ\":\"dpop+jwt\"")
+}
+
 /// Whether decoded HTTP Basic credentials (`user:password`, what an `Authorization: Basic` header
 /// or a Docker `auth` holds in base64) stand in for a password: none, or a placeholder
 /// (`AzureDiamond:hunter2`, `user:pass:word`, `Aladdin:open sesame`).
@@ -864,6 +887,38 @@ mod tests {
         assert_eq!(base64_decode(b"-_8").unwrap(), vec![0xfb, 0xff]);
         assert!(base64_decode(b"a=b=").is_none());
         assert!(base64_decode(b"abcde").is_none());
+    }
+
+    #[test]
+    fn jwts_that_are_no_bearer_credentials() {
+        let b64 = |s: &str| {
+            const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+            let mut out = String::new();
+            for c in s.as_bytes().chunks(3) {
+                let n = (u32::from(c[0]) << 16)
+                    | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+                    | u32::from(*c.get(2).unwrap_or(&0));
+                (0..=c.len()).for_each(|i| out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char));
+            }
+            out
+        };
+        let payload = b64(r#"{"sub":"1234","scope":"message:read"}"#);
+        let sig = "Tz7XVSq2LmR8wKp4NbY6cD3jHq7vRt2LpW9sKd4ZxN6mB3cF";
+        let none = b64(r#"{"alg":"none","typ":"JWT"}"#);
+        let dpop = b64(r#"{"typ":"dpop+jwt","alg":"ES256","jwk":{"kty":"EC"}}"#);
+        let rs256 = b64(r#"{"alg":"RS256","typ":"JWT"}"#);
+        assert!(is_non_bearer_jwt(format!("{none}.{payload}.").as_bytes()));
+        assert!(is_non_bearer_jwt(format!("{none}.{payload}").as_bytes()));
+        assert!(is_non_bearer_jwt(
+            format!("{dpop}.{payload}.{sig}").as_bytes()
+        ));
+        assert!(!is_non_bearer_jwt(
+            format!("{rs256}.{payload}.{sig}").as_bytes()
+        ));
+        // `none` with a signature is not what it says: kept.
+        assert!(!is_non_bearer_jwt(
+            format!("{none}.{payload}.{sig}").as_bytes()
+        ));
     }
 
     #[test]

@@ -436,3 +436,27 @@ fn basic_credentials_with_a_placeholder_password_are_an_illustration() {
         ["authorization-basic"]
     );
 }
+
+#[test]
+fn unsigned_jwts_and_dpop_proofs_are_no_bearer_tokens() {
+    // A test's unsigned token; a documentation page's DPoP proof (a request header).
+    let unsigned = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJtb2NrLXN1YmplY3QiLCJzY29wZSI6Im1lc3NhZ2U6cmVhZCJ9.";
+    let dpop = "eyJ0eXAiOiJkcG9wK2p3dCIsImFsZyI6IkVTMjU2IiwiandrIjp7Imt0eSI6IkVDIiwiY3J2IjoiUC0yNTYiLCJ4IjoiQ3ZpMmU0UmxhcU5wME1JajhVZWFPUXRfOENBTGVXdXNIMkJIMkVURksyQSIsInkiOiJBMktGVEUySEIySHN1V2VMQUM4X3RRT2FlVThqSU0wcE5xYWxSNGUyaXZDIn19.eyJodG0iOiJQT1NUIiwiaHR1IjoiaHR0cHM6Ly9zZXJ2ZXIuZXhhbXBsZS5jb20vb2F1dGgyL3Rva2VuIiwiaWF0IjoxNzQ2ODA2MzA1LCJqdGkiOiI0YjIzNDBkMi1hOTFmLTQwYTUtYmFhOS1kZDRlNWRlYWM4NjcifQ.HLxDsCxqjBLd3qbJskH53rGTD-2U3OpSH5r44wLzwTGV6HJYq-EEyUqj37Xa2fCs_4Gu0GSzVrE_BfeTRxLyvo";
+    for text in [
+        format!("private String unsignedToken = \"{unsigned}\";\n"),
+        format!("DPoP: {dpop}\n"),
+        format!("dpop_proof = \"{dpop}\"\n"),
+    ] {
+        assert_eq!(findings(&text), [], "{text}");
+    }
+    // The same token signed is reported.
+    let (_, rest) = unsigned.split_once('.').unwrap();
+    let signed = format!(
+        "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.{rest}{}",
+        util::random_base62(43)
+    );
+    assert_eq!(
+        rules_of(&format!("private String token = \"{signed}\";\n")),
+        ["jwt"]
+    );
+}
