@@ -460,3 +460,20 @@ fn unsigned_jwts_and_dpop_proofs_are_no_bearer_tokens() {
         ["jwt"]
     );
 }
+
+#[test]
+fn example_code_in_a_block_comment_is_not_an_assignment() {
+    // Go package documentation: `/*`, prose, tab-indented code.
+    let secret = util::random_base62(32);
+    let doc = format!(
+        "/*\nPackage ec2tokens provides information.\n\nExample to Create a Token\n\n\tauthOptions = &ec2tokens.AuthOptions{{\n\t\tSecret: \"{secret}\",\n\t}}\n*/\npackage ec2tokens\n"
+    );
+    assert_eq!(findings(&doc), [], "{doc}");
+    // Code after the comment, and a line of code commented out, are still read.
+    let code = format!("/* setup */\nopts := Options{{\n\tSecret: \"{secret}\",\n}}\n");
+    assert_eq!(rules_of(&code), ["generic-secret"]);
+    let commented = format!("/*\nSecret: \"{secret}\",\n*/\n");
+    assert_eq!(rules_of(&commented), ["generic-secret"]);
+    let globbed = format!("x := \"src/**/*.go\"\n\tSecret: \"{secret}\",\n");
+    assert_eq!(rules_of(&globbed), ["generic-secret"]);
+}
