@@ -477,3 +477,36 @@ fn example_code_in_a_block_comment_is_not_an_assignment() {
     let globbed = format!("x := \"src/**/*.go\"\n\tSecret: \"{secret}\",\n");
     assert_eq!(rules_of(&globbed), ["generic-secret"]);
 }
+
+#[test]
+fn repetition_lowers_only_a_generic_value_in_one_file() {
+    // Decision (#13): a named value with no format of its own, written three times in one
+    // file, is that test's fixture. A token in its provider's format, or a private key, is
+    // reported at every place however often it is repeated (a repository's golden files
+    // repeat one test key dozens of times: each is a copy of key material), and nothing is
+    // counted across files.
+    let token = util::fake_github_token("ghp_");
+    let body = util::random_base62(64);
+    let key = format!(
+        "-----BEGIN RSA PRIVATE KEY-----\nMIIEow{body}\n{body}\n-----END RSA PRIVATE KEY-----\n"
+    );
+    let text = format!("a = \"{token}\"\nb = \"{token}\"\nc = \"{token}\"\n{key}{key}{key}");
+    let got = rules_of(&text);
+    assert_eq!(
+        got.iter().filter(|r| *r == "github-classic-token").count(),
+        3,
+        "{got:?}"
+    );
+    assert_eq!(
+        got.iter().filter(|r| r.starts_with("private-key")).count(),
+        3,
+        "{got:?}"
+    );
+    // The generic fixture: once per file is reported, whatever other files hold.
+    let secret = random_password(32);
+    let once = format!("    payload = {{\"access_token\": \"{secret}\"}}\n");
+    for _ in 0..3 {
+        assert_eq!(rules_of(&once), ["generic-access-token"]);
+    }
+    assert_eq!(findings(&once.repeat(3)), []);
+}
