@@ -15,6 +15,7 @@ const BLOCK_LINES: usize = 24;
 pub fn is_example(hay: &[u8], secret: &Range<usize>) -> bool {
     beside_example_marker(hay, secret)
         || in_doc_comment_example(hay, secret)
+        || in_block_comment_example(hay, secret)
         || repeated_fixture(hay, secret)
         || encoded_beside_its_encoder(hay, secret)
 }
@@ -316,6 +317,57 @@ fn in_doc_comment_example(hay: &[u8], secret: &Range<usize>) -> bool {
     }
     let prev_start = memchr::memrchr(b'\n', &hay[..line_start - 1]).map_or(0, |p| p + 1);
     comment_text(&hay[prev_start..line_start - 1]).is_some()
+}
+
+/// Example code in a block comment with no marker on each line (Go's package documentation,
+/// `/*` on a line of its own, then prose and tab-indented code): the `/*` opens a line before
+/// the value and is not closed before it, and the value's line is indented past the margin
+/// of the comment's first line of text. A line of code commented out with `/* … */` is not
+/// indented so, and stays a finding.
+fn in_block_comment_example(hay: &[u8], secret: &Range<usize>) -> bool {
+    let line_start = memchr::memrchr(b'\n', &hay[..secret.start]).map_or(0, |p| p + 1);
+    let before = &hay[..line_start];
+    // The last `/*` that opens a line (after blanks), and no `*/` after it.
+    let mut end = before.len();
+    let open = loop {
+        let Some(i) = memchr::memmem::rfind(&before[..end], b"/*") else {
+            return false;
+        };
+        let start = memchr::memrchr(b'\n', &before[..i]).map_or(0, |p| p + 1);
+        if before[start..i].iter().all(|b| *b == b' ' || *b == b'\t') {
+            break i;
+        }
+        end = i;
+    };
+    if memchr::memmem::find(&hay[open..secret.start], b"*/").is_some() {
+        return false;
+    }
+    let width = |l: &[u8]| -> usize {
+        l.iter()
+            .take_while(|b| **b == b' ' || **b == b'\t')
+            .map(|b| if *b == b'\t' { 8 } else { 1 })
+            .sum()
+    };
+    // The margin: text after `/*` on its line, else the first line of text below it.
+    let open_line_start = memchr::memrchr(b'\n', &hay[..open]).map_or(0, |p| p + 1);
+    let after_open = &hay[open + 2..line_start];
+    let first_end = memchr::memchr(b'\n', after_open).unwrap_or(after_open.len());
+    let margin = if after_open[..first_end]
+        .iter()
+        .any(|b| !b.is_ascii_whitespace())
+    {
+        width(&hay[open_line_start..open]) + 2 + width(&after_open[..first_end])
+    } else {
+        match after_open[first_end..]
+            .split(|b| *b == b'\n')
+            .find(|l| l.iter().any(|b| !b.is_ascii_whitespace()))
+        {
+            Some(l) => width(l),
+            None => return false,
+        }
+    };
+    let line = &hay[line_start..secret.start];
+    width(line) > margin
 }
 
 /// A value written three times or more in one file is a test's fixture (the token a test

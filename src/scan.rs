@@ -671,11 +671,17 @@ impl<'r> Scanner<'r> {
         }
         if is_placeholder_or_reference(secret)
             || crate::validate::fails_its_checksum(secret)
+            || crate::validate::is_ssh_public_key(secret)
+            || crate::validate::is_non_bearer_jwt(secret)
+            || (rule.decode_base64 && crate::validate::is_placeholder_login(secret))
             || rule.allows(secret)
         {
             return false;
         }
-        if rule.spec.fallback && crate::validate::looks_like_identifier(secret) {
+        if rule.spec.fallback
+            && (crate::validate::looks_like_identifier(secret)
+                || crate::validate::spells_what_it_is(secret))
+        {
             return false;
         }
         if rule.spec.fallback

@@ -216,6 +216,79 @@ fn pypi_ok(token: &[u8]) -> bool {
     })
 }
 
+/// Whether the value is a JWT that is no bearer credential: unsigned (`"alg":"none"` and an empty
+/// signature: anyone can write one, and a server that takes it is broken, not the token
+/// leaked), or a DPoP proof (`"typ":"dpop+jwt"`, RFC 9449: it carries the client's public key
+/// and is bound to one request by `htm`, `htu` and `jti`; it proves possession of a key kept
+/// elsewhere, as a documentation page's sample request shows).
+pub fn is_non_bearer_jwt(secret: &[u8]) -> bool {
+    if !secret.starts_with(b"eyJ") {
+        return false;
+    }
+    let mut parts = secret.split(|&b| b == b'.');
+    let Some(header) = parts.next().and_then(base64_decode) else {
+        return false;
+    };
+    let header: Vec<u8> = header
+        .iter()
+        .filter(|b| !b.is_ascii_whitespace())
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    let has = |s: &[u8]| memchr::memmem::find(&header, s).is_some();
+    let signature = parts.nth(1).unwrap_or_default();
+    (has(b"\"alg\":\"none\"") && signature.is_empty()) || has(b"\"typ\":\"dpop+jwt\"")
+}
+
+/// Whether decoded HTTP Basic credentials (`user:password`, what an `Authorization: Basic` header
+/// or a Docker `auth` holds in base64) stand in for a password: none, or a placeholder
+/// (`AzureDiamond:hunter2`, `user:pass:word`, `Aladdin:open sesame`).
+pub fn is_placeholder_login(decoded: &[u8]) -> bool {
+    match memchr::memchr(b':', decoded) {
+        Some(i) => is_placeholder_or_reference(&decoded[i + 1..]),
+        None => false,
+    }
+}
+
+/// Whether the value is an OpenSSH public key: the base64 wire blob (`AAAAC3NzaC1lZDI1NTE5…`),
+/// alone or after its algorithm name and one separator (`ssh-ed25519 AAAA…`, or
+/// `ssh-ed25519_AAAA…` where a tag cannot hold a space), with anything after the blob (a
+/// comment, `_key1`). The blob starts with the algorithm's name, length-prefixed: decoded, it
+/// reads `\0\0\0\x0bssh-ed25519`. A public key is what a server is given to check a
+/// signature: it is published, not kept secret, whatever the name it is assigned to.
+pub fn is_ssh_public_key(secret: &[u8]) -> bool {
+    let Some(at) = memchr::memmem::find(secret, b"AAAA") else {
+        return false;
+    };
+    let (head, blob) = secret.split_at(at);
+    let run = blob
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'+' || **b == b'/')
+        .count();
+    let n = run.min(64) / 4 * 4;
+    let Some(bytes) = base64_decode(&blob[..n]) else {
+        return false;
+    };
+    let Some(len) = bytes
+        .get(..4)
+        .map(|l| u32::from_be_bytes([l[0], l[1], l[2], l[3]]) as usize)
+    else {
+        return false;
+    };
+    let Some(name) = bytes.get(4..4 + len).filter(|_| (7..=40).contains(&len)) else {
+        return false;
+    };
+    let algorithm = [&b"ssh-"[..], b"ecdsa-sha2-", b"sk-"]
+        .iter()
+        .any(|p| name.starts_with(p))
+        && name.iter().all(u8::is_ascii_graphic);
+    // Before the blob: nothing, or this algorithm's name and one separator.
+    algorithm
+        && (head.is_empty()
+            || (head.len() == name.len() + 1
+                && head.starts_with(name)
+                && b" _:=".contains(&head[name.len()])))
+}
+
 /// Shannon entropy in bits per byte.
 pub fn entropy(data: &[u8]) -> f64 {
     if data.is_empty() {
@@ -314,6 +387,7 @@ const PLACEHOLDER_VALUES: &[&str] = &[
     "letmein",
     "qwerty",
     "hunter2",
+    "opensesame",
 ];
 
 /// Whether the value reads as a code identifier made of words (`_S_token_subexpr_begin`,
@@ -499,7 +573,12 @@ pub fn is_placeholder_or_reference(secret: &[u8]) -> bool {
     }
     let lower = trimmed.to_ascii_lowercase();
     let bare = lower.trim_matches(|c: char| !c.is_ascii_alphanumeric());
-    if PLACEHOLDER_VALUES.contains(&lower.as_str()) || PLACEHOLDER_VALUES.contains(&bare) {
+    // Also with its marks dropped: `pass:word`, `open sesame`, `change-me`.
+    let squeezed: String = lower.chars().filter(char::is_ascii_alphanumeric).collect();
+    if PLACEHOLDER_VALUES.contains(&lower.as_str())
+        || PLACEHOLDER_VALUES.contains(&bare)
+        || PLACEHOLDER_VALUES.contains(&squeezed.as_str())
+    {
         return true;
     }
     // A placeholder word, or a variable reference or template (one search for both lists).
@@ -533,7 +612,7 @@ pub fn is_placeholder_or_reference(secret: &[u8]) -> bool {
             .iter()
             .all(|&c| c.is_ascii_alphanumeric() || c == b'_');
     }
-    if counts_up(b) || keyboard_mash(b) {
+    if counts_up(b) || keyboard_mash(b) || keyboard_walk(b) || metasyntactic(b) {
         return true;
     }
     // One repeated character (`aaaaaaaa`, `00000000`), or a short cycle (`abcabcabc`).
@@ -545,6 +624,107 @@ pub fn is_placeholder_or_reference(secret: &[u8]) -> bool {
         }
     }
     false
+}
+
+/// A value typed along the keyboard in runs: every run of three keys or more steps right along
+/// one row (`asdfqwer1234asdf`, `qwerty123`, `zxcvasdf`), and the runs cover it all. Random
+/// characters step right along a row about one time in thirty, so a random value of 8 or
+/// more is covered so almost never.
+fn keyboard_walk(b: &[u8]) -> bool {
+    const ROWS: [&[u8]; 4] = [b"1234567890", b"qwertyuiop", b"asdfghjkl", b"zxcvbnm"];
+    let key = |c: u8| {
+        let c = c.to_ascii_lowercase();
+        ROWS.iter()
+            .enumerate()
+            .find_map(|(r, row)| row.iter().position(|&k| k == c).map(|p| (r, p)))
+    };
+    if b.len() < 8 {
+        return false;
+    }
+    let mut run = 1;
+    for i in 1..=b.len() {
+        let step = i < b.len()
+            && matches!((key(b[i - 1]), key(b[i])), (Some((r, p)), Some((s, q))) if r == s && q == p + 1);
+        if step {
+            run += 1;
+        } else {
+            if run < 3 || key(b[i - 1]).is_none() {
+                return false;
+            }
+            run = 1;
+        }
+    }
+    true
+}
+
+/// The words programmers name placeholders with, and nothing else but a few digits and
+/// marks (`bar%2F`, `bar%25bar`, `FooBar1`, `spam&eggs`): a URL's or a test's stand-in.
+fn metasyntactic(b: &[u8]) -> bool {
+    const WORDS: &[&[u8]] = &[
+        b"foo", b"bar", b"baz", b"qux", b"quux", b"corge", b"grault", b"garply", b"waldo", b"fred",
+        b"plugh", b"xyzzy", b"thud", b"spam", b"eggs", b"ham",
+    ];
+    // `%2F` is a mark, not letters.
+    let mut text: Vec<u8> = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && b.get(i + 1..i + 3)
+                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+        {
+            text.push(b'%');
+            i += 3;
+        } else {
+            text.push(b[i].to_ascii_lowercase());
+            i += 1;
+        }
+    }
+    fn words_only(run: &[u8], words: &[&[u8]]) -> bool {
+        run.is_empty()
+            || words
+                .iter()
+                .any(|w| run.starts_with(w) && words_only(&run[w.len()..], words))
+    }
+    let digits = text.iter().filter(|c| c.is_ascii_digit()).count();
+    let mut runs = text
+        .split(|c| !c.is_ascii_alphabetic())
+        .filter(|r| !r.is_empty());
+    digits <= 4
+        && text.len() <= 32
+        && runs.clone().next().is_some()
+        && runs.all(|r| words_only(r, WORDS))
+}
+
+/// A test's value that spells what it stands for, in any case and with up to two letters
+/// written as look-alikes: a vowel as a digit or `*#&@!`, `s` as `5$`, `t` as `7+`
+/// (`AmAz0n+SqSsEcReT+…`, `Newp1ssw0rd!`, `s3cr3t`). A random value of 40 characters holds
+/// such a spelling about once in a hundred thousand. Asked by generic rules only: a format's
+/// prefix may spell the word (`sb_secret_…`).
+pub fn spells_what_it_is(b: &[u8]) -> bool {
+    if b.len() > 64 {
+        return false;
+    }
+    [&b"password"[..], b"passwd", b"secret"].iter().any(|word| {
+        b.windows(word.len()).any(|w| {
+            let mut swapped = 0;
+            w.iter().zip(word.iter()).all(|(&c, &l)| {
+                let look_alike = match l {
+                    b'a' | b'e' | b'i' | b'o' => c.is_ascii_digit() || b"*#&@!".contains(&c),
+                    b's' => b"5$".contains(&c),
+                    b't' => b"7+".contains(&c),
+                    _ => false,
+                };
+                if c.to_ascii_lowercase() == l {
+                    true
+                } else if look_alike {
+                    swapped += 1;
+                    swapped <= 2
+                } else {
+                    false
+                }
+            }) && w[0].is_ascii_alphabetic()
+        })
+    })
 }
 
 /// A value typed to look random: its digits count up (`a123b45c6d78e9f012a34cd5e6a7890b…`,
@@ -710,6 +890,81 @@ mod tests {
     }
 
     #[test]
+    fn jwts_that_are_no_bearer_credentials() {
+        let b64 = |s: &str| {
+            const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+            let mut out = String::new();
+            for c in s.as_bytes().chunks(3) {
+                let n = (u32::from(c[0]) << 16)
+                    | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+                    | u32::from(*c.get(2).unwrap_or(&0));
+                (0..=c.len()).for_each(|i| out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char));
+            }
+            out
+        };
+        let payload = b64(r#"{"sub":"1234","scope":"message:read"}"#);
+        let sig = "Tz7XVSq2LmR8wKp4NbY6cD3jHq7vRt2LpW9sKd4ZxN6mB3cF";
+        let none = b64(r#"{"alg":"none","typ":"JWT"}"#);
+        let dpop = b64(r#"{"typ":"dpop+jwt","alg":"ES256","jwk":{"kty":"EC"}}"#);
+        let rs256 = b64(r#"{"alg":"RS256","typ":"JWT"}"#);
+        assert!(is_non_bearer_jwt(format!("{none}.{payload}.").as_bytes()));
+        assert!(is_non_bearer_jwt(format!("{none}.{payload}").as_bytes()));
+        assert!(is_non_bearer_jwt(
+            format!("{dpop}.{payload}.{sig}").as_bytes()
+        ));
+        assert!(!is_non_bearer_jwt(
+            format!("{rs256}.{payload}.{sig}").as_bytes()
+        ));
+        // `none` with a signature is not what it says: kept.
+        assert!(!is_non_bearer_jwt(
+            format!("{none}.{payload}.{sig}").as_bytes()
+        ));
+    }
+
+    #[test]
+    fn placeholder_logins() {
+        for v in [
+            "AzureDiamond:hunter2",
+            "user:pass:word",
+            "Aladdin:open sesame",
+            "ci:",
+        ] {
+            assert!(is_placeholder_login(v.as_bytes()), "{v}");
+        }
+        for v in [
+            "ci-bot:8FFpKlfb8PPQHlo5ea7n2A9NpaE",
+            "hunter2",
+            "deploy:Tz7XVSq2LmR8wK",
+        ] {
+            assert!(!is_placeholder_login(v.as_bytes()), "{v}");
+        }
+    }
+
+    #[test]
+    fn ssh_public_keys() {
+        // The blob of an ed25519 key: the length-prefixed name, then the 32-byte key.
+        let blob = "AAAAC3NzaC1lZDI1NTE5AAAAIGQx3Fk9Vb2LmR8wKp4NbY6cD3jTz7XVSq2LmR8wKp4N";
+        for v in [
+            blob.to_string(),
+            format!("ssh-ed25519 {blob}"),
+            format!("ssh-ed25519_{blob}_key1"),
+            format!("{blob} user@host"),
+        ] {
+            assert!(is_ssh_public_key(v.as_bytes()), "{v}");
+        }
+        // Another algorithm's name before the blob, a blob that names no algorithm, a
+        // random value with `AAAA` in it.
+        for v in [
+            format!("ssh-rsa_{blob}"),
+            "AAAAB3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ".to_string(),
+            "Tz7XVSq2AAAALmR8wKp4NbY6cD3jHq7vRt2LpW9sKd4ZxN6mB3cF".to_string(),
+            "AAAA".to_string(),
+        ] {
+            assert!(!is_ssh_public_key(v.as_bytes()), "{v}");
+        }
+    }
+
+    #[test]
     fn entropy_bounds() {
         assert_eq!(entropy(b"aaaa"), 0.0);
         assert!((entropy(b"abcd") - 2.0).abs() < 1e-9);
@@ -810,15 +1065,49 @@ mod tests {
             "\\u003csealed\\u003e",
             "&lt;api-token&gt;",
             "",
+            // typed along the keyboard, the placeholder words, a value that says what it is
+            "asdfqwer1234asdf",
+            "qwerty123",
+            "bar%2F",
+            "bar%25bar",
+            "FooBar1",
         ] {
             assert!(is_placeholder_or_reference(p.as_bytes()), "{p}");
+        }
+        for p in [
+            "AmAz0n+SqSsEcReT+aLpHaNuM3R1CsTr1nG",
+            "Newp1ssw0rd!",
+            "s3cr3t-v4lue",
+        ] {
+            assert!(spells_what_it_is(p.as_bytes()), "{p}");
         }
         for s in [
             "hQ7x!pZ2vR9w",
             "ghp_R7kq2VbN9xWmZp4LcT8sYd3FhJ6gQe0A1B2C",
             "\\u003chQ7x!pZ2vR9w",
+            "asdfqwer1234asdX",
+            "barbell%2F",
+            "Zx8mSeCrEpQ7vR2LkW9d",
         ] {
             assert!(!is_placeholder_or_reference(s.as_bytes()), "{s}");
+            assert!(!spells_what_it_is(s.as_bytes()), "{s}");
         }
+        // Random values are almost never taken for these: 20,000 of 16 and 40 characters.
+        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+        let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/!#";
+        let taken = (0..20_000)
+            .filter(|i| {
+                let v: Vec<u8> = (0..if i % 2 == 0 { 16 } else { 40 })
+                    .map(|_| {
+                        rng ^= rng << 13;
+                        rng ^= rng >> 7;
+                        rng ^= rng << 17;
+                        alphabet[(rng % alphabet.len() as u64) as usize]
+                    })
+                    .collect();
+                keyboard_walk(&v) || metasyntactic(&v) || spells_what_it_is(&v)
+            })
+            .count();
+        assert_eq!(taken, 0);
     }
 }

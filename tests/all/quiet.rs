@@ -338,3 +338,175 @@ fn a_digest_under_its_password_encoder_is_not_the_password() {
     let xml = format!("<user name='bob' password='{md5}' authorities='ROLE_A' />\n");
     assert_eq!(rules_of(&xml), ["password-in-xml-attribute"]);
 }
+
+#[test]
+fn an_ssh_public_key_is_not_a_service_key() {
+    // A cloud API's recorded server tags: the public key a server is given, under a `_KEY`
+    // name, with `_` for the space the tag cannot hold.
+    let key = format!("AAAAC3NzaC1lZDI1NTE5AAAAI{}", util::random_base62(43));
+    let body =
+        format!("    body: \"{{\\\"tags\\\":[\\\"AUTHORIZED_KEY=ssh-ed25519_{key}_key1\\\"]}}\"\n");
+    assert_eq!(findings(&body), [], "{body}");
+    assert_eq!(
+        findings(&format!("deploy_key = \"ssh-ed25519 {key} me@host\"\n")),
+        []
+    );
+    // A random value under the same name is reported.
+    let token = util::random_base62(40);
+    let body = format!("    body: \"{{\\\"tags\\\":[\\\"AUTHORIZED_KEY={token}\\\"]}}\"\n");
+    assert_eq!(rules_of(&body), ["generic-service-key"], "{body}");
+}
+
+#[test]
+fn placeholder_words_keyboard_runs_and_values_that_spell_their_purpose() {
+    // A URL parser's tests: `foo`/`bar`, a run along the keyboard; a test's secret that says
+    // what it is.
+    for text in [
+        "'mysql://foo%3A:bar%2F@localhost/baz+baz%40',\n",
+        "'mysql://foo:bar%25bar@localhost/baz',\n",
+        "'url' => 'redis://h:asdfqwer1234asdf@ec2-111-1-1-1.compute-1.amazonaws.com:111',\n",
+        "$this->secret = 'AmAz0n+SqSsEcReT+aLpHaNuM3R1CsTr1nG';\n",
+        "\"scw rdb user update name=%s password=Newp1ssw0rd! is-admin=true\",\n",
+        "  \"password\": \"Newp1ssw0rd!\"\n",
+    ] {
+        assert_eq!(findings(text), [], "{text}");
+    }
+    // Random values in the same places are reported.
+    let password = util::random_base62(16);
+    assert_eq!(
+        rules_of(&format!("'mysql://foo:{password}@localhost/baz',\n")),
+        ["mysql-url-password"]
+    );
+    assert_eq!(
+        rules_of(&format!(
+            "'url' => 'redis://h:{password}@ec2-111-1-1-1.compute-1.amazonaws.com:111',\n"
+        )),
+        ["redis-url-password"]
+    );
+    let secret = random_password(35);
+    assert_eq!(
+        rules_of(&format!("$this->secret = '{secret}';\n")),
+        ["generic-secret"]
+    );
+}
+
+#[test]
+fn basic_credentials_with_a_placeholder_password_are_an_illustration() {
+    let b64 = |s: &str| -> String {
+        const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for c in s.as_bytes().chunks(3) {
+            let n = (u32::from(c[0]) << 16)
+                | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+                | u32::from(*c.get(2).unwrap_or(&0));
+            for i in 0..4 {
+                out.push(if i <= c.len() {
+                    A[(n >> (18 - 6 * i) & 63) as usize] as char
+                } else {
+                    '='
+                });
+            }
+        }
+        out
+    };
+    // A README's docker config, a test's header.
+    for login in ["AzureDiamond:hunter2", "user:pass:word"] {
+        let auth = b64(login);
+        for text in [
+            format!(
+                "{{\n\t\"auths\": {{\n\t\t\"registry.example.com\": {{\n\t\t\t\"auth\": \"{auth}\"\n\t\t}}\n\t}}\n}}\n"
+            ),
+            format!("request.header(HttpHeaders.AUTHORIZATION, \"Basic {auth}\");\n"),
+        ] {
+            assert_eq!(findings(&text), [], "{text}");
+        }
+    }
+    // A generated password is reported under each rule.
+    let auth = b64(&format!("ci-bot:{}", random_password(20)));
+    assert_eq!(
+        rules_of(&format!(
+            "{{\"auths\": {{\"r.io\": {{\"auth\": \"{auth}\"}}}}}}\n"
+        )),
+        ["docker-config-json-auth"]
+    );
+    assert_eq!(
+        rules_of(&format!(
+            "request.header(HttpHeaders.AUTHORIZATION, \"Basic {auth}\");\n"
+        )),
+        ["authorization-basic"]
+    );
+}
+
+#[test]
+fn unsigned_jwts_and_dpop_proofs_are_no_bearer_tokens() {
+    // A test's unsigned token; a documentation page's DPoP proof (a request header).
+    let unsigned = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJtb2NrLXN1YmplY3QiLCJzY29wZSI6Im1lc3NhZ2U6cmVhZCJ9.";
+    let dpop = "eyJ0eXAiOiJkcG9wK2p3dCIsImFsZyI6IkVTMjU2IiwiandrIjp7Imt0eSI6IkVDIiwiY3J2IjoiUC0yNTYiLCJ4IjoiQ3ZpMmU0UmxhcU5wME1JajhVZWFPUXRfOENBTGVXdXNIMkJIMkVURksyQSIsInkiOiJBMktGVEUySEIySHN1V2VMQUM4X3RRT2FlVThqSU0wcE5xYWxSNGUyaXZDIn19.eyJodG0iOiJQT1NUIiwiaHR1IjoiaHR0cHM6Ly9zZXJ2ZXIuZXhhbXBsZS5jb20vb2F1dGgyL3Rva2VuIiwiaWF0IjoxNzQ2ODA2MzA1LCJqdGkiOiI0YjIzNDBkMi1hOTFmLTQwYTUtYmFhOS1kZDRlNWRlYWM4NjcifQ.HLxDsCxqjBLd3qbJskH53rGTD-2U3OpSH5r44wLzwTGV6HJYq-EEyUqj37Xa2fCs_4Gu0GSzVrE_BfeTRxLyvo";
+    for text in [
+        format!("private String unsignedToken = \"{unsigned}\";\n"),
+        format!("DPoP: {dpop}\n"),
+        format!("dpop_proof = \"{dpop}\"\n"),
+    ] {
+        assert_eq!(findings(&text), [], "{text}");
+    }
+    // The same token signed is reported.
+    let (_, rest) = unsigned.split_once('.').unwrap();
+    let signed = format!(
+        "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.{rest}{}",
+        util::random_base62(43)
+    );
+    assert_eq!(
+        rules_of(&format!("private String token = \"{signed}\";\n")),
+        ["jwt"]
+    );
+}
+
+#[test]
+fn example_code_in_a_block_comment_is_not_an_assignment() {
+    // Go package documentation: `/*`, prose, tab-indented code.
+    let secret = util::random_base62(32);
+    let doc = format!(
+        "/*\nPackage ec2tokens provides information.\n\nExample to Create a Token\n\n\tauthOptions = &ec2tokens.AuthOptions{{\n\t\tSecret: \"{secret}\",\n\t}}\n*/\npackage ec2tokens\n"
+    );
+    assert_eq!(findings(&doc), [], "{doc}");
+    // Code after the comment, and a line of code commented out, are still read.
+    let code = format!("/* setup */\nopts := Options{{\n\tSecret: \"{secret}\",\n}}\n");
+    assert_eq!(rules_of(&code), ["generic-secret"]);
+    let commented = format!("/*\nSecret: \"{secret}\",\n*/\n");
+    assert_eq!(rules_of(&commented), ["generic-secret"]);
+    let globbed = format!("x := \"src/**/*.go\"\n\tSecret: \"{secret}\",\n");
+    assert_eq!(rules_of(&globbed), ["generic-secret"]);
+}
+
+#[test]
+fn repetition_lowers_only_a_generic_value_in_one_file() {
+    // Decision (#13): a named value with no format of its own, written three times in one
+    // file, is that test's fixture. A token in its provider's format, or a private key, is
+    // reported at every place however often it is repeated (a repository's golden files
+    // repeat one test key dozens of times: each is a copy of key material), and nothing is
+    // counted across files.
+    let token = util::fake_github_token("ghp_");
+    let body = util::random_base62(64);
+    let key = format!(
+        "-----BEGIN RSA PRIVATE KEY-----\nMIIEow{body}\n{body}\n-----END RSA PRIVATE KEY-----\n"
+    );
+    let text = format!("a = \"{token}\"\nb = \"{token}\"\nc = \"{token}\"\n{key}{key}{key}");
+    let got = rules_of(&text);
+    assert_eq!(
+        got.iter().filter(|r| *r == "github-classic-token").count(),
+        3,
+        "{got:?}"
+    );
+    assert_eq!(
+        got.iter().filter(|r| r.starts_with("private-key")).count(),
+        3,
+        "{got:?}"
+    );
+    // The generic fixture: once per file is reported, whatever other files hold.
+    let secret = random_password(32);
+    let once = format!("    payload = {{\"access_token\": \"{secret}\"}}\n");
+    for _ in 0..3 {
+        assert_eq!(rules_of(&once), ["generic-access-token"]);
+    }
+    assert_eq!(findings(&once.repeat(3)), []);
+}
