@@ -1,0 +1,323 @@
+//! A content rule ready to scan with: its gate (a prebuilt DFA for a built-in rule), its
+//! pattern compiled on first use, and its allow regexes.
+
+use super::*;
+
+/// A DFA as `build.rs` serialized it (no copy: it reads the binary's own bytes).
+pub(crate) type GateDfa = regex_automata::dfa::sparse::DFA<&'static [u8]>;
+
+/// The DFA `build.rs` serialized into `bytes` (a range of `generated::GATES`), read without
+/// validating its transitions, which costs more than a commit's whole scan; `None` if its
+/// header does not fit this build (it always does).
+pub(crate) fn prebuilt_dfa(bytes: &'static [u8]) -> Option<GateDfa> {
+    // SAFETY: the bytes were written by `to_bytes_*_endian` of the same regex-automata (one
+    // version in Cargo.lock serves the build script and this crate), for this target's byte
+    // order, and are embedded unchanged (`include_bytes!`); `tests::prebuilt_dfas_are_valid`
+    // checks every one of them with the validating `from_bytes`.
+    unsafe { regex_automata::dfa::sparse::DFA::from_bytes_unchecked(bytes) }
+        .ok()
+        .map(|(dfa, _)| dfa)
+}
+
+/// Whether a prebuilt DFA matches somewhere in `input`; one that gives up (none can: they
+/// have no Unicode word boundary) says yes.
+pub(crate) fn dfa_matches(dfa: &GateDfa, input: regex_automata::Input<'_>) -> bool {
+    use regex_automata::dfa::Automaton;
+    dfa.try_search_fwd(&input.earliest(true))
+        .map_or(true, |m| m.is_some())
+}
+
+/// A rule's gate: what a window must match for the rule's pattern to be tried on it.
+#[derive(Debug, Clone, Copy)]
+pub enum Gate<'r> {
+    Dfa(&'r GateDfa),
+    Regex(&'r regex_automata::meta::Regex),
+}
+
+impl Gate<'_> {
+    /// Whether `input` (a window, with the bytes before it for look-behind) may hold a match.
+    /// A DFA that gives up (it cannot) lets the window through.
+    pub fn is_match(&self, input: regex_automata::Input<'_>) -> bool {
+        match self {
+            Gate::Dfa(dfa) => dfa_matches(dfa, input),
+            Gate::Regex(re) => re.is_match(input),
+        }
+    }
+    /// [`Gate::is_match`] with a search cache of `caches` (see [`crate::scan::RegexCaches`]).
+    pub fn is_match_with(
+        &self,
+        caches: &mut crate::scan::RegexCaches,
+        input: regex_automata::Input<'_>,
+    ) -> bool {
+        match self {
+            Gate::Dfa(dfa) => dfa_matches(dfa, input),
+            Gate::Regex(re) => re.is_match_with(caches.get(re), &input),
+        }
+    }
+}
+
+/// A rule ready to scan with.
+#[derive(Debug)]
+pub struct Rule {
+    pub spec: RuleSpec,
+    pub validator: Option<Validator>,
+    pub decode_base64: bool,
+    /// Which part of a match is the secret.
+    pub secret_group: SecretGroup,
+    /// A regex the finding's path must match (gitleaks' rule `path`); checked on findings.
+    pub path: Option<Regex>,
+    pub(crate) regex: OnceLock<regex_automata::meta::Regex>,
+    pub(crate) light: OnceLock<Option<crate::light::Light>>,
+    pub(crate) gate: OnceLock<Option<regex_automata::meta::Regex>>,
+    /// A built-in rule's gate compiled at build time (a serialized sparse DFA).
+    pub(crate) prebuilt: Option<&'static [u8]>,
+    pub(crate) prebuilt_gate: OnceLock<Option<GateDfa>>,
+    pub(crate) dfa_gate: OnceLock<Option<regex_automata::meta::Regex>>,
+    pub(crate) allow: OnceLock<std::sync::Arc<AllowSet>>,
+    pub(crate) shape: OnceLock<Option<crate::shape::Shape>>,
+}
+
+impl Rule {
+    /// A rule made from a spec by an importer (a gitleaks configuration): no keyword is
+    /// required (such a rule runs on every blob), and the pattern's syntax is checked here.
+    pub(crate) fn imported(
+        spec: RuleSpec,
+        secret_group: SecretGroup,
+        path: Option<Regex>,
+    ) -> Result<Rule, String> {
+        let hir = regex_syntax::ParserBuilder::new()
+            .unicode(false)
+            .utf8(false)
+            .build()
+            .parse(spec.pattern.get_ref())
+            .map_err(|e| format!("bad regex: {}", first_line(&e.to_string())))?;
+        let groups = hir.properties().explicit_captures_len();
+        if let SecretGroup::Group(n) = secret_group
+            && n > groups
+        {
+            return Err(format!(
+                "secretGroup {n}, but the regex has {groups} capture group{}",
+                if groups == 1 { "" } else { "s" }
+            ));
+        }
+        Ok(Rule {
+            spec,
+            validator: None,
+            decode_base64: false,
+            secret_group,
+            path,
+            regex: OnceLock::new(),
+            gate: OnceLock::new(),
+            prebuilt: None,
+            prebuilt_gate: OnceLock::new(),
+            dfa_gate: OnceLock::new(),
+            light: OnceLock::new(),
+            allow: OnceLock::new(),
+            shape: OnceLock::new(),
+        })
+    }
+
+    pub fn id(&self) -> &str {
+        &self.spec.id
+    }
+
+    /// The byte range of the secret within a match, if that group took part.
+    pub fn secret_range(&self, caps: &Captures) -> Option<Range<usize>> {
+        self.secret_of(|g| caps.get_group(g).map(|s| s.range()), caps.group_len())
+    }
+
+    /// The byte range of the secret within a match whose capture group `g` is `group(g)`
+    /// (of `groups`, group 0 included).
+    pub fn secret_of(
+        &self,
+        group: impl Fn(usize) -> Option<Range<usize>>,
+        groups: usize,
+    ) -> Option<Range<usize>> {
+        match self.secret_group {
+            SecretGroup::Group(n) => group(n),
+            SecretGroup::FirstNonEmpty => (1..groups)
+                .filter_map(&group)
+                .find(|s| !s.is_empty())
+                .or_else(|| group(0)),
+        }
+    }
+
+    /// The compiled pattern (compiled on first use; the syntax was checked at load time).
+    pub fn regex(&self) -> &regex_automata::meta::Regex {
+        self.regex.get_or_init(|| {
+            build_pattern(self.spec.pattern.get_ref(), Engine::Full)
+                .expect("pattern checked at load (syntax and size)")
+        })
+    }
+
+    /// The pattern compiled for a little input: the same matches as [`Rule::regex`], found by
+    /// an NFA simulation, which builds a few times faster than the lazy DFA's reverse NFA and
+    /// prefilters pay off, from a pattern whose long runs are unbounded (`light.rs`); `None`
+    /// if it cannot be built (then [`Rule::regex`] is used).
+    pub fn light_regex(&self) -> Option<&crate::light::Light> {
+        self.light
+            .get_or_init(|| crate::light::Light::new(self.spec.pattern.get_ref(), light_build))
+            .as_ref()
+    }
+
+    /// A cheap stand-in for the pattern that rules windows out before the pattern itself is
+    /// needed, for a few windows: the DFA compiled at build time for a built-in rule, else an
+    /// NFA (see [`build_gate`]); `None` if neither can be had.
+    pub fn gate(&self) -> Option<Gate<'_>> {
+        let prebuilt = self.prebuilt.and_then(|bytes| {
+            self.prebuilt_gate
+                .get_or_init(|| prebuilt_dfa(bytes))
+                .as_ref()
+        });
+        if let Some(dfa) = prebuilt {
+            return Some(Gate::Dfa(dfa));
+        }
+        self.gate
+            .get_or_init(|| {
+                build_gate(
+                    self.spec.pattern.get_ref(),
+                    self.secret_group,
+                    Engine::Light,
+                )
+            })
+            .as_ref()
+            .map(Gate::Regex)
+    }
+
+    /// The gate searched by a lazy DFA, for bulk input (see [`build_gate`]).
+    pub fn dfa_gate(&self) -> Option<Gate<'_>> {
+        self.dfa_gate
+            .get_or_init(|| {
+                build_gate(self.spec.pattern.get_ref(), self.secret_group, Engine::Full)
+            })
+            .as_ref()
+            .map(Gate::Regex)
+    }
+
+    /// Whether the gates or a compiled pattern were built (for tests of what matching builds).
+    #[cfg(test)]
+    pub(crate) fn any_engine_built(&self) -> bool {
+        self.gate.get().is_some()
+            || self.dfa_gate.get().is_some()
+            || self.light.get().is_some()
+            || self.regex.get().is_some()
+    }
+
+    /// What the secret looks like at the least (see `shape.rs`); worked out at build time
+    /// for the built-in rules.
+    pub fn shape(&self) -> Option<&crate::shape::Shape> {
+        self.shape
+            .get_or_init(|| match self.secret_group {
+                SecretGroup::Group(n) => {
+                    crate::shape::Shape::of(self.spec.pattern.get_ref(), n as u32)
+                }
+                SecretGroup::FirstNonEmpty => None,
+            })
+            .as_ref()
+    }
+
+    /// Whether one of the rule's `allow` regexes marks the secret as not a secret.
+    pub fn allows(&self, secret: &[u8]) -> bool {
+        if self.spec.allow.is_empty() {
+            return false;
+        }
+        self.allow
+            .get_or_init(|| shared_allow_set(&self.spec.allow))
+            .is_match(secret)
+    }
+}
+
+/// A rule's `allow` regexes, compiled once. A built-in one is a DFA compiled at build time;
+/// another is searched by the light engine (quick to build) for the first candidates, and a
+/// blob with many (a long line of near-misses) moves it on to a lazy DFA (one per regex: a
+/// combined one thrashes its cache on a stream of different secrets).
+#[derive(Debug)]
+pub struct AllowSet {
+    pub(crate) prebuilt: Vec<GateDfa>,
+    /// The other patterns, with their light regexes.
+    pub(crate) patterns: Vec<String>,
+    pub(crate) light: Vec<regex_automata::meta::Regex>,
+    pub(crate) full: OnceLock<Vec<regex_automata::meta::Regex>>,
+    pub(crate) calls: std::sync::atomic::AtomicU32,
+}
+
+/// Candidates searched with the light engine before the lazy DFAs are built.
+pub(crate) const ALLOW_LIGHT_CALLS: u32 = 512;
+
+impl AllowSet {
+    pub(crate) fn new(patterns: Vec<String>) -> AllowSet {
+        let mut prebuilt = Vec::new();
+        let mut others = Vec::new();
+        for p in patterns {
+            let dfa = generated::ALLOWS
+                .binary_search_by(|(a, _)| (*a).cmp(p.as_str()))
+                .ok()
+                .and_then(|i| generated::ALLOWS[i].1.clone())
+                .and_then(|r| prebuilt_dfa(&generated::GATES[r]));
+            match dfa {
+                Some(dfa) => prebuilt.push(dfa),
+                None => others.push(p),
+            }
+        }
+        let light = others
+            .iter()
+            .map(|p| build_pattern(p, Engine::Light).expect("allow regex checked at load"))
+            .collect();
+        AllowSet {
+            prebuilt,
+            patterns: others,
+            light,
+            full: OnceLock::new(),
+            calls: std::sync::atomic::AtomicU32::new(0),
+        }
+    }
+
+    pub(crate) fn is_match(&self, secret: &[u8]) -> bool {
+        use std::sync::atomic::Ordering::Relaxed;
+        if self
+            .prebuilt
+            .iter()
+            .any(|dfa| dfa_matches(dfa, regex_automata::Input::new(secret)))
+        {
+            return true;
+        }
+        if self.patterns.is_empty() {
+            return false;
+        }
+        let res = if self.calls.load(Relaxed) < ALLOW_LIGHT_CALLS {
+            self.calls.fetch_add(1, Relaxed);
+            &self.light
+        } else {
+            self.full.get_or_init(|| {
+                self.patterns
+                    .iter()
+                    .zip(&self.light)
+                    .map(|(p, light)| {
+                        build_pattern(p, Engine::Full).unwrap_or_else(|| light.clone())
+                    })
+                    .collect()
+            })
+        };
+        res.iter().any(|re| re.is_match(secret))
+    }
+}
+
+/// The allow set of a list of `allow` regexes, built once per process: the generic rules
+/// carry the same list, and a candidate several of them report is checked against it by each.
+pub(crate) fn shared_allow_set(patterns: &[Spanned<String>]) -> std::sync::Arc<AllowSet> {
+    type Cache = std::sync::Mutex<HashMap<Vec<String>, std::sync::Arc<AllowSet>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let key: Vec<String> = patterns.iter().map(|p| p.get_ref().clone()).collect();
+    let cache = CACHE.get_or_init(Default::default);
+    let lock = || {
+        cache
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    };
+    if let Some(set) = lock().get(&key) {
+        return set.clone();
+    }
+    // (Compiled outside the lock; two threads may both compile a set, and one copy is kept.)
+    let set = std::sync::Arc::new(AllowSet::new(key.clone()));
+    lock().entry(key).or_insert(set).clone()
+}
