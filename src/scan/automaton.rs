@@ -1,0 +1,96 @@
+//! The keyword automata: which rules each keyword stands for, and how they are searched.
+
+use super::*;
+
+/// The keywords of the rules `keep` keeps (lower-cased, each once), and for each keyword the
+/// rules that listed it.
+pub(crate) fn keyword_index(
+    rules: &RuleSet,
+    keep: impl Fn(&Rule) -> bool,
+) -> (Vec<String>, Vec<Vec<u32>>) {
+    let mut keywords: Vec<String> = Vec::new();
+    let mut kw_rules: Vec<Vec<u32>> = Vec::new();
+    let mut index: std::collections::HashMap<String, usize> = Default::default();
+    for (i, rule) in rules.rules.iter().enumerate().filter(|(_, r)| keep(r)) {
+        for kw in &rule.spec.keywords {
+            let kw = kw.to_ascii_lowercase();
+            let p = *index.entry(kw).or_insert_with_key(|kw| {
+                keywords.push(kw.clone());
+                kw_rules.push(Vec::new());
+                keywords.len() - 1
+            });
+            if !kw_rules[p].contains(&(i as u32)) {
+                kw_rules[p].push(i as u32)
+            }
+        }
+    }
+    // The search reports the longest keyword starting at a position, so a keyword that
+    // begins with another (`token_secret` and `token`) also triggers the rules of the one
+    // it begins with. (One found inside another, `access_token`, is found by the search
+    // that resumes after the longer one's start.)
+    for i in 0..keywords.len() {
+        let k = &keywords[i];
+        let prefixes: Vec<usize> = (1..k.len())
+            .filter(|&end| k.is_char_boundary(end))
+            .filter_map(|end| index.get(&k[..end]).copied())
+            .collect();
+        for j in prefixes {
+            for r in kw_rules[j].clone() {
+                if !kw_rules[i].contains(&r) {
+                    kw_rules[i].push(r);
+                }
+            }
+        }
+    }
+    (keywords, kw_rules)
+}
+
+/// The multiline rules' keyword automaton and, for each keyword, its rules.
+pub(crate) fn multiline_keywords(rules: &RuleSet) -> (Option<AhoCorasick>, Vec<Vec<u32>>) {
+    let (keywords, kw_rules) = keyword_index(rules, |r| r.spec.multiline);
+    let ac = keyword_automaton(&keywords, aho_corasick::AhoCorasickKind::ContiguousNFA);
+    (ac, kw_rules)
+}
+
+/// The automaton over the keywords (lower-cased; matched ASCII case-insensitively), of `kind`.
+pub(crate) fn keyword_automaton(
+    keywords: &[String],
+    kind: aho_corasick::AhoCorasickKind,
+) -> Option<AhoCorasick> {
+    (!keywords.is_empty()).then(|| {
+        AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(kind))
+            .build(keywords)
+            .expect("keywords build an automaton")
+    })
+}
+
+/// What finds keywords: an automaton, or for little input a trie.
+#[derive(Clone, Copy)]
+pub(crate) enum Keywords<'a> {
+    Automaton(&'a AhoCorasick),
+    Trie(&'a crate::keywords::Trie),
+}
+
+impl Keywords<'_> {
+    /// The leftmost keyword in `hay[at..end]` (the longest one there) if it starts before
+    /// `starts_before` (the automaton may report one starting later): its index and range.
+    pub(crate) fn find(
+        self,
+        hay: &[u8],
+        at: usize,
+        starts_before: usize,
+        end: usize,
+    ) -> Option<(usize, Range<usize>)> {
+        match self {
+            Keywords::Automaton(ac) => ac
+                .find(aho_corasick::Input::new(hay).span(at..end))
+                .map(|m| (m.pattern().as_usize(), m.range())),
+            Keywords::Trie(trie) => trie
+                .find(hay, at, starts_before, end)
+                .map(|h| (h.keyword, h.range)),
+        }
+    }
+}
