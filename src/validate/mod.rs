@@ -1,0 +1,296 @@
+//! Checks on a candidate secret that a regex cannot express: checksums, structure, entropy,
+//! and the placeholder / variable-reference filter that every rule shares.
+
+mod placeholder;
+#[cfg(test)]
+mod tests;
+
+pub use placeholder::*;
+
+/// A named check, chosen by a rule's `validator` field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Validator {
+    /// GitHub-style token (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `npm_`): the last six
+    /// base62 characters are the CRC32 of the 30 characters before them.
+    Base62Crc32,
+    /// A JSON Web Token: the header decodes (base64url) to JSON with an `alg`.
+    Jwt,
+    /// A PyPI upload token: the macaroon decodes and names pypi.org.
+    PypiMacaroon,
+    /// An AWS access key id: the 16 characters after the prefix are base32 (A-Z, 2-7).
+    AwsKeyId,
+    /// A Grafana service account token (`glsa_<32>_<8 hex>`): the hex is the CRC32 of
+    /// everything before the last `_`, as little-endian bytes.
+    GrafanaCrc32,
+    /// An Atlassian token (`ATATT3…=` API tokens, `ATBB…` Bitbucket app passwords): the last
+    /// eight characters are the CRC32 of everything before them, in upper-case hex.
+    AtlassianCrc32,
+    /// A JWT encoded once more in base64 (standard or URL-safe): the value decodes to a token
+    /// that passes `jwt`.
+    Base64Jwt,
+}
+
+impl Validator {
+    /// Every validator, by the name a rule's `validator` field gives it.
+    pub const ALL: &'static [(&'static str, Validator)] = &[
+        ("base62-crc32", Validator::Base62Crc32),
+        ("jwt", Validator::Jwt),
+        ("pypi-macaroon", Validator::PypiMacaroon),
+        ("aws-key-id", Validator::AwsKeyId),
+        ("grafana-crc32", Validator::GrafanaCrc32),
+        ("atlassian-crc32", Validator::AtlassianCrc32),
+        ("base64-jwt", Validator::Base64Jwt),
+    ];
+
+    pub fn from_name(name: &str) -> Option<Validator> {
+        Self::ALL.iter().find(|(n, _)| *n == name).map(|&(_, v)| v)
+    }
+
+    pub fn check(self, secret: &[u8]) -> bool {
+        match self {
+            Validator::Base62Crc32 => base62_crc32_ok(secret),
+            Validator::Jwt => jwt_ok(secret),
+            Validator::PypiMacaroon => pypi_ok(secret),
+            Validator::AwsKeyId => {
+                secret.len() == 20
+                    && secret[4..]
+                        .iter()
+                        .all(|&b| b.is_ascii_uppercase() || (b'2'..=b'7').contains(&b))
+            }
+            Validator::GrafanaCrc32 => grafana_crc32_ok(secret),
+            Validator::AtlassianCrc32 => atlassian_crc32_ok(secret),
+            Validator::Base64Jwt => base64_decode(secret).is_some_and(|d| jwt_ok(d.trim_ascii())),
+        }
+    }
+}
+
+const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// CRC-32 (IEEE 802.3, the zlib one).
+pub fn crc32(data: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for &b in data {
+        crc = (crc >> 8) ^ CRC32_TABLE[usize::from((crc as u8) ^ b)];
+    }
+    !crc
+}
+
+/// The CRC-32 (IEEE, reflected) of each byte value, for [`crc32`]'s byte-at-a-time loop.
+const CRC32_TABLE: [u32; 256] = {
+    let mut table = [0u32; 256];
+    let mut i = 0;
+    while i < 256 {
+        let mut crc = i as u32;
+        let mut k = 0;
+        while k < 8 {
+            crc = (crc >> 1) ^ (0xEDB8_8320 & (crc & 1).wrapping_neg());
+            k += 1;
+        }
+        table[i] = crc;
+        i += 1;
+    }
+    table
+};
+
+/// `n` in base62, left-padded with `0` to six characters.
+pub fn base62_6(mut n: u32) -> [u8; 6] {
+    let mut out = [b'0'; 6];
+    for slot in out.iter_mut().rev() {
+        *slot = BASE62[(n % 62) as usize];
+        n /= 62;
+    }
+    out
+}
+
+fn base62_crc32_ok(token: &[u8]) -> bool {
+    // prefix_ + 30 random + 6 checksum
+    let Some(us) = token.iter().position(|&b| b == b'_') else {
+        return false;
+    };
+    let body = &token[us + 1..];
+    if body.len() != 36 || !body.iter().all(u8::is_ascii_alphanumeric) {
+        return false;
+    }
+    let (random, check) = body.split_at(30);
+    base62_6(crc32(random)) == check
+}
+
+/// Whether the value has the shape of a checksummed token format (see [`checksummed_format`])
+/// and its checksum fails: made up, not issued, so no rule reports it (a generic `token = …`
+/// rule included).
+pub fn fails_its_checksum(secret: &[u8]) -> bool {
+    checksummed_format(secret).is_some_and(|v| !v.check(secret))
+}
+
+/// The checksummed format whose shape the value has: GitHub's `ghp_`/`gho_`/`ghu_`/`ghs_`/
+/// `ghr_` and npm's `npm_` (36 base62 characters), Grafana's `glsa_<32>_<8 hex>`, Atlassian's
+/// `ATATT3…=<8 hex>` and `ATBB<24><8 hex>`.
+fn checksummed_format(secret: &[u8]) -> Option<Validator> {
+    const BASE62_PREFIXES: [&[u8]; 6] = [b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_", b"npm_"];
+    let n = secret.len();
+    if n == 40
+        && BASE62_PREFIXES.iter().any(|p| secret.starts_with(p))
+        && secret[4..].iter().all(u8::is_ascii_alphanumeric)
+    {
+        Some(Validator::Base62Crc32)
+    } else if n == 46 && secret.starts_with(b"glsa_") && secret[37] == b'_' {
+        Some(Validator::GrafanaCrc32)
+    } else if (secret.starts_with(b"ATATT3") && n > 9 && secret[n - 9] == b'=')
+        || (secret.starts_with(b"ATBB") && n == 36)
+    {
+        Some(Validator::AtlassianCrc32)
+    } else {
+        None
+    }
+}
+
+/// The last eight characters are the upper-case hex CRC32 (IEEE) of everything before them.
+fn atlassian_crc32_ok(token: &[u8]) -> bool {
+    if token.len() <= 8 {
+        return false;
+    }
+    let (body, check) = token.split_at(token.len() - 8);
+    let want = format!("{:08X}", crc32(body));
+    check == want.as_bytes()
+}
+
+/// `glsa_<secret>_<checksum>`: the checksum is the hex of the CRC32 (IEEE) of
+/// `glsa_<secret>`, its bytes least significant first.
+fn grafana_crc32_ok(token: &[u8]) -> bool {
+    let Some(sep) = token.iter().rposition(|&b| b == b'_') else {
+        return false;
+    };
+    let (key, check) = (&token[..sep], &token[sep + 1..]);
+    check.eq_ignore_ascii_case(format!("{:08x}", crc32(key).swap_bytes()).as_bytes())
+}
+
+/// Decode standard or URL-safe base64, with or without padding. Whitespace is not allowed.
+pub fn base64_decode(input: &[u8]) -> Option<Vec<u8>> {
+    let input = match input.iter().position(|&b| b == b'=') {
+        Some(p) if input[p..].iter().all(|&b| b == b'=') && input.len() - p <= 2 => &input[..p],
+        Some(_) => return None,
+        None => input,
+    };
+    if input.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(input.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for &c in input {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    Some(out)
+}
+
+fn jwt_ok(token: &[u8]) -> bool {
+    let mut parts = token.split(|&b| b == b'.');
+    let Some(header) = parts.next().and_then(base64_decode) else {
+        return false;
+    };
+    let payload_ok = parts
+        .next()
+        .and_then(base64_decode)
+        .is_some_and(|p| p.first() == Some(&b'{'));
+    let header = String::from_utf8_lossy(&header);
+    payload_ok && header.trim_start().starts_with('{') && header.contains("\"alg\"")
+}
+
+fn pypi_ok(token: &[u8]) -> bool {
+    let Some(body) = token.strip_prefix(b"pypi-") else {
+        return false;
+    };
+    // The macaroon's first bytes carry the location; decoding a prefix is enough.
+    let n = body.len().min(64) / 4 * 4;
+    base64_decode(&body[..n]).is_some_and(|d| {
+        d.windows(b"pypi.org".len()).any(|w| w == b"pypi.org")
+            || d.windows(b"test.pypi.org".len())
+                .any(|w| w == b"test.pypi.org")
+    })
+}
+
+/// Whether the value is a JWT that is no bearer credential: unsigned (`"alg":"none"` and an empty
+/// signature: anyone can write one, and a server that takes it is broken, not the token
+/// leaked), or a DPoP proof (`"typ":"dpop+jwt"`, RFC 9449: it carries the client's public key
+/// and is bound to one request by `htm`, `htu` and `jti`; it proves possession of a key kept
+/// elsewhere, as a documentation page's sample request shows).
+pub fn is_non_bearer_jwt(secret: &[u8]) -> bool {
+    if !secret.starts_with(b"eyJ") {
+        return false;
+    }
+    let mut parts = secret.split(|&b| b == b'.');
+    let Some(header) = parts.next().and_then(base64_decode) else {
+        return false;
+    };
+    let header: Vec<u8> = header
+        .iter()
+        .filter(|b| !b.is_ascii_whitespace())
+        .map(u8::to_ascii_lowercase)
+        .collect();
+    let has = |s: &[u8]| memchr::memmem::find(&header, s).is_some();
+    let signature = parts.nth(1).unwrap_or_default();
+    (has(b"\"alg\":\"none\"") && signature.is_empty()) || has(b"\"typ\":\"dpop+jwt\"")
+}
+
+/// Whether decoded HTTP Basic credentials (`user:password`, what an `Authorization: Basic` header
+/// or a Docker `auth` holds in base64) stand in for a password: none, or a placeholder
+/// (`AzureDiamond:hunter2`, `user:pass:word`, `Aladdin:open sesame`).
+pub fn is_placeholder_login(decoded: &[u8]) -> bool {
+    match memchr::memchr(b':', decoded) {
+        Some(i) => is_placeholder_or_reference(&decoded[i + 1..]),
+        None => false,
+    }
+}
+
+/// Whether the value is an OpenSSH public key: the base64 wire blob (`AAAAC3NzaC1lZDI1NTE5…`),
+/// alone or after its algorithm name and one separator (`ssh-ed25519 AAAA…`, or
+/// `ssh-ed25519_AAAA…` where a tag cannot hold a space), with anything after the blob (a
+/// comment, `_key1`). The blob starts with the algorithm's name, length-prefixed: decoded, it
+/// reads `\0\0\0\x0bssh-ed25519`. A public key is what a server is given to check a
+/// signature: it is published, not kept secret, whatever the name it is assigned to.
+pub fn is_ssh_public_key(secret: &[u8]) -> bool {
+    let Some(at) = memchr::memmem::find(secret, b"AAAA") else {
+        return false;
+    };
+    let (head, blob) = secret.split_at(at);
+    let run = blob
+        .iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'+' || **b == b'/')
+        .count();
+    let n = run.min(64) / 4 * 4;
+    let Some(bytes) = base64_decode(&blob[..n]) else {
+        return false;
+    };
+    let Some(len) = bytes
+        .get(..4)
+        .map(|l| u32::from_be_bytes([l[0], l[1], l[2], l[3]]) as usize)
+    else {
+        return false;
+    };
+    let Some(name) = bytes.get(4..4 + len).filter(|_| (7..=40).contains(&len)) else {
+        return false;
+    };
+    let algorithm = [&b"ssh-"[..], b"ecdsa-sha2-", b"sk-"]
+        .iter()
+        .any(|p| name.starts_with(p))
+        && name.iter().all(u8::is_ascii_graphic);
+    // Before the blob: nothing, or this algorithm's name and one separator.
+    algorithm
+        && (head.is_empty()
+            || (head.len() == name.len() + 1
+                && head.starts_with(name)
+                && b" _:=".contains(&head[name.len()])))
+}

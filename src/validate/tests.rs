@@ -1,0 +1,333 @@
+use super::*;
+
+#[test]
+fn typed_patterns_are_placeholders() {
+    for v in [
+        "a123b45c6d78e9f012a34cd5e6a7890b12c3d45e6f78a1b234c56d7e890a1234",
+        "1234abcd-12ab-34cd-56ef-1234567890ab",
+        "QVdTOmV5SndZWGxzYjJKJFHDSFKJHERWUY65IOU36TRYEGFNSDLRIUOTUYTHJKLDFGOcmFUQk9O",
+        "kjfhueyt9485osdfasdkljfh4lkjhakldjfhalkdsjf",
+    ] {
+        assert!(is_placeholder_or_reference(v.as_bytes()), "{v}");
+    }
+    for v in [
+        "f798ab4899346a88599180fee9e14fa1ada7b6df989425b7c6d2146dd6c815bb",
+        "zymMlopiWfqUyHRSIf8NFmAUNLnY5Yx0y3Rn",
+    ] {
+        assert!(
+            !counts_up(v.as_bytes()) && !keyboard_mash(v.as_bytes()),
+            "{v}"
+        );
+    }
+}
+
+fn make_token(prefix: &str, random: &str) -> String {
+    let check = base62_6(crc32(random.as_bytes()));
+    format!("{prefix}{random}{}", std::str::from_utf8(&check).unwrap())
+}
+
+#[test]
+fn checksum_failures_are_recognised() {
+    let random = "zymMlopiWfqUyHRSIf8NFmAUNLnY5Yx0y3Rn";
+    assert!(fails_its_checksum(format!("ghp_{random}").as_bytes()));
+    let body = &random[..30];
+    let check = base62_6(crc32(body.as_bytes()));
+    let good = format!("npm_{body}{}", std::str::from_utf8(&check).unwrap());
+    assert!(!fails_its_checksum(good.as_bytes()));
+    assert!(!fails_its_checksum(b"ghp_short"));
+    assert!(!fails_its_checksum(
+        b"xyz_zymMlopiWfqUyHRSIf8NFmAUNLnY5Yx0y3Rn"
+    ));
+}
+
+#[test]
+fn crc32_suffix_checksums() {
+    // Good tokens computed independently, in Python: Grafana
+    // `struct.pack('<I', zlib.crc32(key)).hex()`, Atlassian `'%08X' % zlib.crc32(body)`.
+    type Case = (Validator, &'static [u8], &'static [u8], &'static [u8]);
+    let cases: [Case; 2] = [
+        (
+            Validator::GrafanaCrc32,
+            b"glsa_uNC8kT4Nez4Lpw9HghNynZ7xU4bN8sIN_cf1337af", // leakgate:allow (fake)
+            b"glsa_uNC8kT4Nez4Lpw9HghNynZ7xU4bN8sIN_cf1337ae",
+            b"glsa_nochecksum",
+        ),
+        (
+            Validator::AtlassianCrc32,
+            b"ATBB2GHDcZYs3FpMml20W8O92cCa24FFFBDE", // leakgate:allow (fake)
+            b"ATBB2GHDcZYs3FpMml20W8O92cCa24FFFBDF",
+            b"ATBB",
+        ),
+    ];
+    for (v, good, bad, short) in cases {
+        assert!(v.check(good) && !fails_its_checksum(good), "{v:?}");
+        assert!(!v.check(bad) && fails_its_checksum(bad), "{v:?}");
+        assert!(!v.check(short), "{v:?}");
+    }
+}
+
+#[test]
+fn crc32_known_value() {
+    assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+}
+
+#[test]
+fn github_checksum_roundtrip() {
+    let t = make_token("ghp_", "R7kq2VbN9xWmZp4LcT8sYd3FhJ6gQe");
+    assert!(Validator::Base62Crc32.check(t.as_bytes()));
+    let mut bad = t.into_bytes();
+    let last = bad.len() - 1;
+    bad[last] = if bad[last] == b'a' { b'b' } else { b'a' };
+    assert!(!Validator::Base62Crc32.check(&bad));
+}
+
+#[test]
+fn base64_wrapped_jwt() {
+    let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLW9mLXRoZS10b2tlbg"; // leakgate:allow
+    let wrapped = |s: &str| {
+        let t = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for c in s.as_bytes().chunks(3) {
+            let n = c.iter().fold(0u32, |a, &b| (a << 8) | u32::from(b)) << (8 * (3 - c.len()));
+            for i in 0..=c.len() {
+                out.push(t[(n >> (18 - 6 * i)) as usize & 63] as char);
+            }
+        }
+        out
+    };
+    assert!(Validator::Base64Jwt.check(wrapped(jwt).as_bytes()));
+    assert!(Validator::Base64Jwt.check(wrapped(&format!("{jwt}\n")).as_bytes()));
+    assert!(!Validator::Base64Jwt.check(wrapped("eyJub3QiOiJhIGp3dCJ9.eyJ4IjoxfQ.sig").as_bytes()));
+    assert!(!Validator::Base64Jwt.check(jwt.as_bytes()));
+}
+
+#[test]
+fn base64_variants() {
+    assert_eq!(base64_decode(b"aGVsbG8=").unwrap(), b"hello");
+    assert_eq!(base64_decode(b"aGVsbG8").unwrap(), b"hello");
+    assert_eq!(base64_decode(b"-_8").unwrap(), vec![0xfb, 0xff]);
+    assert!(base64_decode(b"a=b=").is_none());
+    assert!(base64_decode(b"abcde").is_none());
+}
+
+#[test]
+fn jwts_that_are_no_bearer_credentials() {
+    let b64 = |s: &str| {
+        const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        let mut out = String::new();
+        for c in s.as_bytes().chunks(3) {
+            let n = (u32::from(c[0]) << 16)
+                | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+                | u32::from(*c.get(2).unwrap_or(&0));
+            (0..=c.len()).for_each(|i| out.push(A[(n >> (18 - 6 * i) & 63) as usize] as char));
+        }
+        out
+    };
+    let payload = b64(r#"{"sub":"1234","scope":"message:read"}"#);
+    let sig = "Tz7XVSq2LmR8wKp4NbY6cD3jHq7vRt2LpW9sKd4ZxN6mB3cF";
+    let none = b64(r#"{"alg":"none","typ":"JWT"}"#);
+    let dpop = b64(r#"{"typ":"dpop+jwt","alg":"ES256","jwk":{"kty":"EC"}}"#);
+    let rs256 = b64(r#"{"alg":"RS256","typ":"JWT"}"#);
+    assert!(is_non_bearer_jwt(format!("{none}.{payload}.").as_bytes()));
+    assert!(is_non_bearer_jwt(format!("{none}.{payload}").as_bytes()));
+    assert!(is_non_bearer_jwt(
+        format!("{dpop}.{payload}.{sig}").as_bytes()
+    ));
+    assert!(!is_non_bearer_jwt(
+        format!("{rs256}.{payload}.{sig}").as_bytes()
+    ));
+    // `none` with a signature is not what it says: kept.
+    assert!(!is_non_bearer_jwt(
+        format!("{none}.{payload}.{sig}").as_bytes()
+    ));
+}
+
+#[test]
+fn placeholder_logins() {
+    for v in [
+        "AzureDiamond:hunter2",
+        "user:pass:word",
+        "Aladdin:open sesame",
+        "ci:",
+    ] {
+        assert!(is_placeholder_login(v.as_bytes()), "{v}");
+    }
+    for v in [
+        "ci-bot:8FFpKlfb8PPQHlo5ea7n2A9NpaE",
+        "hunter2",
+        "deploy:Tz7XVSq2LmR8wK",
+    ] {
+        assert!(!is_placeholder_login(v.as_bytes()), "{v}");
+    }
+}
+
+#[test]
+fn ssh_public_keys() {
+    // The blob of an ed25519 key: the length-prefixed name, then the 32-byte key.
+    let blob = "AAAAC3NzaC1lZDI1NTE5AAAAIGQx3Fk9Vb2LmR8wKp4NbY6cD3jTz7XVSq2LmR8wKp4N";
+    for v in [
+        blob.to_string(),
+        format!("ssh-ed25519 {blob}"),
+        format!("ssh-ed25519_{blob}_key1"),
+        format!("{blob} user@host"),
+    ] {
+        assert!(is_ssh_public_key(v.as_bytes()), "{v}");
+    }
+    // Another algorithm's name before the blob, a blob that names no algorithm, a
+    // random value with `AAAA` in it.
+    for v in [
+        format!("ssh-rsa_{blob}"),
+        "AAAAB3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ".to_string(),
+        "Tz7XVSq2AAAALmR8wKp4NbY6cD3jHq7vRt2LpW9sKd4ZxN6mB3cF".to_string(),
+        "AAAA".to_string(),
+    ] {
+        assert!(!is_ssh_public_key(v.as_bytes()), "{v}");
+    }
+}
+
+#[test]
+fn entropy_bounds() {
+    assert_eq!(entropy(b"aaaa"), 0.0);
+    assert!((entropy(b"abcd") - 2.0).abs() < 1e-9);
+}
+
+#[test]
+fn identifiers() {
+    for s in [
+        "_S_token_subexpr_lookahead_begin",
+        "_S_token_subexpr_no_group_begin",
+        "defaultSessionSecretKey",
+        "MAX_TOKEN_LENGTH",
+        "MAX_TCP_TOKEN_LENGTH",
+        "parseHTTPServerSecret",
+        "XMLHttpRequestToken",
+        "api.key.value",
+        // Digit groups inside words, region and version names.
+        "x-amz-s3session-token",
+        "google_oauth2_access_token",
+        "fr-par-1",
+        "us-east-1",
+        "storage.v1beta1.key",
+        "x-goog-api-key-v2",
+        "Base64EncodedSecretKey",
+        "defaultSha256SecretKey",
+    ] {
+        assert!(looks_like_identifier(s.as_bytes()), "{s}");
+    }
+    for s in [
+        "hQ7xpZ2vR9wK3mLq",
+        "aBcDeFgHiJkLmNoP",
+        "k9_Xq2L_mPz7Rt4VwB",
+        "QwErTyUiOpAsDfGh",
+        // Random letters: camelCase splitting gives fragments without vowels.
+        "wfnzBLjGjjOMHxyZBJxQ",
+        "QMttaQiiqqtPHywejUKc",
+        "GOTFHRaAJNlywdjMJUbL",
+        // Random mixed case and digits: fragments, digit runs, digits outnumbering letters.
+        "aB3dE5fG7hJ9kL1mN2pQ",
+        "Zx8mJBq2Lw9vKt3R",
+        "k9xq2lmp_7rt4vwb",
+        "tok-8f3a9c2e71d4b605",
+        "a1-b2-c3-d4-e5",
+        "18f4f6a3b2c1d0e9",
+        "m4R9-vQ2x-L7pK-w3Zt",
+    ] {
+        assert!(!looks_like_identifier(s.as_bytes()), "{s}");
+    }
+}
+
+#[test]
+fn random_tokens_are_seldom_identifiers() {
+    // 20 random characters from several alphabets (xorshift, fixed seed): digits in words
+    // must not let random tokens pass as identifiers.
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    for alphabet in [
+        &b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[..],
+        &b"abcdefghijklmnopqrstuvwxyz0123456789"[..],
+        &b"abcdefghijklmnopqrstuvwxyz0123456789-_"[..],
+        &b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_"[..],
+    ] {
+        let trials = 20_000;
+        let hits = (0..trials)
+            .filter(|_| {
+                let t: Vec<u8> = (0..20)
+                    .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                    .collect();
+                looks_like_identifier(&t)
+            })
+            .count();
+        assert!(
+            hits * 100 < trials,
+            "{hits} of {trials} random tokens over {} read as identifiers",
+            String::from_utf8_lossy(alphabet)
+        );
+    }
+}
+
+#[test]
+fn placeholders() {
+    for p in [
+        "<your-api-key>",
+        "xxxxxxxxxxxxxxxx",
+        "changeme",
+        "REDACTED",
+        "********",
+        "${API_KEY}",
+        "$API_KEY",
+        "{{ secrets.TOKEN }}",
+        "process.env.TOKEN",
+        "AKIAIOSFODNN7EXAMPLE",
+        "\\u003csealed\\u003e",
+        "&lt;api-token&gt;",
+        "",
+        // typed along the keyboard, the placeholder words, a value that says what it is
+        "asdfqwer1234asdf",
+        "qwerty123",
+        "bar%2F",
+        "bar%25bar",
+        "FooBar1",
+    ] {
+        assert!(is_placeholder_or_reference(p.as_bytes()), "{p}");
+    }
+    for p in [
+        "AmAz0n+SqSsEcReT+aLpHaNuM3R1CsTr1nG",
+        "Newp1ssw0rd!",
+        "s3cr3t-v4lue",
+    ] {
+        assert!(spells_what_it_is(p.as_bytes()), "{p}");
+    }
+    for s in [
+        "hQ7x!pZ2vR9w",
+        "ghp_R7kq2VbN9xWmZp4LcT8sYd3FhJ6gQe0A1B2C",
+        "\\u003chQ7x!pZ2vR9w",
+        "asdfqwer1234asdX",
+        "barbell%2F",
+        "Zx8mSeCrEpQ7vR2LkW9d",
+    ] {
+        assert!(!is_placeholder_or_reference(s.as_bytes()), "{s}");
+        assert!(!spells_what_it_is(s.as_bytes()), "{s}");
+    }
+    // Random values are almost never taken for these: 20,000 of 16 and 40 characters.
+    let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/!#";
+    let taken = (0..20_000)
+        .filter(|i| {
+            let v: Vec<u8> = (0..if i % 2 == 0 { 16 } else { 40 })
+                .map(|_| {
+                    rng ^= rng << 13;
+                    rng ^= rng >> 7;
+                    rng ^= rng << 17;
+                    alphabet[(rng % alphabet.len() as u64) as usize]
+                })
+                .collect();
+            keyboard_walk(&v) || metasyntactic(&v) || spells_what_it_is(&v)
+        })
+        .count();
+    assert_eq!(taken, 0);
+}
