@@ -24,6 +24,7 @@ pub mod light;
 pub mod lint;
 pub mod precommit;
 pub mod prepush;
+pub mod regex_cache;
 pub mod report;
 pub mod rules;
 pub mod scan;

@@ -116,16 +116,20 @@ impl Searcher<'_> {
         input: &Input<'_>,
         build: impl Fn(&Hir) -> Option<meta::Regex>,
     ) -> Option<Found<'_>> {
-        self.find_with(input, build, &mut crate::scan::RegexCaches::default())
+        self.find_with(
+            input,
+            build,
+            &mut crate::regex_cache::RegexCaches::default(),
+        )
     }
 
     /// [`Searcher::find`] with the search caches of `caches` (see
-    /// [`crate::scan::RegexCaches`]).
+    /// [`crate::regex_cache::RegexCaches`]).
     pub fn find_with(
         &mut self,
         input: &Input<'_>,
         build: impl Fn(&Hir) -> Option<meta::Regex>,
-        caches: &mut crate::scan::RegexCaches,
+        caches: &mut crate::regex_cache::RegexCaches,
     ) -> Option<Found<'_>> {
         let light = self.light;
         if let (Some(re), Some(caps)) = (&light.loose, &mut self.loose) {

@@ -43,10 +43,10 @@ impl Gate<'_> {
             Gate::Regex(re) => re.is_match(input),
         }
     }
-    /// [`Gate::is_match`] with a search cache of `caches` (see [`crate::scan::RegexCaches`]).
+    /// [`Gate::is_match`] with a search cache of `caches` (see [`crate::regex_cache::RegexCaches`]).
     pub fn is_match_with(
         &self,
-        caches: &mut crate::scan::RegexCaches,
+        caches: &mut crate::regex_cache::RegexCaches,
         input: regex_automata::Input<'_>,
     ) -> bool {
         match self {

@@ -11,18 +11,17 @@ use std::ops::Range;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use memchr::memmem;
 
+use crate::regex_cache::RegexCaches;
 use crate::rules::{Rule, RuleSet};
 use crate::validate::{base64_decode, entropy, is_placeholder_or_reference};
 
 mod automaton;
-mod cache;
 mod select;
 #[cfg(test)]
 mod tests;
 mod window;
 
 use automaton::*;
-pub use cache::*;
 use select::*;
 use window::*;
 

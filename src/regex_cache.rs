@@ -1,4 +1,5 @@
-//! The search caches of the rules' regexes for one thread, with a budget.
+//! The search caches of the rules' regexes for one thread, with a budget: used by the
+//! scanner, the rules' gates and the light engine (a leaf: it imports nothing of the crate).
 
 /// The search caches of the rules' gates and patterns for one thread, with a budget. A
 /// regex's own pool keeps a cache per thread that ever searched with it, for as long as the
