@@ -628,23 +628,9 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
         // What identifies the problem (the kind, its patterns and where): a baseline entry
         // accepts it, and a new kind or directory is a new problem.
         let identity = format!("{rule_id}\n{rule}\n{patterns}\n{where_}");
-        let f = Finding {
-            rule_id: rule_id.to_string(),
-            severity,
-            path: ".gitignore".to_string(),
-            line: None,
-            column: None,
-            end_line: None,
-            end_column: None,
-            secret: None,
-            fingerprint: Some(crate::finding::fingerprint(identity.as_bytes())),
-            message,
-            commit: None,
-            date: None,
-            refs: Vec::new(),
-            context: None,
-            allowed: Default::default(),
-        };
+        let mut f = Finding::file_level(rule_id, severity, ".gitignore", message);
+        f.fingerprint = Some(crate::finding::fingerprint(identity.as_bytes()));
+        f.context = None;
         found.push((f, vec![GITIGNORE]));
     }
     drop(excludes);
@@ -652,25 +638,15 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
         if found.iter().any(|(f, _)| f.path == probe) {
             continue; // the file itself is reported already
         }
-        let f = Finding {
-            rule_id: RULE_GITIGNORE_NEGATED.to_string(),
-            severity: Severity::Low,
-            path: probe,
-            line: None,
-            column: None,
-            end_line: None,
-            end_column: None,
-            secret: None,
-            fingerprint: None,
-            message: format!(
+        let mut f = Finding::file_level(
+            RULE_GITIGNORE_NEGATED,
+            Severity::Low,
+            &probe,
+            format!(
                 "such a file would not be ignored: explicitly un-ignored by `{pattern}` in {src} (kept)"
             ),
-            commit: None,
-            date: None,
-            refs: Vec::new(),
-            context: None,
-            allowed: Default::default(),
-        };
+        );
+        f.context = None;
         found.push((f, Vec::new()));
     }
     for (_, ids) in &mut found {
