@@ -441,17 +441,11 @@ mod tests {
 
     /// Of 10,000 random 12-byte values over `alphabet` (xorshift from `seed`), how many
     /// `is_human_password` takes for words.
-    fn taken_for_words(mut rng: u64, alphabet: &[u8]) -> usize {
+    fn taken_for_words(seed: u64, alphabet: &[u8]) -> usize {
+        let mut rng = crate::testrng::Xorshift::new(seed);
         (0..10_000)
             .filter(|_| {
-                let w: Vec<u8> = (0..12)
-                    .map(|_| {
-                        rng ^= rng << 13;
-                        rng ^= rng >> 7;
-                        rng ^= rng << 17;
-                        alphabet[(rng % alphabet.len() as u64) as usize]
-                    })
-                    .collect();
+                let w: Vec<u8> = (0..12).map(|_| rng.pick(alphabet)).collect();
                 is_human_password(&w)
             })
             .count()

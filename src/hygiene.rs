@@ -536,13 +536,8 @@ mod tests {
     #[test]
     fn stacks_are_what_every_path_looked_at_finds() {
         let rules = crate::rules::RuleSet::builtin().unwrap();
-        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = |n: usize| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            (rng % n as u64) as usize
-        };
+        let mut rng = crate::testrng::Xorshift::new(0x9E37_79B9_7F4A_7C15);
+        let mut next = |n: usize| rng.below(n);
         let parts = [
             "src",
             "vendor",

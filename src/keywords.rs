@@ -200,13 +200,8 @@ mod tests {
 
     #[test]
     fn finds_what_the_automaton_finds() {
-        let mut rng = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = |n: usize| {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            (rng % n as u64) as usize
-        };
+        let mut rng = crate::testrng::Xorshift::new(0x2545_F491_4F6C_DD1D);
+        let mut next = |n: usize| rng.below(n);
         let alphabet = b"abkeyKEY_-=:/ .tT";
         for round in 0..300 {
             let mut keywords: Vec<String> = (0..1 + next(40))

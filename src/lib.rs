@@ -30,5 +30,7 @@ pub mod rules;
 pub mod scan;
 pub mod selftest;
 pub mod shape;
+#[cfg(test)]
+mod testrng;
 pub mod validate;
 pub mod walk;

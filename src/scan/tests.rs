@@ -79,13 +79,8 @@ fn rules_without_a_window_of_their_shape_build_no_regex() {
 
 #[test]
 fn windows_from_the_line_breaks_are_the_searched_ones() {
-    let mut rng = 0x9E37_79B9_7F4A_7C15u64;
-    let mut next = |n: usize| {
-        rng ^= rng << 13;
-        rng ^= rng >> 7;
-        rng ^= rng << 17;
-        (rng % n as u64) as usize
-    };
+    let mut rng = crate::testrng::Xorshift::new(0x9E37_79B9_7F4A_7C15);
+    let mut next = |n: usize| rng.below(n);
     for round in 0..200 {
         // Lines of every length, from none to longer than a window.
         let len = 1 + next(8000);

@@ -240,13 +240,8 @@ fn identifiers() {
 fn random_tokens_are_seldom_identifiers() {
     // 20 random characters from several alphabets (xorshift, fixed seed): digits in words
     // must not let random tokens pass as identifiers.
-    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut next = move || {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        x
-    };
+    let mut rng = crate::testrng::Xorshift::new(0x9E37_79B9_7F4A_7C15);
+    let mut next = move || rng.next();
     for alphabet in [
         &b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[..],
         &b"abcdefghijklmnopqrstuvwxyz0123456789"[..],
@@ -314,17 +309,12 @@ fn placeholders() {
         assert!(!spells_what_it_is(s.as_bytes()), "{s}");
     }
     // Random values are almost never taken for these: 20,000 of 16 and 40 characters.
-    let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+    let mut rng = crate::testrng::Xorshift::new(0x9E37_79B9_7F4A_7C15);
     let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/!#";
     let taken = (0..20_000)
         .filter(|i| {
             let v: Vec<u8> = (0..if i % 2 == 0 { 16 } else { 40 })
-                .map(|_| {
-                    rng ^= rng << 13;
-                    rng ^= rng >> 7;
-                    rng ^= rng << 17;
-                    alphabet[(rng % alphabet.len() as u64) as usize]
-                })
+                .map(|_| rng.pick(alphabet))
                 .collect();
             keyboard_walk(&v) || metasyntactic(&v) || spells_what_it_is(&v)
         })
