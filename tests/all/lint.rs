@@ -747,18 +747,7 @@ fn history_only_reports_what_the_range_added_and_nothing_of_the_tree() {
     // Without a range: the whole history, still nothing of the tree (no coverage problem).
     let (code, v) = lint_json(&repo, &["--history-only"]);
     assert_eq!(code, 1, "{v:#}");
-    let mut rules: Vec<(String, String)> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["path"].as_str().unwrap().into(),
-                f["rule_id"].as_str().unwrap().into(),
-            )
-        })
-        .collect();
-    rules.sort();
+    let rules = util::path_rules(&v);
     assert_eq!(
         rules,
         vec![

@@ -519,18 +519,7 @@ fn key_stores_are_found_by_content_whatever_their_name() {
         .args(["--format", "json"]));
     assert_eq!(out.code, 1, "{}", out.stderr);
     let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    let mut found: Vec<(String, String)> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["path"].as_str().unwrap().into(),
-                f["rule_id"].as_str().unwrap().into(),
-            )
-        })
-        .collect();
-    found.sort();
+    let found = util::path_rules(&v);
     assert_eq!(
         found,
         [

@@ -251,6 +251,23 @@ impl TestRepo {
     }
 }
 
+/// `(path, rule_id)` of each finding in a JSON report, sorted.
+pub fn path_rules(v: &serde_json::Value) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().into(),
+                f["rule_id"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 /// `(path, line, rule_id)` of each finding in a JSON report.
 pub fn finding_keys(v: &serde_json::Value) -> Vec<(String, Option<u64>, String)> {
     v["findings"]
