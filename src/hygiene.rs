@@ -442,10 +442,10 @@ const PEEK_MAX: u64 = 64 * 1024;
 pub fn work_tree_in(
     ex: &mut Excludes<'_>,
     index: &gix::index::State,
-    rules: &RuleSet,
-    config: &crate::config::Config,
+    policy: &crate::policy::Policy<'_>,
     dirs: &[String],
 ) -> Result<WorkTree> {
+    let rules = policy.rules();
     let Excludes { workdir, stack } = ex;
     let workdir = &*workdir;
     let mut out = WorkTree::default();
@@ -508,7 +508,7 @@ pub fn work_tree_in(
             let found = crate::check::file_findings(rules, &rel, content.as_deref());
             let Some(f) = found
                 .iter()
-                .find(|f| config.verdict(rules, f) == crate::config::Verdict::Report)
+                .find(|f| policy.verdict(f) == crate::policy::Verdict::Report)
             else {
                 continue;
             };

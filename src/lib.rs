@@ -22,6 +22,7 @@ pub mod install;
 pub mod keywords;
 pub mod light;
 pub mod lint;
+pub mod policy;
 pub mod precommit;
 pub mod prepush;
 pub mod regex_cache;

@@ -179,15 +179,13 @@ pub struct Outcome {
 #[derive(Debug, Clone)]
 pub struct Options {
     pub max_size: u64,
-    pub baseline: crate::baseline::Choice,
     pub progress: bool,
 }
 
 /// Scan what a push to `remote` sends, `input` being the hook's standard input.
 pub fn run(
     dir: &Path,
-    rules: &RuleSet,
-    config: &crate::config::Config,
+    policy: &crate::policy::Policy<'_>,
     remote: &str,
     input: &str,
     opts: &Options,
@@ -209,12 +207,11 @@ pub fn run(
         progress: opts.progress,
         all_refs: false,
     };
+    let rules = policy.rules();
     let (mut findings, history) =
         lint::scan_history_between(&repo, rules, &label, plan.tips, plan.hidden, &lint_opts)?;
-    let dropped = config.apply(rules, |drop| findings.retain(|f| !drop(f)));
-    let allowlisted = dropped.allowlisted;
-    let baseline = crate::baseline::Baseline::resolve(&opts.baseline, &workdir)?;
-    let baselined = baseline.filter(&mut findings);
+    let dropped = policy.apply(|drop| findings.retain(|f| !drop(f)));
+    let (allowlisted, baselined) = (dropped.allowlisted, dropped.baselined);
     crate::finding::sort(&mut findings);
     Ok(Outcome {
         findings,

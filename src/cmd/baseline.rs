@@ -4,7 +4,7 @@ use std::io::{self, IsTerminal, Write};
 
 use anyhow::Result;
 
-use super::lint::lint_filter;
+use super::lint::policy_filter;
 use super::{Outcome, lint_dir, load_setup, stdout, work_tree_root};
 use crate::cli;
 
@@ -23,7 +23,10 @@ pub fn run(args: cli::BaselineCmdArgs) -> Result<Outcome> {
     let root = work_tree_root(&dir)?;
     let (rules, config) = load_setup(&args.rule_args, &args.config, &root)?;
     let mut result = lint::run(&dir, &rules, &opts)?;
-    lint_filter(&mut result, &rules, &config);
+    policy_filter(
+        &mut result,
+        &leakgate::policy::Policy::without_baseline(&rules, &config),
+    );
     let path = args
         .output
         .clone()

@@ -6,9 +6,8 @@ use anyhow::Result;
 
 use super::{Outcome, lint_dir, lint_root, load_setup, stderr, stdout};
 use crate::cli;
-use leakgate::config::Config;
+use leakgate::policy::Policy;
 use leakgate::report::{Format, Style};
-use leakgate::rules::RuleSet;
 
 pub fn run(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
     use leakgate::lint;
@@ -30,9 +29,8 @@ pub fn run(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
         all_refs: args.all,
     };
     let mut result = lint::run(&dir, &rules, &opts)?;
-    lint_filter(&mut result, &rules, &config);
-    let baseline = leakgate::baseline::Baseline::resolve(&args.baseline.choice(), &result.workdir)?;
-    result.report.stats.baselined = result.drop_findings(|f| baseline.contains(f));
+    let policy = Policy::new(&rules, &config, &args.baseline.choice(), &result.workdir)?;
+    policy_filter(&mut result, &policy);
     if args.diff {
         let mut out = stdout();
         out.write_all(&result.patch())?;
@@ -106,8 +104,7 @@ pub fn run(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
                 ..opts.clone()
             };
             result = lint::run(&dir, &rules, &again)?.with_history_of(result);
-            lint_filter(&mut result, &rules, &config);
-            result.report.stats.baselined = result.drop_findings(|f| baseline.contains(f));
+            policy_filter(&mut result, &policy);
         }
     }
     let mut out = stdout();
@@ -116,11 +113,11 @@ pub fn run(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
     Ok(Outcome::found(result.problems() != 0))
 }
 
-/// The configuration's verdicts on a lint result (the fixes only dropped findings needed go).
-pub fn lint_filter(result: &mut leakgate::lint::Lint, rules: &RuleSet, config: &Config) {
-    let d = config.apply(rules, |drop| {
-        result.drop_findings(drop);
-    });
-    result.report.stats.allowlisted = d.allowlisted;
-    result.report.stats.below_min_severity = d.below_min_severity;
+/// The policy's verdicts on a lint result (the fixes only dropped findings needed go too).
+pub fn policy_filter(result: &mut leakgate::lint::Lint, policy: &Policy<'_>) {
+    policy
+        .apply(|drop| {
+            result.drop_findings(drop);
+        })
+        .record(&mut result.report.stats);
 }

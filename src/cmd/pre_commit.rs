@@ -7,6 +7,7 @@ use anyhow::{Context, Result};
 use super::{Outcome, load_setup, stderr, stdout};
 use crate::cli;
 use leakgate::config::Config;
+use leakgate::policy::Policy;
 use leakgate::report::{self, Format, Style};
 
 pub fn run(args: cli::PreCommitArgs, style: &Style) -> Result<Outcome> {
@@ -47,10 +48,10 @@ fn check(
         allow_unscannable,
         gitignore,
         files: args.files.clone(),
-        baseline: args.baseline.choice(),
         full_gitignore: args.output.format == Format::Json,
     };
-    let mut outcome = leakgate::precommit::run(cwd, repo, index, &rules, &config, &opts)?;
+    let policy = Policy::new(&rules, &config, &args.baseline.choice(), &root)?;
+    let mut outcome = leakgate::precommit::run(cwd, repo, index, &rules, &policy, &opts)?;
     outcome.report.stats.lines_added = Some(outcome.added_lines);
     let mut out = stdout();
     match args.output.format {
@@ -61,7 +62,8 @@ fn check(
     out.flush()?;
     let blocked = !outcome.report.findings.is_empty() || outcome.gitignore.blocks;
     // The process ends next: freeing hundreds of compiled automata would only delay the commit.
-    std::mem::forget((rules, config, outcome));
+    std::mem::forget((policy, outcome));
+    std::mem::forget((rules, config));
     Ok(Outcome::found(blocked))
 }
 

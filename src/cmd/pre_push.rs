@@ -27,10 +27,10 @@ pub fn run(args: cli::PrePushArgs, style: &Style) -> Result<Outcome> {
     let (rules, config) = load_setup(&args.rule_args, &args.config, &root)?;
     let opts = leakgate::prepush::Options {
         max_size: args.max_filesize,
-        baseline: args.baseline.choice(),
         progress: io::stderr().is_terminal(),
     };
-    let outcome = leakgate::prepush::run(&cwd, &rules, &config, &remote, &input, &opts)?;
+    let policy = leakgate::policy::Policy::new(&rules, &config, &args.baseline.choice(), &root)?;
+    let outcome = leakgate::prepush::run(&cwd, &policy, &remote, &input, &opts)?;
     let blocked = !outcome.findings.is_empty();
     let mut out = stdout();
     match args.output.format {

@@ -8,6 +8,7 @@ use anyhow::Result;
 
 use super::{Outcome, load_setup, stderr, stdout};
 use crate::cli::ScanArgs;
+use leakgate::policy::Policy;
 use leakgate::report::{self, Style};
 use leakgate::rules::RuleSet;
 use leakgate::scan::Scanner;
@@ -31,7 +32,8 @@ pub fn run(args: ScanArgs, style: &Style) -> Result<Outcome> {
         let (rules, config) = load_setup(&args.rule_args, &args.config, &ctx.root)?;
         let scanner = Scanner::new(&rules);
         let mut part = walk::scan_paths(&scanner, &ctx.targets, &opts);
-        config.filter(&rules, &mut part);
+        let policy = Policy::without_baseline(&rules, &config);
+        policy.filter(&mut part.findings, &mut part.stats);
         report.merge(part);
         first_rules.get_or_insert(rules);
     }

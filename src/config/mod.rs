@@ -30,7 +30,6 @@
 //! with `--config` that is a gitleaks configuration is imported as if `[extend] gitleaks` named
 //! it.
 
-use std::cell::Cell;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow};
@@ -38,7 +37,6 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::allowlist::{Allowlist, Condition, Target};
-use crate::finding::Finding;
 use crate::rules::{FileRuleSpec, RuleSet, RuleSpec, Severity, build_regex};
 
 /// Reading a gitleaks configuration (`.gitleaks.toml`) as leakgate's.
@@ -165,70 +163,6 @@ pub struct Config {
     pub warnings: Vec<String>,
     /// `[hook] gitignore` (`None`: not set).
     pub hook_gitignore: Option<GitignoreMode>,
-}
-
-/// What happens to a finding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    Report,
-    /// The rule's path condition (gitleaks `path`) does not hold: not a match at all.
-    NotAMatch,
-    Allowlisted,
-    BelowMinSeverity,
-}
-
-/// How many findings a filter dropped, by reason.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Dropped {
-    pub allowlisted: u64,
-    pub below_min_severity: u64,
-}
-
-impl Config {
-    pub fn verdict(&self, rules: &RuleSet, f: &Finding) -> Verdict {
-        let disabled_check = || {
-            crate::rules::CHECK_RULES.iter().any(|c| c.id == f.rule_id)
-                && rules.check(&f.rule_id).is_none()
-        };
-        if rules.fails_path_condition(f) || disabled_check() {
-            Verdict::NotAMatch
-        } else if rules.allowlisted(f) {
-            Verdict::Allowlisted
-        } else if self.min_severity.is_some_and(|m| f.severity < m) {
-            Verdict::BelowMinSeverity
-        } else {
-            Verdict::Report
-        }
-    }
-
-    /// Drop the findings that are not reported. `drop` removes the findings its predicate
-    /// selects (from a list, or from a lint result that keeps its fixes aligned).
-    pub fn apply(&self, rules: &RuleSet, drop: impl FnOnce(&dyn Fn(&Finding) -> bool)) -> Dropped {
-        let (allowlisted, below) = (Cell::new(0), Cell::new(0));
-        drop(&|f| match self.verdict(rules, f) {
-            Verdict::Report => false,
-            Verdict::NotAMatch => true,
-            Verdict::Allowlisted => {
-                allowlisted.set(allowlisted.get() + 1);
-                true
-            }
-            Verdict::BelowMinSeverity => {
-                below.set(below.get() + 1);
-                true
-            }
-        });
-        Dropped {
-            allowlisted: allowlisted.get(),
-            below_min_severity: below.get(),
-        }
-    }
-
-    /// [`Config::apply`] on a report: drops, and counts in its stats.
-    pub fn filter(&self, rules: &RuleSet, report: &mut crate::report::Report) {
-        let d = self.apply(rules, |drop| report.findings.retain(|f| !drop(f)));
-        report.stats.allowlisted = d.allowlisted;
-        report.stats.below_min_severity = d.below_min_severity;
-    }
 }
 
 /// `file:line: message` for a TOML error.
@@ -529,6 +463,7 @@ pub const STARTER: &str = r#"# leakgate configuration (see "Configuration" in le
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::finding::Finding;
 
     fn write(dir: &Path, text: &str) -> PathBuf {
         let p = dir.join(FILE_NAME);

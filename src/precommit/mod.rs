@@ -11,6 +11,7 @@ use crate::finding::Finding;
 use crate::git::staged::{self, Change, Staged};
 use crate::git::{open_repo, with_delta_cache};
 use crate::hygiene::{self, Uncovered};
+use crate::policy::Policy;
 use crate::report::{Report, Stats, plural};
 use crate::rules::RuleSet;
 use crate::scan::{Scanner, Scratch};
@@ -33,8 +34,6 @@ pub struct Options {
     /// current directory. Empty: the staged changes. When every name is a staged change, only
     /// those changes are scanned; otherwise the index content of the named files, whole.
     pub files: Vec<String>,
-    /// The baseline of accepted findings to skip.
-    pub baseline: crate::baseline::Choice,
     /// Work out the `.gitignore` names missing even when the note is not shown (JSON lists
     /// them); otherwise, with `gitignore = "note"`, only when the note is shown.
     pub full_gitignore: bool,
@@ -171,22 +170,22 @@ impl<'scope> IndexRead<'scope> {
     }
 }
 
-/// Scan the staged changes of the repository around `dir` with `rules`; `config` decides which
-/// findings are reported (see `config::load`).
+/// Scan the staged changes of the repository around `dir` with `rules`; `policy` decides which
+/// findings are reported.
 /// `repo` is the repository `open_repo(dir)` found, and `index` its index, being read.
 pub fn run(
     dir: &Path,
     repo: gix::Repository,
     index: IndexRead<'_>,
     rules: &RuleSet,
-    config: &crate::config::Config,
+    policy: &Policy<'_>,
     opts: &Options,
 ) -> Result<Outcome> {
     // The keyword automaton takes a few milliseconds to build: build it on another core while
     // this one reads HEAD and diffs the index against it.
     std::thread::scope(|s| {
         let small = s.spawn(|| Scanner::new_small(rules));
-        run_with(dir, repo, index, rules, config, opts, || {
+        run_with(dir, repo, index, rules, policy, opts, || {
             small.join().expect("building the matcher does not panic")
         })
     })
@@ -197,7 +196,7 @@ fn run_with<'r>(
     mut repo: gix::Repository,
     index: IndexRead<'_>,
     rules: &'r RuleSet,
-    config: &crate::config::Config,
+    policy: &Policy<'_>,
     opts: &Options,
     small_scanner: impl FnOnce() -> Scanner<'r>,
 ) -> Result<Outcome> {
@@ -253,7 +252,7 @@ fn run_with<'r>(
                 let mut timer = Timer::new();
                 let repo = open_repo(dir)?;
                 let mut ex = hygiene::Excludes::new(&repo, index)?;
-                let tree = hygiene::work_tree_in(&mut ex, index, rules, config, tree_dirs)?;
+                let tree = hygiene::work_tree_in(&mut ex, index, policy, tree_dirs)?;
                 timer.mark("unignored files near the staged ones (on another core)");
                 // The names missing count only in a note that is shown (or a block).
                 let shown = !tree.unignored.is_empty() || !tree.root_missing.is_empty();
@@ -305,9 +304,7 @@ fn run_with<'r>(
     // The configuration's allowlists and minimum severity, then accepted findings
     // (`leakgate baseline`); a must-not-track file whose finding is not reported is not
     // blocked either.
-    config.filter(rules, &mut out.report);
-    let baseline = crate::baseline::Baseline::resolve(&opts.baseline, &out.workdir)?;
-    out.report.stats.baselined = baseline.filter(&mut out.report.findings);
+    policy.filter(&mut out.report.findings, &mut out.report.stats);
     let findings = &out.report.findings;
     out.unstage.retain(|u| {
         findings
