@@ -12,7 +12,7 @@ use anyhow::Result;
 use crate::baseline::{Baseline, Choice};
 use crate::config::Config;
 use crate::finding::Finding;
-use crate::report::Stats;
+use crate::report::{Report, Stats};
 use crate::rules::RuleSet;
 
 /// What happens to one finding.
@@ -126,10 +126,13 @@ impl<'a> Policy<'a> {
         }
     }
 
-    /// [`Policy::apply`] on a list of findings, counted in `stats`.
-    pub fn filter(&self, findings: &mut Vec<Finding>, stats: &mut Stats) {
-        self.apply(|drop| findings.retain(|f| !drop(f)))
-            .record(stats);
+    /// [`Policy::apply`] on a report (the fixes only dropped findings needed go too),
+    /// counted in its stats.
+    pub fn filter(&self, report: &mut Report) {
+        self.apply(|drop| {
+            report.drop_findings(drop);
+        })
+        .record(&mut report.stats);
     }
 }
 
@@ -156,17 +159,20 @@ mod tests {
             config: &config,
             baseline,
         };
-        let mut findings = vec![
-            finding("generic-secret", "a.py", Severity::High),
-            accepted,
-            finding("generic-secret", "c.py", Severity::Low),
-        ];
-        let mut stats = Stats::default();
-        policy.filter(&mut findings, &mut stats);
-        assert_eq!(findings.len(), 1);
-        assert_eq!(findings[0].path, "a.py");
+        let mut report = Report {
+            findings: vec![
+                finding("generic-secret", "a.py", Severity::High),
+                accepted,
+                finding("generic-secret", "c.py", Severity::Low),
+            ],
+            ..Report::default()
+        };
+        policy.filter(&mut report);
+        assert_eq!(report.findings.len(), 1);
+        assert_eq!(report.findings[0].path, "a.py");
+        let s = &report.stats;
         assert_eq!(
-            (stats.allowlisted, stats.below_min_severity, stats.baselined),
+            (s.allowlisted, s.below_min_severity, s.baselined),
             (0, 1, 1)
         );
     }

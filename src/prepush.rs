@@ -15,8 +15,8 @@ use anyhow::{Context, Result, bail};
 use gix::ObjectId;
 use gix::bstr::ByteSlice;
 
-use crate::finding::Finding;
-use crate::lint::{self, HistoryStats};
+use crate::lint;
+use crate::report::Report;
 use crate::rules::RuleSet;
 
 /// One line of the hook's standard input.
@@ -167,13 +167,10 @@ pub fn plan(repo: &gix::Repository, remote: &str, updates: &[Update]) -> Result<
 /// What a pre-push run found.
 #[derive(Debug, Default)]
 pub struct Outcome {
-    pub findings: Vec<Finding>,
-    pub history: HistoryStats,
-    pub notes: Vec<String>,
+    /// The findings, the history covered (always there) and the notes on the refs pushed.
+    pub report: Report,
     pub refs: Vec<String>,
     pub workdir: PathBuf,
-    pub allowlisted: u64,
-    pub baselined: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -208,34 +205,36 @@ pub fn run(
         all_refs: false,
     };
     let rules = policy.rules();
-    let (mut findings, history) =
+    let (findings, history) =
         lint::scan_history_between(&repo, rules, &label, plan.tips, plan.hidden, &lint_opts)?;
-    let dropped = policy.apply(|drop| findings.retain(|f| !drop(f)));
-    let (allowlisted, baselined) = (dropped.allowlisted, dropped.baselined);
-    crate::finding::sort(&mut findings);
-    Ok(Outcome {
+    let mut report = Report {
         findings,
-        history,
+        history: Some(history),
         notes: plan.notes,
+        ..Report::default()
+    };
+    policy.filter(&mut report);
+    report.sort();
+    Ok(Outcome {
+        report,
         refs: plan.refs,
         workdir,
-        allowlisted,
-        baselined,
     })
 }
 
 /// The summary line.
 pub fn summary(o: &Outcome) -> String {
-    let h = &o.history;
+    let h = o.report.history.clone().unwrap_or_default();
+    let s = &o.report.stats;
     let mut line = format!("scanned {} ({})", h.counts(), h.range);
-    if o.allowlisted > 0 {
+    if s.allowlisted > 0 {
         line.push_str(&format!(
             " ({} allowlisted by .leakgate.toml)",
-            o.allowlisted
+            s.allowlisted
         ));
     }
-    if o.baselined > 0 {
-        line.push_str(&format!(" ({} baselined)", o.baselined));
+    if s.baselined > 0 {
+        line.push_str(&format!(" ({} baselined)", s.baselined));
     }
     line
 }
@@ -251,10 +250,10 @@ pub fn render_text(
     let paint = |s: &str, f: fn(&str) -> String| if style.color { f(s) } else { s.to_string() };
     let red = |s: &str| s.red().bold().to_string();
     let green = |s: &str| s.green().to_string();
-    for n in &o.notes {
+    for n in &o.report.notes {
         writeln!(out, "leakgate: note: {n}")?;
     }
-    let n = o.findings.len();
+    let n = o.report.findings.len();
     if n > 0 {
         writeln!(
             out,
@@ -266,12 +265,12 @@ pub fn render_text(
                 format!("{n} problems")
             }
         )?;
-        for f in &o.findings {
+        for f in &o.report.findings {
             writeln!(out, "  {}", crate::report::text_line(f, style.color))?;
         }
         writeln!(out, "\nHow to fix:")?;
         let mut seen = std::collections::BTreeSet::new();
-        for f in &o.findings {
+        for f in &o.report.findings {
             if seen.insert(f.rule_id.as_str())
                 && let Some(rem) = crate::report::remediation(rules, &f.rule_id)
             {
@@ -314,27 +313,6 @@ pub fn render_text(
                 green
             )
         )
-    }
-}
-
-/// As a lint report (for JSON and SARIF): history findings only.
-pub fn as_lint(o: Outcome) -> lint::Lint {
-    let n = o.findings.len();
-    lint::Lint {
-        report: crate::report::Report {
-            findings: o.findings,
-            stats: crate::report::Stats {
-                allowlisted: o.allowlisted,
-                baselined: o.baselined,
-                ..Default::default()
-            },
-            errors: Vec::new(),
-        },
-        finding_fixes: vec![Vec::new(); n],
-        fixes: Vec::new(),
-        workdir: o.workdir,
-        history: Some(o.history),
-        tree_checked: false,
     }
 }
 

@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::finding::Finding;
+use crate::fix::{Applicability, Fix, FixKind};
 use crate::rules::{RuleSet, Severity};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -117,25 +118,193 @@ impl Stats {
     }
 }
 
+/// What a history scan covered (`lint --history`, `pre-push`).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct HistoryStats {
+    pub range: String,
+    pub commits: u64,
+    pub blobs_scanned: u64,
+    pub bytes_scanned: u64,
+    pub skipped_binary: u64,
+    pub skipped_too_large: u64,
+    /// A path of each blob skipped as too large, for the summary to name.
+    #[serde(skip)]
+    pub too_large_paths: Vec<String>,
+    /// The blobs the history names that the object database lacks (a partial clone, a
+    /// mirror without them), each told: not scanned, and warned about on stderr.
+    pub missing: Vec<String>,
+}
+
+impl HistoryStats {
+    /// `12 commits, 30 blobs`, and the blobs skipped as too large, named
+    /// (`, skipped 1 too large: dump.sql`).
+    pub fn counts(&self) -> String {
+        let mut out = format!(
+            "{}, {}",
+            plural(self.commits as usize, "commit", "commits"),
+            plural(self.blobs_scanned as usize, "blob", "blobs")
+        );
+        if self.skipped_too_large > 0 {
+            out.push_str(&format!(
+                ", skipped {} too large{}",
+                self.skipped_too_large,
+                name_some(&self.too_large_paths)
+            ));
+        }
+        if !self.missing.is_empty() {
+            out.push_str(&format!(
+                ", {} missing from the object database (not scanned)",
+                plural(self.missing.len(), "blob", "blobs")
+            ));
+        }
+        out
+    }
+}
+
+/// What a command found, for every command and every format: the findings, the fixes they
+/// refer to, what was looked at, the history covered, notes and errors. Each command adds its
+/// own header (the hook's `.gitignore` check, lint's summary) when it prints it.
 #[derive(Debug, Default)]
 pub struct Report {
     pub findings: Vec<Finding>,
+    /// For each finding (same order), the ids of the fixes that fix it; empty when the command
+    /// proposes no fixes (then every finding has none).
+    pub finding_fixes: Vec<Vec<usize>>,
+    pub fixes: Vec<Fix>,
     pub stats: Stats,
+    /// `Some` when history was scanned.
+    pub history: Option<HistoryStats>,
+    /// What the reader should know about the run (a push's range, a new branch).
+    pub notes: Vec<String>,
     /// Problems that stopped part of the scan (unreadable files); each names its file.
     pub errors: Vec<String>,
 }
 
 impl Report {
-    /// Take in the findings, errors and counts of another part of the same run.
+    /// Take in the findings, errors and counts of another part of the same run (parts without
+    /// fixes).
     pub fn merge(&mut self, other: Report) {
         self.findings.extend(other.findings);
         self.errors.extend(other.errors);
         self.stats.add(&other.stats);
     }
 
+    /// The findings with their fix ids, aligned.
+    fn with_fixes(&mut self) -> Vec<(Finding, Vec<usize>)> {
+        let findings = std::mem::take(&mut self.findings);
+        let mut ids = std::mem::take(&mut self.finding_fixes);
+        ids.resize(findings.len(), Vec::new());
+        findings.into_iter().zip(ids).collect()
+    }
+
+    fn set_with_fixes(&mut self, all: Vec<(Finding, Vec<usize>)>) {
+        (self.findings, self.finding_fixes) = all.into_iter().unzip();
+        if self.fixes.is_empty() {
+            self.finding_fixes.clear();
+        }
+    }
+
+    /// Sort the findings (with their fixes) into their one stable order.
     pub fn sort(&mut self) {
-        crate::finding::sort(&mut self.findings);
+        let mut all = self.with_fixes();
+        all.sort_by(|(a, _), (b, _)| {
+            a.sort_key()
+                .cmp(&b.sort_key())
+                .then_with(|| a.commit.cmp(&b.commit))
+        });
+        self.set_with_fixes(all);
         self.errors.sort();
+    }
+
+    /// The fix ids of finding `i`.
+    pub fn fixes_of(&self, i: usize) -> &[usize] {
+        self.finding_fixes.get(i).map_or(&[], Vec::as_slice)
+    }
+
+    /// Drop the findings `drop` selects, and the fixes that only they needed (the others are
+    /// renumbered); returns how many findings were dropped.
+    pub fn drop_findings(&mut self, drop: impl Fn(&Finding) -> bool) -> u64 {
+        let before = self.findings.len();
+        let kept: Vec<_> = self
+            .with_fixes()
+            .into_iter()
+            .filter(|(f, _)| !drop(f))
+            .collect();
+        self.set_with_fixes(kept);
+        // Keep only the fixes a remaining finding refers to, renumbered.
+        let mut remap = vec![None; self.fixes.len()];
+        let mut kept = Vec::new();
+        for ids in &self.finding_fixes {
+            for &id in ids {
+                if remap[id].is_none() {
+                    remap[id] = Some(kept.len());
+                    kept.push(id);
+                }
+            }
+        }
+        for ids in &mut self.finding_fixes {
+            for id in ids.iter_mut() {
+                *id = remap[*id].expect("kept above");
+            }
+        }
+        let mut old: Vec<Option<Fix>> = std::mem::take(&mut self.fixes)
+            .into_iter()
+            .map(Some)
+            .collect();
+        self.fixes = kept
+            .into_iter()
+            .enumerate()
+            .map(|(new_id, id)| {
+                let mut fix = old[id].take().expect("each fix kept once");
+                fix.id = new_id;
+                fix
+            })
+            .collect();
+        (before - self.findings.len()) as u64
+    }
+
+    /// Findings that make the run fail (notes on explicit negations do not).
+    pub fn problems(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.rule_id != crate::rules::RULE_GITIGNORE_NEGATED)
+            .count()
+    }
+
+    /// Problems that `--fix` fixes (every fix they need is safe).
+    pub fn fixable(&self) -> usize {
+        self.fixable_with(&[Applicability::Safe])
+    }
+
+    /// Problems that only `--fix --unsafe-fixes` fixes.
+    pub fn unsafe_fixable(&self) -> usize {
+        self.fixable_with(&[Applicability::Safe, Applicability::Unsafe]) - self.fixable()
+    }
+
+    fn fixable_with(&self, allowed: &[Applicability]) -> usize {
+        (0..self.findings.len())
+            .filter(|&i| {
+                let fx = self.fixes_of(i);
+                self.findings[i].rule_id != crate::rules::RULE_GITIGNORE_NEGATED
+                    && !fx.is_empty()
+                    && fx
+                        .iter()
+                        .all(|&id| allowed.contains(&self.fixes[id].applicability))
+            })
+            .count()
+    }
+
+    /// The `.gitignore` patches, concatenated, in the files' bytes (what `--diff` prints).
+    pub fn patch(&self) -> Vec<u8> {
+        self.fixes
+            .iter()
+            .filter_map(|f| match &f.kind {
+                FixKind::Gitignore { patch_bytes, .. } => Some(patch_bytes.as_slice()),
+                FixKind::Untrack { .. } => None,
+            })
+            .flatten()
+            .copied()
+            .collect()
     }
 }
 
@@ -153,7 +322,7 @@ pub fn render(
 ) -> io::Result<()> {
     match format {
         Format::Text => text(report, rules, style, out),
-        Format::Json => json_report(report, out),
+        Format::Json => json(report, json!({}), out),
         Format::Sarif => sarif(report, rules, out),
     }
 }
@@ -355,13 +524,39 @@ pub fn remediation<'a>(rules: &'a RuleSet, id: &str) -> Option<&'a str> {
     rules.metadata(id).map(|(_, _, _, remediation)| remediation)
 }
 
-fn json_report(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    let value = json!({
+/// `--format json`, one schema for every command: the findings (each with the ids of its
+/// fixes), the fixes, the stats, the errors, and `history` and `notes` when there are some.
+/// `header` (an object) adds the command's own fields: lint's `summary`, the hook's
+/// `.gitignore` check and verdict.
+pub fn json(report: &Report, header: serde_json::Value, out: &mut dyn Write) -> io::Result<()> {
+    let findings: Vec<serde_json::Value> = report
+        .findings
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let mut v = serde_json::to_value(f).expect("a finding serializes");
+            v["fixes"] = json!(report.fixes_of(i));
+            v
+        })
+        .collect();
+    let mut value = json!({
         "version": 1,
-        "findings": report.findings,
+        "findings": findings,
+        "fixes": report.fixes,
         "stats": report.stats,
         "errors": report.errors,
     });
+    if let Some(h) = &report.history {
+        value["history"] = json!(h);
+    }
+    if !report.notes.is_empty() {
+        value["notes"] = json!(report.notes);
+    }
+    if let serde_json::Value::Object(fields) = header {
+        for (k, v) in fields {
+            value[k] = v;
+        }
+    }
     serde_json::to_writer_pretty(&mut *out, &value)?;
     writeln!(out)
 }
@@ -395,10 +590,51 @@ fn uri(path: &str) -> String {
     s
 }
 
-fn sarif(report: &Report, rules: &RuleSet, out: &mut dyn Write) -> io::Result<()> {
-    let log = sarif_log(report, rules);
+/// `--format sarif`: the SARIF 2.1.0 log, fixes included.
+pub fn sarif(report: &Report, rules: &RuleSet, out: &mut dyn Write) -> io::Result<()> {
+    let mut log = sarif_log(report, rules);
+    if let Some(results) = log["runs"][0]["results"].as_array_mut() {
+        for (i, result) in results.iter_mut().enumerate() {
+            sarif_fixes(report, report.fixes_of(i), result);
+        }
+    }
     serde_json::to_writer_pretty(&mut *out, &log)?;
     writeln!(out)
+}
+
+/// A result's fixes: a `.gitignore` append as a SARIF fix (an insertion at the file's end);
+/// an index change, which SARIF cannot express, as the `indexFixes` property.
+fn sarif_fixes(report: &Report, ids: &[usize], result: &mut serde_json::Value) {
+    let mut sarif_fixes = Vec::new();
+    let mut other = Vec::new();
+    for &i in ids {
+        let fix = &report.fixes[i];
+        match &fix.kind {
+            FixKind::Gitignore { path, old, new, .. } => {
+                let old_len = old.as_deref().map_or(0, <[u8]>::len);
+                let inserted = String::from_utf8_lossy(&new[old_len..]);
+                sarif_fixes.push(json!({
+                    "description": {"text": fix.description},
+                    "artifactChanges": [{
+                        "artifactLocation": {"uri": path},
+                        "replacements": [{
+                            "deletedRegion": {"byteOffset": old_len, "byteLength": 0},
+                            "insertedContent": {"text": inserted},
+                        }],
+                    }],
+                }));
+            }
+            FixKind::Untrack { command, .. } => {
+                other.push(format!("{} (`{command}`)", fix.description))
+            }
+        }
+    }
+    if !sarif_fixes.is_empty() {
+        result["fixes"] = json!(sarif_fixes);
+    }
+    if !other.is_empty() {
+        result["properties"]["indexFixes"] = json!(other);
+    }
 }
 
 /// The SARIF 2.1.0 log of a report, as a JSON value (results in the order of the findings).

@@ -208,6 +208,7 @@ pub fn scan_paths(scanner: &Scanner, targets: &[Target], opts: &WalkOptions) -> 
             baselined: 0,
             lines_added: None,
         },
+        ..Report::default()
     };
     report.stats.errors = report.errors.len() as u64;
     report.sort();

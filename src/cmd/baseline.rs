@@ -4,7 +4,6 @@ use std::io::{self, IsTerminal, Write};
 
 use anyhow::Result;
 
-use super::lint::policy_filter;
 use super::{Outcome, lint_dir, load_setup, stdout, work_tree_root};
 use crate::cli;
 
@@ -23,10 +22,7 @@ pub fn run(args: cli::BaselineCmdArgs) -> Result<Outcome> {
     let root = work_tree_root(&dir)?;
     let (rules, config) = load_setup(&args.rule_args, &args.config, &root)?;
     let mut result = lint::run(&dir, &rules, &opts)?;
-    policy_filter(
-        &mut result,
-        &leakgate::policy::Policy::without_baseline(&rules, &config),
-    );
+    leakgate::policy::Policy::without_baseline(&rules, &config).filter(&mut result.report);
     let path = args
         .output
         .clone()
@@ -59,7 +55,7 @@ pub fn run(args: cli::BaselineCmdArgs) -> Result<Outcome> {
         count(secrets, "secret", "secrets"),
         count(files, "must-not-track file", "must-not-track files"),
         count(coverage, ".gitignore gap", ".gitignore gaps"),
-        match &result.history {
+        match &result.report.history {
             Some(h) => format!("; history {}", h.range),
             None => String::new(),
         }

@@ -30,13 +30,14 @@ pub fn run(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
     };
     let mut result = lint::run(&dir, &rules, &opts)?;
     let policy = Policy::new(&rules, &config, &args.baseline.choice(), &result.workdir)?;
-    policy_filter(&mut result, &policy);
+    policy.filter(&mut result.report);
     if args.diff {
         let mut out = stdout();
-        out.write_all(&result.patch())?;
+        out.write_all(&result.report.patch())?;
         out.flush()?;
         let untrack = |a: lint::Applicability| -> Vec<&str> {
             result
+                .report
                 .fixes
                 .iter()
                 .filter(|f| f.applicability == a)
@@ -73,7 +74,7 @@ pub fn run(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
                 shown.join("; ")
             )?;
         }
-        return Ok(Outcome::found(result.problems() != 0));
+        return Ok(Outcome::found(result.report.problems() != 0));
     }
     if args.fix {
         let done = lint::apply(&dir, &result, args.unsafe_fixes)?;
@@ -104,20 +105,11 @@ pub fn run(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
                 ..opts.clone()
             };
             result = lint::run(&dir, &rules, &again)?.with_history_of(result);
-            policy_filter(&mut result, &policy);
+            policy.filter(&mut result.report);
         }
     }
     let mut out = stdout();
     lint::render(args.output.format, &result, &rules, style, &mut out)?;
     out.flush()?;
-    Ok(Outcome::found(result.problems() != 0))
-}
-
-/// The policy's verdicts on a lint result (the fixes only dropped findings needed go too).
-pub fn policy_filter(result: &mut leakgate::lint::Lint, policy: &Policy<'_>) {
-    policy
-        .apply(|drop| {
-            result.drop_findings(drop);
-        })
-        .record(&mut result.report.stats);
+    Ok(Outcome::found(result.report.problems() != 0))
 }

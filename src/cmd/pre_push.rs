@@ -31,17 +31,11 @@ pub fn run(args: cli::PrePushArgs, style: &Style) -> Result<Outcome> {
     };
     let policy = leakgate::policy::Policy::new(&rules, &config, &args.baseline.choice(), &root)?;
     let outcome = leakgate::prepush::run(&cwd, &policy, &remote, &input, &opts)?;
-    let blocked = !outcome.findings.is_empty();
+    let blocked = !outcome.report.findings.is_empty();
     let mut out = stdout();
     match args.output.format {
         Format::Text => leakgate::prepush::render_text(&outcome, &rules, style, &mut out)?,
-        f => leakgate::lint::render(
-            f,
-            &leakgate::prepush::as_lint(outcome),
-            &rules,
-            style,
-            &mut out,
-        )?,
+        f => leakgate::report::render(f, &outcome.report, &rules, style, &mut out)?,
     }
     out.flush()?;
     Ok(Outcome::found(blocked))

@@ -33,7 +33,7 @@ pub fn run(args: ScanArgs, style: &Style) -> Result<Outcome> {
         let scanner = Scanner::new(&rules);
         let mut part = walk::scan_paths(&scanner, &ctx.targets, &opts);
         let policy = Policy::without_baseline(&rules, &config);
-        policy.filter(&mut part.findings, &mut part.stats);
+        policy.filter(&mut part);
         report.merge(part);
         first_rules.get_or_insert(rules);
     }

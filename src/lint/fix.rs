@@ -8,7 +8,7 @@ use super::*;
 pub fn apply(dir: &Path, lint: &Lint, unsafe_fixes: bool) -> Result<Vec<String>> {
     let mut done = Vec::new();
     // Check first, write after: an error leaves everything as it was.
-    for fix in &lint.fixes {
+    for fix in &lint.report.fixes {
         if let FixKind::Gitignore { path, old, .. } = &fix.kind {
             let full = lint.workdir.join(path);
             let now = match std::fs::read(&full) {
@@ -26,6 +26,7 @@ pub fn apply(dir: &Path, lint: &Lint, unsafe_fixes: bool) -> Result<Vec<String>>
     }
     // The index next: if it is locked (a git command is running), nothing has changed yet.
     let untrack: HashSet<&str> = lint
+        .report
         .fixes
         .iter()
         .filter(|f| unsafe_fixes && f.applicability == Applicability::Unsafe)
@@ -87,7 +88,7 @@ pub fn apply(dir: &Path, lint: &Lint, unsafe_fixes: bool) -> Result<Vec<String>>
             ));
         }
     }
-    for fix in &lint.fixes {
+    for fix in &lint.report.fixes {
         if let FixKind::Gitignore { path, new, .. } = &fix.kind {
             let full = lint.workdir.join(path);
             gitignore::write_atomic_within(&lint.workdir, &full, new)

@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use gix::ObjectId;
 use gix::bstr::{BString, ByteSlice};
-use serde::Serialize;
 
 use crate::check::file_findings;
 use crate::finding::Finding;
@@ -33,7 +32,7 @@ pub use fix::apply;
 pub(crate) use history::resolve_rev;
 use history::*;
 pub use history::{UNSHALLOW_HINT, scan_history_between};
-pub use render::{render, render_json, render_sarif, render_text, summary};
+pub use render::{render, render_text, summary};
 use tracked::*;
 
 #[derive(Debug, Clone)]
@@ -53,172 +52,34 @@ pub struct Options {
 
 pub use crate::fix::{Applicability, Fix, FixKind};
 
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct HistoryStats {
-    pub range: String,
-    pub commits: u64,
-    pub blobs_scanned: u64,
-    pub bytes_scanned: u64,
-    pub skipped_binary: u64,
-    pub skipped_too_large: u64,
-    /// A path of each blob skipped as too large, for the summary to name.
-    #[serde(skip)]
-    pub too_large_paths: Vec<String>,
-    /// The blobs the history names that the object database lacks (a partial clone, a
-    /// mirror without them), each told: not scanned, and warned about on stderr.
-    pub missing: Vec<String>,
-}
+pub use crate::report::HistoryStats;
 
-impl HistoryStats {
-    /// `12 commits, 30 blobs`, and the blobs skipped as too large, named
-    /// (`, skipped 1 too large: dump.sql`).
-    pub fn counts(&self) -> String {
-        let mut out = format!(
-            "{}, {}",
-            plural(self.commits as usize, "commit", "commits"),
-            plural(self.blobs_scanned as usize, "blob", "blobs")
-        );
-        if self.skipped_too_large > 0 {
-            out.push_str(&format!(
-                ", skipped {} too large{}",
-                self.skipped_too_large,
-                crate::report::name_some(&self.too_large_paths)
-            ));
-        }
-        if !self.missing.is_empty() {
-            out.push_str(&format!(
-                ", {} missing from the object database (not scanned)",
-                plural(self.missing.len(), "blob", "blobs")
-            ));
-        }
-        out
-    }
-}
-
+/// A lint run: its report (findings, fixes, history), and what it looked at.
 #[derive(Debug, Default)]
 pub struct Lint {
     pub report: Report,
-    /// For each finding of `report.findings` (same order), the ids of the fixes that fix it.
-    pub finding_fixes: Vec<Vec<usize>>,
-    pub fixes: Vec<Fix>,
     pub workdir: PathBuf,
-    pub history: Option<HistoryStats>,
     /// Whether the index and the working tree were checked (not with `--history-only`).
     pub tree_checked: bool,
 }
 
 impl Lint {
-    /// Drop the findings `allowed` says are allowlisted, and the fixes that only they needed;
-    /// returns how many findings were dropped.
-    pub fn drop_findings(&mut self, allowed: impl Fn(&Finding) -> bool) -> u64 {
-        let findings = std::mem::take(&mut self.report.findings);
-        let finding_fixes = std::mem::take(&mut self.finding_fixes);
-        let before = findings.len();
-        for (f, ids) in findings.into_iter().zip(finding_fixes) {
-            if !allowed(&f) {
-                self.report.findings.push(f);
-                self.finding_fixes.push(ids);
-            }
-        }
-        // Keep only the fixes a remaining finding refers to, renumbered.
-        let mut remap = vec![None; self.fixes.len()];
-        let mut kept = Vec::new();
-        for ids in &self.finding_fixes {
-            for &id in ids {
-                if remap[id].is_none() {
-                    remap[id] = Some(kept.len());
-                    kept.push(id);
-                }
-            }
-        }
-        for ids in &mut self.finding_fixes {
-            for id in ids.iter_mut() {
-                *id = remap[*id].expect("kept above");
-            }
-        }
-        let mut old: Vec<Option<Fix>> = std::mem::take(&mut self.fixes)
-            .into_iter()
-            .map(Some)
-            .collect();
-        self.fixes = kept
-            .into_iter()
-            .map(|id| old[id].take().expect("each fix kept once"))
-            .collect();
-        (before - self.report.findings.len()) as u64
-    }
-
-    /// Findings that make the run fail (notes on explicit negations do not).
-    pub fn problems(&self) -> usize {
-        self.report
-            .findings
-            .iter()
-            .filter(|f| f.rule_id != RULE_GITIGNORE_NEGATED)
-            .count()
-    }
-
-    /// Problems that `--fix` fixes (every fix they need is safe).
-    pub fn fixable(&self) -> usize {
-        self.fixable_with(&[Applicability::Safe])
-    }
-
-    /// Problems that only `--fix --unsafe-fixes` fixes.
-    pub fn unsafe_fixable(&self) -> usize {
-        self.fixable_with(&[Applicability::Safe, Applicability::Unsafe]) - self.fixable()
-    }
-
-    fn fixable_with(&self, allowed: &[Applicability]) -> usize {
-        self.report
-            .findings
-            .iter()
-            .zip(&self.finding_fixes)
-            .filter(|(f, fx)| {
-                f.rule_id != RULE_GITIGNORE_NEGATED
-                    && !fx.is_empty()
-                    && fx
-                        .iter()
-                        .all(|&i| allowed.contains(&self.fixes[i].applicability))
-            })
-            .count()
-    }
-
     /// Take the history findings (and stats) of an earlier run of the same repository, so that
     /// the report after `--fix` need not scan history again.
     pub fn with_history_of(mut self, earlier: Lint) -> Lint {
-        let mut all: Vec<(Finding, Vec<usize>)> = self
-            .report
-            .findings
-            .drain(..)
-            .zip(self.finding_fixes.drain(..))
-            .collect();
-        all.extend(
+        self.report.findings.extend(
             earlier
                 .report
                 .findings
                 .into_iter()
-                .filter(|f| f.commit.is_some())
-                .map(|f| (f, Vec::new())),
+                .filter(|f| f.commit.is_some()),
         );
-        sort_with_fixes(&mut all);
-        (self.report.findings, self.finding_fixes) = all.into_iter().unzip();
-        self.history = earlier.history;
+        self.report.history = earlier.report.history;
+        self.report.sort();
         self
-    }
-
-    /// The `.gitignore` patches, concatenated, in the files' bytes (what `--diff` prints).
-    pub fn patch(&self) -> Vec<u8> {
-        self.fixes
-            .iter()
-            .filter_map(|f| match &f.kind {
-                FixKind::Gitignore { patch_bytes, .. } => Some(patch_bytes.as_slice()),
-                FixKind::Untrack { .. } => None,
-            })
-            .flatten()
-            .copied()
-            .collect()
     }
 }
 
-/// A must-not-track finding for a file the user explicitly un-ignored: a note, kept as is.
 fn negated_note(mut f: Finding, kind: &str, pattern: &str, src: &str) -> Finding {
     f.rule_id = RULE_GITIGNORE_NEGATED.to_string();
     f.severity = Severity::Low;
@@ -227,14 +88,6 @@ fn negated_note(mut f: Finding, kind: &str, pattern: &str, src: &str) -> Finding
         f.message
     );
     f
-}
-
-fn sort_with_fixes(found: &mut [(Finding, Vec<usize>)]) {
-    found.sort_by(|(a, _), (b, _)| {
-        a.sort_key()
-            .cmp(&b.sort_key())
-            .then_with(|| a.commit.cmp(&b.commit))
-    });
 }
 
 /// Lint the repository that contains `dir`.
@@ -252,21 +105,16 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
     if opts.history_only {
         let workdir = repo.workdir().unwrap_or(repo.git_dir()).to_path_buf();
         let range = opts.history.as_deref().unwrap_or("HEAD");
-        let (hist, hstats) = scan_history(&repo, &scanner, range, opts)?;
-        let mut found: Vec<(Finding, Vec<usize>)> =
-            hist.into_iter().map(|f| (f, Vec::new())).collect();
-        sort_with_fixes(&mut found);
-        let (findings, finding_fixes): (Vec<Finding>, Vec<Vec<usize>>) = found.into_iter().unzip();
-        return Ok(Lint {
-            report: Report {
-                findings,
-                stats: Stats::default(),
-                errors: Vec::new(),
-            },
-            finding_fixes,
-            fixes: Vec::new(),
-            workdir,
+        let (findings, hstats) = scan_history(&repo, &scanner, range, opts)?;
+        let mut report = Report {
+            findings,
             history: Some(hstats),
+            ..Report::default()
+        };
+        report.sort();
+        return Ok(Lint {
+            report,
+            workdir,
             tree_checked: false,
         });
     }
@@ -665,20 +513,19 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
         history = Some(hstats);
     }
 
-    sort_with_fixes(&mut found);
     let (findings, finding_fixes): (Vec<Finding>, Vec<Vec<usize>>) = found.into_iter().unzip();
     let mut report = Report {
         findings,
-        stats,
-        errors: Vec::new(),
-    };
-    report.errors.sort();
-    Ok(Lint {
-        report,
         finding_fixes,
         fixes,
-        workdir,
+        stats,
         history,
+        ..Report::default()
+    };
+    report.sort();
+    Ok(Lint {
+        report,
+        workdir,
         tree_checked: true,
     })
 }

@@ -304,7 +304,7 @@ fn run_with<'r>(
     // The configuration's allowlists and minimum severity, then accepted findings
     // (`leakgate baseline`); a must-not-track file whose finding is not reported is not
     // blocked either.
-    policy.filter(&mut out.report.findings, &mut out.report.stats);
+    policy.filter(&mut out.report);
     let findings = &out.report.findings;
     out.unstage.retain(|u| {
         findings
@@ -313,6 +313,21 @@ fn run_with<'r>(
     });
     out.report.sort();
     out.unstage.sort_by(|a, b| a.path.cmp(&b.path));
+    // What takes each blocked file out of the commit, as fixes of its findings.
+    out.report.fixes = out
+        .unstage
+        .iter()
+        .enumerate()
+        .map(|(i, u)| u.fix(i))
+        .collect();
+    out.report.finding_fixes = (out.report.findings.iter())
+        .map(|f| {
+            (out.unstage.iter())
+                .position(|u| f.line.is_none() && u.path == f.path)
+                .into_iter()
+                .collect()
+        })
+        .collect();
 
     // .gitignore: what would keep the blocked files out, and coverage of the usual names.
     let blocked: Vec<&str> = out.unstage.iter().map(|u| u.path.as_str()).collect();

@@ -195,26 +195,13 @@ pub fn render_text(
     }
 }
 
-/// `--format json`: the report, the `.gitignore` check that took part in the exit code, the
-/// patch that would cover what is missing, and the fixes of the blocked files.
+/// `--format json`: the report (with the fixes of the blocked files), the `.gitignore` check
+/// that took part in the exit code, the patch that would cover what is missing, the verdict.
 pub fn render_json(o: &Outcome, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    // What takes each blocked must-not-track file out of the commit (the text's advice).
-    let fixes: Vec<crate::fix::Fix> = o
-        .unstage
-        .iter()
-        .enumerate()
-        .map(|(i, u)| u.fix(i))
-        .collect();
-    let value = serde_json::json!({
-        "version": 1,
-        "findings": o.report.findings,
-        "stats": o.report.stats,
-        "errors": o.report.errors,
+    let header = serde_json::json!({
         "gitignore": o.gitignore,
         "gitignore_patch": o.gitignore_patch,
-        "fixes": fixes,
         "blocked": !o.report.findings.is_empty() || o.gitignore.blocks,
     });
-    serde_json::to_writer_pretty(&mut *out, &value)?;
-    writeln!(out)
+    crate::report::json(&o.report, header, out)
 }
