@@ -19,4 +19,5 @@ mod quiet;
 mod readme;
 mod rules;
 mod scan;
+mod snapshots;
 mod syntax_matrix;
