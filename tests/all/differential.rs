@@ -238,22 +238,22 @@ fn keys(findings: impl IntoIterator<Item = leakgate::finding::Finding>) -> Vec<K
 fn the_hooks_plan_finds_what_a_whole_scan_finds_on_the_added_lines() {
     use leakgate::check;
     use leakgate::scan::{Scanner, Scratch};
-    let mut rng = Rng::new(seed());
+    let seed = seed();
+    let mut rng = Rng::new(seed);
     let (examples, multi) = examples(&mut rng);
     let rules = leakgate::rules::RuleSet::builtin().unwrap();
     // The hook's matcher (quick to build, gated) against the bulk one (a DFA).
     let hook = Scanner::new_small(&rules);
     let bulk = Scanner::new(&rules);
-    let (mut s1, mut s2) = (Scratch::default(), Scratch::default());
-    let (mut expected_total, mut big) = (0, 0);
-    let mut failures = Vec::new();
-    for id in 0..3000 {
+    // Each trial from its own seeded generator, so that trial `id` is the same whatever the
+    // number of threads that share the trials out.
+    let one = |id: usize, s1: &mut Scratch, s2: &mut Scratch| {
+        let mut rng = Rng::new(seed ^ (id as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let t = trial(&mut rng, &examples, &multi, id);
         let (base, staged) = (t.base.as_bytes(), t.staged.as_bytes());
-        big += usize::from(staged.len() > 32 * 1024);
-        let got = keys(check::added(&hook, &mut s1, t.name, Some(base), staged));
+        let got = keys(check::added(&hook, s1, t.name, Some(base), staged));
         let added = leakgate::git::staged::added_lines(base, staged);
-        let whole = check::whole(&bulk, &mut s2, &[t.name], Some(staged), u64::MAX, false);
+        let whole = check::whole(&bulk, s2, &[t.name], Some(staged), u64::MAX, false);
         let want = keys(
             whole
                 .findings
@@ -261,15 +261,39 @@ fn the_hooks_plan_finds_what_a_whole_scan_finds_on_the_added_lines() {
                 .map(|(_, f)| f)
                 .filter(|f| check::touches(&added, f)),
         );
-        expected_total += want.len();
-        if got != want {
+        let failure = (got != want).then(|| {
             dump(&t, id);
-            failures.push(format!(
+            format!(
                 "trial {id} ({}, {} lines, eol {:?}): hook {got:?}, whole scan of the added lines {want:?}",
                 t.name, t.lines, t.eol
-            ));
-        }
-    }
+            )
+        });
+        (want.len(), usize::from(staged.len() > 32 * 1024), failure)
+    };
+    const TRIALS: usize = 3000;
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(8));
+    let parts: Vec<(usize, usize, Vec<String>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|k| {
+                let one = &one;
+                s.spawn(move || {
+                    let (mut s1, mut s2) = (Scratch::default(), Scratch::default());
+                    let (mut expected, mut big, mut failures) = (0, 0, Vec::new());
+                    for id in (k..TRIALS).step_by(threads) {
+                        let (n, b, f) = one(id, &mut s1, &mut s2);
+                        expected += n;
+                        big += b;
+                        failures.extend(f);
+                    }
+                    (expected, big, failures)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let expected_total: usize = parts.iter().map(|p| p.0).sum();
+    let big: usize = parts.iter().map(|p| p.1).sum();
+    let failures: Vec<String> = parts.into_iter().flat_map(|p| p.2).collect();
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
     // The trials must exercise findings and the large-file shortcut, not compare empty lists.
     assert!(expected_total >= 1500, "only {expected_total} findings");
