@@ -21,16 +21,12 @@ pub struct Context {
 
 /// The work tree of the repository around `dir`, if any (canonical).
 fn work_tree_of(dir: &Path) -> Option<PathBuf> {
-    let repo = gix::discover(dir).ok()?;
-    repo.workdir()?.canonicalize().ok()
+    crate::git::work_tree_around(dir)?.canonicalize().ok()
 }
 
 /// The root of the repository around the current directory, or the current directory.
 pub fn current_root() -> PathBuf {
-    gix::discover(".")
-        .ok()
-        .and_then(|r| r.workdir().map(Path::to_path_buf))
-        .unwrap_or_else(|| PathBuf::from("."))
+    crate::git::work_tree_around(Path::new(".")).unwrap_or_else(|| PathBuf::from("."))
 }
 
 /// Group `paths` (as given on the command line) by the root they belong to, in the order

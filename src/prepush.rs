@@ -9,7 +9,7 @@
 //! have (someone pushed since the last fetch) is said so, and what no remote-tracking branch has
 //! is scanned. The scan is `lint --history`'s.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use gix::ObjectId;
@@ -181,13 +181,12 @@ pub struct Options {
 
 /// Scan what a push to `remote` sends, `input` being the hook's standard input.
 pub fn run(
-    dir: &Path,
+    mut repo: gix::Repository,
     policy: &crate::policy::Policy<'_>,
     remote: &str,
     input: &str,
     opts: &Options,
 ) -> Result<Outcome> {
-    let mut repo = crate::git::open_repo(dir)?;
     repo.object_cache_size_if_unset(4 << 20);
     let workdir = repo.workdir().expect("checked in open_repo").to_path_buf();
     let updates = parse_updates(input)?;

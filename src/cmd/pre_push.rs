@@ -4,7 +4,7 @@ use std::io::{self, IsTerminal, Write};
 
 use anyhow::{Context, Result};
 
-use super::{Outcome, load_setup, stdout, work_tree_root};
+use super::{Outcome, load_setup, stdout};
 use crate::cli;
 use leakgate::report::{Format, Style};
 
@@ -12,25 +12,27 @@ use leakgate::report::{Format, Style};
 pub fn run(args: cli::PrePushArgs, style: &Style) -> Result<Outcome> {
     use std::io::Read;
     let cwd = std::env::current_dir().context("reading the current directory")?;
+    // The repository, opened once for the command.
+    let repo = leakgate::git::open_repo(&cwd)?;
     let mut input = String::new();
     let mut remote = args.remote.clone();
     // The pre-commit framework passes the range in the environment, and nothing on stdin.
     if let Some(env) = leakgate::framework::PushEnv::from_env() {
-        input = env.input(&leakgate::git::open_repo(&cwd)?)?;
+        input = env.input(&repo)?;
         remote = env.remote_name.unwrap_or(remote);
     } else {
         io::stdin()
             .read_to_string(&mut input)
             .context("reading the refs to push from standard input")?;
     }
-    let root = work_tree_root(&cwd)?;
+    let root = repo.workdir().expect("checked in open_repo").to_path_buf();
     let (rules, config) = load_setup(&args.rule_args, &args.config, &root)?;
     let opts = leakgate::prepush::Options {
         max_size: args.max_filesize,
         progress: io::stderr().is_terminal(),
     };
     let policy = leakgate::policy::Policy::new(&rules, &config, &args.baseline.choice(), &root)?;
-    let outcome = leakgate::prepush::run(&cwd, &policy, &remote, &input, &opts)?;
+    let outcome = leakgate::prepush::run(repo, &policy, &remote, &input, &opts)?;
     let blocked = !outcome.report.findings.is_empty();
     let mut out = stdout();
     match args.output.format {

@@ -23,6 +23,13 @@ pub fn open_repo(dir: &Path) -> Result<gix::Repository> {
     Ok(repo)
 }
 
+/// The work tree of the repository that holds `dir`, if there is one. Found from the path
+/// alone, without git's environment (`GIT_DIR` in a hook names the repository the hook runs
+/// for, not the one a scanned path is in).
+pub fn work_tree_around(dir: &Path) -> Option<std::path::PathBuf> {
+    gix::discover(dir).ok()?.workdir().map(Path::to_path_buf)
+}
+
 /// [`open_repo`], bare repositories included (history needs no work tree).
 pub fn open_any(dir: &Path) -> Result<gix::Repository> {
     let mut repo = gix::discover_with_environment_overrides(dir)
