@@ -38,9 +38,11 @@ fn encoded_beside_its_encoder(hay: &[u8], secret: &Range<usize>) -> bool {
     let words: [&[u8]; 5] = [b"encoder", b"hash", b"digest", b"md5", b"sha"];
     around.iter().any(|t| {
         let lower = t.to_ascii_lowercase();
-        words
-            .iter()
-            .any(|w| memchr::memmem::find(&lower, w).is_some())
+        words.iter().any(|w| {
+            // `sha` inside `preshared` (a WireGuard `PresharedKey`) names no digest.
+            memchr::memmem::find_iter(&lower, w)
+                .any(|at| !(*w == b"sha" && lower[..at].ends_with(b"pre")))
+        })
     })
 }
 
