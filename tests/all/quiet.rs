@@ -510,3 +510,48 @@ fn repetition_lowers_only_a_generic_value_in_one_file() {
     }
     assert_eq!(findings(&once.repeat(3)), []);
 }
+
+/// A credential a provider or SDK publishes as a sample (the Firebase Android SDK's test
+/// apps' Google API keys, AWS's `…EXAMPLE` keys) is listed once in the rule data
+/// (`[[published_example]]`, by its SHA-1) and reported by no rule; any other key of the same
+/// format still is.
+#[test]
+fn published_example_keys_are_listed_once_for_every_rule() {
+    let mut rng = util::Rng::fresh();
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
+    let mut key = || -> String {
+        let tail: String = (0..35)
+            .map(|_| alphabet[rng.below(alphabet.len())] as char)
+            .collect();
+        format!("AIzaSy{}", &tail[2..])
+    };
+    let (published, other) = (key(), key());
+    let text = format!("<string name=\"google_api_key\">{published}</string>\n");
+    let other_text = format!("<string name=\"google_api_key\">{other}</string>\n");
+    assert_eq!(rules_of(&text), ["gcp-api-key"]);
+
+    let mut rules = RuleSet::builtin().unwrap();
+    let listed = format!(
+        "[[published_example]]\nsource = \"a test\"\nsha1 = [\"{}\"]\n",
+        leakgate::finding::fingerprint(published.as_bytes())
+    );
+    rules.extend(RuleSet::from_toml(&listed, "test.toml").unwrap());
+    let scanner = Scanner::new(&rules);
+    let mut scratch = Scratch::default();
+    assert!(scanner.scan(text.as_bytes(), &mut scratch).is_empty());
+    assert_eq!(scanner.scan(other_text.as_bytes(), &mut scratch).len(), 1);
+
+    // AWS's documented family, whatever the rule that would take it.
+    for line in [
+        "aws_access_key_id = AKIAI44QH8DHBEXAMPLE\n",
+        "secret_access_key: je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY\n",
+    ] {
+        assert!(rules_of(line).is_empty(), "{line}");
+    }
+    // A bad SHA-1 is an error that names the entry.
+    let bad = RuleSet::from_toml(
+        "[[published_example]]\nsource = \"x\"\nsha1 = [\"abc\"]\n",
+        "t.toml",
+    );
+    assert!(bad.is_err_and(|e| e.0.contains("published_example `x`")));
+}
