@@ -250,13 +250,15 @@ fn generate(table: &toml::Table, gates: &mut Vec<u8>) -> String {
         writeln!(
             out,
             "  GenFile {{ id: {}, name: {}, severity: {}, paths: {}, except: {}, content: {}, \
-             gitignore: {}, hygiene: {}, stack: {}, description: {}, remediation: {}, references: {} }},",
+             covers: {}, gitignore: {}, hygiene: {}, stack: {}, description: {}, remediation: {}, \
+             references: {} }},",
             s(g("id")),
             s(g("name")),
             s(g("severity")),
             list(g("paths")),
             list(g("except")),
             opt_s(g("content")),
+            list(g("covers")),
             list(g("gitignore")),
             boolean(g("hygiene"), true),
             list(g("stack")),

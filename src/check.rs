@@ -240,12 +240,21 @@ pub fn findings(rules: &RuleSet, path: &str, hay: &[u8], matches: &[Match]) -> V
     }
     let index = LineIndex::new(hay);
     let doc = crate::example::is_markup_doc(path);
+    // One finding per secret location: a file reported for its material (a `.pem` file for its
+    // private key) is that material's finding; the content rules it covers add none.
+    let covered: Vec<&str> = rules
+        .file_rules_for(path)
+        .into_iter()
+        .filter(|r| !r.spec.covers.is_empty() && r.content_matches(Some(hay)))
+        .flat_map(|r| r.spec.covers.iter().map(String::as_str))
+        .collect();
     matches
         .iter()
         .filter(|m| {
             !(doc
                 && rules.rules[m.rule].spec.fallback
                 && crate::example::in_doc_sample(path, hay, m.secret.start))
+                && !covered.contains(&rules.rules[m.rule].id())
         })
         .map(|m| {
             let rule = &rules.rules[m.rule];

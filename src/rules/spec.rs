@@ -67,6 +67,11 @@ pub struct FileRuleSpec {
     /// The file is reported only if its content matches this regex.
     #[serde(default)]
     pub content: Option<Spanned<String>>,
+    /// Content rules that find the material this rule reports the file for (a `.pem` file's
+    /// private key): in a file this rule reports, their findings are this one's, and are not
+    /// reported again (one finding per secret location).
+    #[serde(default)]
+    pub covers: Vec<String>,
     /// Patterns to add to `.gitignore` to keep such files out (defaults to `paths`).
     #[serde(default)]
     pub gitignore: Vec<String>,

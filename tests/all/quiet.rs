@@ -555,3 +555,50 @@ fn published_example_keys_are_listed_once_for_every_rule() {
     );
     assert!(bad.is_err_and(|e| e.0.contains("published_example `x`")));
 }
+
+/// One finding per secret location (#13): a `.pem`/`.key` file or an `id_rsa` holding a
+/// private key is one finding, the file rule's (which says what the file is and how to
+/// untrack it), not that and the key's content finding; the same key in a file of another
+/// name is the content rule's. A JWK is one finding (its `d`), not one per private member.
+#[test]
+fn one_finding_per_key_file_and_per_jwk() {
+    let key = format!(
+        "-----BEGIN RSA PRIVATE KEY-----\n{}\n{}\n-----END RSA PRIVATE KEY-----\n",
+        util::random_base62(64),
+        util::random_base62(64)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["server.key", "tls.pem", "id_rsa", "notes.txt"] {
+        std::fs::write(dir.path().join(name), &key).unwrap();
+    }
+    let b64 = |n: usize| util::random_base62(n);
+    let jwk = format!(
+        "{{\"kty\":\"RSA\",\"n\":\"{}\",\"e\":\"AQAB\",\"d\":\"{}\",\"p\":\"{}\",\"q\":\"{}\",\"dp\":\"{}\",\"dq\":\"{}\",\"qi\":\"{}\"}}\n",
+        b64(128),
+        b64(128),
+        b64(64),
+        b64(64),
+        b64(64),
+        b64(64),
+        b64(64)
+    );
+    std::fs::write(dir.path().join("jwks.json"), jwk).unwrap();
+    let out = util::run(
+        util::leakgate()
+            .current_dir(dir.path())
+            .args(["scan", "--format", "json", "."]),
+    );
+    let v = out.json();
+    assert_eq!(
+        util::path_rules(&v),
+        [
+            ("id_rsa", "ssh-private-key-file"),
+            ("jwks.json", "jwk-private-key"),
+            ("notes.txt", "private-key"),
+            ("server.key", "private-key-pem-file"),
+            ("tls.pem", "private-key-pem-file"),
+        ]
+        .map(|(p, r)| (p.to_string(), r.to_string())),
+        "{v:#}"
+    );
+}
