@@ -250,11 +250,11 @@ pub fn findings(rules: &RuleSet, path: &str, hay: &[u8], matches: &[Match]) -> V
         .collect();
     matches
         .iter()
+        .filter(|m| !covered.contains(&rules.rules[m.rule].id()))
         .filter(|m| {
             !(doc
                 && rules.rules[m.rule].spec.fallback
                 && crate::example::in_doc_sample(path, hay, m.secret.start))
-                && !covered.contains(&rules.rules[m.rule].id())
         })
         .map(|m| {
             let rule = &rules.rules[m.rule];
