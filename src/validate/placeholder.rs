@@ -324,7 +324,8 @@ pub fn is_placeholder_or_reference(secret: &[u8]) -> bool {
             .iter()
             .all(|&c| c.is_ascii_alphanumeric() || c == b'_');
     }
-    if counts_up(b) || keyboard_mash(b) || keyboard_walk(b) || metasyntactic(b) {
+    if counts_up(b) || keyboard_mash(b) || keyboard_walk(b) || metasyntactic(b) || mostly_repeats(b)
+    {
         return true;
     }
     // One repeated character (`aaaaaaaa`, `00000000`), or a short cycle (`abcabcabc`).
@@ -336,6 +337,22 @@ pub fn is_placeholder_or_reference(secret: &[u8]) -> bool {
         }
     }
     false
+}
+
+/// A value typed by holding keys down: runs of four or more of one character make up at least
+/// two fifths of it (`xoxc-888888888888-888888888888-…-ffffffffffffffa915…`, a test's stand-in for a
+/// token's shape). In random characters such a run starts at a place about once in 4,000
+/// (hex) or 240,000 (base62) places.
+pub(crate) fn mostly_repeats(b: &[u8]) -> bool {
+    if b.len() < 16 {
+        return false;
+    }
+    let repeated: usize = b
+        .chunk_by(|x, y| x == y)
+        .filter(|run| run.len() >= 4 && run[0].is_ascii_alphanumeric())
+        .map(<[u8]>::len)
+        .sum();
+    repeated * 5 >= b.len() * 2
 }
 
 /// A value typed along the keyboard in runs: every run of three keys or more steps right along

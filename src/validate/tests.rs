@@ -7,6 +7,8 @@ fn typed_patterns_are_placeholders() {
         "1234abcd-12ab-34cd-56ef-1234567890ab",
         "QVdTOmV5SndZWGxzYjJKJFHDSFKJHERWUY65IOU36TRYEGFNSDLRIUOTUYTHJKLDFGOcmFUQk9O",
         "kjfhueyt9485osdfasdkljfh4lkjhakldjfhalkdsjf",
+        "xoxc-888888888888-888888888888-8888888888888-ffffffffffffffa915fe069d70a8ad81",
+        "xoxc-888888888888-888888888888-8888888888888-fffffffffffffffa915fe069d70a8ad81743b0ec4ee9c81540af43f5e143264b",
     ] {
         assert!(is_placeholder_or_reference(v.as_bytes()), "{v}");
     }
