@@ -38,7 +38,8 @@ fn main() {
         Err(e) => format!(
             "pub(crate) const BUILD_ERROR: Option<&str> = Some({:?});\n\
              pub(crate) static RULES: &[GenRule] = &[];\npub(crate) static FILES: &[GenFile] = &[];\n\
-             pub(crate) static ALLOWS: &[(&str, Option<std::ops::Range<usize>>)] = &[];\n",
+             pub(crate) static ALLOWS: &[(&str, Option<std::ops::Range<usize>>)] = &[];\n\
+             pub(crate) static PUBLISHED: &[(&str, &[&str], Option<&str>)] = &[];\n",
             e.to_string()
         ),
     };
@@ -249,19 +250,38 @@ fn generate(table: &toml::Table, gates: &mut Vec<u8>) -> String {
         writeln!(
             out,
             "  GenFile {{ id: {}, name: {}, severity: {}, paths: {}, except: {}, content: {}, \
-             gitignore: {}, hygiene: {}, stack: {}, description: {}, remediation: {}, references: {} }},",
+             covers: {}, gitignore: {}, hygiene: {}, stack: {}, description: {}, remediation: {}, \
+             references: {} }},",
             s(g("id")),
             s(g("name")),
             s(g("severity")),
             list(g("paths")),
             list(g("except")),
             opt_s(g("content")),
+            list(g("covers")),
             list(g("gitignore")),
             boolean(g("hygiene"), true),
             list(g("stack")),
             s(g("description")),
             s(g("remediation")),
             list(g("references")),
+        )
+        .unwrap();
+    }
+    // Published example credentials: (source, SHA-1s, family regex).
+    out.push_str("];\npub(crate) static PUBLISHED: &[(&str, &[&str], Option<&str>)] = &[\n");
+    for p in table
+        .get("published_example")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        writeln!(
+            out,
+            "  ({}, {}, {}),",
+            s(p.get("source")),
+            list(p.get("sha1")),
+            opt_s(p.get("pattern"))
         )
         .unwrap();
     }

@@ -68,10 +68,36 @@ fn decode_utf16(bytes: &[u8]) -> Option<Vec<u8>> {
 /// A key store whatever its name (#12): a PKCS#12 bundle saved as `private.key`, a JKS store
 /// as `store.bin` are what `*.p12` and `*.jks` name, so they are reported under those rules.
 pub fn file_findings(rules: &RuleSet, path: &str, content: Option<&[u8]>) -> Vec<Finding> {
+    file_findings_as(rules, path, content, false)
+}
+
+/// [`file_findings`] for an untracked file that nothing ignores: a rule that reads values
+/// (`dotenv-file`) names it by its path, since it is one `git add .` from a commit whatever
+/// it holds today (the commit itself is judged by its content).
+pub fn untracked_file_findings(
+    rules: &RuleSet,
+    path: &str,
+    content: Option<&[u8]>,
+) -> Vec<Finding> {
+    file_findings_as(rules, path, content, true)
+}
+
+fn file_findings_as(
+    rules: &RuleSet,
+    path: &str,
+    content: Option<&[u8]>,
+    untracked: bool,
+) -> Vec<Finding> {
     let mut hit: Vec<&crate::rules::FileRule> = rules
         .file_rules_for(path)
         .into_iter()
-        .filter(|r| r.content_matches(content))
+        .filter(|r| {
+            if untracked {
+                r.matches_by_name(content)
+            } else {
+                r.content_matches(content)
+            }
+        })
         .collect();
     // Android's per-machine debug key store is exempt by name (see java-keystore-file).
     let debug_keystore = path.rsplit('/').next() == Some("debug.keystore");
@@ -214,8 +240,17 @@ pub fn findings(rules: &RuleSet, path: &str, hay: &[u8], matches: &[Match]) -> V
     }
     let index = LineIndex::new(hay);
     let doc = crate::example::is_markup_doc(path);
+    // One finding per secret location: a file reported for its material (a `.pem` file for its
+    // private key) is that material's finding; the content rules it covers add none.
+    let covered: Vec<&str> = rules
+        .file_rules_for(path)
+        .into_iter()
+        .filter(|r| !r.spec.covers.is_empty() && r.content_matches(Some(hay)))
+        .flat_map(|r| r.spec.covers.iter().map(String::as_str))
+        .collect();
     matches
         .iter()
+        .filter(|m| !covered.contains(&rules.rules[m.rule].id()))
         .filter(|m| {
             !(doc
                 && rules.rules[m.rule].spec.fallback

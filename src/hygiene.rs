@@ -505,7 +505,7 @@ pub fn work_tree_in(
             } else {
                 None
             };
-            let found = crate::check::file_findings(rules, &rel, content.as_deref());
+            let found = crate::check::untracked_file_findings(rules, &rel, content.as_deref());
             let Some(f) = found
                 .iter()
                 .find(|f| policy.verdict(f) == crate::policy::Verdict::Report)

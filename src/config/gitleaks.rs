@@ -416,6 +416,7 @@ pub fn import(text: &str, name: &str) -> Result<Import> {
                     paths: Vec::new(),
                     except: Vec::new(),
                     content: None,
+                    covers: Vec::new(),
                     gitignore: Vec::new(),
                     hygiene: false,
                     stack: Vec::new(),

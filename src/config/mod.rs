@@ -255,6 +255,7 @@ fn must_not_track_rule(globs: &[Spanned<String>]) -> Option<(usize, FileRuleSpec
             paths: globs.clone(),
             except: Vec::new(),
             content: None,
+            covers: Vec::new(),
             gitignore: globs,
             hygiene: true,
             stack: Vec::new(),

@@ -13,7 +13,6 @@ use anyhow::{Context, Result, bail};
 use gix::ObjectId;
 use gix::bstr::{BString, ByteSlice};
 
-use crate::check::file_findings;
 use crate::finding::Finding;
 use crate::gitignore;
 use crate::hygiene;
@@ -287,7 +286,7 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
             Ok(md) if md.len() <= opts.max_size => std::fs::read(&full).ok(),
             _ => None,
         };
-        let ff = file_findings(rules, &path, content.as_deref());
+        let ff = crate::check::untracked_file_findings(rules, &path, content.as_deref());
         if ff.is_empty() {
             continue;
         }

@@ -75,12 +75,38 @@ impl FileRule {
         });
         match (re, content) {
             (None, _) => true,
+            // A regex with a `value` group (and a `name` group, optionally) holds only when a
+            // value it captures reads as a secret (`validate::assigned_value_is_secret`): a
+            // dotenv file of flags, ports and hosts is configuration.
+            (Some(re), Some(bytes)) if valued(re) => re.captures_iter(bytes).any(|c| {
+                let name = c.name("name").map_or(&b""[..], |m| m.as_bytes());
+                c.name("value")
+                    .is_some_and(|v| crate::validate::assigned_value_is_secret(name, v.as_bytes()))
+            }),
             (Some(re), Some(bytes)) => re.is_match(bytes),
-            // Content unknown (over the size cap): a content condition cannot be decided, and
-            // reporting every large `*.json` would be noise.
-            (Some(_), None) => false,
+            // Content unknown (over the size cap): a rule that reads values fails closed (it
+            // reported such files by name before it read them); for the others a content
+            // condition cannot be decided, and reporting every large `*.json` would be noise.
+            (Some(re), None) => valued(re),
         }
     }
+
+    /// Whether the path alone makes a finding where the content is not the question: an
+    /// untracked file that nothing ignores (one `git add .` from a commit) is named by its
+    /// path when the rule's content condition reads values, since values change.
+    pub fn matches_by_name(&self, content: Option<&[u8]>) -> bool {
+        let valued_rule = self
+            .spec
+            .content
+            .as_ref()
+            .is_some_and(|c| c.get_ref().contains("(?P<value>"));
+        valued_rule || self.content_matches(content)
+    }
+}
+
+/// Whether a content regex reads values (has a `value` group).
+fn valued(re: &Regex) -> bool {
+    re.capture_names().any(|n| n == Some("value"))
 }
 
 /// Every file rule's name hints, bucketed so that a path component is tried against the few

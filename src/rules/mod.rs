@@ -55,6 +55,7 @@ mod generated {
         pub paths: &'static [&'static str],
         pub except: &'static [&'static str],
         pub content: Option<&'static str>,
+        pub covers: &'static [&'static str],
         pub gitignore: &'static [&'static str],
         pub hygiene: bool,
         pub stack: &'static [&'static str],
@@ -107,6 +108,8 @@ pub struct RuleSet {
     pub checks: Vec<&'static CheckRule>,
     /// The configuration's allowlists (see `allowlist.rs`); empty costs nothing.
     pub allowlists: Vec<crate::allowlist::Allowlist>,
+    /// Published example credentials (`[[published_example]]`): never reported.
+    pub published: Published,
     /// The name hints of `files`, by the byte a name they admit must start or end with; built
     /// on first use (`remove` and `extend` drop it; a set whose `files` changed otherwise is
     /// answered without it).
@@ -216,6 +219,7 @@ impl RuleSet {
                     paths: strings(g.paths),
                     except: strings(g.except),
                     content: g.content.map(spanned),
+                    covers: strings(g.covers),
                     gitignore: strings(g.gitignore),
                     hygiene: g.hygiene,
                     stack: strings(g.stack),
@@ -236,6 +240,17 @@ impl RuleSet {
             Mode::Trusted,
         )?;
         set.checks = CHECK_RULES.iter().collect();
+        set.published = Published::new(
+            generated::PUBLISHED
+                .iter()
+                .map(|(source, sha1, pattern)| PublishedSpec {
+                    source: source.to_string(),
+                    sha1: strings(sha1),
+                    pattern: pattern.map(str::to_string),
+                })
+                .collect(),
+            BUILTIN_NAME,
+        )?;
         set.attach_prebuilt();
         Ok(set)
     }
@@ -294,7 +309,9 @@ impl RuleSet {
             .into_iter()
             .map(|s| (s.span().start, s.into_inner()))
             .collect();
-        RuleSet::from_specs(rules, files, name, &lines, mode)
+        let mut set = RuleSet::from_specs(rules, files, name, &lines, mode)?;
+        set.published = Published::new(file.published, name)?;
+        Ok(set)
     }
 
     /// Check and compile specs; `(offset, spec)` pairs locate each rule in its source file.
@@ -312,6 +329,7 @@ impl RuleSet {
             rules: Vec::with_capacity(rules.len()),
             files: Vec::with_capacity(files.len()),
             allowlists: Vec::new(),
+            published: Published::default(),
             hint_index: OnceLock::new(),
         };
         let mut seen = std::collections::HashSet::new();
@@ -424,6 +442,7 @@ impl RuleSet {
             files: Vec::new(),
             checks: Vec::new(),
             allowlists: Vec::new(),
+            published: Published::default(),
             hint_index: OnceLock::new(),
         }
     }
@@ -473,6 +492,7 @@ impl RuleSet {
     pub fn extend(&mut self, other: RuleSet) {
         self.hint_index = OnceLock::new();
         self.allowlists.extend(other.allowlists);
+        self.published.extend(other.published);
         for c in other.checks {
             if self.check(c.id).is_none() {
                 self.checks.push(c);
@@ -606,6 +626,66 @@ impl RuleSet {
             }
         }
         errors
+    }
+}
+
+/// The published example credentials of a rule set: their SHA-1s, and the families' regexes.
+#[derive(Debug, Default)]
+pub struct Published {
+    sha1: std::collections::HashSet<[u8; 20]>,
+    patterns: Vec<Regex>,
+}
+
+impl Published {
+    fn new(specs: Vec<PublishedSpec>, name: &str) -> Result<Published, RuleError> {
+        let mut p = Published::default();
+        for spec in specs {
+            let err = |what: String| {
+                RuleError(format!(
+                    "{name}: published_example `{}`: {what}",
+                    spec.source
+                ))
+            };
+            for h in &spec.sha1 {
+                let digit = |c: u8| (c as char).to_digit(16);
+                let bytes: Option<Vec<u8>> = (h.len() == 40)
+                    .then(|| {
+                        h.as_bytes()
+                            .chunks(2)
+                            .map(|d| Some((digit(d[0])? * 16 + digit(d[1])?) as u8))
+                            .collect()
+                    })
+                    .flatten();
+                let bytes = bytes
+                    .and_then(|b| <[u8; 20]>::try_from(b).ok())
+                    .ok_or_else(|| err(format!("`{h}` is not a SHA-1 (40 hex digits)")))?;
+                p.sha1.insert(bytes);
+            }
+            if let Some(pat) = &spec.pattern {
+                p.patterns
+                    .push(build_regex(pat).map_err(|e| err(format!("bad pattern: {e}")))?);
+            }
+        }
+        Ok(p)
+    }
+
+    fn extend(&mut self, other: Published) {
+        self.sha1.extend(other.sha1);
+        self.patterns.extend(other.patterns);
+    }
+
+    /// Whether the secret is a published example.
+    pub fn contains(&self, secret: &[u8]) -> bool {
+        if self.patterns.iter().any(|re| re.is_match(secret)) {
+            return true;
+        }
+        if self.sha1.is_empty() {
+            return false;
+        }
+        let mut h = gix::hash::hasher(gix::hash::Kind::Sha1);
+        h.update(secret);
+        h.try_finalize()
+            .is_ok_and(|id| self.sha1.contains(id.as_bytes()))
     }
 }
 

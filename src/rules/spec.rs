@@ -67,6 +67,11 @@ pub struct FileRuleSpec {
     /// The file is reported only if its content matches this regex.
     #[serde(default)]
     pub content: Option<Spanned<String>>,
+    /// Content rules that find the material this rule reports the file for (a `.pem` file's
+    /// private key): in a file this rule reports, their findings are this one's, and are not
+    /// reported again (one finding per secret location).
+    #[serde(default)]
+    pub covers: Vec<String>,
     /// Patterns to add to `.gitignore` to keep such files out (defaults to `paths`).
     #[serde(default)]
     pub gitignore: Vec<String>,
@@ -90,6 +95,23 @@ pub struct FileRuleSpec {
     pub negative_examples: Vec<String>,
 }
 
+/// A `[[published_example]]` table: credentials a provider or SDK publishes as samples (in its
+/// documentation, quickstarts or test apps), which every copy of the code carries and which no
+/// rule should report. Values are listed by the SHA-1 of the secret (a finding's fingerprint),
+/// so the rule file holds no key; a family is a regex on the secret.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishedSpec {
+    /// Who publishes them, and where.
+    pub source: String,
+    /// SHA-1 (40 hex digits) of each published value.
+    #[serde(default)]
+    pub sha1: Vec<String>,
+    /// A regex on the secret naming a family of published values.
+    #[serde(default)]
+    pub pattern: Option<String>,
+}
+
 pub(crate) fn yes() -> bool {
     true
 }
@@ -104,6 +126,8 @@ pub(crate) struct RulesFile {
     pub(crate) rules: Vec<Spanned<RuleSpec>>,
     #[serde(default, rename = "file")]
     pub(crate) files: Vec<Spanned<FileRuleSpec>>,
+    #[serde(default, rename = "published_example")]
+    pub(crate) published: Vec<PublishedSpec>,
 }
 
 /// Which part of a match is the secret.

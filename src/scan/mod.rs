@@ -641,9 +641,11 @@ impl<'r> Scanner<'r> {
             return false;
         }
         match rule.validator {
-            Some(v) => v.check(secret),
-            None => true,
+            Some(v) if !v.check(secret) => return false,
+            _ => {}
         }
+        // Last, as the dearest check (a hash), for what would otherwise be a finding.
+        !self.rules.published.contains(secret)
     }
 
     /// A base64 value (e.g. a Kubernetes Secret's `data:`): scan the decoded bytes with every

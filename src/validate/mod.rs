@@ -10,8 +10,9 @@ pub use placeholder::*;
 /// A named check, chosen by a rule's `validator` field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Validator {
-    /// GitHub-style token (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `npm_`): the last six
-    /// base62 characters are the CRC32 of the 30 characters before them.
+    /// GitHub-style token (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `npm_`; Vercel's `vcp_`,
+    /// `vci_`, `vca_`, `vcr_`, `vck_`): the last six base62 characters are the CRC32 of the 30
+    /// (Vercel: 50) characters between them and the prefix.
     Base62Crc32,
     /// A JSON Web Token: the header decodes (base64url) to JSON with an `alg`.
     Jwt,
@@ -103,15 +104,15 @@ pub fn base62_6(mut n: u32) -> [u8; 6] {
 }
 
 fn base62_crc32_ok(token: &[u8]) -> bool {
-    // prefix_ + 30 random + 6 checksum
+    // prefix_ + random (30 for GitHub and npm, 50 for Vercel) + 6 checksum
     let Some(us) = token.iter().position(|&b| b == b'_') else {
         return false;
     };
     let body = &token[us + 1..];
-    if body.len() != 36 || !body.iter().all(u8::is_ascii_alphanumeric) {
+    if !matches!(body.len(), 36 | 56) || !body.iter().all(u8::is_ascii_alphanumeric) {
         return false;
     }
-    let (random, check) = body.split_at(30);
+    let (random, check) = body.split_at(body.len() - 6);
     base62_6(crc32(random)) == check
 }
 
@@ -123,13 +124,14 @@ pub fn fails_its_checksum(secret: &[u8]) -> bool {
 }
 
 /// The checksummed format whose shape the value has: GitHub's `ghp_`/`gho_`/`ghu_`/`ghs_`/
-/// `ghr_` and npm's `npm_` (36 base62 characters), Grafana's `glsa_<32>_<8 hex>`, Atlassian's
-/// `ATATT3…=<8 hex>` and `ATBB<24><8 hex>`.
+/// `ghr_` and npm's `npm_` (36 base62 characters), Vercel's `vcp_`/`vci_`/`vca_`/`vcr_`/`vck_`
+/// (56), Grafana's `glsa_<32>_<8 hex>`, Atlassian's `ATATT3…=<8 hex>` and `ATBB<24><8 hex>`.
 fn checksummed_format(secret: &[u8]) -> Option<Validator> {
     const BASE62_PREFIXES: [&[u8]; 6] = [b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_", b"npm_"];
     let n = secret.len();
-    if n == 40
-        && BASE62_PREFIXES.iter().any(|p| secret.starts_with(p))
+    const VERCEL_PREFIXES: [&[u8]; 5] = [b"vcp_", b"vci_", b"vca_", b"vcr_", b"vck_"];
+    if (n == 40 && BASE62_PREFIXES.iter().any(|p| secret.starts_with(p))
+        || n == 60 && VERCEL_PREFIXES.iter().any(|p| secret.starts_with(p)))
         && secret[4..].iter().all(u8::is_ascii_alphanumeric)
     {
         Some(Validator::Base62Crc32)

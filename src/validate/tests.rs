@@ -7,6 +7,8 @@ fn typed_patterns_are_placeholders() {
         "1234abcd-12ab-34cd-56ef-1234567890ab",
         "QVdTOmV5SndZWGxzYjJKJFHDSFKJHERWUY65IOU36TRYEGFNSDLRIUOTUYTHJKLDFGOcmFUQk9O",
         "kjfhueyt9485osdfasdkljfh4lkjhakldjfhalkdsjf",
+        "xoxc-888888888888-888888888888-8888888888888-ffffffffffffffa915fe069d70a8ad81",
+        "xoxc-888888888888-888888888888-8888888888888-fffffffffffffffa915fe069d70a8ad81743b0ec4ee9c81540af43f5e143264b",
     ] {
         assert!(is_placeholder_or_reference(v.as_bytes()), "{v}");
     }
@@ -320,4 +322,54 @@ fn placeholders() {
         })
         .count();
     assert_eq!(taken, 0);
+}
+
+#[test]
+fn assigned_values_tell_configuration_from_secrets() {
+    let config: &[(&str, &str)] = &[
+        ("DEBUG", "1"),
+        ("PORT", "8080"),
+        ("TIMEOUT", "30s"),
+        ("HOST", "0.0.0.0"),
+        ("DB_HOST", "db.internal:5432"),
+        ("DATABASE_URL", "postgres://db:5432/app"),
+        ("API_KEY", ""),
+        ("API_KEY", "\"\""),
+        ("SECRET_KEY", "${SECRET_KEY}"),
+        ("GITHUB_TOKEN", "$GITHUB_TOKEN"),
+        ("TOKEN", "<your-token>"),
+        ("DB_PASSWORD", "changeme"),
+        ("ENABLE_AUTH", "true"),
+        ("AUTH_PROVIDER", "google"),
+        ("JWT_SECRET_FILE", "/run/secrets/jwt"),
+        ("AWS_ACCESS_KEY_ID", ""),
+        ("NODE_ENV", "production  # the default"),
+        ("TENANT_ID", "550e8400-e29b-41d4-a716-446655440000"),
+        ("NODE_OPTIONS", "--max-old-space-size=4096"),
+        ("LOG_FORMAT", "json"),
+    ];
+    for (name, value) in config {
+        assert!(
+            !assigned_value_is_secret(name.as_bytes(), value.as_bytes()),
+            "{name}={value}"
+        );
+    }
+    let secrets: &[(&str, &str)] = &[
+        ("DB_PASSWORD", "hUq3vRk8pZ"),
+        ("DB_PASSWORD", "postgres"),
+        ("DATABASE_URL", "postgres://app:hUq3vRk8pZ@db:5432/app"),
+        (
+            "SENTRY_DSN",
+            "https://0c5d1ea8b7f44a7c@o1.ingest.sentry.io/4",
+        ),
+        ("SESSION_SECRET", "'Wc9lE1-3CKoqFGeaOn1J'"),
+        ("stripeKey", "\"rk_4f9Kq2LmZ7\""),
+        ("INTERNAL_HOOK", "Xq7Lm2Pz9Kd4Rt8Wv1Nb6Yc3"),
+    ];
+    for (name, value) in secrets {
+        assert!(
+            assigned_value_is_secret(name.as_bytes(), value.as_bytes()),
+            "{name}={value}"
+        );
+    }
 }

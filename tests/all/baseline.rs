@@ -32,7 +32,7 @@ fn repo_with_accepted_findings() -> (TestRepo, String) {
         "config.py",
         format!("DEBUG = True\nGITHUB_TOKEN = \"{token}\"\nPORT = 8080\n"),
     );
-    repo.write(".env", "DB_HOST=localhost\n");
+    repo.write(".env", util::env_with_secret("DB_HOST=localhost\n"));
     repo.git(&["add", "-f", ".env"]);
     repo.commit("legacy");
     (repo, token)
@@ -129,7 +129,7 @@ fn moving_lines_keeps_the_baseline_valid() {
         "config.py",
         format!("GITHUB_TOKEN = \"{token}\"\nimport os\nimport sys\n\nDEBUG = True\nPORT = 8080\n"),
     );
-    repo.stage(".env", "DB_HOST=db.internal\n");
+    repo.stage(".env", util::env_with_secret("DB_HOST=db.internal\n"));
     let out = commit_through_hook(&repo);
     assert_eq!(out.code, 0, "{}", out.stdout);
     assert!(out.stdout.contains("(2 baselined)"), "{}", out.stdout);
@@ -234,7 +234,7 @@ fn history_entries_accept_history_only() {
     repo.stage("old.py", format!("T = \"{token}\"\n"))
         .commit("key");
     repo.stage("old.py", "T = None\n").commit("remove key");
-    repo.write(".env", "A=1\n");
+    repo.write(".env", util::env_with_secret("A=1\n"));
     repo.git(&["add", "-f", ".env"]);
     repo.commit("env");
     repo.git(&["rm", "-q", "--cached", ".env"]);
@@ -262,7 +262,7 @@ fn history_entries_accept_history_only() {
 
     // A history-only entry does not let the secret (or the file) back into the tree.
     repo.stage("old.py", format!("T = \"{token}\"\n"));
-    repo.write(".env", "A=2\n");
+    repo.write(".env", util::env_with_secret("A=2\n"));
     repo.git(&["add", "-f", ".env"]);
     let (code, v) = repo.pre_commit_json();
     assert_eq!(code, 1, "{v:#}");
@@ -332,7 +332,7 @@ fn coverage_gaps_are_baselined_and_untracked_files_are_not() {
 
     let repo = TestRepo::new();
     repo.stage("a.txt", "a\n").commit("init");
-    repo.write(".env", "A=1\n");
+    repo.write(".env", util::env_with_secret("A=1\n"));
     let out = baseline(&repo, &[]);
     assert!(out.contains("not baselined"), "{out}");
     assert!(out.contains(".env"), "{out}");

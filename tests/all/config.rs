@@ -65,7 +65,7 @@ fn a_disabled_rule_stops_reporting_in_scan_pre_commit_and_lint() {
     // A bare token (no assignment, so no generic rule takes over) and a staged .env.
     repo.stage(".gitignore", "");
     repo.stage("notes.txt", format!("{}\n", fake_github_token("ghp_")));
-    repo.stage(".env", "A=1\n");
+    repo.stage(".env", util::env_with_secret("A=1\n"));
     let (code, v, _) = scan_json(&repo, &[]);
     assert_eq!(code, 1);
     assert!(
@@ -168,7 +168,7 @@ fn a_config_rule_with_a_builtin_id_replaces_it() {
 fn replace_drops_the_builtin_rules() {
     let repo = TestRepo::new();
     repo.write("a.txt", format!("{}\n", fake_github_token("ghp_")));
-    repo.write(".env", "A=1\n");
+    repo.write(".env", util::env_with_secret("A=1\n"));
     let key = zqk();
     repo.write("b.txt", format!("KEY = {key}\n"));
     repo.write(
@@ -576,7 +576,7 @@ fn init_writes_a_no_op_starter_and_does_not_overwrite() {
     let repo = TestRepo::new();
     std::fs::create_dir_all(repo.path().join("sub")).unwrap();
     repo.write("a.txt", format!("{}\n", fake_github_token("ghp_")));
-    repo.write(".env", "A=1\n");
+    repo.write(".env", util::env_with_secret("A=1\n"));
     let (_, before, _) = scan_json(&repo, &[]);
 
     let out = run(repo.leakgate_in("sub").arg("init"));

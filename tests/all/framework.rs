@@ -234,7 +234,7 @@ fn framework_system_hook_uses_the_binary_on_path() {
     .commit("config");
     let out = pre_commit_cmd(&repo, &["install"]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
-    repo.stage(".env", "DEBUG=1\n");
+    repo.stage(".env", util::env_with_secret("DEBUG=1\n"));
     let out = git_commit(&repo);
     assert_ne!(out.code, 0, "{}", out.stdout);
     assert!(out.stdout.contains(".env: dotenv-file"), "{}", out.stdout);

@@ -38,8 +38,11 @@ fn diff_that_applies(repo: &TestRepo) -> (std::process::Output, std::path::PathB
 fn messy_repo() -> TestRepo {
     let repo = TestRepo::new();
     repo.stage("README.md", "hello\n");
-    repo.stage(".env", "DEBUG=1\r\nDB_HOST=localhost\n")
-        .commit("init");
+    repo.stage(
+        ".env",
+        util::env_with_secret("DEBUG=1\r\nDB_HOST=localhost\n"),
+    )
+    .commit("init");
     repo.write("services/api/.env", "PORT=8080\n");
     repo.write("services/api/main.py", "print('hi')\n");
     repo
@@ -193,7 +196,7 @@ fn crlf_gitignore_without_final_newline() {
     repo.stage(".gitignore", "target\r\nnode_modules")
         .stage("a.txt", "a\n")
         .commit("init");
-    repo.write(".env", "X=1\n");
+    repo.write(".env", util::env_with_secret("X=1\n"));
     diff_that_applies(&repo);
 
     let out = run(repo.leakgate().args(["lint", "--fix"]));
@@ -215,7 +218,7 @@ fn gitignore_bytes_that_are_not_utf8_are_kept() {
     repo.stage(".gitignore", original)
         .stage("a.txt", "a\n")
         .commit("init");
-    repo.write(".env", "X=1\n");
+    repo.write(".env", util::env_with_secret("X=1\n"));
     let (_, patch) = diff_that_applies(&repo);
 
     let out = run(repo.leakgate().args(["lint", "--fix"]));
@@ -356,7 +359,7 @@ fn history_finds_a_deleted_key_with_its_commit() {
         .to_string();
     repo.stage("config.py", "DEBUG = True\n")
         .commit("remove key");
-    repo.write(".env", "X=1\n");
+    repo.write(".env", util::env_with_secret("X=1\n"));
     repo.git(&["add", "-f", ".env"]);
     repo.commit("oops");
     let env_commit = repo
@@ -725,7 +728,7 @@ fn history_only_reports_what_the_range_added_and_nothing_of_the_tree() {
     // before the range: `--history-only` with a range reports only what the range added.
     let repo = TestRepo::new();
     repo.stage("old.py", secret_line()).commit("old secret");
-    repo.write(".env", "X=1\n");
+    repo.write(".env", util::env_with_secret("X=1\n"));
     repo.git(&["add", "-f", ".env"]);
     repo.commit("env");
     repo.stage("new.py", format!("# new\n{}", secret_line()))

@@ -510,3 +510,95 @@ fn repetition_lowers_only_a_generic_value_in_one_file() {
     }
     assert_eq!(findings(&once.repeat(3)), []);
 }
+
+/// A credential a provider or SDK publishes as a sample (the Firebase Android SDK's test
+/// apps' Google API keys, AWS's `…EXAMPLE` keys) is listed once in the rule data
+/// (`[[published_example]]`, by its SHA-1) and reported by no rule; any other key of the same
+/// format still is.
+#[test]
+fn published_example_keys_are_listed_once_for_every_rule() {
+    let mut rng = util::Rng::fresh();
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
+    let mut key = || -> String {
+        let tail: String = (0..35)
+            .map(|_| alphabet[rng.below(alphabet.len())] as char)
+            .collect();
+        format!("AIzaSy{}", &tail[2..])
+    };
+    let (published, other) = (key(), key());
+    let text = format!("<string name=\"google_api_key\">{published}</string>\n");
+    let other_text = format!("<string name=\"google_api_key\">{other}</string>\n");
+    assert_eq!(rules_of(&text), ["gcp-api-key"]);
+
+    let mut rules = RuleSet::builtin().unwrap();
+    let listed = format!(
+        "[[published_example]]\nsource = \"a test\"\nsha1 = [\"{}\"]\n",
+        leakgate::finding::fingerprint(published.as_bytes())
+    );
+    rules.extend(RuleSet::from_toml(&listed, "test.toml").unwrap());
+    let scanner = Scanner::new(&rules);
+    let mut scratch = Scratch::default();
+    assert!(scanner.scan(text.as_bytes(), &mut scratch).is_empty());
+    assert_eq!(scanner.scan(other_text.as_bytes(), &mut scratch).len(), 1);
+
+    // AWS's documented family, whatever the rule that would take it.
+    for line in [
+        "aws_access_key_id = AKIAI44QH8DHBEXAMPLE\n",
+        "secret_access_key: je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY\n",
+    ] {
+        assert!(rules_of(line).is_empty(), "{line}");
+    }
+    // A bad SHA-1 is an error that names the entry.
+    let bad = RuleSet::from_toml(
+        "[[published_example]]\nsource = \"x\"\nsha1 = [\"abc\"]\n",
+        "t.toml",
+    );
+    assert!(bad.is_err_and(|e| e.0.contains("published_example `x`")));
+}
+
+/// One finding per secret location (#13): a `.pem`/`.key` file or an `id_rsa` holding a
+/// private key is one finding, the file rule's (which says what the file is and how to
+/// untrack it), not that and the key's content finding; the same key in a file of another
+/// name is the content rule's. A JWK is one finding (its `d`), not one per private member.
+#[test]
+fn one_finding_per_key_file_and_per_jwk() {
+    let key = format!(
+        "-----BEGIN RSA PRIVATE KEY-----\n{}\n{}\n-----END RSA PRIVATE KEY-----\n",
+        util::random_base62(64),
+        util::random_base62(64)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["server.key", "tls.pem", "id_rsa", "notes.txt"] {
+        std::fs::write(dir.path().join(name), &key).unwrap();
+    }
+    let b64 = |n: usize| util::random_base62(n);
+    let jwk = format!(
+        "{{\"kty\":\"RSA\",\"n\":\"{}\",\"e\":\"AQAB\",\"d\":\"{}\",\"p\":\"{}\",\"q\":\"{}\",\"dp\":\"{}\",\"dq\":\"{}\",\"qi\":\"{}\"}}\n",
+        b64(128),
+        b64(128),
+        b64(64),
+        b64(64),
+        b64(64),
+        b64(64),
+        b64(64)
+    );
+    std::fs::write(dir.path().join("jwks.json"), jwk).unwrap();
+    let out = util::run(
+        util::leakgate()
+            .current_dir(dir.path())
+            .args(["scan", "--format", "json", "."]),
+    );
+    let v = out.json();
+    assert_eq!(
+        util::path_rules(&v),
+        [
+            ("id_rsa", "ssh-private-key-file"),
+            ("jwks.json", "jwk-private-key"),
+            ("notes.txt", "private-key"),
+            ("server.key", "private-key-pem-file"),
+            ("tls.pem", "private-key-pem-file"),
+        ]
+        .map(|(p, r)| (p.to_string(), r.to_string())),
+        "{v:#}"
+    );
+}

@@ -364,3 +364,10 @@ pub fn paths_of<'a>(v: &'a serde_json::Value, rule_id: &str) -> Vec<&'a str> {
         .map(|f| f["path"].as_str().unwrap())
         .collect()
 }
+
+/// A dotenv file's text: `config` and then a random-looking value (no rule's telling name,
+/// so only `dotenv-file` reports the file). `dotenv-file` reports a `.env` by what it holds
+/// (#13): flags, ports and hosts alone are configuration.
+pub fn env_with_secret(config: &str) -> String {
+    format!("{config}SIGNING_SEED={}\n", random_password(24))
+}
