@@ -23,6 +23,7 @@ mod gate;
 mod expand;
 
 #[path = "src/exclusion.rs"]
+#[allow(dead_code)]
 mod exclusion;
 
 fn main() {

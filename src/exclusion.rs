@@ -118,6 +118,90 @@ pub fn split(pattern: &str) -> Option<Split> {
     })
 }
 
+/// The exclusion branches of `pattern` (as [`split`] finds them) as one alternation, for
+/// [`reduce`].
+pub fn exclusions(pattern: &str) -> Option<Ast> {
+    let mut tree = ast::parse::Parser::new().parse(pattern).ok()?;
+    let Ast::Alternation(alt) = &mut tree else {
+        return None;
+    };
+    let k = alt.asts.iter().take_while(|a| !captures(a)).count();
+    alt.asts.truncate(k);
+    Some(tree)
+}
+
+/// The exclusion branches of `pattern` (`exclusions` made `tree` of it) as a pattern that
+/// matches in a text exactly as they do: each alternative of each alternation in them whose
+/// leading literal is not in the text (`occurs`, given it lower-cased) is left out, since
+/// no match in the text can go through it, and leaving out an alternative no match goes
+/// through changes neither the matches nor their priority. (An alternation keeps its first
+/// alternative should none be left: it cannot match either.) The exclusions name a few
+/// hundred words; a line holds one or two of them.
+pub fn reduce(pattern: &str, tree: &Ast, occurs: &dyn Fn(&[u8]) -> bool) -> Option<String> {
+    let Ast::Alternation(alt) = tree else {
+        return None;
+    };
+    let start = alt.asts.first()?.span().start.offset;
+    let end = alt.asts.last()?.span().end.offset;
+    let mut cut = Vec::new();
+    prune(tree, occurs, &mut cut);
+    cut.sort_unstable();
+    let mut out = String::with_capacity(end - start);
+    let mut at = start;
+    for (a, b) in cut {
+        out.push_str(pattern.get(at..a)?);
+        at = b;
+    }
+    out.push_str(pattern.get(at..end)?);
+    Some(out)
+}
+
+/// The byte ranges of the pattern to cut out for [`reduce`].
+fn prune(tree: &Ast, occurs: &dyn Fn(&[u8]) -> bool, cut: &mut Vec<(usize, usize)>) {
+    match tree {
+        Ast::Repetition(rep) => prune(&rep.ast, occurs, cut),
+        Ast::Group(g) => prune(&g.ast, occurs, cut),
+        Ast::Concat(c) => c.asts.iter().for_each(|a| prune(a, occurs, cut)),
+        Ast::Alternation(alt) => {
+            let keep: Vec<bool> = alt
+                .asts
+                .iter()
+                .map(|a| {
+                    let lit = leading_literal(a);
+                    lit.is_empty() || occurs(&lit)
+                })
+                .collect();
+            let first_kept = keep.iter().position(|&k| k).unwrap_or(0);
+            for (i, a) in alt.asts.iter().enumerate() {
+                if keep[i] || i == first_kept {
+                    prune(a, occurs, cut);
+                } else if i < first_kept {
+                    // `a|` before the first alternative kept
+                    cut.push((a.span().start.offset, alt.asts[i + 1].span().start.offset));
+                } else {
+                    // `|a` after it
+                    cut.push((alt.asts[i - 1].span().end.offset, a.span().end.offset));
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The literal bytes every match of `tree` starts with (maybe none), ASCII, lower-cased.
+fn leading_literal(tree: &Ast) -> Vec<u8> {
+    let mut out = Vec::new();
+    for item in items(tree) {
+        // (A non-ASCII literal may stand for a byte, `\xFF`: the literal ends before it.)
+        let Ast::Literal(l) = item else { break };
+        if !l.c.is_ascii() {
+            break;
+        }
+        out.push(l.c.to_ascii_lowercase() as u8);
+    }
+    out
+}
+
 /// The items of `hir`'s concatenation without the trailing ones that can match the empty
 /// string (`[^\r\n]{0,300}`), and without the leading ones too if `lead`
 /// (`(?:^|[^a-z])[a-z_]{0,60}?`). Where `hir` matches, these match a part of that match:
@@ -153,5 +237,19 @@ mod tests {
         assert!(split(r"(a)|(b)").is_none());
         assert!(split(r"a|(b)|c").is_none());
         assert_eq!(split(r"a+|(b)").unwrap().max_len, None);
+    }
+
+    #[test]
+    fn reduces_to_the_alternatives_whose_literal_occurs() {
+        let p = r"(?m)(?:^|\\n)(?i:next|page|prev(?:ious)?|x[0-9]+)_?token|q(?:ab|cd)|(y)";
+        let e = exclusions(p).unwrap();
+        let text = b"a PAGE_token = 1; previous".to_ascii_lowercase();
+        let occurs = |lit: &[u8]| text.windows(lit.len()).any(|w| w == lit);
+        assert_eq!(
+            reduce(p, &e, &occurs).unwrap(),
+            r"(?m)(?:^)(?i:page|prev(?:ious)?)_?token"
+        );
+        let none = |_: &[u8]| false;
+        assert_eq!(reduce(p, &e, &none).unwrap(), r"(?m)(?:^)(?i:next)_?token");
     }
 }

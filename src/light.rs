@@ -21,8 +21,10 @@
 //! exclusion branches `E` matches at or before its start (the leftmost start wins, and at one
 //! start the earlier branch). The exclusions' check, a superset of them, is searched where
 //! such an `E` match could be: from the search's start to the `M` match's start plus the
-//! longest match of the check. Only where it matches is the whole pattern compiled and
-//! searched. Where no `M` match is left, none of the pattern's later matches captures.
+//! longest match of the check. Only where it matches are the exclusion branches compiled and
+//! searched, reduced to the words the search's text holds (`exclusion::reduce`): a few of
+//! the hundreds they name. Where no `M` match is left, none of the pattern's later matches
+//! captures.
 
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -58,7 +60,9 @@ struct Exclusion {
     check: Check,
     /// The check's longest match (`usize::MAX`: unbounded).
     max_len: usize,
-    /// The whole pattern, compiled where the check matches.
+    /// The exclusion branches' syntax tree (`exclusion::exclusions`), where the check matches.
+    tree: OnceLock<Option<Ast>>,
+    /// The whole pattern, should they not be had alone (they always are).
     whole: OnceLock<Option<Light>>,
     pattern: Box<str>,
 }
@@ -133,6 +137,7 @@ impl Light {
         light.exclusion = Some(Box::new(Exclusion {
             check,
             max_len,
+            tree: OnceLock::new(),
             whole: OnceLock::new(),
             pattern: pattern.into(),
         }));
@@ -179,6 +184,7 @@ impl Light {
             loose: self.loose.as_ref().map(meta::Regex::create_captures),
             exact: None,
             whole: None,
+            reduced: None,
         }
     }
 }
@@ -190,6 +196,9 @@ pub struct Searcher<'l> {
     exact: Option<Captures>,
     /// The whole pattern's, once needed (a split pattern's).
     whole: Option<Box<Searcher<'l>>>,
+    /// A split pattern's exclusion branches reduced to what a search's text names
+    /// (`exclusion::reduce`), compiled: the last ones made.
+    reduced: Option<(String, Box<Light>)>,
 }
 
 /// Which of a searcher's capture slots hold its match.
@@ -223,25 +232,75 @@ impl Searcher<'_> {
         build: impl Fn(&Hir) -> Option<meta::Regex>,
         caches: &mut crate::regex_cache::RegexCaches,
     ) -> Option<Found<'_>> {
+        let build: &dyn Fn(&Hir) -> Option<meta::Regex> = &build;
         let light = self.light;
-        let slots = self.search(input, &build, caches)?;
+        let slots = self.search(input, build, caches)?;
         if let Some(x) = &light.exclusion {
             let start = self.slots(slots).get_match()?.start();
             let end = start.saturating_add(x.max_len).min(input.end());
             let near = Input::new(input.haystack()).span(input.start()..end);
             if x.check.is_match(&near) {
-                let whole = x
-                    .whole
-                    .get_or_init(|| Light::new(&x.pattern, &build))
-                    .as_ref()?;
-                let searcher = self.whole.get_or_insert_with(|| Box::new(whole.searcher()));
-                return searcher.find_with(input, build, caches);
+                // An exclusion may match at or before `start`: the exclusion branches alone,
+                // with only the words the text holds, say (they come first in the pattern, so
+                // they win at `start` too).
+                match self.exclusion_match(x, input, build) {
+                    Some(Some(m)) if m.start <= start => {
+                        return Some(Found {
+                            caps: self.slots(slots),
+                            groups: light.groups,
+                            exclusion: Some(m),
+                        });
+                    }
+                    Some(_) => {}
+                    None => {
+                        let whole = x
+                            .whole
+                            .get_or_init(|| Light::new(&x.pattern, build))
+                            .as_ref()?;
+                        let searcher = self.whole.get_or_insert_with(|| Box::new(whole.searcher()));
+                        return searcher.find_with(input, build, caches);
+                    }
+                }
             }
         }
         Some(Found {
             caps: self.slots(slots),
             groups: light.groups,
+            exclusion: None,
         })
+    }
+
+    /// The match of `x`'s exclusion branches in `input`, reduced to the words it holds
+    /// (compiled now unless they were for the last search); `None` if they cannot be had
+    /// (then the whole pattern is searched).
+    fn exclusion_match(
+        &mut self,
+        x: &Exclusion,
+        input: &Input<'_>,
+        build: &dyn Fn(&Hir) -> Option<meta::Regex>,
+    ) -> Option<Option<Range<usize>>> {
+        let tree = x
+            .tree
+            .get_or_init(|| crate::exclusion::exclusions(&x.pattern))
+            .as_ref()?;
+        let text = input.haystack()[input.start()..input.end()].to_ascii_lowercase();
+        let occurs = |lit: &[u8]| memchr::memmem::find(&text, lit).is_some();
+        let pattern = crate::exclusion::reduce(&x.pattern, tree, &occurs)?;
+        if self.reduced.as_ref().is_none_or(|(p, _)| *p != pattern) {
+            self.reduced = None;
+            let light = Light::new(&pattern, build)?;
+            self.reduced = Some((pattern, Box::new(light)));
+        }
+        let (_, light) = self.reduced.as_ref()?;
+        // Caches of its own: the caches by address are for the rules' regexes, which live
+        // as long as their scanner.
+        let mut caches = crate::regex_cache::RegexCaches::default();
+        Some(
+            light
+                .searcher()
+                .find_with(input, build, &mut caches)
+                .map(|f| f.range()),
+        )
     }
 
     fn slots(&self, slots: Slots) -> &Captures {
@@ -256,7 +315,7 @@ impl Searcher<'_> {
     fn search(
         &mut self,
         input: &Input<'_>,
-        build: impl Fn(&Hir) -> Option<meta::Regex>,
+        build: &dyn Fn(&Hir) -> Option<meta::Regex>,
         caches: &mut crate::regex_cache::RegexCaches,
     ) -> Option<Slots> {
         let light = self.light;
@@ -283,16 +342,25 @@ impl Searcher<'_> {
 pub struct Found<'c> {
     caps: &'c Captures,
     groups: usize,
+    /// A split pattern's match by an exclusion branch, which captures nothing (`caps` are
+    /// then not this match's).
+    exclusion: Option<Range<usize>>,
 }
 
 impl Found<'_> {
     /// The whole match.
     pub fn range(&self) -> Range<usize> {
+        if let Some(m) = &self.exclusion {
+            return m.clone();
+        }
         self.caps.get_match().map_or(0..0, |m| m.range())
     }
 
     /// The pattern's capture group `g` (0: the whole match), if it took part.
     pub fn group(&self, g: usize) -> Option<Range<usize>> {
+        if let Some(m) = &self.exclusion {
+            return (g == 0).then(|| m.clone());
+        }
         (g < self.groups)
             .then(|| self.caps.get_group(g))
             .flatten()
