@@ -71,7 +71,7 @@ struct Exclusion {
 #[derive(Debug)]
 pub enum Check {
     /// A built-in rule's, compiled at build time.
-    Dfa(crate::rules::GateDfa),
+    Dfa(Box<crate::rules::GateDfa>),
     Regex(meta::Regex),
 }
 

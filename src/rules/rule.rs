@@ -176,7 +176,7 @@ impl Rule {
                     Some((s, check)) => crate::light::Light::split(
                         pattern,
                         s.main,
-                        crate::light::Check::Dfa(check),
+                        crate::light::Check::Dfa(Box::new(check)),
                         s.max_len,
                         light_build,
                     ),
