@@ -22,12 +22,17 @@ mod gate;
 #[path = "src/expand.rs"]
 mod expand;
 
+#[path = "src/exclusion.rs"]
+#[allow(dead_code)]
+mod exclusion;
+
 fn main() {
     println!("cargo::rerun-if-changed=rules.toml");
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-changed=src/shape.rs");
     println!("cargo::rerun-if-changed=src/gate.rs");
     println!("cargo::rerun-if-changed=src/expand.rs");
+    println!("cargo::rerun-if-changed=src/exclusion.rs");
     let src = std::fs::read_to_string("rules.toml").expect("read rules.toml");
     // A broken rules.toml is reported by the test suite with the rule and line; here, emit
     // nothing usable so that `RuleSet::builtin` reports it at run time instead of panicking.
@@ -92,6 +97,37 @@ fn gate_dfa(pattern: &str) -> Option<Vec<u8>> {
     })
 }
 
+/// A built-in rule's exclusion branches taken apart (`exclusion::split`): the capturing
+/// branches' pattern, the exclusions' check as a serialized sparse DFA (capped as a gate's
+/// repetitions are) and the check's longest match (`usize::MAX`: unbounded), as the Rust
+/// expression of `GenRule::split`; `None` if the pattern has no such branches or the DFA
+/// does not fit.
+fn split(pattern: &str, blob: &mut Vec<u8>) -> String {
+    let Some(split) = exclusion::split(pattern) else {
+        return "None".into();
+    };
+    let dfa = [8, 2].into_iter().find_map(|cap| {
+        let how = gate::Widening {
+            max_bound: cap,
+            min_cap: Some(cap),
+        };
+        // Minimized: a check is mostly a case-insensitive list of names, whose DFA shrinks
+        // some 10 times (generic-service-key's: 2.7 MB to 160 KB).
+        dfa_bytes_with(&gate::gate_hir(&split.check, None, how), true)
+    });
+    let Some(dfa) = dfa else {
+        return "None".into();
+    };
+    let start = blob.len();
+    blob.extend_from_slice(&dfa);
+    format!(
+        "Some(({:?}, {start}..{}, {}))",
+        split.main,
+        blob.len(),
+        split.max_len.unwrap_or(usize::MAX)
+    )
+}
+
 /// An allow regex as a serialized sparse DFA (what `AllowSet` reads).
 fn allow_dfa(pattern: &str) -> Option<Vec<u8>> {
     dfa_bytes(&parse(pattern)?)
@@ -110,6 +146,11 @@ fn parse(pattern: &str) -> Option<regex_syntax::hir::Hir> {
 /// `hir` as an unanchored sparse DFA that answers whether it matches (any match kind), in
 /// the target's byte order; `None` if it is over [`DFA_MAX`] or cannot be built.
 fn dfa_bytes(hir: &regex_syntax::hir::Hir) -> Option<Vec<u8>> {
+    dfa_bytes_with(hir, false)
+}
+
+/// [`dfa_bytes`], minimized if `minimize` (slower to build: for the few DFAs that fit only so).
+fn dfa_bytes_with(hir: &regex_syntax::hir::Hir, minimize: bool) -> Option<Vec<u8>> {
     use regex_automata::dfa::{StartKind, dense};
     use regex_automata::nfa::thompson;
     let nfa = thompson::Compiler::new()
@@ -126,7 +167,7 @@ fn dfa_bytes(hir: &regex_syntax::hir::Hir) -> Option<Vec<u8>> {
             dense::Config::new()
                 .match_kind(regex_automata::MatchKind::All)
                 .start_kind(StartKind::Unanchored)
-                .minimize(false)
+                .minimize(minimize)
                 .dfa_size_limit(Some(DFA_MAX * 16))
                 .determinize_size_limit(Some(DFA_MAX * 32)),
         )
@@ -196,7 +237,7 @@ fn generate(table: &toml::Table, gates: &mut Vec<u8>) -> String {
             out,
             "  GenRule {{ id: {}, name: {}, severity: {}, pattern: {}, keywords: {}, min_entropy: {min_entropy}, \
              validator: {}, multiline: {}, window_lines: {}, context: {}, decode: {}, allow: {}, fallback: {}, \
-             description: {}, remediation: {}, references: {}, shape: {}, gate: {} }},",
+             description: {}, remediation: {}, references: {}, shape: {}, gate: {}, split: {} }},",
             s(g("id")),
             s(g("name")),
             s(g("severity")),
@@ -220,6 +261,9 @@ fn generate(table: &toml::Table, gates: &mut Vec<u8>) -> String {
                     sh.bytes, sh.min_len
                 )),
             stored(gates, g("pattern").and_then(Value::as_str).and_then(gate_dfa)),
+            g("pattern")
+                .and_then(Value::as_str)
+                .map_or("None".into(), |p| split(p, gates)),
         )
         .unwrap();
     }

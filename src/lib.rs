@@ -10,6 +10,7 @@ pub mod check;
 pub mod config;
 pub mod context;
 pub mod example;
+pub mod exclusion;
 pub mod expand;
 pub mod finding;
 pub mod fix;

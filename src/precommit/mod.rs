@@ -708,12 +708,14 @@ fn scan_staged(
             .map(|f| prepare(repo, f, scanner, opts))
             .collect::<Result<Vec<_>>>()?;
         t.mark("read and diff the staged blobs");
+        // (The keyword hits found for compiling are kept in `scratch` for matching: the
+        // blobs stay where they are, in `prepared`.)
+        let mut scratch = Scratch::default();
         if threads > 1 {
             let parts: Vec<_> = prepared.iter().flat_map(Prepared::parts).collect();
-            scanner.precompile(&parts);
+            scanner.precompile(&parts, &mut scratch);
         }
         t.mark("compile what their windows need (on all cores)");
-        let mut scratch = Scratch::default();
         let r = prepared
             .into_iter()
             .map(|p| p.finish(scanner, &mut scratch))

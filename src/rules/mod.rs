@@ -43,6 +43,10 @@ mod generated {
         pub shape: Option<crate::shape::Shape>,
         /// The gate's DFA: a range of [`GATES`] (see `build.rs`).
         pub gate: Option<std::ops::Range<usize>>,
+        /// The pattern's exclusion branches taken apart (see `exclusion.rs`): the capturing
+        /// branches' pattern, the exclusions' check (a range of [`GATES`]) and its longest
+        /// match (`usize::MAX`: unbounded).
+        pub split: Option<(&'static str, std::ops::Range<usize>, usize)>,
     }
 
     /// The built-in rules' gates, compiled to sparse DFAs at build time.
@@ -262,6 +266,11 @@ impl RuleSet {
             if rule.id() == g.id && rule.spec.pattern.get_ref() == g.pattern {
                 let _ = rule.shape.set(g.shape);
                 rule.prebuilt = g.gate.clone().map(|r| &generated::GATES[r]);
+                rule.split = g.split.clone().map(|(main, check, max_len)| PrebuiltSplit {
+                    main,
+                    check: &generated::GATES[check],
+                    max_len,
+                });
             }
         }
     }
@@ -420,6 +429,7 @@ impl RuleSet {
                 regex: OnceLock::new(),
                 gate: OnceLock::new(),
                 prebuilt: None,
+                split: None,
                 prebuilt_gate: OnceLock::new(),
                 dfa_gate: OnceLock::new(),
                 light: OnceLock::new(),

@@ -27,6 +27,17 @@ pub(crate) fn dfa_matches(dfa: &GateDfa, input: regex_automata::Input<'_>) -> bo
         .map_or(true, |m| m.is_some())
 }
 
+/// A built-in rule's pattern split at build time (`exclusion::split`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PrebuiltSplit {
+    /// The capturing branches' pattern.
+    pub main: &'static str,
+    /// The exclusions' check, a serialized sparse DFA.
+    pub check: &'static [u8],
+    /// The check's longest match before it was widened (`usize::MAX`: unbounded).
+    pub max_len: usize,
+}
+
 /// A rule's gate: what a window must match for the rule's pattern to be tried on it.
 #[derive(Debug, Clone, Copy)]
 pub enum Gate<'r> {
@@ -71,6 +82,8 @@ pub struct Rule {
     pub(crate) gate: OnceLock<Option<regex_automata::meta::Regex>>,
     /// A built-in rule's gate compiled at build time (a serialized sparse DFA).
     pub(crate) prebuilt: Option<&'static [u8]>,
+    /// A built-in rule's exclusion branches taken apart at build time (see `exclusion.rs`).
+    pub(crate) split: Option<PrebuiltSplit>,
     pub(crate) prebuilt_gate: OnceLock<Option<GateDfa>>,
     pub(crate) dfa_gate: OnceLock<Option<regex_automata::meta::Regex>>,
     pub(crate) allow: OnceLock<std::sync::Arc<AllowSet>>,
@@ -109,6 +122,7 @@ impl Rule {
             regex: OnceLock::new(),
             gate: OnceLock::new(),
             prebuilt: None,
+            split: None,
             prebuilt_gate: OnceLock::new(),
             dfa_gate: OnceLock::new(),
             light: OnceLock::new(),
@@ -156,7 +170,19 @@ impl Rule {
     /// if it cannot be built (then [`Rule::regex`] is used).
     pub fn light_regex(&self) -> Option<&crate::light::Light> {
         self.light
-            .get_or_init(|| crate::light::Light::new(self.spec.pattern.get_ref(), light_build))
+            .get_or_init(|| {
+                let pattern = self.spec.pattern.get_ref();
+                match self.split.and_then(|s| Some((s, prebuilt_dfa(s.check)?))) {
+                    Some((s, check)) => crate::light::Light::split(
+                        pattern,
+                        s.main,
+                        crate::light::Check::Dfa(Box::new(check)),
+                        s.max_len,
+                        light_build,
+                    ),
+                    None => crate::light::Light::new(pattern, light_build),
+                }
+            })
             .as_ref()
     }
 

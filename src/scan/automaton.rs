@@ -10,7 +10,9 @@ pub(crate) fn keyword_index(
 ) -> (Vec<String>, Vec<Vec<u32>>) {
     let mut keywords: Vec<String> = Vec::new();
     let mut kw_rules: Vec<Vec<u32>> = Vec::new();
-    let mut index: std::collections::HashMap<String, usize> = Default::default();
+    // (FNV-1a: SipHash's cost was most of the prefix look-ups below, a few thousand of them
+    // on every start of the hook.)
+    let mut index: std::collections::HashMap<String, usize, Fnv> = Default::default();
     for (i, rule) in rules.rules.iter().enumerate().filter(|(_, r)| keep(r)) {
         for kw in &rule.spec.keywords {
             let kw = kw.to_ascii_lowercase();
@@ -28,9 +30,10 @@ pub(crate) fn keyword_index(
     // begins with another (`token_secret` and `token`) also triggers the rules of the one
     // it begins with. (One found inside another, `access_token`, is found by the search
     // that resumes after the longer one's start.)
+    let shortest = keywords.iter().map(String::len).min().unwrap_or(0).max(1);
     for i in 0..keywords.len() {
         let k = &keywords[i];
-        let prefixes: Vec<usize> = (1..k.len())
+        let prefixes: Vec<usize> = (shortest..k.len())
             .filter(|&end| k.is_char_boundary(end))
             .filter_map(|end| index.get(&k[..end]).copied())
             .collect();
@@ -43,6 +46,29 @@ pub(crate) fn keyword_index(
         }
     }
     (keywords, kw_rules)
+}
+
+/// FNV-1a, for the keyword index's short keys.
+type Fnv = std::hash::BuildHasherDefault<FnvHasher>;
+
+struct FnvHasher(u64);
+
+impl Default for FnvHasher {
+    fn default() -> FnvHasher {
+        FnvHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for FnvHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
 }
 
 /// The multiline rules' keyword automaton and, for each keyword, its rules.

@@ -128,6 +128,27 @@ pub struct Scratch {
     windows: Vec<Vec<Range<usize>>>,
     touched: Vec<usize>,
     pub(crate) caches: RegexCaches,
+    /// The keyword hits [`Scanner::precompile`] found in each part (by where the part's bytes
+    /// and focus are, which stay put while they are borrowed for it and then matched), taken
+    /// by the part's match instead of searching again.
+    hits: std::collections::HashMap<PartKey, Vec<(u32, Range<usize>)>>,
+}
+
+/// Where a part's bytes, span and focus are (see `Scratch::hits`).
+type PartKey = [usize; 6];
+
+fn part_key(hay: &[u8], part: &Part) -> PartKey {
+    let focus = part
+        .focus
+        .map_or((0, 0), |f| (f.as_ptr() as usize, f.len()));
+    [
+        hay.as_ptr() as usize,
+        hay.len(),
+        part.span.start,
+        part.span.end,
+        focus.0,
+        focus.1,
+    ]
 }
 
 impl<'r> Scanner<'r> {
@@ -218,7 +239,10 @@ impl<'r> Scanner<'r> {
     /// regex after another: for bulk input, the full regex of every rule whose keywords occur;
     /// for little input, those rules' gates (a built-in rule's is compiled already) and, where
     /// a gate lets a window through, the rule's regex, allow regexes and context.
-    pub fn precompile(&self, parts: &[(&[u8], Part)]) {
+    ///
+    /// The keyword hits found are kept in `scratch`, for matching the same parts with it
+    /// (the parts' bytes must stay where they are until then).
+    pub fn precompile(&self, parts: &[(&[u8], Part)], scratch: &mut Scratch) {
         // For each rule, the windows (part, range) that matching will look at.
         let mut windows: Vec<Vec<(usize, Range<usize>)>> = vec![Vec::new(); self.rules.rules.len()];
         for (i, (hay, part)) in parts.iter().enumerate() {
@@ -229,7 +253,9 @@ impl<'r> Scanner<'r> {
             // `scan_into`).
             let mut contexts = ContextCache::new(self, hay);
             let mut breaks = Breaks::default();
+            let mut hits = Vec::new();
             self.for_each_hit(hay, part, |r, hit| {
+                hits.push((r as u32, hit.clone()));
                 let rule = &self.rules.rules[r];
                 if let Some((j, last)) = windows[r].last_mut()
                     && *j == i
@@ -242,6 +268,7 @@ impl<'r> Scanner<'r> {
                 }
                 windows[r].push((i, self.window_for(rule, hay, part, hit, &mut breaks)));
             });
+            scratch.hits.insert(part_key(hay, part), hits);
         }
         // The costliest first (a pattern's length stands for it: a few generic rules cost more
         // than all the others), each taken by the next thread free, this one included.
@@ -459,9 +486,14 @@ impl<'r> Scanner<'r> {
                 scratch.touched.push(r);
             }
         }
+        let known = if depth == 0 {
+            scratch.hits.remove(&part_key(hay, part))
+        } else {
+            None
+        };
         let (windows, touched) = (&mut scratch.windows, &mut scratch.touched);
         let mut breaks = Breaks::default();
-        self.for_each_hit(hay, part, |r, hit| {
+        let mut on_hit = |r: usize, hit: Range<usize>| {
             let rule = &self.rules.rules[r];
             let ws = &mut windows[r];
             match ws.last_mut() {
@@ -475,7 +507,14 @@ impl<'r> Scanner<'r> {
                     ws.push(self.window_for(rule, hay, part, hit, &mut breaks));
                 }
             }
-        });
+        };
+        // The hits `precompile` found here, in the order the search finds them.
+        match known {
+            Some(hits) => hits
+                .into_iter()
+                .for_each(|(r, hit)| on_hit(r as usize, hit)),
+            None => self.for_each_hit(hay, part, on_hit),
+        }
         // Rules in a stable order, so that output does not depend on the keyword order.
         scratch.touched.sort_unstable();
         let touched = std::mem::take(&mut scratch.touched);
