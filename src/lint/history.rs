@@ -763,7 +763,7 @@ pub(super) const HISTORY_BATCH: usize = 512;
 
 /// How many commits history reads through one handle before it opens another (and drops the
 /// pack pages the old one mapped).
-const REOPEN_EVERY: usize = 32;
+const REOPEN_EVERY: usize = 128;
 
 /// The caches of history's handle for commits and trees: no object cache (trees have their
 /// own cache of decoded entries), lint's delta cache.
