@@ -115,10 +115,35 @@ fn cwd_is_work_tree(repo: &gix::Repository) -> bool {
 }
 
 /// A cache of inflated pack entries: a modified file's old and new blobs are usually deltas
-/// on the same chain of bases, which are then decoded once.
+/// on the same chain of bases, which are then decoded once. (gix's default, 96 MiB for each
+/// handle.)
 pub fn with_delta_cache(repo: &mut gix::Repository) {
-    repo.objects
-        .set_pack_cache(|| Box::new(gix::odb::pack::cache::lru::StaticLinkedList::<64>::default()));
+    with_delta_cache_of(repo, 96 << 20);
+}
+
+/// [`with_delta_cache`] holding at most `bytes` of inflated entries.
+pub fn with_delta_cache_of(repo: &mut gix::Repository, bytes: usize) {
+    repo.objects.set_pack_cache(move || {
+        Box::new(gix::odb::pack::cache::lru::StaticLinkedList::<64>::new(
+            bytes,
+        ))
+    });
+}
+
+/// Give the memory freed since the last call back to the system, where the allocator keeps
+/// it (glibc keeps what the threads of a batch freed in their arenas, for the next threads to
+/// reuse: a long history would hold the largest blobs' worth for each arena).
+pub fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        unsafe extern "C" {
+            fn malloc_trim(pad: usize) -> i32;
+        }
+        // SAFETY: glibc's malloc_trim takes no pointer and only releases free memory.
+        unsafe {
+            malloc_trim(0);
+        }
+    }
 }
 
 /// What it takes to open another handle on a repository on another thread (gix is built
@@ -147,6 +172,14 @@ impl Reopen {
     /// The other handle, with an object cache of `object_cache` bytes (0: none) and the
     /// delta cache.
     pub fn open(&self, object_cache: usize) -> Result<gix::Repository> {
+        self.open_with(Caches {
+            object: object_cache,
+            delta: 96 << 20,
+        })
+    }
+
+    /// The other handle, with these caches.
+    pub fn open_with(&self, caches: Caches) -> Result<gix::Repository> {
         let mut repo = gix::open_opts(&self.git_dir, self.options.clone())
             .with_context(|| format!("{}: cannot open", self.git_dir.display()))?;
         if let Some(dir) = &self.workdir
@@ -160,10 +193,17 @@ impl Reopen {
                 .with_context(|| format!("{}: cannot open", self.objects.display()))?;
             repo.objects = gix::OdbHandle::from(handle);
         }
-        repo.object_cache_size(object_cache);
-        with_delta_cache(&mut repo);
+        repo.object_cache_size(caches.object);
+        with_delta_cache_of(&mut repo, caches.delta);
         Ok(repo)
     }
+}
+
+/// The caches of a handle: whole objects and inflated pack entries (delta bases), in bytes.
+#[derive(Debug, Clone, Copy)]
+pub struct Caches {
+    pub object: usize,
+    pub delta: usize,
 }
 
 /// Run `work` over `items`, in the order of `items`: on this thread with `repo` when there
@@ -175,6 +215,21 @@ pub fn par_map<T: Sync, R: Send, S: Default>(
     items: &[T],
     min_parallel: usize,
     object_cache: usize,
+    work: impl Fn(&gix::Repository, &mut S, &T) -> Result<R> + Sync,
+) -> Result<Vec<R>> {
+    let caches = Caches {
+        object: object_cache,
+        delta: 96 << 20,
+    };
+    par_map_with(repo, items, min_parallel, caches, work)
+}
+
+/// [`par_map`] with the handles' caches given.
+pub fn par_map_with<T: Sync, R: Send, S: Default>(
+    repo: &gix::Repository,
+    items: &[T],
+    min_parallel: usize,
+    caches: Caches,
     work: impl Fn(&gix::Repository, &mut S, &T) -> Result<R> + Sync,
 ) -> Result<Vec<R>> {
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -192,7 +247,7 @@ pub fn par_map<T: Sync, R: Send, S: Default>(
         let handles: Vec<_> = (0..threads)
             .map(|_| {
                 s.spawn(|| {
-                    let repo = reopen.open(object_cache)?;
+                    let repo = reopen.open_with(caches)?;
                     let mut scratch = S::default();
                     let mut mine = Vec::new();
                     loop {

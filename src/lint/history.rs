@@ -32,9 +32,9 @@ pub(super) struct HistResult {
     pub(super) not_blob: bool,
     /// Absent from the object database (a partial clone, a mirror that lacks it): not scanned.
     pub(super) missing: bool,
-    /// The content matched a rule (before the added-lines filter of each occurrence): another
-    /// occurrence of this blob must be judged again.
-    pub(super) matched: bool,
+    /// Its content matched nothing (before the added-lines filter of each occurrence): another
+    /// occurrence of this blob adds nothing either.
+    pub(super) clean: bool,
 }
 
 /// A commit named by `spec`: `HEAD`, a reference (`main`, `origin/main`, `v1.0`), a full or
@@ -366,7 +366,9 @@ pub(super) fn scan_history(
         ..HistoryStats::default()
     };
     if opts.all_refs {
-        let refs = all_refs(repo)?;
+        // Peeling every reference touches much of the pack index: done through a handle that
+        // is dropped (and its pages unmapped) before the history is read.
+        let refs = all_refs(&crate::git::Reopen::of(repo).open_with(HISTORY_CACHES)?)?;
         let tips = refs.iter().map(|(_, id)| *id).collect();
         return scan_commits(repo, scanner, hstats, tips, Vec::new(), opts, Some(&refs));
     }
@@ -490,16 +492,26 @@ pub(super) fn scan_commits(
         return Ok((Vec::new(), hstats));
     }
     let has_base = !hidden.is_empty();
-    let walk = repo
-        .rev_walk(tips)
-        .with_hidden(hidden)
-        .all()
-        .context("walking the history")?;
+    // The history is read through handles of its own, opened again every so often: the pack
+    // pages (and index pages) a handle has touched stay mapped, and count in memory, until it
+    // is dropped; a long history touches all of its packs.
+    let reopen = crate::git::Reopen::of(repo);
+    let mut walker = reopen.open_with(HISTORY_CACHES)?;
     let mut commits: Vec<(ObjectId, Vec<ObjectId>)> = Vec::new();
-    for info in walk {
-        let info = info.context("walking the history (a shallow clone is missing commits?)")?;
-        commits.push((info.id, info.parent_ids.iter().copied().collect()));
+    {
+        let walk = walker
+            .rev_walk(tips)
+            .with_hidden(hidden)
+            .all()
+            .context("walking the history")?;
+        for info in walk {
+            let info = info.context("walking the history (a shallow clone is missing commits?)")?;
+            commits.push((info.id, info.parent_ids.iter().copied().collect()));
+        }
     }
+    // The walk touched every commit (and, with a base, every commit it hides): let go of
+    // those pages.
+    walker = reopen.open_with(HISTORY_CACHES)?;
     // In a shallow clone, a range whose walk reaches the clone's boundary before its base cannot
     // be scanned exactly: the commits in between are missing, and the boundary commit would
     // look as if it added its whole tree.
@@ -523,15 +535,16 @@ pub(super) fn scan_commits(
     let started = std::time::Instant::now();
     let mut infos: Vec<CommitInfo> = Vec::with_capacity(total);
     let mut trees = TreeCache::default();
-    // The blobs scanned so far, and whether their content matched a rule. Commits are read
-    // and their new blobs scanned in batches, so memory stays flat however long the history:
-    // what is kept is this map, the commits' ids and dates, and the findings.
+    // Commits are read and their new blobs scanned in batches, so memory stays flat however
+    // long the history: what is kept is the blobs seen (and whether their content matched
+    // nothing), the commits' ids and dates, and the findings.
     let mut seen: HashMap<ObjectId, bool> = HashMap::new();
     let mut batch: Vec<HistJob> = Vec::new();
     let mut in_batch: HashMap<ObjectId, usize> = HashMap::new();
     // (rule, fingerprint, path) -> (time, commit index, finding): the oldest introduction.
     let mut best: BTreeMap<(String, String, String), (i64, usize, Finding)> = BTreeMap::new();
-    let mut flush = |batch: &mut Vec<HistJob>,
+    let mut flush = |repo: &gix::Repository,
+                     batch: &mut Vec<HistJob>,
                      in_batch: &mut HashMap<ObjectId, usize>,
                      seen: &mut HashMap<ObjectId, bool>,
                      infos: &[CommitInfo],
@@ -542,7 +555,19 @@ pub(super) fn scan_commits(
             scan_history_blob(r, scanner, scratch, job, max_size)
         })?;
         for (job, res) in batch.iter().zip(results) {
-            let first = seen.insert(job.id, res.matched).is_none();
+            // Nothing in its content can be found again: it matched nothing, or it is not text
+            // that is matched at all.
+            let clean = res.clean || res.missing || res.not_blob || res.too_large || res.binary;
+            let first = match seen.get_mut(&job.id) {
+                Some(known) => {
+                    *known |= clean;
+                    false
+                }
+                None => {
+                    seen.insert(job.id, clean);
+                    true
+                }
+            };
             if !first {
                 // scanned again for another occurrence: counted once
             } else if res.missing {
@@ -588,8 +613,10 @@ pub(super) fn scan_commits(
         }
         batch.clear();
         in_batch.clear();
+        crate::git::release_freed_memory();
         Ok(())
     };
+    let mut since_reopen = 0usize;
     for (n, (id, parents)) in commits.iter().enumerate() {
         if show && n % 64 == 0 {
             let rate = n as f64 / started.elapsed().as_secs_f64().max(1e-3);
@@ -602,6 +629,12 @@ pub(super) fn scan_commits(
                 ),
             );
         }
+        if since_reopen >= REOPEN_EVERY {
+            walker = reopen.open_with(HISTORY_CACHES)?;
+            since_reopen = 0;
+        }
+        since_reopen += 1;
+        let repo = &walker;
         let commit = repo
             .find_commit(*id)
             .with_context(|| format!("reading commit {id}"))?;
@@ -617,6 +650,7 @@ pub(super) fn scan_commits(
             ),
             None => (String::new(), 0),
         };
+        drop(commit);
         infos.push(CommitInfo {
             short: id.to_hex_with_len(7).to_string(),
             date,
@@ -642,7 +676,7 @@ pub(super) fn scan_commits(
             }
             // A blob whose content matched nothing needs no second look, unless a file rule
             // names this path (a `.env` committed with content seen elsewhere).
-            if seen.get(&new) == Some(&false) && scanner.rules.file_rules_for(&path).is_empty() {
+            if seen.get(&new) == Some(&true) && scanner.rules.file_rules_for(&path).is_empty() {
                 continue;
             }
             let mut olds = vec![old];
@@ -673,10 +707,25 @@ pub(super) fn scan_commits(
             }
         }
         if batch.len() >= HISTORY_BATCH {
-            flush(&mut batch, &mut in_batch, &mut seen, &infos, &mut hstats)?;
+            flush(
+                repo,
+                &mut batch,
+                &mut in_batch,
+                &mut seen,
+                &infos,
+                &mut hstats,
+            )?;
         }
     }
-    flush(&mut batch, &mut in_batch, &mut seen, &infos, &mut hstats)?;
+    flush(
+        &walker,
+        &mut batch,
+        &mut in_batch,
+        &mut seen,
+        &infos,
+        &mut hstats,
+    )?;
+    drop(walker);
     hstats.commits = total as u64;
     progress(show, "");
     warn_missing(&hstats.missing);
@@ -710,7 +759,15 @@ pub(super) fn scan_commits(
 }
 
 /// How many new blobs are collected before they are scanned (and forgotten).
-pub(super) const HISTORY_BATCH: usize = 2048;
+pub(super) const HISTORY_BATCH: usize = 512;
+
+/// How many commits history reads through one handle before it opens another (and drops the
+/// pack pages the old one mapped).
+const REOPEN_EVERY: usize = 128;
+
+/// The caches of history's handle for commits and trees: no object cache (trees have their
+/// own cache of decoded entries), lint's delta cache.
+const HISTORY_CACHES: crate::git::Caches = LINT_CACHES;
 
 pub(super) fn scan_history_blob(
     repo: &gix::Repository,
@@ -749,9 +806,9 @@ pub(super) fn scan_history_blob(
     res.bytes = data.len() as u64;
     let matches = scanner.scan(data, scratch);
     if matches.is_empty() {
+        res.clean = true;
         return Ok(res);
     }
-    res.matched = true;
     for (k, occ) in job.occurrences.iter().enumerate() {
         let found = crate::check::findings(scanner.rules, &occ.path, data, &matches);
         if found.is_empty() {

@@ -91,13 +91,21 @@ pub(super) fn parallel<T: Sync, R: Send>(
     items: &[T],
     work: impl Fn(&gix::Repository, &mut Scratch, &T) -> Result<R> + Sync,
 ) -> Result<Vec<R>> {
-    crate::git::par_map(repo, items, 16, LINT_OBJECT_CACHE, work)
+    crate::git::par_map_with(repo, items, 16, LINT_CACHES, work)
 }
 
 /// The object cache of each of lint's scanning threads' repository handles: none. Each blob
 /// is read once: a cache of whole objects only holds memory (4 MiB a thread); delta bases
 /// have the pack cache.
 pub(super) const LINT_OBJECT_CACHE: usize = 0;
+
+/// The caches of each of lint's scanning threads' handles: [`LINT_OBJECT_CACHE`], and 4 MiB
+/// of delta bases (gix's default of 96 MiB a handle was most of lint's memory on a long
+/// history; each blob is read once, and what a few of them share fits).
+pub(super) const LINT_CACHES: crate::git::Caches = crate::git::Caches {
+    object: LINT_OBJECT_CACHE,
+    delta: 4 << 20,
+};
 
 /// One distinct index blob and the paths that hold it.
 pub(super) struct BlobJob {

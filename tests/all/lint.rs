@@ -1329,3 +1329,44 @@ fn history_with_a_missing_blob_warns_and_scans_the_rest() {
         text.stdout
     );
 }
+
+#[test]
+fn history_progress_line_on_a_terminal_only() {
+    // The progress line (counts and a rate) goes to a terminal's stderr; a pipe gets none.
+    let repo = TestRepo::new();
+    repo.stage("a.txt", "a\n").commit("one");
+    repo.stage("b.txt", "b\n").commit("two");
+    let out = run(repo.leakgate().args(["lint", "--history-only"]));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stderr.contains("commits/s"), "{}", out.stderr);
+    // `script` (util-linux) gives the command a terminal.
+    let lg = repo.leakgate();
+    let mut script = std::process::Command::new("script");
+    script
+        .args([
+            "-qec",
+            &format!(
+                "'{}' lint --history-only --all 2>&1 >/dev/null",
+                lg.get_program().to_str().unwrap()
+            ),
+            "/dev/null",
+        ])
+        .current_dir(repo.path())
+        .stdin(std::process::Stdio::null());
+    for (k, v) in lg.get_envs() {
+        match v {
+            Some(v) => script.env(k, v),
+            None => script.env_remove(k),
+        };
+    }
+    let Ok(out) = script.output() else {
+        eprintln!("no `script` on this machine: the terminal case is not checked");
+        return;
+    };
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains("leakgate: history: commit 1/2, 0 blobs scanned (")
+            && shown.contains("commits/s)"),
+        "{shown:?}"
+    );
+}
