@@ -29,6 +29,9 @@ pub enum Validator {
     /// A JWT encoded once more in base64 (standard or URL-safe): the value decodes to a token
     /// that passes `jwt`.
     Base64Jwt,
+    /// A PEM private key encoded once more in base64 (standard, one line or wrapped): decoded,
+    /// it holds a `-----BEGIN … PRIVATE KEY-----` line (not an encrypted key) and a body line.
+    Base64PrivateKey,
 }
 
 impl Validator {
@@ -41,6 +44,7 @@ impl Validator {
         ("grafana-crc32", Validator::GrafanaCrc32),
         ("atlassian-crc32", Validator::AtlassianCrc32),
         ("base64-jwt", Validator::Base64Jwt),
+        ("base64-private-key", Validator::Base64PrivateKey),
     ];
 
     pub fn from_name(name: &str) -> Option<Validator> {
@@ -61,6 +65,14 @@ impl Validator {
             Validator::GrafanaCrc32 => grafana_crc32_ok(secret),
             Validator::AtlassianCrc32 => atlassian_crc32_ok(secret),
             Validator::Base64Jwt => base64_decode(secret).is_some_and(|d| jwt_ok(d.trim_ascii())),
+            Validator::Base64PrivateKey => {
+                let compact: Vec<u8> = secret
+                    .iter()
+                    .copied()
+                    .filter(|b| !b.is_ascii_whitespace())
+                    .collect();
+                base64_decode(&compact).is_some_and(|d| pem_private_key_ok(&d))
+            }
         }
     }
 }
@@ -196,6 +208,53 @@ pub fn base64_decode(input: &[u8]) -> Option<Vec<u8>> {
         }
     }
     Some(out)
+}
+
+/// Whether `text` holds a PEM private key block: a `-----BEGIN <type >PRIVATE KEY-----` line
+/// (RSA, EC, DSA, OpenSSH, PKCS#8, PGP; not ENCRYPTED) whose first line after any `Name: value`
+/// headers is at least 16 base64 characters. A certificate, a public key or a lone BEGIN line
+/// fails.
+pub fn pem_private_key_ok(text: &[u8]) -> bool {
+    let mut from = 0;
+    while let Some(i) = memchr::memmem::find(&text[from..], b"-----BEGIN ") {
+        let rest = &text[from + i + 11..];
+        from += i + 11;
+        let Some(e) = memchr::memmem::find(rest, b"-----") else {
+            return false;
+        };
+        let label = &rest[..e];
+        let label = label.strip_suffix(b" BLOCK").unwrap_or(label);
+        let Some(kind) = label.strip_suffix(b"PRIVATE KEY") else {
+            continue;
+        };
+        if !matches!(
+            kind,
+            b"" | b"RSA " | b"EC " | b"DSA " | b"OPENSSH " | b"PGP "
+        ) {
+            continue;
+        }
+        let mut lines = rest[e + 5..]
+            .split(|&b| b == b'\n')
+            .map(<[u8]>::trim_ascii)
+            .filter(|l| !l.is_empty());
+        let mut encrypted = false;
+        let first = lines.find(|l| {
+            let header = l.contains(&b':');
+            encrypted |= header && memchr::memmem::find(l, b"ENCRYPTED").is_some();
+            !header
+        });
+        if encrypted {
+            continue;
+        }
+        if first.is_some_and(|l| {
+            l.len() >= 16
+                && l.iter()
+                    .all(|&b| b.is_ascii_alphanumeric() || b == b'+' || b == b'/' || b == b'=')
+        }) {
+            return true;
+        }
+    }
+    false
 }
 
 fn jwt_ok(token: &[u8]) -> bool {

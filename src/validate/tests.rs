@@ -373,3 +373,33 @@ fn assigned_values_tell_configuration_from_secrets() {
         );
     }
 }
+
+#[test]
+fn pem_private_key_blocks() {
+    let body = "u1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gun";
+    for label in [
+        "RSA PRIVATE KEY",
+        "PRIVATE KEY",
+        "EC PRIVATE KEY",
+        "OPENSSH PRIVATE KEY",
+    ] {
+        let pem = format!("-----BEGIN {label}-----\n{body}\n-----END {label}-----\n");
+        assert!(pem_private_key_ok(pem.as_bytes()), "{label}");
+        assert!(
+            pem_private_key_ok(format!("k:\n{pem}").as_bytes()),
+            "{label}"
+        );
+    }
+    for not in [
+        format!("-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----\n"),
+        format!("-----BEGIN PUBLIC KEY-----\n{body}\n-----END PUBLIC KEY-----\n"),
+        format!("-----BEGIN ENCRYPTED PRIVATE KEY-----\n{body}\n"),
+        format!(
+            "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\n{body}\n"
+        ),
+        "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----\n".to_string(),
+        "-----BEGIN PRIVATE KEY-----\n".to_string(),
+    ] {
+        assert!(!pem_private_key_ok(not.as_bytes()), "{not}");
+    }
+}

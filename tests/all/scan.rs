@@ -531,3 +531,163 @@ fn key_stores_are_found_by_content_whatever_their_name() {
         ]
     );
 }
+
+/// Standard base64 with padding (the tests' own, to encode material made at test time).
+fn b64(data: &[u8], alphabet: &[u8; 64], pad: bool) -> String {
+    let mut out = String::new();
+    for chunk in data.chunks(3) {
+        let n = chunk.iter().fold(0u32, |a, &b| (a << 8) | u32::from(b)) << (8 * (3 - chunk.len()));
+        for i in 0..=chunk.len() {
+            out.push(alphabet[(n >> (18 - 6 * i) & 63) as usize] as char);
+        }
+        if pad {
+            out.push_str(&"=="[..3 - chunk.len()]);
+        }
+    }
+    out
+}
+
+#[test]
+fn encoded_private_keys_and_jwts_are_found_in_every_shape() {
+    const STD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    // A fake key made now: a PEM block around random bytes, 64 base64 characters a line.
+    let mut seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        | 1;
+    let mut random = |n: usize| -> Vec<u8> {
+        (0..n)
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                seed as u8
+            })
+            .collect()
+    };
+    let pem = |label: &str, body: &[u8]| {
+        let b = b64(body, STD, true);
+        let lines: Vec<&str> = b
+            .as_bytes()
+            .chunks(64)
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect();
+        format!(
+            "-----BEGIN {label}-----\n{}\n-----END {label}-----\n",
+            lines.join("\n")
+        )
+    };
+    let key = pem("RSA PRIVATE KEY", &random(600));
+    let pkcs8 = pem("PRIVATE KEY", &random(48));
+    let cert = pem("CERTIFICATE", &random(600));
+    let public = pem("PUBLIC KEY", &random(290));
+    let enc = |s: &str| b64(s.as_bytes(), STD, true);
+    let wrapped = |s: &str, sep: &str| {
+        let e = enc(s);
+        let lines: Vec<&str> = e
+            .as_bytes()
+            .chunks(76)
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect();
+        lines.join(sep)
+    };
+    let jwt = format!(
+        "{}.{}.{}",
+        b64(br#"{"alg":"HS256","typ":"JWT"}"#, URL, false),
+        b64(
+            format!(
+                r#"{{"sub":"{}","iat":1700000000}}"#,
+                enc(&String::from_utf8_lossy(&random(6)))
+            )
+            .as_bytes(),
+            URL,
+            false
+        ),
+        b64(&random(32), URL, false)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        // -----BEGIN at offset 0, 1 and 2 of the encoded bytes.
+        (
+            "fixture_test.go",
+            format!("package x\n\nconst key = \"{}\"\n", enc(&key)),
+        ),
+        (
+            "bundle.env",
+            format!("KEY_BUNDLE={}\n", enc(&format!("key\n{pkcs8}"))),
+        ),
+        (
+            "values.yaml",
+            format!("tls:\n  bundle: {}\n", enc(&format!("tls:\n{key}"))),
+        ),
+        (
+            "secret.yaml",
+            format!(
+                "apiVersion: v1\nkind: Secret\nmetadata:\n  name: tls\ndata:\n  tls.key: {}\n",
+                enc(&key)
+            ),
+        ),
+        (
+            "upload.multipart",
+            format!(
+                "--b\r\nContent-Type: application/x-pem-file\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n--b--\r\n",
+                wrapped(&key, "\r\n")
+            ),
+        ),
+        (
+            "b64block.yaml",
+            format!("signing_key: |\n  {}\nnext: 1\n", wrapped(&pkcs8, "\n  ")),
+        ),
+        ("jwt.txt", format!("SESSION={}\n", enc(&jwt))),
+        // A PEM key in YAML block scalars of each indicator.
+        (
+            "block.yaml",
+            ["|", "|-", ">", ">-", "|+"]
+                .iter()
+                .map(|ind| {
+                    format!(
+                        "k{}: {ind}\n{}",
+                        ind.len(),
+                        key.lines().map(|l| format!("  {l}\n")).collect::<String>()
+                    )
+                })
+                .collect::<String>(),
+        ),
+        // Encoded, but not private keys.
+        (
+            "cert.yaml",
+            format!("ca: {}\npub: {}\n", enc(&cert), enc(&public)),
+        ),
+        (
+            "header.go",
+            format!("const h = \"{}\"\n", enc("-----BEGIN PRIVATE KEY-----\n")),
+        ),
+    ];
+    for (name, text) in &files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let out = run(leakgate()
+        .arg("scan")
+        .arg(dir.path())
+        .args(["--format", "json"]));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let s = |a: &str, b: &str| (a.to_string(), b.to_string());
+    let mut want = vec![
+        s("b64block.yaml", "private-key-base64"),
+        s("bundle.env", "private-key-base64"),
+        s("fixture_test.go", "private-key-base64"),
+        s("jwt.txt", "jwt-base64"),
+        s("secret.yaml", "private-key"),
+        s("upload.multipart", "private-key-base64"),
+        s("values.yaml", "private-key-base64"),
+    ];
+    want.extend(std::iter::repeat_n(
+        s("block.yaml", "private-key-indented"),
+        5,
+    ));
+    want.sort();
+    assert_eq!(util::path_rules(&v), want, "{}", out.stdout);
+}
