@@ -239,13 +239,6 @@ impl Baseline {
             .is_some_and(|e| e.commit.is_none() || f.commit.is_some())
     }
 
-    /// Drop accepted findings; returns how many were dropped.
-    pub fn filter(&self, findings: &mut Vec<Finding>) -> u64 {
-        let before = findings.len();
-        findings.retain(|f| !self.contains(f));
-        (before - findings.len()) as u64
-    }
-
     /// The file's text: sorted by path, rule and fingerprint, one entry per line.
     pub fn render(&self) -> String {
         let mut out = format!("{{\n  \"version\": {VERSION},\n  \"entries\": [");

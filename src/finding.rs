@@ -148,13 +148,11 @@ impl Finding {
     }
 }
 
-/// Sort findings into their one stable order (path, line, column, rule).
-pub fn sort(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
-        a.sort_key()
-            .cmp(&b.sort_key())
-            .then_with(|| a.commit.cmp(&b.commit))
-    });
+/// The findings' one stable order (path, line, column, rule, then commit).
+pub fn order(a: &Finding, b: &Finding) -> std::cmp::Ordering {
+    a.sort_key()
+        .cmp(&b.sort_key())
+        .then_with(|| a.commit.cmp(&b.commit))
 }
 
 /// A short, printable prefix of the secret and its length: `ghp_XI…(40)`.

@@ -81,10 +81,6 @@ impl<'a> Policy<'a> {
         self.rules
     }
 
-    pub fn config(&self) -> &'a Config {
-        self.config
-    }
-
     pub fn verdict(&self, f: &Finding) -> Verdict {
         let rules = self.rules;
         let disabled_check = || {

@@ -16,7 +16,7 @@ use gix::ObjectId;
 use gix::bstr::ByteSlice;
 
 use crate::lint;
-use crate::report::Report;
+use crate::report::{HistoryStats, Report};
 use crate::rules::RuleSet;
 
 /// One line of the hook's standard input.
@@ -223,7 +223,8 @@ pub fn run(
 
 /// The summary line.
 pub fn summary(o: &Outcome) -> String {
-    let h = o.report.history.clone().unwrap_or_default();
+    let none = HistoryStats::default();
+    let h = o.report.history.as_ref().unwrap_or(&none);
     let s = &o.report.stats;
     let mut line = format!("scanned {} ({})", h.counts(), h.range);
     if s.allowlisted > 0 {

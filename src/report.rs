@@ -207,11 +207,7 @@ impl Report {
     /// Sort the findings (with their fixes) into their one stable order.
     pub fn sort(&mut self) {
         let mut all = self.with_fixes();
-        all.sort_by(|(a, _), (b, _)| {
-            a.sort_key()
-                .cmp(&b.sort_key())
-                .then_with(|| a.commit.cmp(&b.commit))
-        });
+        all.sort_by(|(a, _), (b, _)| crate::finding::order(a, b));
         self.set_with_fixes(all);
         self.errors.sort();
     }
