@@ -121,3 +121,43 @@ pub(crate) fn build_gate(
         meta_config(engine).which_captures(WhichCaptures::None),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    /// No rule's pattern compiles to a huge automaton. Its states set what compiling it costs
+    /// (once per process, in the hook's time budget) and the size of each capture search's
+    /// tables (states × slots, made again whenever a thread's regex caches are dropped for
+    /// their budget): three curl rules with a quoted string bounded at 200 inside a group
+    /// bounded at 400 were 325,000-488,000 states each, and made the hook-versus-scan
+    /// differential test spend 35 s of its 50 s in the kernel, zeroing those tables. A long
+    /// run of one class (`[A-Za-z0-9+/]{80,8000}`) costs a state per repeat; a group that
+    /// repeats another bounded repetition multiplies them: write such a group unbounded
+    /// (`(?:…)*?`) where the window already limits how far it reaches.
+    #[test]
+    fn no_rule_pattern_compiles_to_a_huge_automaton() {
+        const MOST: usize = 20_000;
+        let rules = crate::rules::RuleSet::builtin().unwrap();
+        let mut sizes: Vec<(usize, &str)> = rules
+            .rules
+            .iter()
+            .map(|r| {
+                let hir = regex_automata::util::syntax::parse_with(
+                    r.spec.pattern.get_ref(),
+                    &super::syntax_config(),
+                )
+                .expect("a builtin pattern parses");
+                let nfa = regex_automata::nfa::thompson::Compiler::new()
+                    .build_from_hir(&hir)
+                    .expect("a builtin pattern compiles");
+                (nfa.states().len(), r.spec.id.as_str())
+            })
+            .collect();
+        sizes.sort_unstable_by(|a, b| b.cmp(a));
+        assert!(sizes.len() > 300, "{} rules", sizes.len());
+        let huge: Vec<_> = sizes.iter().filter(|(n, _)| *n > MOST).collect();
+        assert!(
+            huge.is_empty(),
+            "rule patterns over {MOST} NFA states (states, rule): {huge:?}"
+        );
+    }
+}
