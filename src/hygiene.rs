@@ -204,9 +204,16 @@ pub struct Excludes<'r> {
 impl<'r> Excludes<'r> {
     pub fn new(repo: &'r gix::Repository, index: &gix::index::State) -> Result<Excludes<'r>> {
         let workdir = repo.workdir().context("no work tree")?.to_path_buf();
+        // gix reads a `.gitignore` from the index (not the work tree) only for an entry
+        // marked skip-worktree (sparse checkout); it finds them by a pass over every path
+        // (millions of instructions on 18k entries). Without such an entry, none is read that
+        // way: an empty index gives the same stack, without the pass.
+        use gix::index::entry::Flags;
+        let none = gix::index::State::new(repo.object_hash());
+        let sparse = (index.entries().iter()).any(|e| e.flags.contains(Flags::SKIP_WORKTREE));
         let stack = repo
             .excludes(
-                index,
+                if sparse { index } else { &none },
                 None,
                 gix::worktree::stack::state::ignore::Source::WorktreeThenIdMappingIfNotSkipped,
             )
@@ -244,6 +251,20 @@ pub fn coverage_in(
     dirs: &[String],
     blocked: &[&str],
     in_use: &dyn Fn(&crate::rules::FileRule) -> bool,
+) -> Result<Coverage> {
+    coverage_with(ex, rules, dirs, blocked, in_use, true)
+}
+
+/// [`coverage_in`]; with `patch` false, only what is uncovered (`uncovered`,
+/// `blocked_unignored`): no `.gitignore` is read and no patch made (the hook's text output
+/// shows no patch, and making one costs more than the probes).
+pub fn coverage_with(
+    ex: &mut Excludes<'_>,
+    rules: &RuleSet,
+    dirs: &[String],
+    blocked: &[&str],
+    in_use: &dyn Fn(&crate::rules::FileRule) -> bool,
+    patch: bool,
 ) -> Result<Coverage> {
     let Excludes { workdir, stack } = ex;
     let workdir = &*workdir;
@@ -327,7 +348,7 @@ pub fn coverage_in(
             to_add.extend(patterns.iter().cloned());
         }
     }
-    if !to_add.is_empty() {
+    if patch && !to_add.is_empty() {
         let existing = match std::fs::read(&cov.gitignore_path) {
             Ok(bytes) => Some(bytes),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
