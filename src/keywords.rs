@@ -46,7 +46,8 @@ impl Trie {
             return None;
         }
         let mut order: Vec<usize> = (0..keywords.len()).collect();
-        order.sort_by(|&a, &b| keywords[a].as_bytes().cmp(keywords[b].as_bytes()));
+        // (each keyword once: an unstable sort gives the one order)
+        order.sort_unstable_by(|&a, &b| keywords[a].as_bytes().cmp(keywords[b].as_bytes()));
         let mut trie = Trie {
             root: Box::new([NONE; 256]),
             nodes: Vec::with_capacity(keywords.len() * 4),
@@ -75,7 +76,8 @@ impl Trie {
         // a node share its prefix and are contiguous.
         let sorted: Vec<&[u8]> = order.iter().map(|&i| keywords[i].as_bytes()).collect();
         let ids: Vec<u32> = order.iter().map(|&i| i as u32).collect();
-        let children = trie.build(&sorted, &ids, 0);
+        let mut children = Vec::with_capacity(64);
+        trie.build(&sorted, &ids, 0, &mut children);
         for (b, child) in children {
             trie.root[b as usize] = child;
         }
@@ -83,9 +85,9 @@ impl Trie {
     }
 
     /// Add the nodes for `words` (sorted, all sharing their first `depth` bytes, none of them
-    /// `depth` bytes long) and return the children they make at `depth`: (byte, node).
-    fn build(&mut self, words: &[&[u8]], ids: &[u32], depth: usize) -> Vec<(u8, u32)> {
-        let mut out = Vec::new();
+    /// `depth` bytes long) and push the children they make at `depth` onto `out`: (byte,
+    /// node). (One stack for the whole build: no allocation per node.)
+    fn build(&mut self, words: &[&[u8]], ids: &[u32], depth: usize, out: &mut Vec<(u8, u32)>) {
         let mut i = 0;
         while i < words.len() {
             let b = words[i][depth];
@@ -104,17 +106,18 @@ impl Trie {
                 self.nodes[node as usize].keyword = ids[k];
                 k += 1;
             }
-            let below = self.build(&words[k..j], &ids[k..j], depth + 1);
+            let mark = out.len();
+            self.build(&words[k..j], &ids[k..j], depth + 1, out);
             let start = self.edge_bytes.len() as u32;
-            for (byte, child) in below {
+            for &(byte, child) in &out[mark..] {
                 self.edge_bytes.push(byte);
                 self.edge_to.push(child);
             }
+            out.truncate(mark);
             self.nodes[node as usize].edges = (start, self.edge_bytes.len() as u32);
             out.push((b, node));
             i = j;
         }
-        out
     }
 
     /// The longest keyword starting at `at` and ending by `end`.

@@ -364,6 +364,9 @@ fn run_with<'r>(
     if !out.report.findings.is_empty() {
         out.gitignore.shown = out.gitignore.blocks;
     }
+    // The hook's process ends next: freeing the index (its tree cache is thousands of
+    // allocations) and the compiled automata would only delay the commit.
+    std::mem::forget((index, scanner));
     Ok(out)
 }
 
