@@ -21,6 +21,23 @@ pub struct Trie {
     /// two bytes, and every pair after a one-byte keyword. Most positions of a text start no
     /// such pair, and are passed over without a walk of the trie.
     pairs: Box<[u64; 1024]>,
+    /// A bit for each hashed (lower-cased) triple of bytes a keyword of three bytes or more
+    /// starts with: a pair that starts a keyword is often common text (`se`, `to`), a triple
+    /// far less often. A pair that also starts a shorter keyword (`short`) is not filtered so.
+    triples: Box<[u64; 1024]>,
+    /// The pairs (as in `pairs`) that a keyword of one or two bytes starts with.
+    short: Box<[u64; 1024]>,
+}
+
+/// The bit of `triples` for the lower-cased bytes `a`, `b`, `c`: 16 bits of a multiplicative
+/// hash of the three.
+fn triple(a: u8, b: u8, c: u8) -> usize {
+    let x = u32::from(a) << 16 | u32::from(b) << 8 | u32::from(c);
+    (x.wrapping_mul(0x9E37_79B1) >> 16) as usize
+}
+
+fn has(bits: &[u64; 1024], i: usize) -> bool {
+    bits[i >> 6] & (1 << (i & 63)) != 0
 }
 
 #[derive(Clone, Copy)]
@@ -54,6 +71,8 @@ impl Trie {
             edge_bytes: Vec::new(),
             edge_to: Vec::new(),
             pairs: Box::new([0; 1024]),
+            triples: Box::new([0; 1024]),
+            short: Box::new([0; 1024]),
         };
         for k in keywords {
             let k = k.as_bytes();
@@ -66,6 +85,17 @@ impl Trie {
             for second in seconds {
                 let pair = first | second;
                 trie.pairs[pair >> 6] |= 1 << (pair & 63);
+                if k.len() < 3 {
+                    trie.short[pair >> 6] |= 1 << (pair & 63);
+                }
+            }
+            if let [a, b, c, ..] = *k {
+                let t = triple(
+                    a.to_ascii_lowercase(),
+                    b.to_ascii_lowercase(),
+                    c.to_ascii_lowercase(),
+                );
+                trie.triples[t >> 6] |= 1 << (t & 63);
             }
         }
         trie.nodes.push(Node {
@@ -149,12 +179,22 @@ impl Trie {
     pub fn find(&self, hay: &[u8], from: usize, starts_before: usize, end: usize) -> Option<Hit> {
         let end = end.min(hay.len());
         let last = starts_before.min(end);
-        let pairs = &*self.pairs;
+        let (pairs, triples, short) = (&*self.pairs, &*self.triples, &*self.short);
         (from..last).find_map(|at| {
             if at + 1 < end {
-                let pair = usize::from(hay[at].to_ascii_lowercase()) << 8
-                    | usize::from(hay[at + 1].to_ascii_lowercase());
-                if pairs[pair >> 6] & (1 << (pair & 63)) == 0 {
+                let (a, b) = (
+                    hay[at].to_ascii_lowercase(),
+                    hay[at + 1].to_ascii_lowercase(),
+                );
+                let pair = usize::from(a) << 8 | usize::from(b);
+                if !has(pairs, pair) {
+                    return None;
+                }
+                // A keyword of three bytes or more that fits by `end` has its triple here.
+                if at + 2 < end
+                    && !has(short, pair)
+                    && !has(triples, triple(a, b, hay[at + 2].to_ascii_lowercase()))
+                {
                     return None;
                 }
             }
