@@ -30,11 +30,13 @@ impl Stacks {
     /// From the index's paths: only the names and extensions some rule's `stack` asks about
     /// are looked for, without allocating per entry (an index has 100k entries).
     pub fn of_index(index: &gix::index::State, rules: &RuleSet) -> Stacks {
-        Stacks::of_paths(index.entries().iter().map(|e| &**e.path(index)), rules)
+        let entries = index.entries();
+        Stacks::of_paths(entries.len(), |i| &**entries[i].path(index), rules)
     }
 
-    /// [`Stacks::of_index`] of the paths of an index.
-    fn of_paths<'a>(paths: impl Iterator<Item = &'a [u8]>, rules: &RuleSet) -> Stacks {
+    /// [`Stacks::of_index`] of the `n` paths `path_at(0..n)`, sorted as an index sorts them
+    /// (by bytes: the paths under a directory are contiguous).
+    fn of_paths<'a>(n: usize, path_at: impl Fn(usize) -> &'a [u8], rules: &RuleSet) -> Stacks {
         let (mut want_names, mut want_exts) = (Vec::new(), Vec::new());
         for s in rules.files.iter().flat_map(|r| &r.spec.stack) {
             let s = s.to_ascii_lowercase().into_bytes();
@@ -99,8 +101,27 @@ impl Stacks {
                 }
             };
         fill(&mut name_table, &mut ext_table, &mut end_table, &s);
-        for path in paths {
+        let mut i = 0;
+        while i < n {
+            let path = path_at(i);
+            i += 1;
             if ending(path).is_none_or(|h| !has(&end_table, h)) {
+                continue;
+            }
+            // A vendored top directory (kops's `vendor/` is 70% of its index) counts for
+            // nothing: from its first path worth a look, the rest of it is passed over at once
+            // (a binary search for its end).
+            if let Some(dir) = vendored_top(path) {
+                let (mut lo, mut hi) = (i, n);
+                while lo < hi {
+                    let mid = lo + (hi - lo) / 2;
+                    if path_at(mid).starts_with(dir) {
+                        lo = mid + 1;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                i = lo;
                 continue;
             }
             let name = memchr::memrchr(b'/', path).map_or(path, |i| &path[i + 1..]);
@@ -137,6 +158,18 @@ impl Stacks {
                 }
             })
     }
+}
+
+/// The top directory of `path` with its slash (`vendor/`), if it is one of [`VENDORED`].
+fn vendored_top(path: &[u8]) -> Option<&[u8]> {
+    if !matches!(path.first(), Some(b'v' | b'n' | b't' | b'b' | b'P')) {
+        return None;
+    }
+    VENDORED.iter().find_map(|v| {
+        let v = v.as_bytes();
+        (path.len() > v.len() && path.starts_with(v) && path[v.len()] == b'/')
+            .then(|| &path[..=v.len()])
+    })
 }
 
 /// `b` lower-cased into `buf`; `None` if it does not fit (no rule names anything so long).
@@ -204,9 +237,16 @@ pub struct Excludes<'r> {
 impl<'r> Excludes<'r> {
     pub fn new(repo: &'r gix::Repository, index: &gix::index::State) -> Result<Excludes<'r>> {
         let workdir = repo.workdir().context("no work tree")?.to_path_buf();
+        // gix reads a `.gitignore` from the index (not the work tree) only for an entry
+        // marked skip-worktree (sparse checkout); it finds them by a pass over every path
+        // (millions of instructions on 18k entries). Without such an entry, none is read that
+        // way: an empty index gives the same stack, without the pass.
+        use gix::index::entry::Flags;
+        let none = gix::index::State::new(repo.object_hash());
+        let sparse = (index.entries().iter()).any(|e| e.flags.contains(Flags::SKIP_WORKTREE));
         let stack = repo
             .excludes(
-                index,
+                if sparse { index } else { &none },
                 None,
                 gix::worktree::stack::state::ignore::Source::WorktreeThenIdMappingIfNotSkipped,
             )
@@ -244,6 +284,20 @@ pub fn coverage_in(
     dirs: &[String],
     blocked: &[&str],
     in_use: &dyn Fn(&crate::rules::FileRule) -> bool,
+) -> Result<Coverage> {
+    coverage_with(ex, rules, dirs, blocked, in_use, true)
+}
+
+/// [`coverage_in`]; with `patch` false, only what is uncovered (`uncovered`,
+/// `blocked_unignored`): no `.gitignore` is read and no patch made (the hook's text output
+/// shows no patch, and making one costs more than the probes).
+pub fn coverage_with(
+    ex: &mut Excludes<'_>,
+    rules: &RuleSet,
+    dirs: &[String],
+    blocked: &[&str],
+    in_use: &dyn Fn(&crate::rules::FileRule) -> bool,
+    patch: bool,
 ) -> Result<Coverage> {
     let Excludes { workdir, stack } = ex;
     let workdir = &*workdir;
@@ -327,7 +381,7 @@ pub fn coverage_in(
             to_add.extend(patterns.iter().cloned());
         }
     }
-    if !to_add.is_empty() {
+    if patch && !to_add.is_empty() {
         let existing = match std::fs::read(&cov.gitignore_path) {
             Ok(bytes) => Some(bytes),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -571,7 +625,9 @@ mod tests {
                         .join("/")
                 })
                 .collect();
-            let got = super::Stacks::of_paths(paths.iter().map(|p| p.as_bytes()), &rules);
+            let mut sorted = paths.clone();
+            sorted.sort();
+            let got = super::Stacks::of_paths(sorted.len(), |i| sorted[i].as_bytes(), &rules);
             // Every path's name and extension, lower-cased, outside vendored directories.
             let wanted: Vec<String> = rules
                 .files

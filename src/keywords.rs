@@ -21,6 +21,23 @@ pub struct Trie {
     /// two bytes, and every pair after a one-byte keyword. Most positions of a text start no
     /// such pair, and are passed over without a walk of the trie.
     pairs: Box<[u64; 1024]>,
+    /// A bit for each hashed (lower-cased) triple of bytes a keyword of three bytes or more
+    /// starts with: a pair that starts a keyword is often common text (`se`, `to`), a triple
+    /// far less often. A pair that also starts a shorter keyword (`short`) is not filtered so.
+    triples: Box<[u64; 1024]>,
+    /// The pairs (as in `pairs`) that a keyword of one or two bytes starts with.
+    short: Box<[u64; 1024]>,
+}
+
+/// The bit of `triples` for the lower-cased bytes `a`, `b`, `c`: 16 bits of a multiplicative
+/// hash of the three.
+fn triple(a: u8, b: u8, c: u8) -> usize {
+    let x = u32::from(a) << 16 | u32::from(b) << 8 | u32::from(c);
+    (x.wrapping_mul(0x9E37_79B1) >> 16) as usize
+}
+
+fn has(bits: &[u64; 1024], i: usize) -> bool {
+    bits[i >> 6] & (1 << (i & 63)) != 0
 }
 
 #[derive(Clone, Copy)]
@@ -46,13 +63,16 @@ impl Trie {
             return None;
         }
         let mut order: Vec<usize> = (0..keywords.len()).collect();
-        order.sort_by(|&a, &b| keywords[a].as_bytes().cmp(keywords[b].as_bytes()));
+        // (each keyword once: an unstable sort gives the one order)
+        order.sort_unstable_by(|&a, &b| keywords[a].as_bytes().cmp(keywords[b].as_bytes()));
         let mut trie = Trie {
             root: Box::new([NONE; 256]),
             nodes: Vec::with_capacity(keywords.len() * 4),
             edge_bytes: Vec::new(),
             edge_to: Vec::new(),
             pairs: Box::new([0; 1024]),
+            triples: Box::new([0; 1024]),
+            short: Box::new([0; 1024]),
         };
         for k in keywords {
             let k = k.as_bytes();
@@ -65,6 +85,17 @@ impl Trie {
             for second in seconds {
                 let pair = first | second;
                 trie.pairs[pair >> 6] |= 1 << (pair & 63);
+                if k.len() < 3 {
+                    trie.short[pair >> 6] |= 1 << (pair & 63);
+                }
+            }
+            if let [a, b, c, ..] = *k {
+                let t = triple(
+                    a.to_ascii_lowercase(),
+                    b.to_ascii_lowercase(),
+                    c.to_ascii_lowercase(),
+                );
+                trie.triples[t >> 6] |= 1 << (t & 63);
             }
         }
         trie.nodes.push(Node {
@@ -75,7 +106,8 @@ impl Trie {
         // a node share its prefix and are contiguous.
         let sorted: Vec<&[u8]> = order.iter().map(|&i| keywords[i].as_bytes()).collect();
         let ids: Vec<u32> = order.iter().map(|&i| i as u32).collect();
-        let children = trie.build(&sorted, &ids, 0);
+        let mut children = Vec::with_capacity(64);
+        trie.build(&sorted, &ids, 0, &mut children);
         for (b, child) in children {
             trie.root[b as usize] = child;
         }
@@ -83,9 +115,9 @@ impl Trie {
     }
 
     /// Add the nodes for `words` (sorted, all sharing their first `depth` bytes, none of them
-    /// `depth` bytes long) and return the children they make at `depth`: (byte, node).
-    fn build(&mut self, words: &[&[u8]], ids: &[u32], depth: usize) -> Vec<(u8, u32)> {
-        let mut out = Vec::new();
+    /// `depth` bytes long) and push the children they make at `depth` onto `out`: (byte,
+    /// node). (One stack for the whole build: no allocation per node.)
+    fn build(&mut self, words: &[&[u8]], ids: &[u32], depth: usize, out: &mut Vec<(u8, u32)>) {
         let mut i = 0;
         while i < words.len() {
             let b = words[i][depth];
@@ -104,17 +136,18 @@ impl Trie {
                 self.nodes[node as usize].keyword = ids[k];
                 k += 1;
             }
-            let below = self.build(&words[k..j], &ids[k..j], depth + 1);
+            let mark = out.len();
+            self.build(&words[k..j], &ids[k..j], depth + 1, out);
             let start = self.edge_bytes.len() as u32;
-            for (byte, child) in below {
+            for &(byte, child) in &out[mark..] {
                 self.edge_bytes.push(byte);
                 self.edge_to.push(child);
             }
+            out.truncate(mark);
             self.nodes[node as usize].edges = (start, self.edge_bytes.len() as u32);
             out.push((b, node));
             i = j;
         }
-        out
     }
 
     /// The longest keyword starting at `at` and ending by `end`.
@@ -146,12 +179,22 @@ impl Trie {
     pub fn find(&self, hay: &[u8], from: usize, starts_before: usize, end: usize) -> Option<Hit> {
         let end = end.min(hay.len());
         let last = starts_before.min(end);
-        let pairs = &*self.pairs;
+        let (pairs, triples, short) = (&*self.pairs, &*self.triples, &*self.short);
         (from..last).find_map(|at| {
             if at + 1 < end {
-                let pair = usize::from(hay[at].to_ascii_lowercase()) << 8
-                    | usize::from(hay[at + 1].to_ascii_lowercase());
-                if pairs[pair >> 6] & (1 << (pair & 63)) == 0 {
+                let (a, b) = (
+                    hay[at].to_ascii_lowercase(),
+                    hay[at + 1].to_ascii_lowercase(),
+                );
+                let pair = usize::from(a) << 8 | usize::from(b);
+                if !has(pairs, pair) {
+                    return None;
+                }
+                // A keyword of three bytes or more that fits by `end` has its triple here.
+                if at + 2 < end
+                    && !has(short, pair)
+                    && !has(triples, triple(a, b, hay[at + 2].to_ascii_lowercase()))
+                {
                     return None;
                 }
             }

@@ -49,6 +49,7 @@ fn check(
         gitignore,
         files: args.files.clone(),
         full_gitignore: args.output.format == Format::Json,
+        gitignore_patch: args.output.format == Format::Json,
     };
     let policy = Policy::new(&rules, &config, &args.baseline.choice(), &root)?;
     let mut outcome = leakgate::precommit::run(cwd, repo, index, &rules, &policy, &opts)?;

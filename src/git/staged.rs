@@ -155,12 +155,15 @@ impl Differ<'_> {
                                 && under(j - 1)
                                 && (j == entries.len() || !under(j))
                         });
+                    // Otherwise a binary search: the paths under `name/` are contiguous in the
+                    // sorted index and start at `i` (a walk would read every path of a
+                    // changed `vendor/`, at each level down).
                     let j = counted.unwrap_or_else(|| {
-                        let mut j = i + 1;
-                        while j < entries.len() && under(j) {
-                            j += 1;
-                        }
-                        j
+                        i + 1
+                            + entries[i + 1..].partition_point(|e| {
+                                let r = &e.path_in(self.backing)[skip..];
+                                r.len() > slash && r[..slash] == *name && r[slash] == b'/'
+                            })
                     });
                     let head_sub = by_name.get(name).and_then(|&k| {
                         seen[k] = true;

@@ -37,6 +37,8 @@ pub struct Options {
     /// Work out the `.gitignore` names missing even when the note is not shown (JSON lists
     /// them); otherwise, with `gitignore = "note"`, only when the note is shown.
     pub full_gitignore: bool,
+    /// Make the `.gitignore` patch (`gitignore_patch`: JSON shows it, text does not).
+    pub gitignore_patch: bool,
 }
 
 /// A staged must-not-track file and how to take it out of the commit.
@@ -262,7 +264,8 @@ fn run_with<'r>(
                     let dirs = if full { dirs } else { &root[..] };
                     let stacks = hygiene::Stacks::of_index(index, rules);
                     let in_use = |r: &crate::rules::FileRule| stacks.uses(r);
-                    let cov = hygiene::coverage_in(&mut ex, rules, dirs, &[], &in_use)?;
+                    let patch = opts.gitignore_patch;
+                    let cov = hygiene::coverage_with(&mut ex, rules, dirs, &[], &in_use, patch)?;
                     timer.mark(".gitignore coverage (on another core)");
                     cov
                 } else {
@@ -343,7 +346,9 @@ fn run_with<'r>(
         None if early.is_some() || !blocked.is_empty() => {
             let stacks = hygiene::Stacks::of_index(&index, rules);
             let in_use = |r: &crate::rules::FileRule| stacks.uses(r);
-            blocked_cov = hygiene::coverage(&repo, &index, rules, &dirs, &blocked, &in_use)?;
+            let mut ex = hygiene::Excludes::new(&repo, &index)?;
+            let patch = opts.gitignore_patch;
+            blocked_cov = hygiene::coverage_with(&mut ex, rules, &dirs, &blocked, &in_use, patch)?;
             timer.mark(".gitignore coverage of the blocked files");
             Some(&blocked_cov)
         }
@@ -359,6 +364,9 @@ fn run_with<'r>(
     if !out.report.findings.is_empty() {
         out.gitignore.shown = out.gitignore.blocks;
     }
+    // The hook's process ends next: freeing the index (its tree cache is thousands of
+    // allocations) and the compiled automata would only delay the commit.
+    std::mem::forget((index, scanner));
     Ok(out)
 }
 

@@ -72,7 +72,7 @@ pub struct Scanner<'r> {
     /// keywords, whose automaton builds at once and searches many times faster (a prefilter
     /// does most of the search). Built on the first part with a focus: a scan of whole
     /// blobs (a tree, the index) never needs it.
-    ml_ac: std::sync::OnceLock<(Option<AhoCorasick>, Vec<Vec<u32>>)>,
+    ml_ac: std::sync::OnceLock<(Option<KeywordFinder>, Vec<Vec<u32>>)>,
     /// The longest keyword's length.
     max_keyword: usize,
     /// Rules without keywords (imported from gitleaks): they run over every blob.
@@ -182,7 +182,7 @@ impl<'r> Scanner<'r> {
         // it, beside the index read), and for bulk input only if a focus ever comes.
         let ml_ac = std::sync::OnceLock::new();
         if gated {
-            let _ = ml_ac.set(multiline_keywords(rules));
+            let _ = ml_ac.set(multiline_keywords(rules, trie.is_some()));
         }
         let always = (0..rules.rules.len())
             .filter(|&r| rules.rules[r].spec.keywords.is_empty())
@@ -388,9 +388,11 @@ impl<'r> Scanner<'r> {
                 search(ac, &self.kw_rules, from, to, &single);
             }
         }
-        let (ml_ac, ml_kw_rules) = self.ml_ac.get_or_init(|| multiline_keywords(self.rules));
+        let (ml_ac, ml_kw_rules) = self
+            .ml_ac
+            .get_or_init(|| multiline_keywords(self.rules, self.trie.is_some()));
         if let Some(ml) = ml_ac {
-            let ml = Keywords::Automaton(ml);
+            let ml = ml.keywords();
             search(ml, ml_kw_rules, span.start, span.end, &|_| true);
         }
     }
