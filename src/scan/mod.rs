@@ -631,7 +631,12 @@ impl<'r> Scanner<'r> {
                     continue;
                 }
                 if self.accept(rule, &hay[range.clone()])
-                    && !(rule.spec.fallback && crate::example::is_example(hay, &range))
+                    && !(rule.spec.fallback
+                        && (crate::example::is_example(hay, &range)
+                            || crate::validate::misfits_named_service(
+                                &hay[m.start.min(range.start)..range.start],
+                                &hay[range.clone()],
+                            )))
                     && !sink.allowed.by_comment(self, hay, &range)
                 {
                     sink.out.push(Match {
@@ -658,7 +663,14 @@ impl<'r> Scanner<'r> {
         {
             return false;
         }
-        if is_placeholder_or_reference(secret)
+        // A prefixed token of its provider's shape yields only to an obvious mask; any other
+        // value to the whole placeholder filter.
+        let placeholder = if rule.prefixed() {
+            crate::validate::is_obvious_mask(secret)
+        } else {
+            is_placeholder_or_reference(secret)
+        };
+        if placeholder
             || crate::validate::fails_its_checksum(secret)
             || crate::validate::is_ssh_public_key(secret)
             || crate::validate::is_non_bearer_jwt(secret)
