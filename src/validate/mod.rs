@@ -7,7 +7,7 @@ mod services;
 mod tests;
 
 pub use placeholder::*;
-pub use services::misfits_named_service;
+pub use services::{is_public_client_key, misfits_named_service};
 
 /// A named check, chosen by a rule's `validator` field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -119,9 +119,33 @@ pub fn misfits_named_service(name: &[u8], secret: &[u8]) -> bool {
     named
 }
 
+/// Whether the value is a key its provider documents as public, made to be shipped in a web
+/// page or an app: a Midtrans client key (`Mid-client-…`, sandbox `SB-Mid-client-…`, which
+/// Snap.js is given in the browser; the server key, `Mid-server-…`, is the secret).
+pub fn is_public_client_key(secret: &[u8]) -> bool {
+    let v = secret.trim_ascii();
+    let v = v.strip_prefix(b"SB-").unwrap_or(v);
+    v.strip_prefix(b"Mid-client-").is_some_and(|r| {
+        (12..=32).contains(&r.len())
+            && r.iter()
+                .all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::misfits_named_service as misfits;
+
+    #[test]
+    fn midtrans_client_keys_are_public() {
+        assert!(super::is_public_client_key(
+            b"SB-Mid-client-Qm7ZtW2pX9aLk4Rd"
+        ));
+        assert!(super::is_public_client_key(b"Mid-client-Qm7ZtW2pX9aLk4Rd"));
+        assert!(!super::is_public_client_key(
+            b"SB-Mid-server-Qm7ZtW2pX9aLk4Rd"
+        ));
+    }
 
     #[test]
     fn a_service_name_needs_its_shape() {
