@@ -56,6 +56,37 @@ impl Shape {
     }
 }
 
+/// Whether capture group `group` of `pattern` is a prefixed token: every match starts with one
+/// of a few literal prefixes of three bytes or more (`ghp_`, `xoxb-`, `sk_live_`), and its
+/// length is bounded (a token format's documented length, not an open-ended run).
+#[allow(dead_code)] // build.rs includes this file without calling it
+pub fn prefixed(pattern: &str, group: u32) -> bool {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let Ok(hir) = regex_syntax::ParserBuilder::new()
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(pattern)
+    else {
+        return false;
+    };
+    let Some(sub) = find_group(&hir, group) else {
+        return false;
+    };
+    if sub.properties().maximum_len().is_none() {
+        return false;
+    }
+    let mut extractor = Extractor::new();
+    // A class of more than four bytes (`[0-9]`, `[a-f]`) ends the prefix; a case-insensitive
+    // letter (`[Ss]`) or a short choice (`[bp]`) does not.
+    extractor
+        .kind(ExtractKind::Prefix)
+        .limit_class(4)
+        .limit_total(256);
+    let seq = extractor.extract(sub);
+    seq.min_literal_len().is_some_and(|n| n >= 3) && seq.len().is_some_and(|n| n > 0)
+}
+
 fn find_group(hir: &Hir, group: u32) -> Option<&Hir> {
     match hir.kind() {
         HirKind::Capture(c) if c.index == group => Some(&c.sub),
@@ -114,6 +145,19 @@ mod tests {
         assert!(s.admits(b"key=AbC12345678"));
         assert!(s.admits(b"key=xyz12345678"));
         assert!(!s.admits(b"key=qqq12345678"));
+    }
+
+    #[test]
+    fn prefixed_tokens() {
+        assert!(super::prefixed(r"\b((?:ghp|gho)_[A-Za-z0-9]{36})\b", 1));
+        assert!(super::prefixed(
+            r"\b(xox[bp]-[0-9]{10,13}-[A-Za-z0-9-]{20,40})",
+            1
+        ));
+        // No prefix, a short one, or an unbounded length.
+        assert!(!super::prefixed(r"key=([A-Za-z0-9]{32})", 1));
+        assert!(!super::prefixed(r"\b(sk[A-Za-z0-9]{32})", 1));
+        assert!(!super::prefixed(r"\b(ghp_[A-Za-z0-9]{36,})", 1));
     }
 
     #[test]

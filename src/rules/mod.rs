@@ -435,6 +435,7 @@ impl RuleSet {
                 light: OnceLock::new(),
                 allow: OnceLock::new(),
                 shape: OnceLock::new(),
+                prefixed: OnceLock::new(),
             });
         }
         for (offset, spec) in files {

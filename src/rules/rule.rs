@@ -88,6 +88,7 @@ pub struct Rule {
     pub(crate) dfa_gate: OnceLock<Option<regex_automata::meta::Regex>>,
     pub(crate) allow: OnceLock<std::sync::Arc<AllowSet>>,
     pub(crate) shape: OnceLock<Option<crate::shape::Shape>>,
+    pub(crate) prefixed: OnceLock<bool>,
 }
 
 impl Rule {
@@ -128,6 +129,7 @@ impl Rule {
             light: OnceLock::new(),
             allow: OnceLock::new(),
             shape: OnceLock::new(),
+            prefixed: OnceLock::new(),
         })
     }
 
@@ -240,6 +242,23 @@ impl Rule {
                 SecretGroup::FirstNonEmpty => None,
             })
             .as_ref()
+    }
+
+    /// Whether the rule's secret is a strongly shaped token: a specific rule (not a fallback)
+    /// whose secret starts with a literal prefix of three characters or more (`ghp_`, `xoxb-`,
+    /// `sk_live_`) and has a bounded length. Such a value is evidence by itself, so only an
+    /// obvious mask rejects it (see [`crate::validate::is_obvious_mask`]), not a value that
+    /// merely looks sequential. Worked out from the pattern on first need.
+    pub fn prefixed(&self) -> bool {
+        *self.prefixed.get_or_init(|| {
+            !self.spec.fallback
+                && match self.secret_group {
+                    SecretGroup::Group(n) => {
+                        crate::shape::prefixed(self.spec.pattern.get_ref(), n as u32)
+                    }
+                    SecretGroup::FirstNonEmpty => false,
+                }
+        })
     }
 
     /// Whether one of the rule's `allow` regexes marks the secret as not a secret.

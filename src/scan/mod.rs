@@ -633,7 +633,13 @@ impl<'r> Scanner<'r> {
                     continue;
                 }
                 if self.accept(rule, &hay[range.clone()])
-                    && !(rule.spec.fallback && crate::example::is_example(hay, &range))
+                    && !(rule.spec.fallback
+                        && (crate::example::is_example(hay, &range)
+                            || crate::validate::is_public_client_key(&hay[range.clone()])
+                            || crate::validate::misfits_named_service(
+                                &hay[m.start.min(range.start)..range.start],
+                                &hay[range.clone()],
+                            )))
                     && !sink.allowed.by_comment(self, hay, &range)
                 {
                     sink.out.push(Match {
@@ -660,7 +666,11 @@ impl<'r> Scanner<'r> {
         {
             return false;
         }
-        if is_placeholder_or_reference(secret)
+        // A placeholder, but a prefixed token of its provider's shape yields only to an
+        // obvious mask (the rule's shape is worked out only for a value the filter rejects).
+        let placeholder = is_placeholder_or_reference(secret)
+            && (!rule.prefixed() || crate::validate::is_obvious_mask(secret));
+        if placeholder
             || crate::validate::fails_its_checksum(secret)
             || crate::validate::is_ssh_public_key(secret)
             || crate::validate::is_non_bearer_jwt(secret)

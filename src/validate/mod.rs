@@ -2,10 +2,12 @@
 //! and the placeholder / variable-reference filter that every rule shares.
 
 mod placeholder;
+mod services;
 #[cfg(test)]
 mod tests;
 
 pub use placeholder::*;
+pub use services::{is_public_client_key, misfits_named_service};
 
 /// A named check, chosen by a rule's `validator` field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

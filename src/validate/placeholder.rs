@@ -339,6 +339,86 @@ pub fn is_placeholder_or_reference(secret: &[u8]) -> bool {
     false
 }
 
+/// Words that mask a prefixed token (`ghp_xxxx…`, `sk_live_YOUR_KEY`, `xoxb-<token>`): what
+/// [`is_obvious_mask`] looks for, a subset of [`PLACEHOLDER_WORDS`] that leaves out what a
+/// random body can hold by chance or a fixture writes to fill a format (`0123456789`,
+/// `abcdefgh`).
+const MASK_WORDS: &[&str] = &[
+    "example",
+    "xxxx",
+    "****",
+    "....",
+    "…",
+    "00000",
+    "placeholder",
+    "changeme",
+    "change_me",
+    "change-me",
+    "redacted",
+    "your_",
+    "your-",
+    "yourkey",
+    "yourtoken",
+    "yoursecret",
+    "insert_",
+    "insert-",
+    "replace_me",
+    "replace-me",
+    "replaceme",
+    "dummy",
+    "sample",
+    "not_a_real",
+    "notreal",
+    "fake_",
+    "-fake",
+    "fakekey",
+    "foobar",
+];
+
+/// Whether a value a strongly shaped rule matched (a provider's prefix and documented length,
+/// see `Rule::prefixed`) is an obvious mask rather than a token: a reference or template
+/// (`${TOKEN}`), a bracketed stand-in (`<token>`), a mask word (`xxxx`, `****`, `…`, `YOUR_`,
+/// `example`, `dummy`), or a body (what follows the prefix) of one character or a short cycle
+/// (`sk_live_aaaaaaaa…`) or mostly runs of one (`xoxc-888888888888-…`). Sequential-looking
+/// content (`abcd1234…`, `0123456789`) is not a mask here: in a value of the provider's own
+/// shape it is the shape that is the evidence.
+pub fn is_obvious_mask(secret: &[u8]) -> bool {
+    let s = String::from_utf8_lossy(secret);
+    let trimmed = s.trim_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace());
+    if trimmed.is_empty() {
+        return true;
+    }
+    let lower = trimmed.to_ascii_lowercase();
+    static WORDS: std::sync::OnceLock<aho_corasick::AhoCorasick> = std::sync::OnceLock::new();
+    let words = WORDS.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
+            .build(MASK_WORDS.iter().chain(REFERENCES))
+            .expect("mask words build an automaton")
+    });
+    if words.is_match(lower.as_bytes()) {
+        return true;
+    }
+    let b = trimmed.as_bytes();
+    let wrapped = |open: u8, close: u8| b.len() >= 2 && b[0] == open && b[b.len() - 1] == close;
+    if wrapped(b'<', b'>') || wrapped(b'[', b']') || wrapped(b'%', b'%') || b.contains(&b'<') {
+        return true;
+    }
+    // The body: what follows the prefix's last separator (within its first dozen bytes).
+    let head = &b[..b.len().min(12)];
+    let body = match head.iter().rposition(|c| b"_-.:/".contains(c)) {
+        Some(i) if i + 1 < b.len() => &b[i + 1..],
+        _ => b,
+    };
+    if mostly_repeats(b) || mostly_repeats(body) {
+        return true;
+    }
+    body.len() >= 4
+        && (1..=3).any(|period| {
+            body.len() >= period * 3 && body.iter().enumerate().all(|(i, &c)| c == body[i % period])
+        })
+}
+
 /// A value typed by holding keys down: runs of four or more of one character make up at least
 /// two fifths of it (`xoxc-888888888888-888888888888-…-ffffffffffffffa915…`, a test's stand-in for a
 /// token's shape). In random characters such a run starts at a place about once in 4,000

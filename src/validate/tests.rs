@@ -403,3 +403,34 @@ fn pem_private_key_blocks() {
         assert!(!pem_private_key_ok(not.as_bytes()), "{not}");
     }
 }
+
+#[test]
+fn obvious_masks_of_prefixed_tokens() {
+    // Masks: words, runs, references, brackets, a body of one character or mostly runs.
+    for v in [
+        "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+        "sk_live_****************************",
+        "sk_live_YOUR_KEY_GOES_HERE_PLEASE",
+        "xoxb-<token>",
+        "dop_v1_${DIGITALOCEAN_TOKEN}",
+        "sk_test_aaaaaaaaaaaaaaaaaaaaaaaa",
+        "sk_test_ababababababababababab",
+        "xoxc-888888888888-888888888888-8888888888888-ffffffffffffffa915fe069d70a8ad81",
+        "glpat-example-token-value-1",
+        "EZAK0000000000000000000000000000000000000000000000000000",
+    ] {
+        assert!(is_obvious_mask(v.as_bytes()), "{v}");
+    }
+    // Sequential-looking content in a provider's shape is not a mask (the placeholder
+    // filter still says it is a placeholder, for generic rules).
+    for v in [
+        "dop_v1_1234567890abcdef1234567890abcdef1234567890abcdef1234567890abcdef",
+        "bkua_z1x2c3v4b5n6m7q8w9e0r1t2y3u4i5o6p7l8k9j0",
+        "sk_live_aB1cD2eF3gH4iJ5kL6mN7oP8qR9sT0uV",
+    ] {
+        assert!(!is_obvious_mask(v.as_bytes()), "{v}");
+    }
+    assert!(is_placeholder_or_reference(
+        b"dop_v1_1234567890abcdef1234567890abcdef1234567890abcdef1234567890abcdef"
+    ));
+}
