@@ -97,6 +97,7 @@ pub fn run(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
             )?;
             writeln!(msg)?;
         }
+        msg.flush()?;
         drop(msg);
         if !done.is_empty() {
             // Report what is left (history did not change: keep its findings).

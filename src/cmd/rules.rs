@@ -10,6 +10,12 @@ use leakgate::rules::RuleSet;
 
 pub fn run(cmd: RulesCommand) -> Result<Outcome> {
     let mut out = stdout();
+    let outcome = run_to(cmd, &mut out)?;
+    out.flush()?;
+    Ok(outcome)
+}
+
+fn run_to(cmd: RulesCommand, out: &mut impl Write) -> Result<Outcome> {
     match cmd {
         RulesCommand::List(args) => {
             let rules = load_rules(&args)?;

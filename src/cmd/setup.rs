@@ -21,11 +21,13 @@ pub fn init(force: bool) -> Result<Outcome> {
     }
     leakgate::gitignore::write_atomic_within(&root, &path, leakgate::config::STARTER.as_bytes())
         .with_context(|| format!("{}: cannot write", path.display()))?;
+    let mut out = stdout();
     writeln!(
-        stdout(),
+        out,
         "leakgate: wrote {} (every option commented out)",
         path.display()
     )?;
+    out.flush()?;
     Ok(Outcome::Clean)
 }
 
@@ -44,17 +46,21 @@ pub fn completions(shell: clap_complete::Shell) -> Result<Outcome> {
 /// `leakgate install`: the git hooks.
 pub fn install(args: InstallArgs) -> Result<Outcome> {
     let repo = leakgate::git::open_repo(Path::new("."))?;
+    let mut out = stdout();
     for line in leakgate::install::install(&repo, args.force, args.pre_push)? {
-        writeln!(stdout(), "leakgate: {line}")?;
+        writeln!(out, "leakgate: {line}")?;
     }
+    out.flush()?;
     Ok(Outcome::Clean)
 }
 
 /// `leakgate uninstall`: the hooks leakgate installed.
 pub fn uninstall() -> Result<Outcome> {
     let repo = leakgate::git::open_repo(Path::new("."))?;
+    let mut out = stdout();
     for line in leakgate::install::uninstall(&repo)? {
-        writeln!(stdout(), "leakgate: {line}")?;
+        writeln!(out, "leakgate: {line}")?;
     }
+    out.flush()?;
     Ok(Outcome::Clean)
 }

@@ -319,7 +319,7 @@ fn pre_commit_reports_what_a_scan_of_the_added_lines_reports() {
         let got = line_findings(&hook);
 
         let added = added_ranges(&repo.git(&["diff", "--cached", "-U0", "--no-color"]));
-        let alone = tempfile::tempdir().unwrap();
+        let alone = util::tempdir().unwrap();
         let copy = alone.path().join(t.name);
         std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
         std::fs::write(&copy, &t.staged).unwrap();

@@ -275,7 +275,7 @@ fn corrupt_index_is_an_error_naming_the_file() {
 
 #[test]
 fn outside_a_repository_is_an_error() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = util::tempdir().unwrap();
     let out = run(util::leakgate()
         .current_dir(dir.path())
         .env("GIT_CEILING_DIRECTORIES", dir.path().parent().unwrap())

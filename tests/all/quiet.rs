@@ -259,7 +259,7 @@ fn a_fixture_written_again_and_again_is_not_a_leak() {
 
 #[test]
 fn a_documentation_page_illustrates_values_and_keeps_tokens() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = util::tempdir().unwrap();
     let password = random_password(14);
     let token = util::fake_github_token("ghp_");
     let page = format!(
@@ -567,7 +567,7 @@ fn one_finding_per_key_file_and_per_jwk() {
         util::random_base62(64),
         util::random_base62(64)
     );
-    let dir = tempfile::tempdir().unwrap();
+    let dir = util::tempdir().unwrap();
     for name in ["server.key", "tls.pem", "id_rsa", "notes.txt"] {
         std::fs::write(dir.path().join(name), &key).unwrap();
     }

@@ -6,7 +6,7 @@ use util::{fake_github_token, leakgate, run};
 
 #[test]
 fn finds_a_token_with_path_line_and_rule() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = util::tempdir().unwrap();
     let token = fake_github_token("ghp_");
     std::fs::create_dir_all(dir.path().join("src")).unwrap();
     std::fs::write(
@@ -36,7 +36,7 @@ fn finds_a_token_with_path_line_and_rule() {
 
 #[test]
 fn text_output_is_redacted_and_has_a_summary() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = util::tempdir().unwrap();
     let token = fake_github_token("gho_");
     std::fs::write(dir.path().join("config.yml"), format!("token: {token}\n")).unwrap();
     let out = run(leakgate().current_dir(dir.path()).arg("scan"));
@@ -59,7 +59,7 @@ fn text_output_is_redacted_and_has_a_summary() {
 
 #[test]
 fn color_never_with_no_color_even_when_forced() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = util::tempdir().unwrap();
     let token = fake_github_token("ghp_");
     std::fs::write(dir.path().join("a.txt"), format!("{token}\n")).unwrap();
     let forced = run(leakgate().arg("--color=always").arg("scan").arg(dir.path()));
@@ -74,7 +74,7 @@ fn color_never_with_no_color_even_when_forced() {
 
 #[test]
 fn sarif_output_has_rules_regions_and_fingerprints() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = util::tempdir().unwrap();
     let token = fake_github_token("ghs_");
     std::fs::write(dir.path().join("ci.env"), format!("X=1\nGH={token}\n")).unwrap();
     let out = run(leakgate().arg("scan").arg(dir.path()).args(["-f", "sarif"]));
@@ -104,7 +104,7 @@ fn sarif_output_has_rules_regions_and_fingerprints() {
 
 #[test]
 fn clean_tree_exits_zero_and_says_what_it_scanned() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = util::tempdir().unwrap();
     std::fs::write(dir.path().join("a.rs"), "fn main() {}\n").unwrap();
     std::fs::write(dir.path().join("b.bin"), b"\x00\x01binary").unwrap();
     let out = run(leakgate().arg("scan").arg(dir.path()));
@@ -117,7 +117,7 @@ fn clean_tree_exits_zero_and_says_what_it_scanned() {
 
 #[test]
 fn checksum_failure_is_not_reported() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = util::tempdir().unwrap();
     let mut token = fake_github_token("ghp_");
     let last = token.pop().unwrap();
     token.push(if last == 'a' { 'b' } else { 'a' });
@@ -143,7 +143,7 @@ fn stdin_is_scanned() {
 
 #[test]
 fn hidden_files_scanned_gitignore_honoured_git_dir_skipped() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = util::tempdir().unwrap();
     let p = dir.path();
     let t1 = fake_github_token("ghp_");
     let t2 = fake_github_token("ghp_");
@@ -181,7 +181,7 @@ fn hidden_files_scanned_gitignore_honoured_git_dir_skipped() {
 
 #[test]
 fn large_files_are_skipped_and_counted() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = util::tempdir().unwrap();
     let token = fake_github_token("ghp_");
     std::fs::write(
         dir.path().join("big.txt"),
@@ -198,7 +198,7 @@ fn large_files_are_skipped_and_counted() {
 
 #[test]
 fn invalid_utf8_and_crlf_are_scanned() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = util::tempdir().unwrap();
     let token = fake_github_token("ghp_");
     let mut bytes = b"caf\xe9 \xff\xfe\r\nkey=".to_vec();
     bytes.extend_from_slice(token.as_bytes());
@@ -213,7 +213,7 @@ fn invalid_utf8_and_crlf_are_scanned() {
 
 #[test]
 fn inline_allow_comments() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = util::tempdir().unwrap();
     let lines = [
         format!("a = '{}'  # leakgate:allow\n", fake_github_token("ghp_")),
         format!("b = '{}'  // gitleaks:allow\n", fake_github_token("ghp_")),
@@ -248,7 +248,7 @@ fn usage_error_exits_2() {
 
 #[test]
 fn broken_rule_file_is_a_clear_error() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = util::tempdir().unwrap();
     let bad = dir.path().join("rules.toml");
     std::fs::write(
         &bad,
@@ -282,7 +282,7 @@ fn broken_rule_file_is_a_clear_error() {
 
 #[test]
 fn rules_test_reports_each_failure() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = util::tempdir().unwrap();
     let file = dir.path().join("mine.toml");
     std::fs::write(
         &file,
@@ -319,7 +319,7 @@ fn builtin_rules_pass_through_the_cli() {
 
 #[test]
 fn a_closed_pipe_keeps_the_verdict_and_never_panics() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = util::tempdir().unwrap();
     std::fs::write(
         dir.path().join("a.env.txt"),
         format!("GITHUB_TOKEN={}\n", fake_github_token("ghp_")),
@@ -341,7 +341,7 @@ fn a_closed_pipe_keeps_the_verdict_and_never_panics() {
 
 #[test]
 fn fifos_dev_stdin_and_process_substitution_are_read() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = util::tempdir().unwrap();
     let line = format!("GITHUB_TOKEN={}\n", fake_github_token("ghp_"));
     // `scan /dev/stdin`
     let out = util::run_stdin(leakgate().args(["scan", "/dev/stdin"]), line.as_bytes());
@@ -493,7 +493,7 @@ fn findings_carry_the_context_of_their_path() {
 
 #[test]
 fn key_stores_are_found_by_content_whatever_their_name() {
-    let dir = tempfile::tempdir().unwrap();
+    let dir = util::tempdir().unwrap();
     // A PKCS#12 PFX's first bytes (SEQUENCE, INTEGER 3, SEQUENCE, OID pkcs7-data), then bytes.
     let mut pfx = vec![
         0x30, 0x82, 0x01, 0x00, 0x02, 0x01, 0x03, 0x30, 0x82, 0x00, 0xF0,
@@ -607,7 +607,7 @@ fn encoded_private_keys_and_jwts_are_found_in_every_shape() {
         ),
         b64(&random(32), URL, false)
     );
-    let dir = tempfile::tempdir().unwrap();
+    let dir = util::tempdir().unwrap();
     let files = [
         // -----BEGIN at offset 0, 1 and 2 of the encoded bytes.
         (

@@ -232,7 +232,7 @@ fn named_values_are_found_in_every_syntax_and_near_misses_in_none() {
     assert!(generic >= 30, "only {generic} generic rows");
 
     // cell directory -> (template, row, positive?, expected location)
-    let dir = tempfile::tempdir().unwrap();
+    let dir = util::tempdir().unwrap();
     let mut cells = Vec::new();
     for (pos, set) in [(true, &positives), (false, &negatives)] {
         for (r, row) in set.iter().enumerate() {

@@ -164,9 +164,32 @@ fn isolate(c: &mut Command, home: &std::path::Path) {
         .env("GIT_TERMINAL_PROMPT", "0");
 }
 
+/// A temporary directory for a test, in memory where the machine has a tmpfs (`/dev/shm`):
+/// the tests make thousands of files and git repositories, and on a disk-backed temp
+/// directory removing them waits on the disk (measured: the whole suite 94 s against 68 s
+/// of wall time, the syntax matrix alone 34 s against 2 s). `LEAKGATE_TEST_TMPDIR` picks
+/// another place.
+pub fn tempdir() -> std::io::Result<tempfile::TempDir> {
+    static BASE: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+    let base = BASE.get_or_init(|| {
+        if let Some(dir) = std::env::var_os("LEAKGATE_TEST_TMPDIR") {
+            return Some(dir.into());
+        }
+        let shm = std::path::Path::new("/dev/shm");
+        let writable = shm.is_dir() && tempfile::tempdir_in(shm).is_ok();
+        writable.then(|| shm.to_path_buf())
+    });
+    match base {
+        Some(base) => tempfile::Builder::new()
+            .prefix("leakgate-test.")
+            .tempdir_in(base),
+        None => tempfile::tempdir(),
+    }
+}
+
 impl TestRepo {
     pub fn new() -> TestRepo {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("home")).unwrap();
         std::fs::create_dir_all(dir.path().join("repo")).unwrap();
         std::fs::write(
