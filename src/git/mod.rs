@@ -146,6 +146,27 @@ pub fn release_freed_memory() {
     }
 }
 
+/// Make glibc's allocator keep less memory that the program freed: at most two arenas (each
+/// thread that allocates while the others hold theirs would get another, and keep what it
+/// freed), and blocks of 256 KiB or more mapped on their own and given back when freed (glibc
+/// otherwise raises this threshold to the largest block freed so far, and a history's large
+/// blobs then stay in the arenas). Called before the threads start; elsewhere, nothing.
+pub fn limit_allocator_caches() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        unsafe extern "C" {
+            fn mallopt(param: i32, value: i32) -> i32;
+        }
+        const M_MMAP_THRESHOLD: i32 = -3;
+        const M_ARENA_MAX: i32 = -8;
+        // SAFETY: glibc's mallopt takes no pointer and only changes its tuning parameters.
+        unsafe {
+            mallopt(M_ARENA_MAX, 2);
+            mallopt(M_MMAP_THRESHOLD, 256 << 10);
+        }
+    }
+}
+
 /// What it takes to open the repository again, with an object database of its own (whose
 /// mapped pack pages go when it is dropped): its git directory, open options, work tree and
 /// object directories (a push's quarantine included).
