@@ -7,6 +7,18 @@
 # leakgate's user+system CPU time and its peak RSS. Extra arguments replace `lint .`, e.g.
 # `lint --history-only` (then the floor is `git log -p -U0` of the same revisions: set
 # FLOOR='git log -p -U0 --all').
+#
+# A clone that lacks some blobs (a partial clone or a mirror without its largest files) stops
+# `git log -p` at the first missing one, while leakgate warns and goes on. For a floor over the
+# whole history, give git a view where each missing blob reads as an empty one, without
+# touching the repository: a bare repository that borrows its objects and copies its refs,
+#   git init --bare V; echo REPO/.git/objects > V/objects/info/alternates
+#   git -C REPO for-each-ref --format='create %(refname) %(objectname)' | git -C V update-ref --stdin
+#   e=$(git -C V hash-object -w -t blob /dev/null)
+#   git -C REPO rev-list --all --objects --missing=print | sed -n 's/^?//p' |
+#     sed "s|.*|create refs/replace/& $e|" | git -C V update-ref --stdin
+# then FLOOR="git -C V log -p -U0 --all" (slightly below the true floor: git reads an empty
+# blob where the real one is missing).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 lg=${LEAKGATE:-$here/target/release/leakgate}

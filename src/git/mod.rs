@@ -146,9 +146,30 @@ pub fn release_freed_memory() {
     }
 }
 
-/// What it takes to open another handle on a repository on another thread (gix is built
-/// without its `parallel` feature: a handle stays on its thread): its git directory, open
-/// options, work tree and object directories (a push's quarantine included).
+/// Make glibc's allocator keep less memory that the program freed: at most two arenas (each
+/// thread that allocates while the others hold theirs would get another, and keep what it
+/// freed), and blocks of 256 KiB or more mapped on their own and given back when freed (glibc
+/// otherwise raises this threshold to the largest block freed so far, and a history's large
+/// blobs then stay in the arenas). Called before the threads start; elsewhere, nothing.
+pub fn limit_allocator_caches() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        unsafe extern "C" {
+            fn mallopt(param: i32, value: i32) -> i32;
+        }
+        const M_MMAP_THRESHOLD: i32 = -3;
+        const M_ARENA_MAX: i32 = -8;
+        // SAFETY: glibc's mallopt takes no pointer and only changes its tuning parameters.
+        unsafe {
+            mallopt(M_ARENA_MAX, 2);
+            mallopt(M_MMAP_THRESHOLD, 256 << 10);
+        }
+    }
+}
+
+/// What it takes to open the repository again, with an object database of its own (whose
+/// mapped pack pages go when it is dropped): its git directory, open options, work tree and
+/// object directories (a push's quarantine included).
 #[derive(Clone)]
 pub struct Reopen {
     git_dir: std::path::PathBuf,
@@ -208,8 +229,8 @@ pub struct Caches {
 
 /// Run `work` over `items`, in the order of `items`: on this thread with `repo` when there
 /// are fewer than `min_parallel` items (or one core), otherwise on up to eight threads, each
-/// with its own handle ([`Reopen`], an object cache of `object_cache` bytes) and its own
-/// scratch state `S`.
+/// with its own handle on `repo`'s object database (an object cache of `object_cache` bytes)
+/// and its own scratch state `S`.
 pub fn par_map<T: Sync, R: Send, S: Default>(
     repo: &gix::Repository,
     items: &[T],
@@ -241,13 +262,18 @@ pub fn par_map_with<T: Sync, R: Send, S: Default>(
         let mut scratch = S::default();
         return items.iter().map(|t| work(repo, &mut scratch, t)).collect();
     }
-    let reopen = Reopen::of(repo);
+    // One object database for every thread: the pack index and the pack pages are mapped (and
+    // count in memory) once, not once for each thread's handle, and the index is not validated
+    // again for each.
+    let shared = repo.clone().into_sync();
     let next = AtomicUsize::new(0);
     let parts: Vec<Result<Vec<(usize, R)>>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|_| {
                 s.spawn(|| {
-                    let repo = reopen.open_with(caches)?;
+                    let mut repo = shared.to_thread_local();
+                    repo.object_cache_size(caches.object);
+                    with_delta_cache_of(&mut repo, caches.delta);
                     let mut scratch = S::default();
                     let mut mine = Vec::new();
                     loop {

@@ -337,7 +337,13 @@ pub fn read_index(path: &std::path::Path, hash: gix::hash::Kind) -> Result<gix::
     use gix::index::{File, State, decode::Options};
     // gix maps the file and decodes it; only when that fails is the file read again, for
     // the one thing gix gets wrong (the padding after a path of 4,095 bytes or more).
-    let error = match File::at(path, hash, true, Options::default()) {
+    // On one thread, as before gix's `parallel` feature was on (with it, an index that has
+    // git's entry offsets is decoded on every core: not measured for the hook).
+    let opts = Options {
+        thread_limit: Some(1),
+        ..Options::default()
+    };
+    let error = match File::at(path, hash, true, opts) {
         Ok(file) => return Ok(file),
         Err(e) => e,
     };
@@ -355,14 +361,13 @@ pub fn read_index(path: &std::path::Path, hash: gix::hash::Kind) -> Result<gix::
     // The index file's time, as gix takes it: `lint`'s racy-clean checks use it.
     let mtime =
         std::fs::metadata(path).map(|md| filetime::FileTime::from_last_modification_time(&md))?;
-    let (state, _) =
-        State::from_bytes(&fixed, mtime, hash, Options::default()).with_context(|| {
-            format!(
-                "gix cannot decode the entry for a path of {} bytes (`{prefix}…`): \
+    let (state, _) = State::from_bytes(&fixed, mtime, hash, opts).with_context(|| {
+        format!(
+            "gix cannot decode the entry for a path of {} bytes (`{prefix}…`): \
                  git's limit for an index path length is 4,095 bytes",
-                long.len()
-            )
-        })?;
+            long.len()
+        )
+    })?;
     Ok(File::from_state(state, path.to_path_buf()))
 }
 

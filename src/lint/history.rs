@@ -715,6 +715,9 @@ pub(super) fn scan_commits(
                 &infos,
                 &mut hstats,
             )?;
+            // The batch's threads read through this handle's object database: let go of the
+            // pack pages they touched.
+            since_reopen = REOPEN_EVERY;
         }
     }
     flush(
@@ -758,11 +761,15 @@ pub(super) fn scan_commits(
     Ok((out, hstats))
 }
 
-/// How many new blobs are collected before they are scanned (and forgotten).
-pub(super) const HISTORY_BATCH: usize = 512;
+/// How many new blobs are collected before they are scanned (and forgotten). The batch's
+/// threads read through the history handle's object database, which is opened again after
+/// each batch: the pack pages a batch touched (the kernel maps 64 KiB around each page read)
+/// are what its size costs in memory. On kops HEAD~1000..HEAD, 128 instead of 512: peak
+/// 159 MiB instead of 183, CPU 14.2 s instead of 13.2.
+pub(super) const HISTORY_BATCH: usize = 128;
 
-/// How many commits history reads through one handle before it opens another (and drops the
-/// pack pages the old one mapped).
+/// How many commits history reads through one handle (if no batch was scanned meanwhile)
+/// before it opens another (and drops the pack pages the old one mapped).
 const REOPEN_EVERY: usize = 128;
 
 /// The caches of history's handle for commits and trees: no object cache (trees have their

@@ -91,6 +91,7 @@ fn negated_note(mut f: Finding, kind: &str, pattern: &str, src: &str) -> Finding
 
 /// Lint the repository that contains `dir`.
 pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
+    crate::git::limit_allocator_caches();
     // History alone needs no work tree: a bare repository (a server) is linted too.
     let mut repo = if opts.history_only {
         crate::git::open_any(dir)?
