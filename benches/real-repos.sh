@@ -15,8 +15,8 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 LEAKGATE=${LEAKGATE:-$here/target/release/leakgate}
 ANCHORS=${ANCHORS:-$HOME/.cache/leakgate-bench/anchors/bin}
 [ $# -ge 2 ] || { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
-out=$1; shift
-mkdir -p "$out"
+# OUT made absolute: the tools run inside each checkout.
+mkdir -p "$1"; out=$(cd "$1" && pwd); shift
 tool() { if command -v "$1" >/dev/null 2>&1; then command -v "$1"; elif [ -x "$ANCHORS/$1" ]; then echo "$ANCHORS/$1"; fi; }
 GL=$(tool gitleaks); BL=$(tool betterleaks); KF=$(tool kingfisher)
 

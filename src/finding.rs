@@ -90,7 +90,21 @@ pub fn context_of(path: &str) -> Option<&'static str> {
             "test" | "tests" | "testing" | "spec" | "specs" | "__tests__" | "__mocks__"
             | "testdata" | "test-data" | "test_data" | "fixtures" | "fixture" | "cassettes"
             | "mocks" | "e2e" | "integration" | "integration-test" | "integration-tests"
-            | "integration_tests" => Some("test"),
+            | "integration_tests" | "testfixture" | "testfixtures" | "test-fixtures"
+            | "test_fixtures" => Some("test"),
+            // A .NET test project: `Api.Test`, `Core.UnitTests`, `Identity.IntegrationTest`.
+            d if [
+                ".test",
+                ".tests",
+                ".unittests",
+                ".integrationtest",
+                ".integrationtests",
+            ]
+            .iter()
+            .any(|t| d.ends_with(t)) =>
+            {
+                Some("test")
+            }
             "docs" | "doc" | "documentation" | "examples" | "example" | "samples" | "sample"
             | "demo" | "demos" | "tutorial" | "tutorials" => Some("docs"),
             _ => None,
@@ -105,7 +119,7 @@ pub fn context_of(path: &str) -> Option<&'static str> {
         || stem.ends_with("_spec")
         || name.contains(".test.")
         || name.contains(".spec.")
-        || (stem.ends_with("test") && stem.len() > 4 && name.ends_with(".java"))
+        || class_test(path, name)
     {
         return Some("test");
     }
@@ -113,6 +127,20 @@ pub fn context_of(path: &str) -> Option<&'static str> {
         return Some("docs");
     }
     None
+}
+
+/// A test class's file, named in its own case (`FooTest.java`, `StripeTests.cs`; not
+/// `Latest.cs`).
+fn class_test(path: &str, lower_name: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let stem = name.split('.').next().unwrap_or(name);
+    let base = stem
+        .strip_suffix("Tests")
+        .or_else(|| stem.strip_suffix("Test"));
+    base.is_some_and(|b| !b.is_empty())
+        && [".java", ".cs", ".kt", ".php"]
+            .iter()
+            .any(|e| lower_name.ends_with(e))
 }
 
 impl Finding {
@@ -272,6 +300,10 @@ mod tests {
             ("vendor/github.com/x/y/creds.go", Some("vendor")),
             ("node_modules/pkg/test/key.pem", Some("test")),
             ("latest/contest.py", None),
+            ("internal/ns/v1/testfixture/id_rsa", Some("test")),
+            ("src/Core.Tests/Keys.cs", Some("test")),
+            ("src/Billing/StripeTests.cs", Some("test")),
+            ("src/Feed/Latest.cs", None),
         ];
         for (path, want) in cases {
             assert_eq!(context_of(path), want, "{path}");

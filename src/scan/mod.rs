@@ -681,6 +681,7 @@ impl<'r> Scanner<'r> {
         }
         if rule.spec.fallback
             && (crate::validate::looks_like_identifier(secret)
+                || crate::validate::looks_like_path(secret)
                 || crate::validate::spells_what_it_is(secret))
         {
             return false;

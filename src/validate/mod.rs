@@ -34,6 +34,10 @@ pub enum Validator {
     /// A PEM private key encoded once more in base64 (standard, one line or wrapped): decoded,
     /// it holds a `-----BEGIN … PRIVATE KEY-----` line (not an encrypted key) and a body line.
     Base64PrivateKey,
+    /// A PEM private key whose body reads as base64 of binary: at least 16 base64
+    /// characters, holding capitals, small letters and digits (a key's DER does, in every
+    /// line of it); a body of words (`fakeprivatekeymaterialforblobtesting`) is a stand-in.
+    PemKeyBody,
 }
 
 impl Validator {
@@ -47,6 +51,7 @@ impl Validator {
         ("atlassian-crc32", Validator::AtlassianCrc32),
         ("base64-jwt", Validator::Base64Jwt),
         ("base64-private-key", Validator::Base64PrivateKey),
+        ("pem-key-body", Validator::PemKeyBody),
     ];
 
     pub fn from_name(name: &str) -> Option<Validator> {
@@ -75,6 +80,7 @@ impl Validator {
                     .collect();
                 base64_decode(&compact).is_some_and(|d| pem_private_key_ok(&d))
             }
+            Validator::PemKeyBody => pem_key_body_ok(secret),
         }
     }
 }
@@ -257,6 +263,45 @@ pub fn pem_private_key_ok(text: &[u8]) -> bool {
         }
     }
     false
+}
+
+/// See [`Validator::PemKeyBody`]: the text between the BEGIN and END lines, escaped
+/// newlines (`\\n`) read as newlines, header lines (`Comment: …`) left out.
+fn pem_key_body_ok(secret: &[u8]) -> bool {
+    let Some(begin) = memchr::memmem::find(secret, b"-----BEGIN") else {
+        return false;
+    };
+    let after = begin + b"-----BEGIN".len();
+    let Some(close) = memchr::memmem::find(&secret[after..], b"-----") else {
+        return false;
+    };
+    let start = after + close + 5;
+    let end =
+        memchr::memmem::find(&secret[start..], b"-----END").map_or(secret.len(), |e| start + e);
+    let mut text: Vec<u8> = Vec::with_capacity(end - start);
+    let mut i = start;
+    while i < end {
+        if secret[i] == b'\\' {
+            let n = secret[i..end].iter().take_while(|&&c| c == b'\\').count();
+            if matches!(secret.get(i + n), Some(b'n' | b'r')) {
+                text.push(b'\n');
+                i += n + 1;
+                continue;
+            }
+        }
+        text.push(secret[i]);
+        i += 1;
+    }
+    let body: Vec<u8> = text
+        .split(|&c| c == b'\n')
+        .filter(|l| !l.contains(&b':'))
+        .flat_map(|l| l.iter().copied())
+        .filter(|c| c.is_ascii_alphanumeric() || b"+/=".contains(c))
+        .collect();
+    body.len() >= 16
+        && body.iter().any(u8::is_ascii_uppercase)
+        && body.iter().any(u8::is_ascii_lowercase)
+        && body.iter().any(u8::is_ascii_digit)
 }
 
 fn jwt_ok(token: &[u8]) -> bool {

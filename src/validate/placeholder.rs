@@ -165,7 +165,12 @@ pub fn looks_like_identifier(secret: &[u8]) -> bool {
             .map(<[u8]>::len)
             .max()
             .unwrap_or(0);
-        if longest_run > 4 || (letters > 0 && (runs > 2 || digits > letters)) {
+        // A number of its own between separators may be a ticket's or an issue's
+        // (`pm-27581-device-auth-key`): up to six digits.
+        let own_number = letters == 0 && secret.iter().filter(|b| sep(b)).count() >= 2;
+        if longest_run > if own_number { 6 } else { 4 }
+            || (letters > 0 && (runs > 2 || digits > letters))
+        {
             return false;
         }
         if letters > 0 {
@@ -245,6 +250,28 @@ pub fn looks_like_identifier(secret: &[u8]) -> bool {
         && size * 2 >= lettered.len() * 5
         && lettered.iter().filter(|w| w.len() <= 2 && letters_of(w) == w.len()).count() <= short_allowed
         && lettered.iter().filter(|w| !wordlike(w)).count() <= 1
+}
+
+/// Whether the value is a file's path rather than what the file holds
+/// (`iam_web_identity_token = "/path/to/token/file"`, `./certs/client-key.pem`,
+/// `~/.config/app/token`): it starts at the root, the current or parent directory or home,
+/// and has two segments or more, each of lower-case letters, digits and `_.-`
+/// (a base64 value that starts with `/` mixes cases between its slashes).
+pub fn looks_like_path(secret: &[u8]) -> bool {
+    let rest = [&b"~/"[..], b"../", b"./", b"/"]
+        .iter()
+        .find_map(|p| secret.strip_prefix(*p));
+    let Some(rest) = rest else {
+        return false;
+    };
+    let segments: Vec<&[u8]> = rest.split(|&b| b == b'/').collect();
+    segments.len() >= 2
+        && segments.iter().all(|s| {
+            !s.is_empty()
+                && s.iter().any(u8::is_ascii_lowercase)
+                && s.iter()
+                    .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_.-".contains(&b))
+        })
 }
 
 /// Variable references and templates (looked for lower-cased, as substrings).

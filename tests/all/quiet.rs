@@ -602,3 +602,59 @@ fn one_finding_per_key_file_and_per_jwk() {
         "{v:#}"
     );
 }
+
+#[test]
+fn passwords_people_write_with_look_alikes_and_a_year() {
+    // A seeder's fixture and an integration test's users (bitwarden/server, ansible).
+    for line in [
+        "{\"password\": \"AwsR00tAccess2024#\"}\n",
+        "{\"password\": \"D0ckerHubPu11er2026\"}\n",
+        "Password = \"SecureP@ss123!\",\n",
+        "- user:\n    password: 'iWishIWereCoolEnoughForRoot!'\n",
+        "- user:\n    password: AbcDef123!@#\n",
+        "- cert:\n    password: AnotherStrongPass!\n",
+    ] {
+        assert_eq!(rules_of(line), Vec::<String>::new(), "{line}");
+    }
+    // A generated password in the same places: still reported, a year after it or not.
+    let pw = random_password(20);
+    assert_eq!(
+        rules_of(&format!("{{\"password\": \"{pw}\"}}\n")),
+        ["password-in-json"]
+    );
+    assert_eq!(
+        rules_of(&format!("Password = \"{pw}\",\n")),
+        ["password-in-code"]
+    );
+}
+
+#[test]
+fn names_of_secrets_paths_and_stand_in_keys_are_not_secrets() {
+    let fake_body = [
+        "fake", "private", "key", "material", "for", "blob", "testing",
+    ]
+    .concat();
+    for line in [
+        // a .NET project's user-secrets store id, a key's id
+        "<PropertyGroup>\n  <UserSecretsId>contoso-Billing</UserSecretsId>\n</PropertyGroup>\n".to_string(),
+        // an assembly's public key token
+        "<value>System.Resources.ResXResourceReader, System.Windows.Forms, Version=4.0.0.0, Culture=neutral, PublicKeyToken=b77a5c561934e089</value>\n".to_string(),
+        // a path to the file that holds the token
+        "iam_web_identity_token = \"/path/to/token/file\"\n".to_string(),
+        // a feature flag's name, numbered by its ticket
+        "public const string DeviceAuthKey = \"pm-27581-device-auth-key\";\n".to_string(),
+        // a PEM block whose body is words
+        format!("\"privateKey\": \"-----BEGIN OPENSSH PRIVATE KEY-----\\n{fake_body}\\n-----END OPENSSH PRIVATE KEY-----\",\n"),
+    ] {
+        assert_eq!(rules_of(&line), Vec::<String>::new(), "{line}");
+    }
+    let token = random_password(24);
+    assert_eq!(
+        rules_of(&format!("<signingKey>{token}</signingKey>\n")),
+        ["xml-element-secret"]
+    );
+    assert_eq!(
+        rules_of(&format!("iam_web_identity_token = \"{token}\"\n")),
+        ["generic-access-token"]
+    );
+}
