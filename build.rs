@@ -267,7 +267,14 @@ fn generate(table: &toml::Table, gates: &mut Vec<u8>) -> String {
         )
         .unwrap();
     }
-    // Every allow regex, sorted (looked up by its text).
+    // Every allow regex, and every published example's regex (matched on a secret the
+    // same way), sorted (looked up by its text).
+    let published = table
+        .get("published_example")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p.get("pattern").and_then(Value::as_str));
     let mut allows: Vec<&str> = table
         .get("rule")
         .and_then(Value::as_array)
@@ -276,6 +283,7 @@ fn generate(table: &toml::Table, gates: &mut Vec<u8>) -> String {
         .filter_map(|r| r.get("allow").and_then(Value::as_array))
         .flatten()
         .filter_map(Value::as_str)
+        .chain(published)
         .collect();
     allows.sort();
     allows.dedup();

@@ -644,6 +644,8 @@ impl RuleSet {
 pub struct Published {
     sha1: std::collections::HashSet<[u8; 20]>,
     patterns: Vec<Regex>,
+    /// The patterns `build.rs` compiled (the built-in ones): no regex to build at start-up.
+    prebuilt: Vec<rule::GateDfa>,
 }
 
 impl Published {
@@ -672,8 +674,12 @@ impl Published {
                 p.sha1.insert(bytes);
             }
             if let Some(pat) = &spec.pattern {
-                p.patterns
-                    .push(build_regex(pat).map_err(|e| err(format!("bad pattern: {e}")))?);
+                match rule::prebuilt_allow(pat) {
+                    Some(dfa) => p.prebuilt.push(dfa),
+                    None => p
+                        .patterns
+                        .push(build_regex(pat).map_err(|e| err(format!("bad pattern: {e}")))?),
+                }
             }
         }
         Ok(p)
@@ -682,11 +688,17 @@ impl Published {
     fn extend(&mut self, other: Published) {
         self.sha1.extend(other.sha1);
         self.patterns.extend(other.patterns);
+        self.prebuilt.extend(other.prebuilt);
     }
 
     /// Whether the secret is a published example.
     pub fn contains(&self, secret: &[u8]) -> bool {
-        if self.patterns.iter().any(|re| re.is_match(secret)) {
+        if self.patterns.iter().any(|re| re.is_match(secret))
+            || self
+                .prebuilt
+                .iter()
+                .any(|dfa| rule::dfa_matches(dfa, regex_automata::Input::new(secret)))
+        {
             return true;
         }
         if self.sha1.is_empty() {
