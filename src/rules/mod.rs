@@ -71,6 +71,11 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 }
 
+/// The keyword tries `build.rs` built for the built-in rules (a commit's scanner's).
+pub(crate) fn prebuilt_tries() -> &'static [crate::keywords::StaticTrie] {
+    generated::TRIES
+}
+
 fn severity_of(s: &str) -> Severity {
     match s {
         "high" => Severity::High,
