@@ -26,6 +26,10 @@ mod expand;
 #[allow(dead_code)]
 mod exclusion;
 
+#[path = "src/keywords.rs"]
+#[allow(dead_code)]
+mod keywords;
+
 fn main() {
     println!("cargo::rerun-if-changed=rules.toml");
     println!("cargo::rerun-if-changed=build.rs");
@@ -33,6 +37,7 @@ fn main() {
     println!("cargo::rerun-if-changed=src/gate.rs");
     println!("cargo::rerun-if-changed=src/expand.rs");
     println!("cargo::rerun-if-changed=src/exclusion.rs");
+    println!("cargo::rerun-if-changed=src/keywords.rs");
     let src = std::fs::read_to_string("rules.toml").expect("read rules.toml");
     // A broken rules.toml is reported by the test suite with the rule and line; here, emit
     // nothing usable so that `RuleSet::builtin` reports it at run time instead of panicking.
@@ -44,7 +49,8 @@ fn main() {
             "pub(crate) const BUILD_ERROR: Option<&str> = Some({:?});\n\
              pub(crate) static RULES: &[GenRule] = &[];\npub(crate) static FILES: &[GenFile] = &[];\n\
              pub(crate) static ALLOWS: &[(&str, Option<std::ops::Range<usize>>)] = &[];\n\
-             pub(crate) static PUBLISHED: &[(&str, &[&str], Option<&str>)] = &[];\n",
+             pub(crate) static PUBLISHED: &[(&str, &[&str], Option<&str>)] = &[];\n\
+             pub(crate) static TRIES: &[crate::keywords::StaticTrie] = &[];\n",
             e.to_string()
         ),
     };
@@ -204,8 +210,47 @@ fn stored(blob: &mut Vec<u8>, dfa: Option<Vec<u8>>) -> String {
     }
 }
 
+/// The keywords of the rules `keep` keeps, lower-cased, each once, in the order the scanner
+/// lists them (`scan::automaton::keyword_index`; a test checks that they are the same).
+fn keyword_list(table: &toml::Table, keep: impl Fn(&Value) -> bool) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for r in table
+        .get("rule")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|r| keep(r))
+    {
+        for k in r
+            .get("keywords")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            let k = k.to_ascii_lowercase();
+            if !out.contains(&k) {
+                out.push(k);
+            }
+        }
+    }
+    out
+}
+
 fn generate(table: &toml::Table, gates: &mut Vec<u8>) -> String {
     let mut out = String::from("pub(crate) const BUILD_ERROR: Option<&str> = None;\n");
+    // The keyword tries of a commit's scanner: all rules' keywords, and the multiline rules'.
+    out.push_str("pub(crate) static TRIES: &[crate::keywords::StaticTrie] = &[\n");
+    let multiline = |r: &Value| boolean(r.get("multiline"), false);
+    for list in [
+        keyword_list(table, |_| true),
+        keyword_list(table, multiline),
+    ] {
+        if let Some(trie) = keywords::Trie::new(&list) {
+            writeln!(out, "  {},", trie.to_rust(&list, "crate::keywords")).unwrap();
+        }
+    }
+    out.push_str("];\n");
     out.push_str("pub(crate) static RULES: &[GenRule] = &[\n");
     for r in table
         .get("rule")
@@ -267,7 +312,14 @@ fn generate(table: &toml::Table, gates: &mut Vec<u8>) -> String {
         )
         .unwrap();
     }
-    // Every allow regex, sorted (looked up by its text).
+    // Every allow regex, and every published example's regex (matched on a secret the
+    // same way), sorted (looked up by its text).
+    let published = table
+        .get("published_example")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p.get("pattern").and_then(Value::as_str));
     let mut allows: Vec<&str> = table
         .get("rule")
         .and_then(Value::as_array)
@@ -276,6 +328,7 @@ fn generate(table: &toml::Table, gates: &mut Vec<u8>) -> String {
         .filter_map(|r| r.get("allow").and_then(Value::as_array))
         .flatten()
         .filter_map(Value::as_str)
+        .chain(published)
         .collect();
     allows.sort();
     allows.dedup();

@@ -6,27 +6,43 @@
 //! search resumes one byte after the previous hit's start: at each position, the longest
 //! keyword starting there.
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// A keyword trie; the keywords are lower-cased, and matched ASCII case-insensitively.
+///
+/// Its tables are built at run time, or borrowed from the binary: `build.rs` builds the
+/// built-in rules' tries (see [`Trie::to_rust`]), so that a commit's scanner builds none.
 pub struct Trie {
-    /// The root's child for each (lower-cased) byte, `NONE` if none.
-    root: Box<[u32; 256]>,
+    /// The root's child for each (lower-cased) byte, `NONE` if none (256 of them).
+    root: Cow<'static, [u32]>,
     /// For each node: its children as a range of `edge_bytes`/`edge_to`, and the keyword
     /// that ends there (`NONE` if none).
-    nodes: Vec<Node>,
-    edge_bytes: Vec<u8>,
-    edge_to: Vec<u32>,
+    nodes: Cow<'static, [Node]>,
+    edge_bytes: Cow<'static, [u8]>,
+    edge_to: Cow<'static, [u32]>,
     /// A bit for each (lower-cased) pair of bytes a keyword may start with: a keyword's first
     /// two bytes, and every pair after a one-byte keyword. Most positions of a text start no
-    /// such pair, and are passed over without a walk of the trie.
-    pairs: Box<[u64; 1024]>,
+    /// such pair, and are passed over without a walk of the trie. (1024 words.)
+    pairs: Cow<'static, [u64]>,
     /// A bit for each hashed (lower-cased) triple of bytes a keyword of three bytes or more
     /// starts with: a pair that starts a keyword is often common text (`se`, `to`), a triple
     /// far less often. A pair that also starts a shorter keyword (`short`) is not filtered so.
-    triples: Box<[u64; 1024]>,
+    triples: Cow<'static, [u64]>,
     /// The pairs (as in `pairs`) that a keyword of one or two bytes starts with.
-    short: Box<[u64; 1024]>,
+    short: Cow<'static, [u64]>,
+}
+
+/// A trie `build.rs` built: the keywords it was built from, and its tables.
+pub struct StaticTrie {
+    pub keywords: &'static [&'static str],
+    pub root: &'static [u32],
+    pub nodes: &'static [Node],
+    pub edge_bytes: &'static [u8],
+    pub edge_to: &'static [u32],
+    pub pairs: &'static [u64],
+    pub triples: &'static [u64],
+    pub short: &'static [u64],
 }
 
 /// The bit of `triples` for the lower-cased bytes `a`, `b`, `c`: 16 bits of a multiplicative
@@ -36,14 +52,19 @@ fn triple(a: u8, b: u8, c: u8) -> usize {
     (x.wrapping_mul(0x9E37_79B1) >> 16) as usize
 }
 
+/// A bit table (1024 words) as an array, so that `has` needs no bounds check.
+fn bits(b: &[u64]) -> &[u64; 1024] {
+    b.try_into().expect("1024 words")
+}
+
 fn has(bits: &[u64; 1024], i: usize) -> bool {
     bits[i >> 6] & (1 << (i & 63)) != 0
 }
 
-#[derive(Clone, Copy)]
-struct Node {
-    edges: (u32, u32),
-    keyword: u32,
+#[derive(Clone, Copy, Debug)]
+pub struct Node {
+    pub edges: (u32, u32),
+    pub keyword: u32,
 }
 
 const NONE: u32 = u32::MAX;
@@ -65,15 +86,10 @@ impl Trie {
         let mut order: Vec<usize> = (0..keywords.len()).collect();
         // (each keyword once: an unstable sort gives the one order)
         order.sort_unstable_by(|&a, &b| keywords[a].as_bytes().cmp(keywords[b].as_bytes()));
-        let mut trie = Trie {
-            root: Box::new([NONE; 256]),
-            nodes: Vec::with_capacity(keywords.len() * 4),
-            edge_bytes: Vec::new(),
-            edge_to: Vec::new(),
-            pairs: Box::new([0; 1024]),
-            triples: Box::new([0; 1024]),
-            short: Box::new([0; 1024]),
-        };
+        let mut root = vec![NONE; 256];
+        let mut pairs = vec![0u64; 1024];
+        let mut triples = vec![0u64; 1024];
+        let mut short = vec![0u64; 1024];
         for k in keywords {
             let k = k.as_bytes();
             let lower = |b: u8| usize::from(b.to_ascii_lowercase());
@@ -84,9 +100,9 @@ impl Trie {
             };
             for second in seconds {
                 let pair = first | second;
-                trie.pairs[pair >> 6] |= 1 << (pair & 63);
+                pairs[pair >> 6] |= 1 << (pair & 63);
                 if k.len() < 3 {
-                    trie.short[pair >> 6] |= 1 << (pair & 63);
+                    short[pair >> 6] |= 1 << (pair & 63);
                 }
             }
             if let [a, b, c, ..] = *k {
@@ -95,10 +111,15 @@ impl Trie {
                     b.to_ascii_lowercase(),
                     c.to_ascii_lowercase(),
                 );
-                trie.triples[t >> 6] |= 1 << (t & 63);
+                triples[t >> 6] |= 1 << (t & 63);
             }
         }
-        trie.nodes.push(Node {
+        let mut b = Build {
+            nodes: Vec::with_capacity(keywords.len() * 4),
+            edge_bytes: Vec::new(),
+            edge_to: Vec::new(),
+        };
+        b.nodes.push(Node {
             edges: (0, 0),
             keyword: NONE,
         });
@@ -107,13 +128,67 @@ impl Trie {
         let sorted: Vec<&[u8]> = order.iter().map(|&i| keywords[i].as_bytes()).collect();
         let ids: Vec<u32> = order.iter().map(|&i| i as u32).collect();
         let mut children = Vec::with_capacity(64);
-        trie.build(&sorted, &ids, 0, &mut children);
-        for (b, child) in children {
-            trie.root[b as usize] = child;
+        b.build(&sorted, &ids, 0, &mut children);
+        for (byte, child) in children {
+            root[byte as usize] = child;
         }
-        Some(trie)
+        Some(Trie {
+            root: Cow::Owned(root),
+            nodes: Cow::Owned(b.nodes),
+            edge_bytes: Cow::Owned(b.edge_bytes),
+            edge_to: Cow::Owned(b.edge_to),
+            pairs: Cow::Owned(pairs),
+            triples: Cow::Owned(triples),
+            short: Cow::Owned(short),
+        })
     }
 
+    /// The trie `build.rs` built, borrowed.
+    pub fn from_static(t: &'static StaticTrie) -> Trie {
+        Trie {
+            root: Cow::Borrowed(t.root),
+            nodes: Cow::Borrowed(t.nodes),
+            edge_bytes: Cow::Borrowed(t.edge_bytes),
+            edge_to: Cow::Borrowed(t.edge_to),
+            pairs: Cow::Borrowed(t.pairs),
+            triples: Cow::Borrowed(t.triples),
+            short: Cow::Borrowed(t.short),
+        }
+    }
+
+    /// The trie of `keywords` as a Rust expression of type `StaticTrie` whose items are at
+    /// `path` (what `build.rs` writes).
+    #[allow(dead_code)]
+    pub fn to_rust(&self, keywords: &[String], path: &str) -> String {
+        use std::fmt::Write;
+        let mut out = format!(
+            "{path}::StaticTrie {{ keywords: &{keywords:?}, root: &{:?}, nodes: &[",
+            self.root
+        );
+        for n in self.nodes.iter() {
+            let _ = write!(
+                out,
+                "{path}::Node {{ edges: ({}, {}), keyword: {} }},",
+                n.edges.0, n.edges.1, n.keyword
+            );
+        }
+        let _ = write!(
+            out,
+            "], edge_bytes: &{:?}, edge_to: &{:?}, pairs: &{:?}, triples: &{:?}, short: &{:?} }}",
+            self.edge_bytes, self.edge_to, self.pairs, self.triples, self.short
+        );
+        out
+    }
+}
+
+/// A trie's nodes and edges while it is built.
+struct Build {
+    nodes: Vec<Node>,
+    edge_bytes: Vec<u8>,
+    edge_to: Vec<u32>,
+}
+
+impl Build {
     /// Add the nodes for `words` (sorted, all sharing their first `depth` bytes, none of them
     /// `depth` bytes long) and push the children they make at `depth` onto `out`: (byte,
     /// node). (One stack for the whole build: no allocation per node.)
@@ -149,14 +224,17 @@ impl Trie {
             i = j;
         }
     }
+}
 
+impl Trie {
     /// The longest keyword starting at `at` and ending by `end`.
     fn longest_at(&self, hay: &[u8], at: usize, end: usize) -> Option<(u32, usize)> {
+        let (nodes, edge_bytes, edge_to) = (&*self.nodes, &*self.edge_bytes, &*self.edge_to);
         let mut node = self.root[hay[at].to_ascii_lowercase() as usize];
         let mut best = None;
         let mut i = at + 1;
         while node != NONE {
-            let n = self.nodes[node as usize];
+            let n = nodes[node as usize];
             if n.keyword != NONE {
                 best = Some((n.keyword, i));
             }
@@ -165,10 +243,10 @@ impl Trie {
             }
             let b = hay[i].to_ascii_lowercase();
             let (s, e) = (n.edges.0 as usize, n.edges.1 as usize);
-            node = self.edge_bytes[s..e]
+            node = edge_bytes[s..e]
                 .iter()
                 .position(|&x| x == b)
-                .map_or(NONE, |k| self.edge_to[s + k]);
+                .map_or(NONE, |k| edge_to[s + k]);
             i += 1;
         }
         best
@@ -179,7 +257,7 @@ impl Trie {
     pub fn find(&self, hay: &[u8], from: usize, starts_before: usize, end: usize) -> Option<Hit> {
         let end = end.min(hay.len());
         let last = starts_before.min(end);
-        let (pairs, triples, short) = (&*self.pairs, &*self.triples, &*self.short);
+        let (pairs, triples, short) = (bits(&self.pairs), bits(&self.triples), bits(&self.short));
         (from..last).find_map(|at| {
             if at + 1 < end {
                 let (a, b) = (

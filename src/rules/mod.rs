@@ -71,6 +71,11 @@ mod generated {
     include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
 }
 
+/// The keyword tries `build.rs` built for the built-in rules (a commit's scanner's).
+pub(crate) fn prebuilt_tries() -> &'static [crate::keywords::StaticTrie] {
+    generated::TRIES
+}
+
 fn severity_of(s: &str) -> Severity {
     match s {
         "high" => Severity::High,
@@ -645,6 +650,8 @@ impl RuleSet {
 pub struct Published {
     sha1: std::collections::HashSet<[u8; 20]>,
     patterns: Vec<Regex>,
+    /// The patterns `build.rs` compiled (the built-in ones): no regex to build at start-up.
+    prebuilt: Vec<rule::GateDfa>,
 }
 
 impl Published {
@@ -673,8 +680,12 @@ impl Published {
                 p.sha1.insert(bytes);
             }
             if let Some(pat) = &spec.pattern {
-                p.patterns
-                    .push(build_regex(pat).map_err(|e| err(format!("bad pattern: {e}")))?);
+                match rule::prebuilt_allow(pat) {
+                    Some(dfa) => p.prebuilt.push(dfa),
+                    None => p
+                        .patterns
+                        .push(build_regex(pat).map_err(|e| err(format!("bad pattern: {e}")))?),
+                }
             }
         }
         Ok(p)
@@ -683,11 +694,17 @@ impl Published {
     fn extend(&mut self, other: Published) {
         self.sha1.extend(other.sha1);
         self.patterns.extend(other.patterns);
+        self.prebuilt.extend(other.prebuilt);
     }
 
     /// Whether the secret is a published example.
     pub fn contains(&self, secret: &[u8]) -> bool {
-        if self.patterns.iter().any(|re| re.is_match(secret)) {
+        if self.patterns.iter().any(|re| re.is_match(secret))
+            || self
+                .prebuilt
+                .iter()
+                .any(|dfa| rule::dfa_matches(dfa, regex_automata::Input::new(secret)))
+        {
             return true;
         }
         if self.sha1.is_empty() {

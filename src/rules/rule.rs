@@ -19,6 +19,16 @@ pub(crate) fn prebuilt_dfa(bytes: &'static [u8]) -> Option<GateDfa> {
         .map(|(dfa, _)| dfa)
 }
 
+/// The DFA `build.rs` compiled for this allow regex (or published example's regex) of the
+/// built-in rules, looked up by its text.
+pub(crate) fn prebuilt_allow(pattern: &str) -> Option<GateDfa> {
+    generated::ALLOWS
+        .binary_search_by(|(a, _)| (*a).cmp(pattern))
+        .ok()
+        .and_then(|i| generated::ALLOWS[i].1.clone())
+        .and_then(|r| prebuilt_dfa(&generated::GATES[r]))
+}
+
 /// Whether a prebuilt DFA matches somewhere in `input`; one that gives up (none can: they
 /// have no Unicode word boundary) says yes.
 pub(crate) fn dfa_matches(dfa: &GateDfa, input: regex_automata::Input<'_>) -> bool {
@@ -294,12 +304,7 @@ impl AllowSet {
         let mut prebuilt = Vec::new();
         let mut others = Vec::new();
         for p in patterns {
-            let dfa = generated::ALLOWS
-                .binary_search_by(|(a, _)| (*a).cmp(p.as_str()))
-                .ok()
-                .and_then(|i| generated::ALLOWS[i].1.clone())
-                .and_then(|r| prebuilt_dfa(&generated::GATES[r]));
-            match dfa {
+            match prebuilt_allow(&p) {
                 Some(dfa) => prebuilt.push(dfa),
                 None => others.push(p),
             }

@@ -81,7 +81,7 @@ pub(crate) fn multiline_keywords(
     // kilobytes searches faster than the automaton (whose prefilter a common first byte
     // defeats).
     let found = trie
-        .then(|| crate::keywords::Trie::new(&keywords))
+        .then(|| keyword_trie(&keywords))
         .flatten()
         .map(KeywordFinder::Trie)
         .or_else(|| {
@@ -89,6 +89,19 @@ pub(crate) fn multiline_keywords(
                 .map(KeywordFinder::Automaton)
         });
     (found.filter(|_| !keywords.is_empty()), kw_rules)
+}
+
+/// The trie of `keywords`: the one `build.rs` built if it was built from the same keywords
+/// (the built-in rules'), else built now.
+pub(crate) fn keyword_trie(keywords: &[String]) -> Option<crate::keywords::Trie> {
+    crate::rules::prebuilt_tries()
+        .iter()
+        .find(|t| {
+            t.keywords.len() == keywords.len()
+                && t.keywords.iter().zip(keywords).all(|(a, b)| *a == b)
+        })
+        .map(crate::keywords::Trie::from_static)
+        .or_else(|| crate::keywords::Trie::new(keywords))
 }
 
 /// What finds keywords, owned: an automaton, or a trie.
@@ -145,6 +158,32 @@ impl Keywords<'_> {
             Keywords::Trie(trie) => trie
                 .find(hay, at, starts_before, end)
                 .map(|h| (h.keyword, h.range)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A commit's scanner over the built-in rules builds no trie: `build.rs` built the ones
+    /// for its keyword lists (all rules', the multiline rules'), the same as built now.
+    #[test]
+    fn the_built_in_keyword_tries_are_prebuilt() {
+        let rules = RuleSet::builtin().unwrap();
+        let all = keyword_index(&rules, |_| true).0;
+        let multiline = keyword_index(&rules, |r| r.spec.multiline).0;
+        for keywords in [all, multiline] {
+            let pre = crate::rules::prebuilt_tries()
+                .iter()
+                .find(|t| t.keywords.iter().eq(keywords.iter()))
+                .expect("a prebuilt trie for these keywords");
+            assert_eq!(
+                crate::keywords::Trie::from_static(pre).to_rust(&keywords, "x"),
+                crate::keywords::Trie::new(&keywords)
+                    .unwrap()
+                    .to_rust(&keywords, "x")
+            );
         }
     }
 }

@@ -171,7 +171,7 @@ impl<'r> Scanner<'r> {
     ) -> Scanner<'r> {
         let (keywords, kw_rules) = keyword_index(rules, |_| true);
         let trie = (kind != aho_corasick::AhoCorasickKind::DFA)
-            .then(|| crate::keywords::Trie::new(&keywords))
+            .then(|| keyword_trie(&keywords))
             .flatten();
         let ac = match trie {
             Some(_) => None,
