@@ -356,7 +356,9 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
                     } else {
                         format!(
                             "; keeps tracked source visible: {}",
-                            crate::report::first_few(&kept, 3)
+                            // One name, then a count: the patch itself lists them all, and
+                            // the line stays short (a vendored path can be long).
+                            crate::report::first_few(&kept, 1)
                         )
                     },
                     if old.is_none() {
