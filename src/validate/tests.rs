@@ -138,6 +138,8 @@ fn jwts_that_are_no_bearer_credentials() {
     assert!(!is_non_bearer_jwt(
         format!("{rs256}.{payload}.{sig}").as_bytes()
     ));
+    // A header and a payload with no signature part: half a token.
+    assert!(is_non_bearer_jwt(format!("{rs256}.{payload}").as_bytes()));
     // `none` with a signature is not what it says: kept.
     assert!(!is_non_bearer_jwt(
         format!("{none}.{payload}.{sig}").as_bytes()
