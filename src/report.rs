@@ -308,18 +308,71 @@ pub struct Style {
     pub color: bool,
 }
 
-/// Render in the chosen format.
+/// A command's result as it is printed: its [`Report`], and what the command adds to it (a
+/// header before the findings, advice after them, its summary line, JSON fields of its own).
+/// The printers ([`render`]) are the same for every command; only these parts differ.
+pub trait Header {
+    /// The report printed.
+    fn report(&self) -> &Report;
+
+    /// Text: the one line printed instead of the report when there was nothing to look at.
+    fn nothing_to_say(&self) -> Option<String> {
+        None
+    }
+
+    /// Text: what comes before the findings (a verdict, notes).
+    fn head(&self, _style: &Style, _out: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// Text: what each finding's line starts with.
+    fn indent(&self) -> &'static str {
+        ""
+    }
+
+    /// Text: what comes after the findings (how to fix them); by default the remediation of
+    /// each rule found, once.
+    fn advice(&self, rules: &RuleSet, style: &Style, out: &mut dyn Write) -> io::Result<()> {
+        help(&self.report().findings, rules, style, out)
+    }
+
+    /// Text: the last line, what was scanned and what was found.
+    fn summary(&self) -> String;
+
+    /// Whether the summary line says that all is well (green) or not (red).
+    fn passed(&self) -> bool {
+        self.report().findings.is_empty()
+    }
+
+    /// JSON: the command's own fields (an object), added to the report's.
+    fn json_fields(&self) -> serde_json::Value {
+        json!({})
+    }
+}
+
+/// A report as `scan` prints it: the findings, each rule's remediation, the summary.
+impl Header for Report {
+    fn report(&self) -> &Report {
+        self
+    }
+
+    fn summary(&self) -> String {
+        summary(self)
+    }
+}
+
+/// Render in the chosen format: the one place where the format is chosen, for every command.
 pub fn render(
     format: Format,
-    report: &Report,
+    printed: &dyn Header,
     rules: &RuleSet,
     style: &Style,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        Format::Text => text(report, rules, style, out),
-        Format::Json => json(report, json!({}), out),
-        Format::Sarif => sarif(report, rules, out),
+        Format::Text => text(printed, rules, style, out),
+        Format::Json => json(printed.report(), printed.json_fields(), out),
+        Format::Sarif => sarif(printed.report(), rules, out),
     }
 }
 
@@ -481,13 +534,24 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-fn text(report: &Report, rules: &RuleSet, style: &Style, out: &mut dyn Write) -> io::Result<()> {
-    for f in &report.findings {
-        writeln!(out, "{}", text_line(f, style.color))?;
+/// The text printer: the command's head, the findings, its advice, its summary line.
+fn text(
+    printed: &dyn Header,
+    rules: &RuleSet,
+    style: &Style,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    if let Some(line) = printed.nothing_to_say() {
+        return writeln!(out, "{line}");
     }
-    help(&report.findings, rules, style, out)?;
-    let line = summary(report);
-    let line = match (style.color, report.findings.is_empty()) {
+    printed.head(style, out)?;
+    let indent = printed.indent();
+    for f in &printed.report().findings {
+        writeln!(out, "{indent}{}", text_line(f, style.color))?;
+    }
+    printed.advice(rules, style, out)?;
+    let line = printed.summary();
+    let line = match (style.color, printed.passed()) {
         (true, true) => line.green().to_string(),
         (true, false) => line.red().bold().to_string(),
         _ => line,

@@ -110,7 +110,7 @@ pub fn run(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
         }
     }
     let mut out = stdout();
-    lint::render(args.output.format, &result, &rules, style, &mut out)?;
+    leakgate::report::render(args.output.format, &result, &rules, style, &mut out)?;
     out.flush()?;
     Ok(Outcome::found(result.report.problems() != 0))
 }

@@ -55,11 +55,7 @@ fn check(
     let mut outcome = leakgate::precommit::run(cwd, repo, index, &rules, &policy, &opts)?;
     outcome.report.stats.lines_added = Some(outcome.added_lines);
     let mut out = stdout();
-    match args.output.format {
-        Format::Text => leakgate::precommit::render_text(&outcome, style, &mut out)?,
-        Format::Json => leakgate::precommit::render_json(&outcome, &mut out)?,
-        f => report::render(f, &outcome.report, &rules, style, &mut out)?,
-    }
+    report::render(args.output.format, &outcome, &rules, style, &mut out)?;
     out.flush()?;
     let blocked = !outcome.report.findings.is_empty() || outcome.gitignore.blocks;
     // The process ends next: freeing hundreds of compiled automata would only delay the commit.

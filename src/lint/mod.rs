@@ -31,7 +31,7 @@ pub use fix::apply;
 pub(crate) use history::resolve_rev;
 use history::*;
 pub use history::{UNSHALLOW_HINT, scan_history_between};
-pub use render::{render, render_text, summary};
+pub use render::summary;
 use tracked::*;
 
 #[derive(Debug, Clone)]

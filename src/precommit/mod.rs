@@ -18,7 +18,7 @@ use crate::scan::{Scanner, Scratch};
 
 mod render;
 
-pub use render::{gitignore_note, render_json, render_text, scanned_line};
+pub use render::{gitignore_note, scanned_line};
 
 #[derive(Debug)]
 pub struct Options {
