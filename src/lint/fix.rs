@@ -2,10 +2,9 @@
 
 use super::*;
 
-/// Apply the fixes; returns one line per change made.
 /// Apply the safe fixes, and the unsafe ones too if `unsafe_fixes` (never the display-only
-/// ones); returns what was done.
-pub fn apply(dir: &Path, lint: &Lint, unsafe_fixes: bool) -> Result<Vec<String>> {
+/// ones), to `repo`, the repository linted; returns one line per change made.
+pub fn apply(repo: &gix::Repository, lint: &Lint, unsafe_fixes: bool) -> Result<Vec<String>> {
     let mut done = Vec::new();
     // Check first, write after: an error leaves everything as it was.
     for fix in &lint.report.fixes {
@@ -36,7 +35,6 @@ pub fn apply(dir: &Path, lint: &Lint, unsafe_fixes: bool) -> Result<Vec<String>>
         })
         .collect();
     if !untrack.is_empty() {
-        let repo = crate::git::open_repo(dir)?;
         // Lock the index before reading it, as git does: a `git add` running now either
         // finishes first (and its entries are read) or waits; none is lost to our write.
         let index_path = repo.index_path();

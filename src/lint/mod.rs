@@ -89,17 +89,12 @@ fn negated_note(mut f: Finding, kind: &str, pattern: &str, src: &str) -> Finding
     f
 }
 
-/// Lint the repository that contains `dir`.
-pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
+/// Lint `repo` (opened with [`crate::git::open_repo`], or [`crate::git::open_any`] for
+/// `history_only`: history alone needs no work tree, a bare repository is linted too).
+pub fn run(repo: &gix::Repository, rules: &RuleSet, opts: &Options) -> Result<Lint> {
     crate::git::limit_allocator_caches();
-    // History alone needs no work tree: a bare repository (a server) is linted too.
-    let mut repo = if opts.history_only {
-        crate::git::open_any(dir)?
-    } else {
-        crate::git::open_repo(dir).map_err(|e| {
-            e.context("the index and work tree are linted; for the history alone: --history-only")
-        })?
-    };
+    // (a handle of this run's own, with its own object cache)
+    let mut repo = repo.clone();
     repo.object_cache_size_if_unset(4 << 20);
     let scanner = Scanner::new(rules);
     if opts.history_only {
