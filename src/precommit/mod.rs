@@ -110,6 +110,8 @@ pub struct Outcome {
     /// Blocked must-not-track files that nothing ignores.
     pub blocked_unignored: Vec<String>,
     pub workdir: PathBuf,
+    /// Phase timings (`timing: read index: 0.31 ms`), when `LEAKGATE_TIMINGS` is set.
+    pub timings: Vec<String>,
 }
 
 /// The hook's `.gitignore` check: what is missing, and what it leads to.
@@ -130,24 +132,34 @@ pub struct GitignoreCheck {
     pub blocks: bool,
 }
 
-/// Phase timings on stderr when `LEAKGATE_TIMINGS` is set (for benchmarks).
-struct Timer(Option<std::time::Instant>);
+/// Phase timings when `LEAKGATE_TIMINGS` is set (for benchmarks), kept for the outcome
+/// ([`Outcome::timings`]): the command prints them.
+struct Timer {
+    start: Option<std::time::Instant>,
+    lines: Vec<String>,
+}
 
 impl Timer {
     fn new() -> Timer {
-        Timer(std::env::var_os("LEAKGATE_TIMINGS").map(|_| std::time::Instant::now()))
+        Timer {
+            start: std::env::var_os("LEAKGATE_TIMINGS").map(|_| std::time::Instant::now()),
+            lines: Vec::new(),
+        }
     }
 
     fn mark(&mut self, what: &str) {
-        if let Some(t) = self.0 {
-            use std::io::Write;
-            let _ = writeln!(
-                std::io::stderr(),
-                "leakgate: timing: {what}: {:.2} ms",
+        if let Some(t) = self.start {
+            self.lines.push(format!(
+                "timing: {what}: {:.2} ms",
                 t.elapsed().as_secs_f64() * 1e3
-            );
-            self.0 = Some(std::time::Instant::now());
+            ));
+            self.start = Some(std::time::Instant::now());
         }
+    }
+
+    /// Take in the timings of another timer (another thread's, or a step's).
+    fn absorb(&mut self, other: Timer) {
+        self.lines.extend(other.lines);
     }
 }
 
@@ -271,12 +283,18 @@ fn run_with<'r>(
                 } else {
                     hygiene::Coverage::default()
                 };
-                Ok::<_, anyhow::Error>((cov, tree))
+                Ok::<_, anyhow::Error>((cov, tree, timer))
             })
         });
-        let results = scan_staged(&repo, &set.files, &scanner, opts);
+        let results = scan_staged(&repo, &set.files, &scanner, opts, &mut timer);
         timer.mark("scan the staged blobs");
-        let coverage = coverage.map(|h| h.join().expect("the coverage check does not panic"));
+        let coverage = coverage.map(|h| {
+            let r = h.join().expect("the coverage check does not panic");
+            r.map(|(cov, tree, t)| {
+                timer.absorb(t);
+                (cov, tree)
+            })
+        });
         (results, coverage)
     });
     let results = results?;
@@ -367,6 +385,7 @@ fn run_with<'r>(
     // The hook's process ends next: freeing the index (its tree cache is thousands of
     // allocations) and the compiled automata would only delay the commit.
     std::mem::forget((index, scanner));
+    out.timings = timer.lines;
     Ok(out)
 }
 
@@ -702,6 +721,7 @@ fn scan_staged(
     files: &[Staged],
     scanner: &Scanner,
     opts: &Options,
+    timer: &mut Timer,
 ) -> Result<Vec<FileResult>> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -729,6 +749,7 @@ fn scan_staged(
             .map(|p| p.finish(scanner, &mut scratch))
             .collect();
         t.mark("match");
+        timer.absorb(t);
         return Ok(r);
     }
     // Many files: each thread reads, diffs and matches the ones it takes.
