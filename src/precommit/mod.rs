@@ -9,7 +9,7 @@ use crate::check::{self, Plan};
 use crate::config::GitignoreMode;
 use crate::finding::Finding;
 use crate::git::staged::{self, Change, Staged};
-use crate::git::{open_repo, with_delta_cache};
+use crate::git::with_delta_cache;
 use crate::hygiene::{self, Uncovered};
 use crate::policy::Policy;
 use crate::report::{Report, Stats, plural};
@@ -259,12 +259,12 @@ fn run_with<'r>(
     let (results, early_coverage) = std::thread::scope(|s| {
         let coverage = (opts.gitignore != GitignoreMode::Off).then(|| {
             let (index, dirs, tree_dirs) = (&index, &dirs, &tree_dirs);
-            // (gix is built without `parallel`: a handle cannot cross threads; open another
-            // the same way, environment included)
+            // (a handle of its own on the command's repository: the repository is opened
+            // once per command)
+            let repo = repo.clone();
             let full = opts.gitignore == GitignoreMode::Block || opts.full_gitignore;
             s.spawn(move || {
                 let mut timer = Timer::new();
-                let repo = open_repo(dir)?;
                 let mut ex = hygiene::Excludes::new(&repo, index)?;
                 let tree = hygiene::work_tree_in(&mut ex, index, policy, tree_dirs)?;
                 timer.mark("unignored files near the staged ones (on another core)");
