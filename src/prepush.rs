@@ -10,7 +10,6 @@
 //! is scanned. The scan is `lint --history`'s.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use gix::ObjectId;
@@ -170,8 +169,6 @@ pub fn plan(repo: &gix::Repository, remote: &str, updates: &[Update]) -> Result<
 pub struct Outcome {
     /// The findings, the history covered (always there) and the notes on the refs pushed.
     pub report: Report,
-    pub refs: Vec<String>,
-    pub workdir: PathBuf,
 }
 
 #[derive(Debug, Clone)]
@@ -189,7 +186,6 @@ pub fn run(
     opts: &Options,
 ) -> Result<Outcome> {
     repo.object_cache_size_if_unset(4 << 20);
-    let workdir = repo.workdir().expect("checked in open_repo").to_path_buf();
     let updates = parse_updates(input)?;
     let plan = plan(&repo, remote, &updates)?;
     let label = if plan.refs.is_empty() {
@@ -215,11 +211,7 @@ pub fn run(
     };
     policy.filter(&mut report);
     report.sort();
-    Ok(Outcome {
-        report,
-        refs: plan.refs,
-        workdir,
-    })
+    Ok(Outcome { report })
 }
 
 /// The summary line.

@@ -26,14 +26,14 @@ pub fn run(args: cli::BaselineCmdArgs) -> Result<Outcome> {
     let path = args
         .output
         .clone()
-        .unwrap_or_else(|| result.workdir.join(baseline::FILE_NAME));
+        .unwrap_or_else(|| root.join(baseline::FILE_NAME));
     let previous = Baseline::load(&path, false).ok();
     let selection = baseline::select(&result.report.findings, &repo)?;
     let new = Baseline::from_entries(selection.entries);
     new.write(&path)?;
     let mut out = stdout();
     let shown = path
-        .strip_prefix(&result.workdir)
+        .strip_prefix(&root)
         .unwrap_or(&path)
         .display()
         .to_string();

@@ -52,13 +52,12 @@ fn check(
         gitignore_patch: args.output.format == Format::Json,
     };
     let policy = Policy::new(&rules, &config, &args.baseline.choice(), &root)?;
-    let mut outcome = leakgate::precommit::run(cwd, repo, index, &rules, &policy, &opts)?;
+    let outcome = leakgate::precommit::run(cwd, repo, index, &rules, &policy, &opts)?;
     let mut err = stderr();
     for t in &outcome.timings {
         let _ = writeln!(err, "leakgate: {t}");
     }
     drop(err);
-    outcome.report.stats.lines_added = Some(outcome.added_lines);
     let mut out = stdout();
     report::render(args.output.format, &outcome, &rules, style, &mut out)?;
     out.flush()?;

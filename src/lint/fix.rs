@@ -6,10 +6,12 @@ use super::*;
 /// ones), to `repo`, the repository linted; returns one line per change made.
 pub fn apply(repo: &gix::Repository, lint: &Lint, unsafe_fixes: bool) -> Result<Vec<String>> {
     let mut done = Vec::new();
+    // (only the work tree has a `.gitignore` to fix: `--history-only` proposes no fixes)
+    let workdir = repo.workdir().unwrap_or(repo.git_dir());
     // Check first, write after: an error leaves everything as it was.
     for fix in &lint.report.fixes {
         if let FixKind::Gitignore { path, old, .. } = &fix.kind {
-            let full = lint.workdir.join(path);
+            let full = workdir.join(path);
             let now = match std::fs::read(&full) {
                 Ok(b) => Some(b),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -88,8 +90,8 @@ pub fn apply(repo: &gix::Repository, lint: &Lint, unsafe_fixes: bool) -> Result<
     }
     for fix in &lint.report.fixes {
         if let FixKind::Gitignore { path, new, .. } = &fix.kind {
-            let full = lint.workdir.join(path);
-            gitignore::write_atomic_within(&lint.workdir, &full, new)
+            let full = workdir.join(path);
+            gitignore::write_atomic_within(workdir, &full, new)
                 .with_context(|| format!("writing {}", full.display()))?;
             done.push(format!("{}: {}", path, fix.description));
         }

@@ -57,7 +57,6 @@ pub use crate::report::HistoryStats;
 #[derive(Debug, Default)]
 pub struct Lint {
     pub report: Report,
-    pub workdir: PathBuf,
     /// Whether the index and the working tree were checked (not with `--history-only`).
     pub tree_checked: bool,
 }
@@ -98,7 +97,6 @@ pub fn run(repo: &gix::Repository, rules: &RuleSet, opts: &Options) -> Result<Li
     repo.object_cache_size_if_unset(4 << 20);
     let scanner = Scanner::new(rules);
     if opts.history_only {
-        let workdir = repo.workdir().unwrap_or(repo.git_dir()).to_path_buf();
         let range = opts.history.as_deref().unwrap_or("HEAD");
         let (findings, hstats) = scan_history(&repo, &scanner, range, opts)?;
         let mut report = Report {
@@ -109,7 +107,6 @@ pub fn run(repo: &gix::Repository, rules: &RuleSet, opts: &Options) -> Result<Li
         report.sort();
         return Ok(Lint {
             report,
-            workdir,
             tree_checked: false,
         });
     }
@@ -520,7 +517,6 @@ pub fn run(repo: &gix::Repository, rules: &RuleSet, opts: &Options) -> Result<Li
     report.sort();
     Ok(Lint {
         report,
-        workdir,
         tree_checked: true,
     })
 }

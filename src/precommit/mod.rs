@@ -1,6 +1,6 @@
 //! `leakgate pre-commit`: scan what the commit would add (the index against `HEAD`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use gix::bstr::ByteSlice;
@@ -93,7 +93,6 @@ pub struct Outcome {
     pub report: Report,
     /// Staged paths that carry content (added, modified, renamed).
     pub files: usize,
-    pub added_lines: u64,
     pub deleted: usize,
     pub skipped_links: usize,
     pub unstage: Vec<Unstage>,
@@ -109,7 +108,6 @@ pub struct Outcome {
     pub not_in_index: usize,
     /// Blocked must-not-track files that nothing ignores.
     pub blocked_unignored: Vec<String>,
-    pub workdir: PathBuf,
     /// Phase timings (`timing: read index: 0.31 ms`), when `LEAKGATE_TIMINGS` is set.
     pub timings: Vec<String>,
 }
@@ -305,13 +303,13 @@ fn run_with<'r>(
         skipped_links: set.skipped_links,
         whole_files,
         not_in_index,
-        workdir,
         ..Outcome::default()
     };
     let mut stats = Stats::default();
+    let mut added_lines = 0;
     for r in results {
         stats.add(&r.stats);
-        out.added_lines += r.added_lines;
+        added_lines += r.added_lines;
         if r.file_level {
             out.unstage.push(Unstage {
                 path: r.path.clone(),
@@ -321,6 +319,7 @@ fn run_with<'r>(
         }
         out.report.findings.extend(r.findings);
     }
+    stats.lines_added = Some(added_lines);
     out.report.stats = stats;
     // The configuration's allowlists and minimum severity, then accepted findings
     // (`leakgate baseline`); a must-not-track file whose finding is not reported is not

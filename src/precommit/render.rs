@@ -17,7 +17,7 @@ pub fn scanned_line(o: &Outcome) -> String {
     };
     let mut line = format!(
         "scanned {files}, +{}",
-        plural(o.added_lines as usize, "line", "lines")
+        plural(s.lines_added.unwrap_or(0) as usize, "line", "lines")
     );
     let mut skipped = s.skipped_parts();
     if o.not_in_index > 0 {
