@@ -95,7 +95,6 @@ pub struct Outcome {
     pub files: usize,
     pub deleted: usize,
     pub skipped_links: usize,
-    pub unstage: Vec<Unstage>,
     /// `.gitignore` patch that would keep the blocked files (and uncovered names) out.
     pub gitignore_patch: Option<String>,
     /// Must-not-track names the repo's ignore rules do not cover.
@@ -307,11 +306,12 @@ fn run_with<'r>(
     };
     let mut stats = Stats::default();
     let mut added_lines = 0;
+    let mut unstage: Vec<Unstage> = Vec::new();
     for r in results {
         stats.add(&r.stats);
         added_lines += r.added_lines;
         if r.file_level {
-            out.unstage.push(Unstage {
+            unstage.push(Unstage {
                 path: r.path.clone(),
                 // A named file's index content is what `git rm --cached` untracks.
                 tracked_in_head: r.tracked_in_head || whole_files,
@@ -326,23 +326,18 @@ fn run_with<'r>(
     // blocked either.
     policy.filter(&mut out.report);
     let findings = &out.report.findings;
-    out.unstage.retain(|u| {
+    unstage.retain(|u| {
         findings
             .iter()
             .any(|f| f.line.is_none() && f.path == u.path)
     });
     out.report.sort();
-    out.unstage.sort_by(|a, b| a.path.cmp(&b.path));
+    unstage.sort_by(|a, b| a.path.cmp(&b.path));
     // What takes each blocked file out of the commit, as fixes of its findings.
-    out.report.fixes = out
-        .unstage
-        .iter()
-        .enumerate()
-        .map(|(i, u)| u.fix(i))
-        .collect();
+    out.report.fixes = unstage.iter().enumerate().map(|(i, u)| u.fix(i)).collect();
     out.report.finding_fixes = (out.report.findings.iter())
         .map(|f| {
-            (out.unstage.iter())
+            (unstage.iter())
                 .position(|u| f.line.is_none() && u.path == f.path)
                 .into_iter()
                 .collect()
@@ -350,7 +345,7 @@ fn run_with<'r>(
         .collect();
 
     // .gitignore: what would keep the blocked files out, and coverage of the usual names.
-    let blocked: Vec<&str> = out.unstage.iter().map(|u| u.path.as_str()).collect();
+    let blocked: Vec<&str> = unstage.iter().map(|u| u.path.as_str()).collect();
     let early = early_coverage.transpose()?;
     let tree = early.as_ref().map(|(_, t)| t);
     let cov = match &early {

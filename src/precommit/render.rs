@@ -151,14 +151,11 @@ impl crate::report::Header for Outcome {
                     "  - Not a secret? Put `leakgate:allow` in a comment on its line."
                 )?;
             }
-            for u in &self.unstage {
-                writeln!(
-                    out,
-                    "  - {} {} (the file stays on disk): {}",
-                    u.path,
-                    u.advice(),
-                    u.command()
-                )?;
+            // What takes each blocked file out of the commit: the report's fixes.
+            for fix in &self.report.fixes {
+                if let crate::fix::FixKind::Untrack { command, .. } = &fix.kind {
+                    writeln!(out, "  - {}: {command}", fix.description)?;
+                }
             }
             if !self.blocked_unignored.is_empty() {
                 writeln!(
