@@ -297,11 +297,11 @@ pub struct Selection {
 }
 
 /// Select the entries of a baseline from a lint run (allowlisted findings already dropped):
-/// secrets, tracked must-not-track files and, with history, what history holds.
-pub fn select(findings: &[Finding], workdir: &Path) -> Result<Selection> {
+/// secrets, tracked must-not-track files and, with history, what history holds. `repo` is the
+/// repository linted (its index says what is tracked).
+pub fn select(findings: &[Finding], repo: &gix::Repository) -> Result<Selection> {
     use crate::rules::{RULE_GITIGNORE_MISSING, RULE_GITIGNORE_NEGATED, RULE_GITIGNORE_NOT_SHARED};
     use gix::bstr::ByteSlice;
-    let repo = crate::git::open_repo(workdir)?;
     let index = repo.index_or_empty().context("reading the index")?;
     let mut sel = Selection {
         entries: Vec::new(),

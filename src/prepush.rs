@@ -9,14 +9,14 @@
 //! have (someone pushed since the last fetch) is said so, and what no remote-tracking branch has
 //! is scanned. The scan is `lint --history`'s.
 
-use std::path::PathBuf;
+use std::io::{self, Write};
 
 use anyhow::{Context, Result, bail};
 use gix::ObjectId;
 use gix::bstr::ByteSlice;
 
 use crate::lint;
-use crate::report::{HistoryStats, Report};
+use crate::report::{HistoryStats, Report, Style};
 use crate::rules::RuleSet;
 
 /// One line of the hook's standard input.
@@ -169,8 +169,6 @@ pub fn plan(repo: &gix::Repository, remote: &str, updates: &[Update]) -> Result<
 pub struct Outcome {
     /// The findings, the history covered (always there) and the notes on the refs pushed.
     pub report: Report,
-    pub refs: Vec<String>,
-    pub workdir: PathBuf,
 }
 
 #[derive(Debug, Clone)]
@@ -188,7 +186,6 @@ pub fn run(
     opts: &Options,
 ) -> Result<Outcome> {
     repo.object_cache_size_if_unset(4 << 20);
-    let workdir = repo.workdir().expect("checked in open_repo").to_path_buf();
     let updates = parse_updates(input)?;
     let plan = plan(&repo, remote, &updates)?;
     let label = if plan.refs.is_empty() {
@@ -214,11 +211,7 @@ pub fn run(
     };
     policy.filter(&mut report);
     report.sort();
-    Ok(Outcome {
-        report,
-        refs: plan.refs,
-        workdir,
-    })
+    Ok(Outcome { report })
 }
 
 /// The summary line.
@@ -239,38 +232,44 @@ pub fn summary(o: &Outcome) -> String {
     line
 }
 
-/// Human output: why a push is blocked and how to fix it.
-pub fn render_text(
-    o: &Outcome,
-    rules: &RuleSet,
-    style: &crate::report::Style,
-    out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    use owo_colors::OwoColorize;
-    let paint = |s: &str, f: fn(&str) -> String| if style.color { f(s) } else { s.to_string() };
-    let red = |s: &str| s.red().bold().to_string();
-    let green = |s: &str| s.green().to_string();
-    for n in &o.report.notes {
-        writeln!(out, "leakgate: note: {n}")?;
+/// What the hook prints: why a push is blocked and how to fix it (JSON and SARIF: the report
+/// alone).
+impl crate::report::Header for Outcome {
+    fn report(&self) -> &Report {
+        &self.report
     }
-    let n = o.report.findings.len();
-    if n > 0 {
-        writeln!(
-            out,
-            "{} {} in the commits being pushed\n",
-            paint("leakgate: push blocked:", red),
-            if n == 1 {
-                "1 problem".to_string()
-            } else {
-                format!("{n} problems")
-            }
-        )?;
-        for f in &o.report.findings {
-            writeln!(out, "  {}", crate::report::text_line(f, style.color))?;
+
+    fn head(&self, style: &Style, out: &mut dyn Write) -> io::Result<()> {
+        for n in &self.report.notes {
+            writeln!(out, "leakgate: note: {n}")?;
+        }
+        let n = self.report.findings.len();
+        if n > 0 {
+            writeln!(
+                out,
+                "{} {} in the commits being pushed\n",
+                paint(style, "leakgate: push blocked:"),
+                if n == 1 {
+                    "1 problem".to_string()
+                } else {
+                    format!("{n} problems")
+                }
+            )?;
+        }
+        Ok(())
+    }
+
+    fn indent(&self) -> &'static str {
+        "  "
+    }
+
+    fn advice(&self, rules: &RuleSet, _style: &Style, out: &mut dyn Write) -> io::Result<()> {
+        if self.report.findings.is_empty() {
+            return Ok(());
         }
         writeln!(out, "\nHow to fix:")?;
         let mut seen = std::collections::BTreeSet::new();
-        for f in &o.report.findings {
+        for f in &self.report.findings {
             if seen.insert(f.rule_id.as_str())
                 && let Some(rem) = crate::report::remediation(rules, &f.rule_id)
             {
@@ -291,28 +290,28 @@ pub fn render_text(
         writeln!(
             out,
             "  To push anyway (not recommended): git push --no-verify\n"
-        )?;
-        writeln!(
-            out,
-            "{}",
-            paint(
-                &format!(
-                    "leakgate: {}: {n} {}",
-                    summary(o),
-                    if n == 1 { "finding" } else { "findings" }
-                ),
-                red
-            )
         )
+    }
+
+    fn summary(&self) -> String {
+        match self.report.findings.len() {
+            0 => format!("leakgate: {}: no secrets found", summary(self)),
+            n => format!(
+                "leakgate: {}: {n} {}",
+                summary(self),
+                if n == 1 { "finding" } else { "findings" }
+            ),
+        }
+    }
+}
+
+/// `s` in bold red when the output is in color.
+fn paint(style: &Style, s: &str) -> String {
+    use owo_colors::OwoColorize;
+    if style.color {
+        s.red().bold().to_string()
     } else {
-        writeln!(
-            out,
-            "{}",
-            paint(
-                &format!("leakgate: {}: no secrets found", summary(o)),
-                green
-            )
-        )
+        s.to_string()
     }
 }
 

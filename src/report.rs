@@ -1,16 +1,23 @@
-//! Rendering a [`Report`] as text, JSON or SARIF. Renderers write to any `io::Write` and never
-//! decide the exit code; `main.rs` does.
+//! What a command found ([`Report`]), and its printers: one a format ([`render`] chooses),
+//! the same for every command, each command adding its own parts ([`Header`]). Printers
+//! write to any `io::Write` and never decide the exit code; `main.rs` does.
 
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use owo_colors::OwoColorize;
 use serde::Serialize;
 use serde_json::json;
 
 use crate::finding::Finding;
 use crate::fix::{Applicability, Fix, FixKind};
-use crate::rules::{RuleSet, Severity};
+use crate::rules::RuleSet;
+
+mod json;
+mod sarif;
+mod text;
+
+pub use json::json;
+pub use sarif::{sarif, sarif_log};
+pub use text::{HELP_WIDTH, help, summary, text_line};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
@@ -308,111 +315,77 @@ pub struct Style {
     pub color: bool,
 }
 
-/// Render in the chosen format.
+/// A command's result as it is printed: its [`Report`], and what the command adds to it (a
+/// header before the findings, advice after them, its summary line, JSON fields of its own).
+/// The printers ([`render`]) are the same for every command; only these parts differ.
+pub trait Header {
+    /// The report printed.
+    fn report(&self) -> &Report;
+
+    /// Text: the one line printed instead of the report when there was nothing to look at.
+    fn nothing_to_say(&self) -> Option<String> {
+        None
+    }
+
+    /// Text: what comes before the findings (a verdict, notes).
+    fn head(&self, _style: &Style, _out: &mut dyn Write) -> io::Result<()> {
+        Ok(())
+    }
+
+    /// Text: what each finding's line starts with.
+    fn indent(&self) -> &'static str {
+        ""
+    }
+
+    /// Text: what comes after the findings (how to fix them); by default the remediation of
+    /// each rule found, once.
+    fn advice(&self, rules: &RuleSet, style: &Style, out: &mut dyn Write) -> io::Result<()> {
+        help(&self.report().findings, rules, style, out)
+    }
+
+    /// Text: the last line, what was scanned and what was found.
+    fn summary(&self) -> String;
+
+    /// Whether the summary line says that all is well (green) or not (red).
+    fn passed(&self) -> bool {
+        self.report().findings.is_empty()
+    }
+
+    /// JSON: the command's own fields (an object), added to the report's.
+    fn json_fields(&self) -> serde_json::Value {
+        json!({})
+    }
+}
+
+/// A report as `scan` prints it: the findings, each rule's remediation, the summary.
+impl Header for Report {
+    fn report(&self) -> &Report {
+        self
+    }
+
+    fn summary(&self) -> String {
+        summary(self)
+    }
+}
+
+/// Render in the chosen format: the one place where the format is chosen, for every command.
 pub fn render(
     format: Format,
-    report: &Report,
+    printed: &dyn Header,
     rules: &RuleSet,
     style: &Style,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        Format::Text => text(report, rules, style, out),
-        Format::Json => json(report, json!({}), out),
-        Format::Sarif => sarif(report, rules, out),
+        Format::Text => text::text(printed, rules, style, out),
+        Format::Json => json(printed.report(), printed.json_fields(), out),
+        Format::Sarif => sarif(printed.report(), rules, out),
     }
-}
-
-fn severity_colored(s: Severity, color: bool) -> String {
-    let t = format!("[{}]", s.as_str());
-    if !color {
-        return t;
-    }
-    match s {
-        Severity::High => t.red().bold().to_string(),
-        Severity::Medium => t.yellow().to_string(),
-        Severity::Low => t.blue().to_string(),
-    }
-}
-
-/// One finding as a line: `path:line:col: rule-id [severity] name: ghp_XI…(40)`.
-pub fn text_line(f: &Finding, color: bool) -> String {
-    use std::fmt::Write;
-    // One string written in place: a blob with many findings prints many of these.
-    let mut loc = String::with_capacity(f.path.len() + 64);
-    if let Some(commit) = &f.commit {
-        loc.push_str(commit);
-        loc.push(':');
-    }
-    loc.push_str(&f.path);
-    if let (Some(l), Some(c)) = (f.line, f.column) {
-        let _ = write!(loc, ":{l}:{c}");
-    }
-    let mut line = if color {
-        format!("{}: {}", loc.bold(), f.rule_id.cyan())
-    } else {
-        loc.push_str(": ");
-        loc.push_str(&f.rule_id);
-        loc
-    };
-    let _ = write!(
-        line,
-        " {} {}",
-        severity_colored(f.severity, color),
-        f.message
-    );
-    if let Some(s) = &f.secret {
-        line.push_str(": ");
-        line.push_str(s);
-    }
-    if let Some(d) = &f.date {
-        let _ = write!(line, " ({d}");
-        if !f.refs.is_empty() {
-            let _ = write!(line, "; in {}", first_few(&f.refs, 3));
-        }
-        line.push(')');
-    }
-    line
 }
 
 /// `1 file`, `2 files`.
 pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// The summary line: what was scanned and what was found.
-pub fn summary(report: &Report) -> String {
-    let s = &report.stats;
-    let mut scanned = format!(
-        "scanned {}, {}",
-        plural(s.files_scanned as usize, "file", "files"),
-        human_bytes(s.bytes_scanned)
-    );
-    let skipped = s.skipped_parts();
-    if !skipped.is_empty() {
-        scanned.push_str(&format!("; skipped {}", skipped.join(", ")));
-    }
-    for part in s.held_back_parts() {
-        scanned.push_str(&format!("; {part}"));
-    }
-    if !report.errors.is_empty() {
-        scanned.push_str(&format!(
-            "; {}",
-            plural(report.errors.len(), "error", "errors")
-        ));
-    }
-    let n = report.findings.len();
-    if n == 0 {
-        format!("no secrets found ({scanned})")
-    } else {
-        let files: std::collections::BTreeSet<&str> =
-            report.findings.iter().map(|f| f.path.as_str()).collect();
-        format!(
-            "{} in {} ({scanned})",
-            plural(n, "finding", "findings"),
-            plural(files.len(), "file", "files")
-        )
-    }
 }
 
 pub fn human_bytes(n: u64) -> String {
@@ -422,77 +395,6 @@ pub fn human_bytes(n: u64) -> String {
         n if n >= 1 << 10 => format!("{:.1} KiB", n as f64 / 1024.0),
         n => format!("{n} B"),
     }
-}
-
-/// How to fix, once per rule (`help[rule-id]: ...`), wrapped at [`HELP_WIDTH`] columns with the
-/// continuation lines indented, so that no line is long however long the advice.
-pub fn help(
-    findings: &[Finding],
-    rules: &RuleSet,
-    style: &Style,
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    let mut seen = std::collections::BTreeSet::new();
-    for f in findings {
-        if !seen.insert(f.rule_id.as_str()) {
-            continue;
-        }
-        let Some(rem) = remediation(rules, &f.rule_id) else {
-            continue;
-        };
-        let head = format!("help[{}]:", f.rule_id);
-        let mut lines = wrap(&format!("{head} {rem}"), HELP_WIDTH).into_iter();
-        if let Some(first) = lines.next() {
-            let rest = &first[head.len()..];
-            if style.color {
-                writeln!(out, "{}{rest}", head.green())?;
-            } else {
-                writeln!(out, "{first}")?;
-            }
-        }
-        for line in lines {
-            writeln!(out, "  {line}")?;
-        }
-    }
-    Ok(())
-}
-
-/// The width help text is wrapped at.
-pub const HELP_WIDTH: usize = 100;
-
-/// `text` in lines of at most `width` characters (continuation lines 2 narrower, for their
-/// indent), broken at spaces; a word longer than that stays whole.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ').filter(|w| !w.is_empty()) {
-        let limit = if lines.is_empty() { width } else { width - 2 };
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > limit {
-            lines.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
-fn text(report: &Report, rules: &RuleSet, style: &Style, out: &mut dyn Write) -> io::Result<()> {
-    for f in &report.findings {
-        writeln!(out, "{}", text_line(f, style.color))?;
-    }
-    help(&report.findings, rules, style, out)?;
-    let line = summary(report);
-    let line = match (style.color, report.findings.is_empty()) {
-        (true, true) => line.green().to_string(),
-        (true, false) => line.red().bold().to_string(),
-        _ => line,
-    };
-    writeln!(out, "{line}")
 }
 
 /// What to do about a secret found in the staged changes, for that moment: it is not in a
@@ -518,254 +420,6 @@ pub fn staged_secret_advice(files: &str, ids: &[&str]) -> [String; 2] {
 
 pub fn remediation<'a>(rules: &'a RuleSet, id: &str) -> Option<&'a str> {
     rules.metadata(id).map(|(_, _, _, remediation)| remediation)
-}
-
-/// `--format json`, one schema for every command: the findings (each with the ids of its
-/// fixes), the fixes, the stats, the errors, and `history` and `notes` when there are some.
-/// `header` (an object) adds the command's own fields: lint's `summary`, the hook's
-/// `.gitignore` check and verdict.
-pub fn json(report: &Report, header: serde_json::Value, out: &mut dyn Write) -> io::Result<()> {
-    let findings: Vec<serde_json::Value> = report
-        .findings
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let mut v = serde_json::to_value(f).expect("a finding serializes");
-            v["fixes"] = json!(report.fixes_of(i));
-            v
-        })
-        .collect();
-    let mut value = json!({
-        "version": 1,
-        "findings": findings,
-        "fixes": report.fixes,
-        "stats": report.stats,
-        "errors": report.errors,
-    });
-    if let Some(h) = &report.history {
-        value["history"] = json!(h);
-    }
-    if !report.notes.is_empty() {
-        value["notes"] = json!(report.notes);
-    }
-    if let serde_json::Value::Object(fields) = header {
-        for (k, v) in fields {
-            value[k] = v;
-        }
-    }
-    serde_json::to_writer_pretty(&mut *out, &value)?;
-    writeln!(out)
-}
-
-fn sarif_level(s: Severity) -> &'static str {
-    match s {
-        Severity::High => "error",
-        Severity::Medium => "warning",
-        Severity::Low => "note",
-    }
-}
-
-fn security_severity(s: Severity) -> &'static str {
-    match s {
-        Severity::High => "8.9",
-        Severity::Medium => "5.5",
-        Severity::Low => "2.0",
-    }
-}
-
-/// Percent-encode a repo-relative path for a SARIF URI (keeps `/`).
-fn uri(path: &str) -> String {
-    let mut s = String::with_capacity(path.len());
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
-            s.push(b as char);
-        } else {
-            s.push_str(&format!("%{b:02X}"));
-        }
-    }
-    s
-}
-
-/// `--format sarif`: the SARIF 2.1.0 log, fixes included.
-pub fn sarif(report: &Report, rules: &RuleSet, out: &mut dyn Write) -> io::Result<()> {
-    let mut log = sarif_log(report, rules);
-    if let Some(results) = log["runs"][0]["results"].as_array_mut() {
-        for (i, result) in results.iter_mut().enumerate() {
-            sarif_fixes(report, report.fixes_of(i), result);
-        }
-    }
-    serde_json::to_writer_pretty(&mut *out, &log)?;
-    writeln!(out)
-}
-
-/// A result's fixes: a `.gitignore` append as a SARIF fix (an insertion at the file's end);
-/// an index change, which SARIF cannot express, as the `indexFixes` property.
-fn sarif_fixes(report: &Report, ids: &[usize], result: &mut serde_json::Value) {
-    let mut sarif_fixes = Vec::new();
-    let mut other = Vec::new();
-    for &i in ids {
-        let fix = &report.fixes[i];
-        match &fix.kind {
-            FixKind::Gitignore { path, old, new, .. } => {
-                let old_len = old.as_deref().map_or(0, <[u8]>::len);
-                let inserted = String::from_utf8_lossy(&new[old_len..]);
-                sarif_fixes.push(json!({
-                    "description": {"text": fix.description},
-                    "artifactChanges": [{
-                        "artifactLocation": {"uri": path},
-                        "replacements": [{
-                            "deletedRegion": {"byteOffset": old_len, "byteLength": 0},
-                            "insertedContent": {"text": inserted},
-                        }],
-                    }],
-                }));
-            }
-            FixKind::Untrack { command, .. } => {
-                other.push(format!("{} (`{command}`)", fix.description))
-            }
-        }
-    }
-    if !sarif_fixes.is_empty() {
-        result["fixes"] = json!(sarif_fixes);
-    }
-    if !other.is_empty() {
-        result["properties"]["indexFixes"] = json!(other);
-    }
-}
-
-/// The SARIF 2.1.0 log of a report, as a JSON value (results in the order of the findings).
-pub fn sarif_log(report: &Report, rules: &RuleSet) -> serde_json::Value {
-    // Rules that appear in the results, in a stable order, and their indexes.
-    let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
-    for f in &report.findings {
-        let n = ids.len();
-        ids.entry(f.rule_id.as_str()).or_insert(n);
-    }
-    let mut ordered: Vec<(&str, usize)> = ids.iter().map(|(k, v)| (*k, *v)).collect();
-    ordered.sort_by_key(|(_, v)| *v);
-    let driver_rules: Vec<serde_json::Value> = ordered
-        .iter()
-        .map(|(id, _)| {
-            let (name, description, remediation, severity, references) =
-                if let Some(r) = rules.get(id) {
-                    (
-                        r.spec.name.as_str(),
-                        r.spec.description.as_str(),
-                        r.spec.remediation.as_str(),
-                        r.spec.severity,
-                        &r.spec.references,
-                    )
-                } else if let Some(r) = rules.get_file(id) {
-                    (
-                        r.spec.name.as_str(),
-                        r.spec.description.as_str(),
-                        r.spec.remediation.as_str(),
-                        r.spec.severity,
-                        &r.spec.references,
-                    )
-                } else if let Some(c) = rules.check(id) {
-                    (c.name, c.description, c.remediation, c.severity, &Vec::new())
-                } else {
-                    (
-                        *id,
-                        *id,
-                        "Remove the secret and rotate it.",
-                        Severity::High,
-                        &Vec::new(),
-                    )
-                };
-            let mut rule = json!({
-                "id": id,
-                "name": id,
-                "shortDescription": {"text": clip(name, 1024)},
-                "fullDescription": {"text": clip(description, 1024)},
-                "help": {"text": remediation, "markdown": remediation},
-                "defaultConfiguration": {"level": sarif_level(severity)},
-                "properties": {
-                    "tags": ["security", if rules.check(id).is_some() { "hygiene" } else { "secret" }],
-                    "precision": "high",
-                    "security-severity": security_severity(severity),
-                },
-            });
-            if let Some(first) = references.first() {
-                rule["helpUri"] = json!(first);
-            }
-            rule
-        })
-        .collect();
-    let results: Vec<serde_json::Value> = report
-        .findings
-        .iter()
-        .map(|f| {
-            let mut region = json!({});
-            match (f.line, f.column, f.end_line, f.end_column) {
-                (Some(l), Some(c), Some(el), Some(ec)) => {
-                    region = json!({"startLine": l, "startColumn": c, "endLine": el, "endColumn": ec.max(1)});
-                }
-                _ => region["startLine"] = json!(1),
-            }
-            let key = format!(
-                "{}:{}:{}",
-                f.rule_id,
-                f.path,
-                f.fingerprint.as_deref().unwrap_or("file")
-            );
-            let mut message = match &f.secret {
-                Some(s) => format!("{}: {s}", f.message),
-                None => f.message.clone(),
-            };
-            if let Some(c) = &f.commit {
-                message.push_str(&format!(" (commit {c})"));
-            }
-            let mut result = json!({
-                "ruleId": f.rule_id,
-                "ruleIndex": ids[f.rule_id.as_str()],
-                "level": sarif_level(f.severity),
-                "message": {"text": message},
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": uri(&f.path)},
-                        "region": region,
-                    }
-                }],
-                "partialFingerprints": {
-                    "primaryLocationLineHash": crate::finding::fingerprint(key.as_bytes()),
-                },
-            });
-            if let Some(c) = &f.commit {
-                result["properties"] = json!({"commit": c, "date": f.date});
-            }
-            if let Some(context) = f.context {
-                result["properties"]["context"] = json!(context);
-            }
-            result
-        })
-        .collect();
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "leakgate",
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/leakgate/leakgate",
-                "rules": driver_rules,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
-    })
-}
-
-fn clip(s: &str, max: usize) -> String {
-    if s.len() <= max {
-        return s.to_string();
-    }
-    let mut end = max - 3;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}...", &s[..end])
 }
 
 /// Quote a path for a POSIX shell command line, if it needs it.

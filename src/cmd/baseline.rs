@@ -4,7 +4,7 @@ use std::io::{self, IsTerminal, Write};
 
 use anyhow::Result;
 
-use super::{Outcome, lint_dir, load_setup, stdout, work_tree_root};
+use super::{Outcome, lint_dir, lint_repo, load_setup, stdout};
 use crate::cli;
 
 /// `leakgate baseline`: accept the current findings.
@@ -19,21 +19,21 @@ pub fn run(args: cli::BaselineCmdArgs) -> Result<Outcome> {
         progress: io::stderr().is_terminal(),
         all_refs: false,
     };
-    let root = work_tree_root(&dir)?;
+    let (repo, root) = lint_repo(&dir, false)?;
     let (rules, config) = load_setup(&args.rule_args, &args.config, &root)?;
-    let mut result = lint::run(&dir, &rules, &opts)?;
+    let mut result = lint::run(&repo, &rules, &opts)?;
     leakgate::policy::Policy::without_baseline(&rules, &config).filter(&mut result.report);
     let path = args
         .output
         .clone()
-        .unwrap_or_else(|| result.workdir.join(baseline::FILE_NAME));
+        .unwrap_or_else(|| root.join(baseline::FILE_NAME));
     let previous = Baseline::load(&path, false).ok();
-    let selection = baseline::select(&result.report.findings, &result.workdir)?;
+    let selection = baseline::select(&result.report.findings, &repo)?;
     let new = Baseline::from_entries(selection.entries);
     new.write(&path)?;
     let mut out = stdout();
     let shown = path
-        .strip_prefix(&result.workdir)
+        .strip_prefix(&root)
         .unwrap_or(&path)
         .display()
         .to_string();

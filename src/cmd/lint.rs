@@ -4,7 +4,7 @@ use std::io::{self, IsTerminal, Write};
 
 use anyhow::Result;
 
-use super::{Outcome, lint_dir, lint_root, load_setup, stderr, stdout};
+use super::{Outcome, lint_dir, lint_repo, load_setup, stderr, stdout};
 use crate::cli;
 use leakgate::policy::Policy;
 use leakgate::report::{Format, Style};
@@ -12,7 +12,7 @@ use leakgate::report::{Format, Style};
 pub fn run(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
     use leakgate::lint;
     let dir = lint_dir(args.path.as_deref())?;
-    let root = lint_root(&dir, args.history_only)?;
+    let (repo, root) = lint_repo(&dir, args.history_only)?;
     let (rules, config) = load_setup(&args.rule_args, &args.config, &root)?;
     let opts = lint::Options {
         max_size: args.max_filesize,
@@ -28,8 +28,8 @@ pub fn run(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
         progress: io::stderr().is_terminal(),
         all_refs: args.all,
     };
-    let mut result = lint::run(&dir, &rules, &opts)?;
-    let policy = Policy::new(&rules, &config, &args.baseline.choice(), &result.workdir)?;
+    let mut result = lint::run(&repo, &rules, &opts)?;
+    let policy = Policy::new(&rules, &config, &args.baseline.choice(), &root)?;
     policy.filter(&mut result.report);
     if args.diff {
         let mut out = stdout();
@@ -77,7 +77,7 @@ pub fn run(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
         return Ok(Outcome::found(result.report.problems() != 0));
     }
     if args.fix {
-        let done = lint::apply(&dir, &result, args.unsafe_fixes)?;
+        let done = lint::apply(&repo, &result, args.unsafe_fixes)?;
         let text = args.output.format == Format::Text;
         let mut msg: Box<dyn Write> = if text {
             Box::new(stdout())
@@ -105,12 +105,12 @@ pub fn run(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
                 history: None,
                 ..opts.clone()
             };
-            result = lint::run(&dir, &rules, &again)?.with_history_of(result);
+            result = lint::run(&repo, &rules, &again)?.with_history_of(result);
             policy.filter(&mut result.report);
         }
     }
     let mut out = stdout();
-    lint::render(args.output.format, &result, &rules, style, &mut out)?;
+    leakgate::report::render(args.output.format, &result, &rules, style, &mut out)?;
     out.flush()?;
     Ok(Outcome::found(result.report.problems() != 0))
 }

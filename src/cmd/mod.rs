@@ -131,20 +131,17 @@ fn lint_dir(path: Option<&Path>) -> Result<PathBuf> {
     })
 }
 
-/// The root of the work tree of the repository around `dir` (where its config lives).
-fn work_tree_root(dir: &Path) -> Result<PathBuf> {
-    Ok(leakgate::git::open_repo(dir)?
-        .workdir()
-        .expect("checked in open_repo")
-        .to_path_buf())
-}
-
-/// Where `lint` finds `.leakgate.toml` and the baseline: the work tree's root; in a bare
-/// repository, with `--history-only`, the git directory.
-fn lint_root(dir: &Path, history_only: bool) -> Result<PathBuf> {
+/// The repository `lint` and `baseline` work on, opened once for the command (with git's
+/// environment overrides), and where they find `.leakgate.toml` and the baseline: the work
+/// tree's root; in a bare repository, with `--history-only`, the git directory.
+fn lint_repo(dir: &Path, history_only: bool) -> Result<(gix::Repository, PathBuf)> {
     if !history_only {
-        return work_tree_root(dir);
+        let repo = leakgate::git::open_repo(dir)?;
+        let root = repo.workdir().expect("checked in open_repo").to_path_buf();
+        return Ok((repo, root));
     }
+    // History alone needs no work tree: a bare repository (a server) is linted too.
     let repo = leakgate::git::open_any(dir)?;
-    Ok(repo.workdir().unwrap_or(repo.git_dir()).to_path_buf())
+    let root = repo.workdir().unwrap_or(repo.git_dir()).to_path_buf();
+    Ok((repo, root))
 }

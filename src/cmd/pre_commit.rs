@@ -52,14 +52,14 @@ fn check(
         gitignore_patch: args.output.format == Format::Json,
     };
     let policy = Policy::new(&rules, &config, &args.baseline.choice(), &root)?;
-    let mut outcome = leakgate::precommit::run(cwd, repo, index, &rules, &policy, &opts)?;
-    outcome.report.stats.lines_added = Some(outcome.added_lines);
-    let mut out = stdout();
-    match args.output.format {
-        Format::Text => leakgate::precommit::render_text(&outcome, style, &mut out)?,
-        Format::Json => leakgate::precommit::render_json(&outcome, &mut out)?,
-        f => report::render(f, &outcome.report, &rules, style, &mut out)?,
+    let outcome = leakgate::precommit::run(cwd, repo, index, &rules, &policy, &opts)?;
+    let mut err = stderr();
+    for t in &outcome.timings {
+        let _ = writeln!(err, "leakgate: {t}");
     }
+    drop(err);
+    let mut out = stdout();
+    report::render(args.output.format, &outcome, &rules, style, &mut out)?;
     out.flush()?;
     let blocked = !outcome.report.findings.is_empty() || outcome.gitignore.blocks;
     // The process ends next: freeing hundreds of compiled automata would only delay the commit.

@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 
 use super::{Outcome, load_setup, stdout};
 use crate::cli;
-use leakgate::report::{Format, Style};
+use leakgate::report::Style;
 
 /// `leakgate pre-push`: scan what a push sends (the refs on standard input).
 pub fn run(args: cli::PrePushArgs, style: &Style) -> Result<Outcome> {
@@ -35,10 +35,7 @@ pub fn run(args: cli::PrePushArgs, style: &Style) -> Result<Outcome> {
     let outcome = leakgate::prepush::run(repo, &policy, &remote, &input, &opts)?;
     let blocked = !outcome.report.findings.is_empty();
     let mut out = stdout();
-    match args.output.format {
-        Format::Text => leakgate::prepush::render_text(&outcome, &rules, style, &mut out)?,
-        f => leakgate::report::render(f, &outcome.report, &rules, style, &mut out)?,
-    }
+    leakgate::report::render(args.output.format, &outcome, &rules, style, &mut out)?;
     out.flush()?;
     Ok(Outcome::found(blocked))
 }

@@ -2,15 +2,16 @@
 
 use super::*;
 
-/// Apply the fixes; returns one line per change made.
 /// Apply the safe fixes, and the unsafe ones too if `unsafe_fixes` (never the display-only
-/// ones); returns what was done.
-pub fn apply(dir: &Path, lint: &Lint, unsafe_fixes: bool) -> Result<Vec<String>> {
+/// ones), to `repo`, the repository linted; returns one line per change made.
+pub fn apply(repo: &gix::Repository, lint: &Lint, unsafe_fixes: bool) -> Result<Vec<String>> {
     let mut done = Vec::new();
+    // (only the work tree has a `.gitignore` to fix: `--history-only` proposes no fixes)
+    let workdir = repo.workdir().unwrap_or(repo.git_dir());
     // Check first, write after: an error leaves everything as it was.
     for fix in &lint.report.fixes {
         if let FixKind::Gitignore { path, old, .. } = &fix.kind {
-            let full = lint.workdir.join(path);
+            let full = workdir.join(path);
             let now = match std::fs::read(&full) {
                 Ok(b) => Some(b),
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -36,7 +37,6 @@ pub fn apply(dir: &Path, lint: &Lint, unsafe_fixes: bool) -> Result<Vec<String>>
         })
         .collect();
     if !untrack.is_empty() {
-        let repo = crate::git::open_repo(dir)?;
         // Lock the index before reading it, as git does: a `git add` running now either
         // finishes first (and its entries are read) or waits; none is lost to our write.
         let index_path = repo.index_path();
@@ -90,8 +90,8 @@ pub fn apply(dir: &Path, lint: &Lint, unsafe_fixes: bool) -> Result<Vec<String>>
     }
     for fix in &lint.report.fixes {
         if let FixKind::Gitignore { path, new, .. } = &fix.kind {
-            let full = lint.workdir.join(path);
-            gitignore::write_atomic_within(&lint.workdir, &full, new)
+            let full = workdir.join(path);
+            gitignore::write_atomic_within(workdir, &full, new)
                 .with_context(|| format!("writing {}", full.display()))?;
             done.push(format!("{}: {}", path, fix.description));
         }

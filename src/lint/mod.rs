@@ -31,7 +31,7 @@ pub use fix::apply;
 pub(crate) use history::resolve_rev;
 use history::*;
 pub use history::{UNSHALLOW_HINT, scan_history_between};
-pub use render::{render, render_text, summary};
+pub use render::summary;
 use tracked::*;
 
 #[derive(Debug, Clone)]
@@ -57,7 +57,6 @@ pub use crate::report::HistoryStats;
 #[derive(Debug, Default)]
 pub struct Lint {
     pub report: Report,
-    pub workdir: PathBuf,
     /// Whether the index and the working tree were checked (not with `--history-only`).
     pub tree_checked: bool,
 }
@@ -89,21 +88,15 @@ fn negated_note(mut f: Finding, kind: &str, pattern: &str, src: &str) -> Finding
     f
 }
 
-/// Lint the repository that contains `dir`.
-pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
+/// Lint `repo` (opened with [`crate::git::open_repo`], or [`crate::git::open_any`] for
+/// `history_only`: history alone needs no work tree, a bare repository is linted too).
+pub fn run(repo: &gix::Repository, rules: &RuleSet, opts: &Options) -> Result<Lint> {
     crate::git::limit_allocator_caches();
-    // History alone needs no work tree: a bare repository (a server) is linted too.
-    let mut repo = if opts.history_only {
-        crate::git::open_any(dir)?
-    } else {
-        crate::git::open_repo(dir).map_err(|e| {
-            e.context("the index and work tree are linted; for the history alone: --history-only")
-        })?
-    };
+    // (a handle of this run's own, with its own object cache)
+    let mut repo = repo.clone();
     repo.object_cache_size_if_unset(4 << 20);
     let scanner = Scanner::new(rules);
     if opts.history_only {
-        let workdir = repo.workdir().unwrap_or(repo.git_dir()).to_path_buf();
         let range = opts.history.as_deref().unwrap_or("HEAD");
         let (findings, hstats) = scan_history(&repo, &scanner, range, opts)?;
         let mut report = Report {
@@ -114,7 +107,6 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
         report.sort();
         return Ok(Lint {
             report,
-            workdir,
             tree_checked: false,
         });
     }
@@ -527,7 +519,6 @@ pub fn run(dir: &Path, rules: &RuleSet, opts: &Options) -> Result<Lint> {
     report.sort();
     Ok(Lint {
         report,
-        workdir,
         tree_checked: true,
     })
 }

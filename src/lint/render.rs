@@ -1,4 +1,4 @@
-//! Lint's printers: text, JSON and SARIF.
+//! What lint adds to its report when it is printed: its fixes and its summary.
 
 use super::*;
 
@@ -52,80 +52,73 @@ pub(super) fn indent(text: &str, by: &str) -> String {
     text.lines().map(|l| format!("{by}{l}\n")).collect()
 }
 
-pub fn render_text(
-    l: &Lint,
-    rules: &RuleSet,
-    style: &crate::report::Style,
-    out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    use owo_colors::OwoColorize;
-    for f in &l.report.findings {
-        writeln!(out, "{}", crate::report::text_line(f, style.color))?;
+/// What lint prints: the findings, each rule's remediation, the fixes, and a summary that
+/// counts what `--fix` would fix (JSON: that count as `summary`).
+impl crate::report::Header for Lint {
+    fn report(&self) -> &Report {
+        &self.report
     }
-    crate::report::help(&l.report.findings, rules, style, out)?;
-    if !l.report.fixes.is_empty() {
-        let head = "Fixes (`leakgate lint --fix` applies the safe ones; `leakgate lint --diff` prints the patch):";
-        writeln!(
-            out,
-            "\n{}",
-            if style.color {
-                head.bold().to_string()
-            } else {
-                head.to_string()
-            }
-        )?;
-        for fix in &l.report.fixes {
-            let when = match fix.applicability {
-                Applicability::Safe => "",
-                Applicability::Unsafe => " [unsafe: with --unsafe-fixes]",
-                Applicability::DisplayOnly => " [not applied]",
-            };
-            match &fix.kind {
-                FixKind::Untrack { command, .. } => {
-                    writeln!(out, "  - {} (like `{command}`){when}", fix.description)?
-                }
-                FixKind::Gitignore { patch, .. } => {
-                    writeln!(out, "  - {}:", fix.description)?;
-                    write!(out, "{}", indent(patch, "      "))?;
-                }
-            }
-        }
-        writeln!(out)?;
-    }
-    if l.report.findings.iter().any(|f| f.commit.is_some()) {
-        writeln!(
-            out,
-            "Secrets found in history must be rotated: deleting them in a later commit does not remove them from history."
-        )?;
-    }
-    let line = summary(l);
-    let line = match (style.color, l.report.problems() == 0) {
-        (true, true) => line.green().to_string(),
-        (true, false) => line.red().bold().to_string(),
-        _ => line,
-    };
-    writeln!(out, "{line}")
-}
 
-/// Render in the chosen format.
-pub fn render(
-    format: crate::report::Format,
-    l: &Lint,
-    rules: &RuleSet,
-    style: &crate::report::Style,
-    out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    let r = &l.report;
-    match format {
-        crate::report::Format::Text => render_text(l, rules, style, out),
-        crate::report::Format::Json => {
-            let summary = serde_json::json!({"summary": {
-                "problems": r.problems(),
-                "fixable": r.fixable(),
-                "unsafe_fixable": r.unsafe_fixable(),
-            }});
-            crate::report::json(r, summary, out)
+    fn advice(
+        &self,
+        rules: &RuleSet,
+        style: &crate::report::Style,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
+        use owo_colors::OwoColorize;
+        crate::report::help(&self.report.findings, rules, style, out)?;
+        if !self.report.fixes.is_empty() {
+            let head = "Fixes (`leakgate lint --fix` applies the safe ones; `leakgate lint --diff` prints the patch):";
+            writeln!(
+                out,
+                "\n{}",
+                if style.color {
+                    head.bold().to_string()
+                } else {
+                    head.to_string()
+                }
+            )?;
+            for fix in &self.report.fixes {
+                let when = match fix.applicability {
+                    Applicability::Safe => "",
+                    Applicability::Unsafe => " [unsafe: with --unsafe-fixes]",
+                    Applicability::DisplayOnly => " [not applied]",
+                };
+                match &fix.kind {
+                    FixKind::Untrack { command, .. } => {
+                        writeln!(out, "  - {} (like `{command}`){when}", fix.description)?
+                    }
+                    FixKind::Gitignore { patch, .. } => {
+                        writeln!(out, "  - {}:", fix.description)?;
+                        write!(out, "{}", indent(patch, "      "))?;
+                    }
+                }
+            }
+            writeln!(out)?;
         }
-        crate::report::Format::Sarif => crate::report::sarif(r, rules, out),
+        if self.report.findings.iter().any(|f| f.commit.is_some()) {
+            writeln!(
+                out,
+                "Secrets found in history must be rotated: deleting them in a later commit does not remove them from history."
+            )?;
+        }
+        Ok(())
+    }
+
+    fn summary(&self) -> String {
+        summary(self)
+    }
+
+    fn passed(&self) -> bool {
+        self.report.problems() == 0
+    }
+
+    fn json_fields(&self) -> serde_json::Value {
+        let r = &self.report;
+        serde_json::json!({"summary": {
+            "problems": r.problems(),
+            "fixable": r.fixable(),
+            "unsafe_fixable": r.unsafe_fixable(),
+        }})
     }
 }

@@ -1,6 +1,6 @@
 //! `leakgate pre-commit`: scan what the commit would add (the index against `HEAD`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use gix::bstr::ByteSlice;
@@ -9,7 +9,7 @@ use crate::check::{self, Plan};
 use crate::config::GitignoreMode;
 use crate::finding::Finding;
 use crate::git::staged::{self, Change, Staged};
-use crate::git::{open_repo, with_delta_cache};
+use crate::git::with_delta_cache;
 use crate::hygiene::{self, Uncovered};
 use crate::policy::Policy;
 use crate::report::{Report, Stats, plural};
@@ -18,7 +18,7 @@ use crate::scan::{Scanner, Scratch};
 
 mod render;
 
-pub use render::{gitignore_note, render_json, render_text, scanned_line};
+pub use render::{gitignore_note, scanned_line};
 
 #[derive(Debug)]
 pub struct Options {
@@ -93,10 +93,8 @@ pub struct Outcome {
     pub report: Report,
     /// Staged paths that carry content (added, modified, renamed).
     pub files: usize,
-    pub added_lines: u64,
     pub deleted: usize,
     pub skipped_links: usize,
-    pub unstage: Vec<Unstage>,
     /// `.gitignore` patch that would keep the blocked files (and uncovered names) out.
     pub gitignore_patch: Option<String>,
     /// Must-not-track names the repo's ignore rules do not cover.
@@ -109,7 +107,8 @@ pub struct Outcome {
     pub not_in_index: usize,
     /// Blocked must-not-track files that nothing ignores.
     pub blocked_unignored: Vec<String>,
-    pub workdir: PathBuf,
+    /// Phase timings (`timing: read index: 0.31 ms`), when `LEAKGATE_TIMINGS` is set.
+    pub timings: Vec<String>,
 }
 
 /// The hook's `.gitignore` check: what is missing, and what it leads to.
@@ -130,24 +129,34 @@ pub struct GitignoreCheck {
     pub blocks: bool,
 }
 
-/// Phase timings on stderr when `LEAKGATE_TIMINGS` is set (for benchmarks).
-struct Timer(Option<std::time::Instant>);
+/// Phase timings when `LEAKGATE_TIMINGS` is set (for benchmarks), kept for the outcome
+/// ([`Outcome::timings`]): the command prints them.
+struct Timer {
+    start: Option<std::time::Instant>,
+    lines: Vec<String>,
+}
 
 impl Timer {
     fn new() -> Timer {
-        Timer(std::env::var_os("LEAKGATE_TIMINGS").map(|_| std::time::Instant::now()))
+        Timer {
+            start: std::env::var_os("LEAKGATE_TIMINGS").map(|_| std::time::Instant::now()),
+            lines: Vec::new(),
+        }
     }
 
     fn mark(&mut self, what: &str) {
-        if let Some(t) = self.0 {
-            use std::io::Write;
-            let _ = writeln!(
-                std::io::stderr(),
-                "leakgate: timing: {what}: {:.2} ms",
+        if let Some(t) = self.start {
+            self.lines.push(format!(
+                "timing: {what}: {:.2} ms",
                 t.elapsed().as_secs_f64() * 1e3
-            );
-            self.0 = Some(std::time::Instant::now());
+            ));
+            self.start = Some(std::time::Instant::now());
         }
+    }
+
+    /// Take in the timings of another timer (another thread's, or a step's).
+    fn absorb(&mut self, other: Timer) {
+        self.lines.extend(other.lines);
     }
 }
 
@@ -247,12 +256,12 @@ fn run_with<'r>(
     let (results, early_coverage) = std::thread::scope(|s| {
         let coverage = (opts.gitignore != GitignoreMode::Off).then(|| {
             let (index, dirs, tree_dirs) = (&index, &dirs, &tree_dirs);
-            // (gix is built without `parallel`: a handle cannot cross threads; open another
-            // the same way, environment included)
+            // (a handle of its own on the command's repository: the repository is opened
+            // once per command)
+            let repo = repo.clone();
             let full = opts.gitignore == GitignoreMode::Block || opts.full_gitignore;
             s.spawn(move || {
                 let mut timer = Timer::new();
-                let repo = open_repo(dir)?;
                 let mut ex = hygiene::Excludes::new(&repo, index)?;
                 let tree = hygiene::work_tree_in(&mut ex, index, policy, tree_dirs)?;
                 timer.mark("unignored files near the staged ones (on another core)");
@@ -271,12 +280,18 @@ fn run_with<'r>(
                 } else {
                     hygiene::Coverage::default()
                 };
-                Ok::<_, anyhow::Error>((cov, tree))
+                Ok::<_, anyhow::Error>((cov, tree, timer))
             })
         });
-        let results = scan_staged(&repo, &set.files, &scanner, opts);
+        let results = scan_staged(&repo, &set.files, &scanner, opts, &mut timer);
         timer.mark("scan the staged blobs");
-        let coverage = coverage.map(|h| h.join().expect("the coverage check does not panic"));
+        let coverage = coverage.map(|h| {
+            let r = h.join().expect("the coverage check does not panic");
+            r.map(|(cov, tree, t)| {
+                timer.absorb(t);
+                (cov, tree)
+            })
+        });
         (results, coverage)
     });
     let results = results?;
@@ -287,15 +302,16 @@ fn run_with<'r>(
         skipped_links: set.skipped_links,
         whole_files,
         not_in_index,
-        workdir,
         ..Outcome::default()
     };
     let mut stats = Stats::default();
+    let mut added_lines = 0;
+    let mut unstage: Vec<Unstage> = Vec::new();
     for r in results {
         stats.add(&r.stats);
-        out.added_lines += r.added_lines;
+        added_lines += r.added_lines;
         if r.file_level {
-            out.unstage.push(Unstage {
+            unstage.push(Unstage {
                 path: r.path.clone(),
                 // A named file's index content is what `git rm --cached` untracks.
                 tracked_in_head: r.tracked_in_head || whole_files,
@@ -303,29 +319,25 @@ fn run_with<'r>(
         }
         out.report.findings.extend(r.findings);
     }
+    stats.lines_added = Some(added_lines);
     out.report.stats = stats;
     // The configuration's allowlists and minimum severity, then accepted findings
     // (`leakgate baseline`); a must-not-track file whose finding is not reported is not
     // blocked either.
     policy.filter(&mut out.report);
     let findings = &out.report.findings;
-    out.unstage.retain(|u| {
+    unstage.retain(|u| {
         findings
             .iter()
             .any(|f| f.line.is_none() && f.path == u.path)
     });
     out.report.sort();
-    out.unstage.sort_by(|a, b| a.path.cmp(&b.path));
+    unstage.sort_by(|a, b| a.path.cmp(&b.path));
     // What takes each blocked file out of the commit, as fixes of its findings.
-    out.report.fixes = out
-        .unstage
-        .iter()
-        .enumerate()
-        .map(|(i, u)| u.fix(i))
-        .collect();
+    out.report.fixes = unstage.iter().enumerate().map(|(i, u)| u.fix(i)).collect();
     out.report.finding_fixes = (out.report.findings.iter())
         .map(|f| {
-            (out.unstage.iter())
+            (unstage.iter())
                 .position(|u| f.line.is_none() && u.path == f.path)
                 .into_iter()
                 .collect()
@@ -333,7 +345,7 @@ fn run_with<'r>(
         .collect();
 
     // .gitignore: what would keep the blocked files out, and coverage of the usual names.
-    let blocked: Vec<&str> = out.unstage.iter().map(|u| u.path.as_str()).collect();
+    let blocked: Vec<&str> = unstage.iter().map(|u| u.path.as_str()).collect();
     let early = early_coverage.transpose()?;
     let tree = early.as_ref().map(|(_, t)| t);
     let cov = match &early {
@@ -367,6 +379,7 @@ fn run_with<'r>(
     // The hook's process ends next: freeing the index (its tree cache is thousands of
     // allocations) and the compiled automata would only delay the commit.
     std::mem::forget((index, scanner));
+    out.timings = timer.lines;
     Ok(out)
 }
 
@@ -702,6 +715,7 @@ fn scan_staged(
     files: &[Staged],
     scanner: &Scanner,
     opts: &Options,
+    timer: &mut Timer,
 ) -> Result<Vec<FileResult>> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -729,6 +743,7 @@ fn scan_staged(
             .map(|p| p.finish(scanner, &mut scratch))
             .collect();
         t.mark("match");
+        timer.absorb(t);
         return Ok(r);
     }
     // Many files: each thread reads, diffs and matches the ones it takes.

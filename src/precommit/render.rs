@@ -1,6 +1,11 @@
 //! What the hook prints: text and JSON.
 
+use std::io::{self, Write};
+
+use owo_colors::OwoColorize;
+
 use super::*;
+use crate::report::Style;
 
 /// The one line that always says what was scanned.
 pub fn scanned_line(o: &Outcome) -> String {
@@ -12,7 +17,7 @@ pub fn scanned_line(o: &Outcome) -> String {
     };
     let mut line = format!(
         "scanned {files}, +{}",
-        plural(o.added_lines as usize, "line", "lines")
+        plural(s.lines_added.unwrap_or(0) as usize, "line", "lines")
     );
     let mut skipped = s.skipped_parts();
     if o.not_in_index > 0 {
@@ -75,40 +80,37 @@ pub fn gitignore_note(g: &GitignoreCheck) -> Option<[String; 2]> {
     ])
 }
 
-/// Human output of a pre-commit run: one line when all is well; when blocked, the findings,
-/// then what to do about each, in a few lines.
-pub fn render_text(
-    o: &Outcome,
-    style: &crate::report::Style,
-    out: &mut dyn std::io::Write,
-) -> std::io::Result<()> {
-    use owo_colors::OwoColorize;
-    let paint = |s: &str, f: fn(&str) -> String| if style.color { f(s) } else { s.to_string() };
-    let red = |s: &str| s.red().bold().to_string();
-    let yellow = |s: &str| s.yellow().bold().to_string();
-    let green = |s: &str| s.green().to_string();
-    let bold = |s: &str| s.bold().to_string();
-
-    if o.files == 0 && o.report.findings.is_empty() && !o.gitignore.blocks {
-        if o.whole_files {
-            writeln!(
-                out,
-                "leakgate: nothing to scan ({} not in the index, {} submodule/symlink): ok",
-                o.not_in_index, o.skipped_links
-            )?;
-        } else {
-            writeln!(
-                out,
-                "leakgate: nothing staged to scan ({} deleted, {} submodule/symlink changes): ok",
-                o.deleted, o.skipped_links
-            )?;
-        }
-        return Ok(());
+/// What the hook prints: one line when all is well; when blocked, the findings, then what to
+/// do about each, in a few lines; in JSON, the `.gitignore` check that took part in the exit
+/// code, the patch that would cover what is missing, and the verdict.
+impl crate::report::Header for Outcome {
+    fn report(&self) -> &Report {
+        &self.report
     }
-    let findings = &o.report.findings;
-    if !findings.is_empty() {
-        let n = findings.len();
-        let place = if o.whole_files {
+
+    fn nothing_to_say(&self) -> Option<String> {
+        if self.files != 0 || !self.report.findings.is_empty() || self.gitignore.blocks {
+            return None;
+        }
+        Some(if self.whole_files {
+            format!(
+                "leakgate: nothing to scan ({} not in the index, {} submodule/symlink): ok",
+                self.not_in_index, self.skipped_links
+            )
+        } else {
+            format!(
+                "leakgate: nothing staged to scan ({} deleted, {} submodule/symlink changes): ok",
+                self.deleted, self.skipped_links
+            )
+        })
+    }
+
+    fn head(&self, style: &Style, out: &mut dyn Write) -> io::Result<()> {
+        let n = self.report.findings.len();
+        if n == 0 {
+            return Ok(());
+        }
+        let place = if self.whole_files {
             "in the files"
         } else {
             "in the staged changes"
@@ -116,92 +118,99 @@ pub fn render_text(
         writeln!(
             out,
             "{} {} {place}",
-            paint("leakgate: commit blocked:", red),
+            paint(style, "leakgate: commit blocked:", red),
             plural(n, "problem", "problems")
         )?;
-        writeln!(out)?;
-        for f in findings {
-            writeln!(out, "  {}", crate::report::text_line(f, style.color))?;
-        }
-        writeln!(out)?;
-        writeln!(out, "{}", paint("How to fix:", bold))?;
-        let secrets: Vec<&Finding> = findings.iter().filter(|f| f.line.is_some()).collect();
-        let mut files: Vec<&str> = secrets.iter().map(|f| f.path.as_str()).collect();
-        files.dedup();
-        if !files.is_empty() {
-            let files: Vec<String> = files.iter().map(|f| f.to_string()).collect();
-            let mut ids: Vec<&str> = secrets.iter().map(|f| f.rule_id.as_str()).collect();
-            ids.sort();
-            ids.dedup();
-            for line in
-                crate::report::staged_secret_advice(&crate::report::first_few(&files, 3), &ids)
-            {
-                writeln!(out, "  - {line}")?;
+        writeln!(out)
+    }
+
+    fn indent(&self) -> &'static str {
+        "  "
+    }
+
+    fn advice(&self, _rules: &RuleSet, style: &Style, out: &mut dyn Write) -> io::Result<()> {
+        let findings = &self.report.findings;
+        if !findings.is_empty() {
+            writeln!(out)?;
+            writeln!(out, "{}", paint(style, "How to fix:", bold))?;
+            let secrets: Vec<&Finding> = findings.iter().filter(|f| f.line.is_some()).collect();
+            let mut files: Vec<&str> = secrets.iter().map(|f| f.path.as_str()).collect();
+            files.dedup();
+            if !files.is_empty() {
+                let files: Vec<String> = files.iter().map(|f| f.to_string()).collect();
+                let mut ids: Vec<&str> = secrets.iter().map(|f| f.rule_id.as_str()).collect();
+                ids.sort();
+                ids.dedup();
+                for line in
+                    crate::report::staged_secret_advice(&crate::report::first_few(&files, 3), &ids)
+                {
+                    writeln!(out, "  - {line}")?;
+                }
+                writeln!(
+                    out,
+                    "  - Not a secret? Put `leakgate:allow` in a comment on its line."
+                )?;
+            }
+            // What takes each blocked file out of the commit: the report's fixes.
+            for fix in &self.report.fixes {
+                if let crate::fix::FixKind::Untrack { command, .. } = &fix.kind {
+                    writeln!(out, "  - {}: {command}", fix.description)?;
+                }
+            }
+            if !self.blocked_unignored.is_empty() {
+                writeln!(
+                    out,
+                    "  - Then keep {} out of git: `leakgate lint --fix` adds it to .gitignore",
+                    crate::report::first_few(&self.blocked_unignored, 3)
+                )?;
             }
             writeln!(
                 out,
-                "  - Not a secret? Put `leakgate:allow` in a comment on its line."
+                "  To commit anyway (not recommended): git commit --no-verify"
             )?;
         }
-        for u in &o.unstage {
-            writeln!(
-                out,
-                "  - {} {} (the file stays on disk): {}",
-                u.path,
-                u.advice(),
-                u.command()
-            )?;
+        if let Some([first, second]) = gitignore_note(&self.gitignore) {
+            let label = if self.gitignore.blocks {
+                paint(style, "leakgate:", red)
+            } else {
+                paint(style, "leakgate:", yellow)
+            };
+            writeln!(out, "{label} {first}")?;
+            writeln!(out, "{second}")?;
         }
-        if !o.blocked_unignored.is_empty() {
-            writeln!(
-                out,
-                "  - Then keep {} out of git: `leakgate lint --fix` adds it to .gitignore",
-                crate::report::first_few(&o.blocked_unignored, 3)
-            )?;
-        }
-        writeln!(
-            out,
-            "  To commit anyway (not recommended): git commit --no-verify"
-        )?;
+        Ok(())
     }
-    if let Some([first, second]) = gitignore_note(&o.gitignore) {
-        let label = if o.gitignore.blocks {
-            paint("leakgate:", red)
-        } else {
-            paint("leakgate:", yellow)
-        };
-        writeln!(out, "{label} {first}")?;
-        writeln!(out, "{second}")?;
+
+    fn summary(&self) -> String {
+        let summary = format!("leakgate: {}", scanned_line(self));
+        match self.report.findings.len() {
+            0 => format!("{summary}: no secrets found"),
+            n => format!("{summary}: {}", plural(n, "finding", "findings")),
+        }
     }
-    let summary = format!("leakgate: {}", scanned_line(o));
-    if findings.is_empty() {
-        writeln!(
-            out,
-            "{}",
-            paint(&format!("{summary}: no secrets found"), green)
-        )
-    } else {
-        writeln!(
-            out,
-            "{}",
-            paint(
-                &format!(
-                    "{summary}: {}",
-                    plural(findings.len(), "finding", "findings")
-                ),
-                red
-            )
-        )
+
+    fn json_fields(&self) -> serde_json::Value {
+        serde_json::json!({
+            "gitignore": self.gitignore,
+            "gitignore_patch": self.gitignore_patch,
+            "blocked": !self.report.findings.is_empty() || self.gitignore.blocks,
+        })
     }
 }
 
-/// `--format json`: the report (with the fixes of the blocked files), the `.gitignore` check
-/// that took part in the exit code, the patch that would cover what is missing, the verdict.
-pub fn render_json(o: &Outcome, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let header = serde_json::json!({
-        "gitignore": o.gitignore,
-        "gitignore_patch": o.gitignore_patch,
-        "blocked": !o.report.findings.is_empty() || o.gitignore.blocks,
-    });
-    crate::report::json(&o.report, header, out)
+/// `s`, painted with `f` when the output is in color.
+fn paint(style: &Style, s: &str, f: fn(&str) -> String) -> String {
+    if style.color { f(s) } else { s.to_string() }
+}
+
+fn red(s: &str) -> String {
+    s.red().bold().to_string()
+}
+
+fn yellow(s: &str) -> String {
+    s.yellow().bold().to_string()
+}
+
+fn bold(s: &str) -> String {
+    s.bold().to_string()
 }
