@@ -346,6 +346,7 @@ mod tests {
             date: None,
             refs: Vec::new(),
             context: None,
+            fixes: Vec::new(),
             allowed: Default::default(),
         }
     }

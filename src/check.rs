@@ -296,6 +296,7 @@ pub fn findings(rules: &RuleSet, path: &str, hay: &[u8], matches: &[Match]) -> V
                 date: None,
                 refs: Vec::new(),
                 context: context_of(path),
+                fixes: Vec::new(),
                 allowed,
             }
         })

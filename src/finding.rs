@@ -38,6 +38,8 @@ pub struct Finding {
     /// its path. Whether it is found does not depend on it: a team filters or baselines on it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub context: Option<&'static str>,
+    /// The ids of the fixes (in the report's `fixes`) that fix it; empty when there are none.
+    pub fixes: Vec<usize>,
     /// What the configuration's allowlists decided on the raw secret (never serialized).
     #[serde(skip)]
     pub allowed: Allowed,
@@ -162,6 +164,7 @@ impl Finding {
             date: None,
             refs: Vec::new(),
             context: context_of(path),
+            fixes: Vec::new(),
             allowed: Allowed::default(),
         }
     }

@@ -173,10 +173,8 @@ impl HistoryStats {
 /// own header (the hook's `.gitignore` check, lint's summary) when it prints it.
 #[derive(Debug, Default)]
 pub struct Report {
+    /// Each names the fixes that fix it by their ids ([`Finding::fixes`]).
     pub findings: Vec<Finding>,
-    /// For each finding (same order), the ids of the fixes that fix it; empty when the command
-    /// proposes no fixes (then every finding has none).
-    pub finding_fixes: Vec<Vec<usize>>,
     pub fixes: Vec<Fix>,
     pub stats: Stats,
     /// `Some` when history was scanned.
@@ -196,57 +194,30 @@ impl Report {
         self.stats.add(&other.stats);
     }
 
-    /// The findings with their fix ids, aligned.
-    fn with_fixes(&mut self) -> Vec<(Finding, Vec<usize>)> {
-        let findings = std::mem::take(&mut self.findings);
-        let mut ids = std::mem::take(&mut self.finding_fixes);
-        ids.resize(findings.len(), Vec::new());
-        findings.into_iter().zip(ids).collect()
-    }
-
-    fn set_with_fixes(&mut self, all: Vec<(Finding, Vec<usize>)>) {
-        (self.findings, self.finding_fixes) = all.into_iter().unzip();
-        if self.fixes.is_empty() {
-            self.finding_fixes.clear();
-        }
-    }
-
-    /// Sort the findings (with their fixes) into their one stable order.
+    /// Sort the findings into their one stable order.
     pub fn sort(&mut self) {
-        let mut all = self.with_fixes();
-        all.sort_by(|(a, _), (b, _)| crate::finding::order(a, b));
-        self.set_with_fixes(all);
+        self.findings.sort_by(crate::finding::order);
         self.errors.sort();
-    }
-
-    /// The fix ids of finding `i`.
-    pub fn fixes_of(&self, i: usize) -> &[usize] {
-        self.finding_fixes.get(i).map_or(&[], Vec::as_slice)
     }
 
     /// Drop the findings `drop` selects, and the fixes that only they needed (the others are
     /// renumbered); returns how many findings were dropped.
     pub fn drop_findings(&mut self, drop: impl Fn(&Finding) -> bool) -> u64 {
         let before = self.findings.len();
-        let kept: Vec<_> = self
-            .with_fixes()
-            .into_iter()
-            .filter(|(f, _)| !drop(f))
-            .collect();
-        self.set_with_fixes(kept);
+        self.findings.retain(|f| !drop(f));
         // Keep only the fixes a remaining finding refers to, renumbered.
         let mut remap = vec![None; self.fixes.len()];
         let mut kept = Vec::new();
-        for ids in &self.finding_fixes {
-            for &id in ids {
+        for f in &self.findings {
+            for &id in &f.fixes {
                 if remap[id].is_none() {
                     remap[id] = Some(kept.len());
                     kept.push(id);
                 }
             }
         }
-        for ids in &mut self.finding_fixes {
-            for id in ids.iter_mut() {
+        for f in &mut self.findings {
+            for id in f.fixes.iter_mut() {
                 *id = remap[*id].expect("kept above");
             }
         }
@@ -285,14 +256,11 @@ impl Report {
     }
 
     fn fixable_with(&self, allowed: &[Applicability]) -> usize {
-        (0..self.findings.len())
-            .filter(|&i| {
-                let fx = self.fixes_of(i);
-                self.findings[i].rule_id != crate::rules::RULE_GITIGNORE_NEGATED
-                    && !fx.is_empty()
-                    && fx
-                        .iter()
-                        .all(|&id| allowed.contains(&self.fixes[id].applicability))
+        (self.findings.iter())
+            .filter(|f| {
+                f.rule_id != crate::rules::RULE_GITIGNORE_NEGATED
+                    && !f.fixes.is_empty()
+                    && (f.fixes.iter()).all(|&id| allowed.contains(&self.fixes[id].applicability))
             })
             .count()
     }

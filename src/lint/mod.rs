@@ -179,9 +179,9 @@ pub fn run(repo: &gix::Repository, rules: &RuleSet, opts: &Options) -> Result<Li
     // One exclude stack for every ignore query, the coverage check's included.
     let mut excludes = hygiene::Excludes::new(&repo, &index)?;
 
-    // Findings with their fixes; the `.gitignore` fix (if any) is resolved at the end.
-    const GITIGNORE: usize = usize::MAX;
-    let mut found: Vec<(Finding, Vec<usize>)> = Vec::new();
+    // Findings (with the ids of their fixes), each with whether the `.gitignore` fix fixes it
+    // too: that fix, if there is one, is made at the end.
+    let mut found: Vec<(Finding, bool)> = Vec::new();
     let mut fixes: Vec<Fix> = Vec::new();
     let mut stats = Stats::default();
     let mut blocked: Vec<String> = Vec::new();
@@ -191,13 +191,13 @@ pub fn run(repo: &gix::Repository, rules: &RuleSet, opts: &Options) -> Result<Li
         stats.add(&r.stats);
         for mut f in r.findings {
             if f.line.is_some() {
-                found.push((f, Vec::new()));
+                found.push((f, false));
                 continue;
             }
             dirs.push(parent_dir(&f.path));
             match ignored(&mut excludes.stack, &workdir, &f.path)? {
                 Ignored::Negated(pattern, src) => {
-                    found.push((negated_note(f, "tracked", &pattern, &src), Vec::new()))
+                    found.push((negated_note(f, "tracked", &pattern, &src), false))
                 }
                 state => {
                     f.message = format!("{} (tracked: it must not be)", f.message);
@@ -234,12 +234,11 @@ pub fn run(repo: &gix::Repository, rules: &RuleSet, opts: &Options) -> Result<Li
                             fixes.len() - 1
                         }
                     };
-                    let mut ids = vec![id];
+                    f.fixes = vec![id];
                     if state == Ignored::No {
                         blocked.push(f.path.clone());
-                        ids.push(GITIGNORE);
                     }
-                    found.push((f, ids));
+                    found.push((f, state == Ignored::No));
                 }
             }
         }
@@ -288,7 +287,7 @@ pub fn run(repo: &gix::Repository, rules: &RuleSet, opts: &Options) -> Result<Li
             match &state {
                 Ignored::Yes => {}
                 Ignored::Negated(pattern, src) => {
-                    found.push((negated_note(f, "untracked", pattern, src), Vec::new()))
+                    found.push((negated_note(f, "untracked", pattern, src), false))
                 }
                 Ignored::No => {
                     f.message = format!(
@@ -296,7 +295,7 @@ pub fn run(repo: &gix::Repository, rules: &RuleSet, opts: &Options) -> Result<Li
                         f.message
                     );
                     blocked.push(f.path.clone());
-                    found.push((f, vec![GITIGNORE]));
+                    found.push((f, true));
                 }
             }
         }
@@ -473,7 +472,7 @@ pub fn run(repo: &gix::Repository, rules: &RuleSet, opts: &Options) -> Result<Li
         let mut f = Finding::file_level(rule_id, severity, ".gitignore", message);
         f.fingerprint = Some(crate::finding::fingerprint(identity.as_bytes()));
         f.context = None;
-        found.push((f, vec![GITIGNORE]));
+        found.push((f, true));
     }
     drop(excludes);
     for (probe, pattern, src) in negated_dirs {
@@ -489,28 +488,24 @@ pub fn run(repo: &gix::Repository, rules: &RuleSet, opts: &Options) -> Result<Li
             ),
         );
         f.context = None;
-        found.push((f, Vec::new()));
+        found.push((f, false));
     }
-    for (_, ids) in &mut found {
-        ids.retain(|&i| i != GITIGNORE || gitignore_fix.is_some());
-        for i in ids.iter_mut() {
-            if *i == GITIGNORE {
-                *i = gitignore_fix.expect("checked");
-            }
-        }
-    }
+    let mut findings: Vec<Finding> = (found.into_iter())
+        .map(|(mut f, gitignore)| {
+            f.fixes.extend(gitignore_fix.filter(|_| gitignore));
+            f
+        })
+        .collect();
 
     let mut history = None;
     if let Some(range) = &opts.history {
         let (hist, hstats) = scan_history(&repo, &scanner, range, opts)?;
-        found.extend(hist.into_iter().map(|f| (f, Vec::new())));
+        findings.extend(hist);
         history = Some(hstats);
     }
 
-    let (findings, finding_fixes): (Vec<Finding>, Vec<Vec<usize>>) = found.into_iter().unzip();
     let mut report = Report {
         findings,
-        finding_fixes,
         fixes,
         stats,
         history,

@@ -335,14 +335,12 @@ fn run_with<'r>(
     unstage.sort_by(|a, b| a.path.cmp(&b.path));
     // What takes each blocked file out of the commit, as fixes of its findings.
     out.report.fixes = unstage.iter().enumerate().map(|(i, u)| u.fix(i)).collect();
-    out.report.finding_fixes = (out.report.findings.iter())
-        .map(|f| {
-            (unstage.iter())
-                .position(|u| f.line.is_none() && u.path == f.path)
-                .into_iter()
-                .collect()
-        })
-        .collect();
+    for f in &mut out.report.findings {
+        f.fixes = (unstage.iter())
+            .position(|u| f.line.is_none() && u.path == f.path)
+            .into_iter()
+            .collect();
+    }
 
     // .gitignore: what would keep the blocked files out, and coverage of the usual names.
     let blocked: Vec<&str> = unstage.iter().map(|u| u.path.as_str()).collect();

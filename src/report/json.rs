@@ -11,19 +11,9 @@ use super::Report;
 /// `header` (an object) adds the command's own fields: lint's `summary`, the hook's
 /// `.gitignore` check and verdict.
 pub fn json(report: &Report, header: serde_json::Value, out: &mut dyn Write) -> io::Result<()> {
-    let findings: Vec<serde_json::Value> = report
-        .findings
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let mut v = serde_json::to_value(f).expect("a finding serializes");
-            v["fixes"] = json!(report.fixes_of(i));
-            v
-        })
-        .collect();
     let mut value = json!({
         "version": 1,
-        "findings": findings,
+        "findings": report.findings,
         "fixes": report.fixes,
         "stats": report.stats,
         "errors": report.errors,

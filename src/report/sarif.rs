@@ -43,7 +43,8 @@ pub fn sarif(report: &Report, rules: &RuleSet, out: &mut dyn Write) -> io::Resul
     let mut log = sarif_log(report, rules);
     if let Some(results) = log["runs"][0]["results"].as_array_mut() {
         for (i, result) in results.iter_mut().enumerate() {
-            sarif_fixes(report, report.fixes_of(i), result);
+            let ids = report.findings.get(i).map_or(&[][..], |f| &f.fixes);
+            sarif_fixes(report, ids, result);
         }
     }
     serde_json::to_writer_pretty(&mut *out, &log)?;
