@@ -50,7 +50,8 @@ fn main() {
              pub(crate) static RULES: &[GenRule] = &[];\npub(crate) static FILES: &[GenFile] = &[];\n\
              pub(crate) static ALLOWS: &[(&str, Option<std::ops::Range<usize>>)] = &[];\n\
              pub(crate) static PUBLISHED: &[(&str, &[&str], Option<&str>)] = &[];\n\
-             pub(crate) static TRIES: &[crate::keywords::StaticTrie] = &[];\n",
+             pub(crate) static TRIES: &[crate::keywords::StaticTrie] = &[];\n\
+             pub(crate) static KEYWORD_INDEX: &[(&[&str], &[&[u32]])] = &[];\n",
             e.to_string()
         ),
     };
@@ -255,6 +256,27 @@ fn generate(table: &toml::Table, gates: &mut Vec<u8>) -> String {
         if let Some(trie) = keywords::Trie::new(&list) {
             writeln!(out, "  {},", trie.to_rust(&list, "crate::keywords")).unwrap();
         }
+    }
+    out.push_str("];\n");
+    // The keyword index of a commit's scanner (`keywords::index`): all rules', the multiline
+    // rules'.
+    out.push_str("pub(crate) static KEYWORD_INDEX: &[(&[&str], &[&[u32]])] = &[\n");
+    for multiline_only in [false, true] {
+        let (keywords, by_keyword) = keywords::index(
+            (table
+                .get("rule")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten())
+            .enumerate()
+            .filter(|(_, r)| !multiline_only || multiline(r))
+            .map(|(i, r)| {
+                let list = r.get("keywords").and_then(Value::as_array);
+                (i, list.into_iter().flatten().filter_map(Value::as_str))
+            }),
+        );
+        let rules: Vec<String> = by_keyword.iter().map(|r| format!("&{r:?}")).collect();
+        writeln!(out, "  (&{keywords:?}, &[{}]),", rules.join(", ")).unwrap();
     }
     out.push_str("];\n");
     out.push_str("pub(crate) static RULES: &[GenRule] = &[\n");
