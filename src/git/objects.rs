@@ -47,7 +47,7 @@ impl Pack {
         // Object ids, CRCs, 32-bit offsets, then the 64-bit offsets (any number) and the
         // two checksums.
         let least = TABLES_AT + count.checked_mul(hash_len + 8)? + 2 * hash_len;
-        if idx.len() < least || (idx.len() - least) % 8 != 0 {
+        if idx.len() < least || !(idx.len() - least).is_multiple_of(8) {
             return None;
         }
         let data = pack::data::File::at(idx_path.with_extension("pack"), hash).ok()?;
