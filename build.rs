@@ -50,7 +50,8 @@ fn main() {
              pub(crate) static RULES: &[GenRule] = &[];\npub(crate) static FILES: &[GenFile] = &[];\n\
              pub(crate) static ALLOWS: &[(&str, Option<std::ops::Range<usize>>)] = &[];\n\
              pub(crate) static PUBLISHED: &[(&str, &[&str], Option<&str>)] = &[];\n\
-             pub(crate) static TRIES: &[crate::keywords::StaticTrie] = &[];\n",
+             pub(crate) static TRIES: &[crate::keywords::StaticTrie] = &[];\n\
+             pub(crate) static KEYWORD_INDEX: &[(&[&str], &[&[u32]])] = &[];\n",
             e.to_string()
         ),
     };
@@ -91,16 +92,22 @@ fn boolean(v: Option<&Value>, default: bool) -> bool {
 const DFA_MAX: usize = 256 << 10;
 
 /// The gate of a built-in rule's pattern (`gate::gate_hir`) as a serialized sparse DFA (what
-/// `Rule::gate` reads): its repetitions capped at 8, or if that does not fit, at 2.
+/// `Rule::gate` reads): its repetitions capped at 8, or if that does not fit, at 2; if neither
+/// fits, the same minimized. (Minimizing is slow to build, so only for the dozen gates that
+/// need it: case-insensitive lists of names, which shrink 2-4 times. Without it, each of them
+/// was gated at run time, compiled on every commit whose windows they see: 3.7M instructions
+/// on kops's.)
 fn gate_dfa(pattern: &str) -> Option<Vec<u8>> {
     let hir = parse(pattern)?;
-    [8, 2].into_iter().find_map(|cap| {
-        let how = gate::Widening {
-            max_bound: cap,
-            min_cap: Some(cap),
-        };
-        dfa_bytes(&gate::gate_hir(&hir, Some(1), how))
-    })
+    [(8, false), (2, false), (8, true), (2, true)]
+        .into_iter()
+        .find_map(|(cap, minimize)| {
+            let how = gate::Widening {
+                max_bound: cap,
+                min_cap: Some(cap),
+            };
+            dfa_bytes_with(&gate::gate_hir(&hir, Some(1), how), minimize)
+        })
 }
 
 /// A built-in rule's exclusion branches taken apart (`exclusion::split`): the capturing
@@ -249,6 +256,27 @@ fn generate(table: &toml::Table, gates: &mut Vec<u8>) -> String {
         if let Some(trie) = keywords::Trie::new(&list) {
             writeln!(out, "  {},", trie.to_rust(&list, "crate::keywords")).unwrap();
         }
+    }
+    out.push_str("];\n");
+    // The keyword index of a commit's scanner (`keywords::index`): all rules', the multiline
+    // rules'.
+    out.push_str("pub(crate) static KEYWORD_INDEX: &[(&[&str], &[&[u32]])] = &[\n");
+    for multiline_only in [false, true] {
+        let (keywords, by_keyword) = keywords::index(
+            (table
+                .get("rule")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten())
+            .enumerate()
+            .filter(|(_, r)| !multiline_only || multiline(r))
+            .map(|(i, r)| {
+                let list = r.get("keywords").and_then(Value::as_array);
+                (i, list.into_iter().flatten().filter_map(Value::as_str))
+            }),
+        );
+        let rules: Vec<String> = by_keyword.iter().map(|r| format!("&{r:?}")).collect();
+        writeln!(out, "  (&{keywords:?}, &[{}]),", rules.join(", ")).unwrap();
     }
     out.push_str("];\n");
     out.push_str("pub(crate) static RULES: &[GenRule] = &[\n");

@@ -9,6 +9,74 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
+/// The keywords of `rules` (each rule's index and keywords), lower-cased, each once, in the
+/// order they first come, and for each keyword the rules that listed it. The search reports
+/// the longest keyword starting at a position, so a keyword that begins with another
+/// (`token_secret` and `token`) also stands for the rules of the one it begins with. (One
+/// found inside another, `access_token`, is found by the search that resumes after the
+/// longer one's start.) `build.rs` makes it for the built-in rules.
+pub fn index<K: AsRef<str>>(
+    rules: impl IntoIterator<Item = (usize, impl IntoIterator<Item = K>)>,
+) -> (Vec<String>, Vec<Vec<u32>>) {
+    let mut keywords: Vec<String> = Vec::new();
+    let mut kw_rules: Vec<Vec<u32>> = Vec::new();
+    // (FNV-1a: SipHash's cost was most of the prefix look-ups below, a few thousand of them.)
+    let mut index: std::collections::HashMap<String, usize, Fnv> = Default::default();
+    for (i, list) in rules {
+        for kw in list {
+            let kw = kw.as_ref().to_ascii_lowercase();
+            let p = *index.entry(kw).or_insert_with_key(|kw| {
+                keywords.push(kw.clone());
+                kw_rules.push(Vec::new());
+                keywords.len() - 1
+            });
+            if !kw_rules[p].contains(&(i as u32)) {
+                kw_rules[p].push(i as u32)
+            }
+        }
+    }
+    let shortest = keywords.iter().map(String::len).min().unwrap_or(0).max(1);
+    for i in 0..keywords.len() {
+        let k = &keywords[i];
+        let prefixes: Vec<usize> = (shortest..k.len())
+            .filter(|&end| k.is_char_boundary(end))
+            .filter_map(|end| index.get(&k[..end]).copied())
+            .collect();
+        for j in prefixes {
+            for r in kw_rules[j].clone() {
+                if !kw_rules[i].contains(&r) {
+                    kw_rules[i].push(r);
+                }
+            }
+        }
+    }
+    (keywords, kw_rules)
+}
+
+/// FNV-1a, for the keyword index's short keys.
+type Fnv = std::hash::BuildHasherDefault<FnvHasher>;
+
+#[derive(Clone, Copy)]
+struct FnvHasher(u64);
+
+impl Default for FnvHasher {
+    fn default() -> FnvHasher {
+        FnvHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for FnvHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
 /// A keyword trie; the keywords are lower-cased, and matched ASCII case-insensitively.
 ///
 /// Its tables are built at run time, or borrowed from the binary: `build.rs` builds the

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 
+pub mod objects;
 pub mod staged;
 
 /// Open the repository the way git hooks expect: discovered from the working directory,

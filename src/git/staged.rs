@@ -13,6 +13,8 @@ use gix::bstr::{BStr, BString, ByteSlice};
 use gix::index::entry::{Flags, Mode, Stage};
 use gix::objs::tree::EntryMode;
 
+use super::objects::Objects;
+
 /// How a staged path differs from `HEAD`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Change {
@@ -63,20 +65,19 @@ struct HeadEntry {
 }
 
 struct Differ<'r> {
-    repo: &'r gix::Repository,
+    objects: &'r Objects<'r>,
     backing: &'r gix::index::PathStorageRef,
     out: StagedSet,
     added: Vec<(BString, ObjectId)>,
     deleted: Vec<(BString, ObjectId)>,
 }
 
-fn tree_entries(repo: &gix::Repository, id: Option<ObjectId>) -> Result<Vec<HeadEntry>> {
+fn tree_entries(objects: &Objects<'_>, id: Option<ObjectId>) -> Result<Vec<HeadEntry>> {
     let Some(id) = id else { return Ok(Vec::new()) };
-    let tree = repo
-        .find_tree(id)
+    let tree = objects
+        .find_kind(&id, gix::objs::Kind::Tree)
         .with_context(|| format!("reading tree {id}"))?;
-    let decoded = tree
-        .decode()
+    let decoded = gix::objs::TreeRef::from_bytes(&tree, id.kind())
         .with_context(|| format!("decoding tree {id}"))?;
     Ok(decoded
         .entries
@@ -115,7 +116,7 @@ impl Differ<'_> {
         {
             return Ok(()); // unchanged directory
         }
-        let head_entries = tree_entries(self.repo, head)?;
+        let head_entries = tree_entries(self.objects, head)?;
         let mut by_name: HashMap<&[u8], usize> = HashMap::with_capacity(head_entries.len());
         for (i, e) in head_entries.iter().enumerate() {
             by_name.insert(e.name.as_slice(), i);
@@ -277,7 +278,7 @@ impl Differ<'_> {
     }
 
     fn delete_tree(&mut self, prefix: &BStr, id: ObjectId) -> Result<()> {
-        for e in tree_entries(self.repo, Some(id))? {
+        for e in tree_entries(self.objects, Some(id))? {
             self.delete(prefix, &e)?;
         }
         Ok(())
@@ -285,12 +286,12 @@ impl Differ<'_> {
 
     /// Both sides are trees (sparse index): compare them recursively.
     fn tree_vs_tree(&mut self, prefix: &BStr, old: Option<ObjectId>, new: ObjectId) -> Result<()> {
-        let old_entries = tree_entries(self.repo, old)?;
+        let old_entries = tree_entries(self.objects, old)?;
         let mut by_name: HashMap<&[u8], &HeadEntry> = HashMap::new();
         for e in &old_entries {
             by_name.insert(e.name.as_slice(), e);
         }
-        for e in tree_entries(self.repo, Some(new))? {
+        for e in tree_entries(self.objects, Some(new))? {
             let path = join(prefix, e.name.as_bstr());
             let before = by_name.remove(e.name.as_slice());
             match before {
@@ -447,17 +448,19 @@ pub fn unpad_long_paths(data: &[u8], hash_len: usize) -> Result<Option<(Vec<u8>,
 
 /// The staged changes of `repo`: its index against `HEAD` (the empty tree on an unborn branch).
 pub fn staged_changes(repo: &gix::Repository, index: &gix::index::State) -> Result<StagedSet> {
-    staged_changes_from(repo, index, head_tree(repo)?)
+    let objects = Objects::new(repo);
+    staged_changes_from(&objects, index, objects.head_tree()?)
 }
 
-/// The staged changes of `repo` against `head` (`HEAD`'s tree, as [`head_tree`] reads it).
+/// The staged changes of `objects`' repository against `head` (`HEAD`'s tree, as
+/// [`Objects::head_tree`] reads it).
 pub fn staged_changes_from(
-    repo: &gix::Repository,
+    objects: &Objects<'_>,
     index: &gix::index::State,
     head: Option<ObjectId>,
 ) -> Result<StagedSet> {
     let mut d = Differ {
-        repo,
+        objects,
         backing: index.path_backing(),
         out: StagedSet::default(),
         added: Vec::new(),
@@ -470,7 +473,7 @@ pub fn staged_changes_from(
         deleted,
         ..
     } = d;
-    pair_renames(repo, &mut out, added, deleted);
+    pair_renames(objects, &mut out, added, deleted);
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
 }
@@ -492,7 +495,7 @@ pub fn head_tree(repo: &gix::Repository) -> Result<Option<ObjectId>> {
 /// Match added paths with deleted ones: the same blob is a pure rename; a similar blob (by
 /// line similarity, preferring the same file name) is a rename with edits.
 fn pair_renames(
-    repo: &gix::Repository,
+    objects: &Objects<'_>,
     out: &mut StagedSet,
     added: Vec<(BString, ObjectId)>,
     mut deleted: Vec<(BString, ObjectId)>,
@@ -524,7 +527,7 @@ fn pair_renames(
         let change = if remaining.is_empty() || remaining.len() > 64 {
             Change::Added
         } else {
-            best_similar(repo, path.as_bstr(), id, &remaining, &deleted, &used)
+            best_similar(objects, path.as_bstr(), id, &remaining, &deleted, &used)
                 .map(|k| {
                     used[k] = true;
                     Change::Renamed {
@@ -544,20 +547,20 @@ fn file_name(p: &[u8]) -> &[u8] {
 }
 
 fn best_similar(
-    repo: &gix::Repository,
+    objects: &Objects<'_>,
     path: &BStr,
     id: ObjectId,
     candidates: &[usize],
     deleted: &[(BString, ObjectId)],
     used: &[bool],
 ) -> Option<usize> {
-    let new = repo.find_object(id).ok()?.detach().data;
+    let new = objects.find(&id).ok()?.data;
     let mut best: Option<(f32, usize)> = None;
     for &k in candidates {
         if used[k] {
             continue;
         }
-        let Ok(old) = repo.find_object(deleted[k].1) else {
+        let Ok(old) = objects.find(&deleted[k].1) else {
             continue;
         };
         let old = &old.data;

@@ -8,6 +8,7 @@ use gix::bstr::ByteSlice;
 use crate::check::{self, Plan};
 use crate::config::GitignoreMode;
 use crate::finding::Finding;
+use crate::git::objects::Objects;
 use crate::git::staged::{self, Change, Staged};
 use crate::git::with_delta_cache;
 use crate::hygiene::{self, Uncovered};
@@ -215,16 +216,16 @@ fn run_with<'r>(
     repo.object_cache_size(0);
     with_delta_cache(&mut repo);
     let index_path = repo.index_path();
-    // HEAD's commit is read, and the pack indexes opened (gix checks each one's offset table
-    // as it opens it: a scan of megabytes in a big repository), while the index is read; the
-    // diff needs both. An error here is the diff's, below.
-    let head = staged::head_tree(&repo);
-    let _ = repo.objects.packed_object_count();
-    timer.mark("read HEAD and open the packs");
+    // HEAD's commit is read while the index is read; the diff needs both. An error here is
+    // the diff's, below. (Objects are read without gix's opening of the pack indexes, which
+    // checks each one's whole offset table: see `git::objects`.)
+    let objects = Objects::new(&repo);
+    let head = objects.head_tree();
+    timer.mark("read HEAD");
     let index = index.join()?;
     timer.mark("read index (on another core)");
     let set = head
-        .and_then(|head| staged::staged_changes_from(&repo, &index, head))
+        .and_then(|head| staged::staged_changes_from(&objects, &index, head))
         .with_context(|| {
             format!(
                 "{}: cannot diff the index against HEAD",
@@ -283,7 +284,7 @@ fn run_with<'r>(
                 Ok::<_, anyhow::Error>((cov, tree, timer))
             })
         });
-        let results = scan_staged(&repo, &set.files, &scanner, opts, &mut timer);
+        let results = scan_staged(&objects, &set.files, &scanner, opts, &mut timer);
         timer.mark("scan the staged blobs");
         let coverage = coverage.map(|h| {
             let r = h.join().expect("the coverage check does not panic");
@@ -563,13 +564,13 @@ struct FileResult {
 }
 
 fn scan_one(
-    repo: &gix::Repository,
+    objects: &Objects<'_>,
     file: &Staged,
     scanner: &Scanner,
     scratch: &mut Scratch,
     opts: &Options,
 ) -> Result<FileResult> {
-    Ok(prepare(repo, file, scanner, opts)?.finish(scanner, scratch))
+    Ok(prepare(objects, file, scanner, opts)?.finish(scanner, scratch))
 }
 
 /// A staged file read and diffed, ready to match.
@@ -585,7 +586,7 @@ struct Prepared {
 /// to match: the whole blob when it is new or small, otherwise the regions around its added
 /// lines.
 fn prepare(
-    repo: &gix::Repository,
+    objects: &Objects<'_>,
     file: &Staged,
     scanner: &Scanner,
     opts: &Options,
@@ -608,10 +609,9 @@ fn prepare(
     // large to read at all, and then the commit is blocked unless configured otherwise.
     // (gix inflates a blob whole, from a pack or loose: the blob is in memory once, the
     // matcher only ever works on a chunk of it.)
-    let size = repo
-        .find_header(file.id)
-        .with_context(|| format!("{path}: cannot read staged blob {}", file.id))?
-        .size();
+    let size = objects
+        .size(&file.id)
+        .with_context(|| format!("{path}: cannot read staged blob {}", file.id))?;
     if size > opts.max_size {
         if !opts.allow_unscannable {
             bail!(
@@ -628,8 +628,8 @@ fn prepare(
         res.stats.too_large_paths.push(path);
         return Ok(skip(res));
     }
-    let new = repo
-        .find_object(file.id)
+    let new = objects
+        .find(&file.id)
         .with_context(|| format!("{path}: cannot read staged blob {}", file.id))?;
     let gated = check::gate(scanner.rules, &[&path], Some(&new.data), u64::MAX);
     if !gated.file_level.is_empty() {
@@ -643,7 +643,7 @@ fn prepare(
             return Ok(skip(res));
         }
         Ok(std::borrow::Cow::Owned(decoded)) => decoded,
-        Ok(std::borrow::Cow::Borrowed(_)) => new.detach().data,
+        Ok(std::borrow::Cow::Borrowed(_)) => new.data,
     };
     let data = &blob;
     let old_id = match &file.change {
@@ -655,8 +655,8 @@ fn prepare(
         None => None,
         Some(old) if old == file.id => Some(Vec::new()),
         Some(old) => {
-            let old = repo
-                .find_object(old)
+            let old = objects
+                .find(&old)
                 .with_context(|| format!("{path}: cannot read HEAD's blob {old}"))?;
             check::text_of(&old.data).map(|old| staged::added_lines(&old, data))
         }
@@ -709,7 +709,7 @@ pub const HOOK_MAX_SIZE: u64 = 1 << 30;
 
 /// Scan the staged files, on several threads when there are many.
 fn scan_staged(
-    repo: &gix::Repository,
+    objects: &Objects<'_>,
     files: &[Staged],
     scanner: &Scanner,
     opts: &Options,
@@ -725,7 +725,7 @@ fn scan_staged(
         let mut t = Timer::new();
         let prepared = files
             .iter()
-            .map(|f| prepare(repo, f, scanner, opts))
+            .map(|f| prepare(objects, f, scanner, opts))
             .collect::<Result<Vec<_>>>()?;
         t.mark("read and diff the staged blobs");
         // (The keyword hits found for compiling are kept in `scratch` for matching: the
@@ -745,7 +745,8 @@ fn scan_staged(
         return Ok(r);
     }
     // Many files: each thread reads, diffs and matches the ones it takes.
-    crate::git::par_map(repo, files, 0, 0, |repo, scratch, f| {
-        scan_one(repo, f, scanner, scratch, opts)
+    // (Each thread's handle reads through gix: its pack indexes are opened once, shared.)
+    crate::git::par_map(objects.repo(), files, 0, 0, |repo, scratch, f| {
+        scan_one(&Objects::through_gix(repo), f, scanner, scratch, opts)
     })
 }

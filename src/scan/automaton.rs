@@ -2,73 +2,18 @@
 
 use super::*;
 
-/// The keywords of the rules `keep` keeps (lower-cased, each once), and for each keyword the
-/// rules that listed it.
-pub(crate) fn keyword_index(
-    rules: &RuleSet,
-    keep: impl Fn(&Rule) -> bool,
-) -> (Vec<String>, Vec<Vec<u32>>) {
-    let mut keywords: Vec<String> = Vec::new();
-    let mut kw_rules: Vec<Vec<u32>> = Vec::new();
-    // (FNV-1a: SipHash's cost was most of the prefix look-ups below, a few thousand of them
-    // on every start of the hook.)
-    let mut index: std::collections::HashMap<String, usize, Fnv> = Default::default();
-    for (i, rule) in rules.rules.iter().enumerate().filter(|(_, r)| keep(r)) {
-        for kw in &rule.spec.keywords {
-            let kw = kw.to_ascii_lowercase();
-            let p = *index.entry(kw).or_insert_with_key(|kw| {
-                keywords.push(kw.clone());
-                kw_rules.push(Vec::new());
-                keywords.len() - 1
-            });
-            if !kw_rules[p].contains(&(i as u32)) {
-                kw_rules[p].push(i as u32)
-            }
-        }
+/// The keywords of the rules (only the multiline rules' if `multiline_only`), lower-cased,
+/// each once, and for each keyword the rules that listed it (see [`crate::keywords::index`]):
+/// for the built-in rules, as `build.rs` worked it out.
+pub(crate) fn keyword_index(rules: &RuleSet, multiline_only: bool) -> (Vec<String>, Vec<Vec<u32>>) {
+    if let Some(index) = crate::rules::prebuilt_keyword_index(rules, multiline_only) {
+        return index;
     }
-    // The search reports the longest keyword starting at a position, so a keyword that
-    // begins with another (`token_secret` and `token`) also triggers the rules of the one
-    // it begins with. (One found inside another, `access_token`, is found by the search
-    // that resumes after the longer one's start.)
-    let shortest = keywords.iter().map(String::len).min().unwrap_or(0).max(1);
-    for i in 0..keywords.len() {
-        let k = &keywords[i];
-        let prefixes: Vec<usize> = (shortest..k.len())
-            .filter(|&end| k.is_char_boundary(end))
-            .filter_map(|end| index.get(&k[..end]).copied())
-            .collect();
-        for j in prefixes {
-            for r in kw_rules[j].clone() {
-                if !kw_rules[i].contains(&r) {
-                    kw_rules[i].push(r);
-                }
-            }
-        }
-    }
-    (keywords, kw_rules)
-}
-
-/// FNV-1a, for the keyword index's short keys.
-type Fnv = std::hash::BuildHasherDefault<FnvHasher>;
-
-struct FnvHasher(u64);
-
-impl Default for FnvHasher {
-    fn default() -> FnvHasher {
-        FnvHasher(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl std::hash::Hasher for FnvHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
+    crate::keywords::index(
+        (rules.rules.iter().enumerate())
+            .filter(|(_, r)| !multiline_only || r.spec.multiline)
+            .map(|(i, r)| (i, &r.spec.keywords)),
+    )
 }
 
 /// The multiline rules' keyword automaton and, for each keyword, its rules.
@@ -76,7 +21,7 @@ pub(crate) fn multiline_keywords(
     rules: &RuleSet,
     trie: bool,
 ) -> (Option<KeywordFinder>, Vec<Vec<u32>>) {
-    let (keywords, kw_rules) = keyword_index(rules, |r| r.spec.multiline);
+    let (keywords, kw_rules) = keyword_index(rules, true);
     // For little input (`trie`), a trie: it builds in microseconds, and on a commit's few
     // kilobytes searches faster than the automaton (whose prefilter a common first byte
     // defeats).
@@ -166,13 +111,41 @@ impl Keywords<'_> {
 mod tests {
     use super::*;
 
+    /// The keyword index `build.rs` made for the built-in rules is the one made now from
+    /// them; a set that differs (a rule removed) gets its own.
+    #[test]
+    fn the_built_in_keyword_index_is_prebuilt() {
+        let mut rules = RuleSet::builtin().unwrap();
+        for multiline_only in [false, true] {
+            let pre = crate::rules::prebuilt_keyword_index(&rules, multiline_only)
+                .expect("prebuilt for the built-in rules");
+            let now = crate::keywords::index(
+                (rules.rules.iter().enumerate())
+                    .filter(|(_, r)| !multiline_only || r.spec.multiline)
+                    .map(|(i, r)| (i, &r.spec.keywords)),
+            );
+            assert_eq!(pre, now);
+            assert_eq!(keyword_index(&rules, multiline_only), now);
+        }
+        let first = rules.rules[0].id().to_string();
+        assert!(rules.remove(&first));
+        assert!(crate::rules::prebuilt_keyword_index(&rules, false).is_none());
+        let (_, by_keyword) = keyword_index(&rules, false);
+        assert!(
+            by_keyword
+                .iter()
+                .flatten()
+                .all(|&r| (r as usize) < rules.rules.len())
+        );
+    }
+
     /// A commit's scanner over the built-in rules builds no trie: `build.rs` built the ones
     /// for its keyword lists (all rules', the multiline rules'), the same as built now.
     #[test]
     fn the_built_in_keyword_tries_are_prebuilt() {
         let rules = RuleSet::builtin().unwrap();
-        let all = keyword_index(&rules, |_| true).0;
-        let multiline = keyword_index(&rules, |r| r.spec.multiline).0;
+        let all = keyword_index(&rules, false).0;
+        let multiline = keyword_index(&rules, true).0;
         for keywords in [all, multiline] {
             let pre = crate::rules::prebuilt_tries()
                 .iter()

@@ -169,7 +169,7 @@ impl<'r> Scanner<'r> {
         kind: aho_corasick::AhoCorasickKind,
         gated: bool,
     ) -> Scanner<'r> {
-        let (keywords, kw_rules) = keyword_index(rules, |_| true);
+        let (keywords, kw_rules) = keyword_index(rules, false);
         let trie = (kind != aho_corasick::AhoCorasickKind::DFA)
             .then(|| keyword_trie(&keywords))
             .flatten();
