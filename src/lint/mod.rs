@@ -25,14 +25,19 @@ use crate::scan::{Scanner, Scratch};
 mod fix;
 mod history;
 mod render;
+mod revs;
 mod tracked;
+mod trees;
 
 pub use fix::apply;
-pub(crate) use history::resolve_rev;
+pub use history::scan_history_between;
 use history::*;
-pub use history::{UNSHALLOW_HINT, scan_history_between};
 pub use render::{render, render_text, summary};
+pub use revs::UNSHALLOW_HINT;
+pub(crate) use revs::resolve_rev;
+use revs::*;
 use tracked::*;
+use trees::*;
 
 #[derive(Debug, Clone)]
 pub struct Options {
