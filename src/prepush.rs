@@ -176,7 +176,8 @@ pub struct Outcome {
 #[derive(Debug, Clone)]
 pub struct Options {
     pub max_size: u64,
-    pub progress: bool,
+    /// Where history reports its progress ([`lint::ProgressSink`]).
+    pub progress: Option<lint::ProgressSink>,
 }
 
 /// Scan what a push to `remote` sends, `input` being the hook's standard input.
@@ -200,7 +201,7 @@ pub fn run(
         max_size: opts.max_size,
         history: None,
         history_only: false,
-        progress: opts.progress,
+        progress: opts.progress.clone(),
         all_refs: false,
     };
     let rules = policy.rules();

@@ -58,15 +58,6 @@ fn warn_missing(missing: &[String]) {
 /// How many missing blobs are named one by one.
 const MISSING_SHOWN: usize = 20;
 
-pub(super) fn progress(on: bool, msg: &str) {
-    if on {
-        use std::io::Write;
-        let mut err = std::io::stderr().lock();
-        let _ = write!(err, "\r\x1b[2K{msg}");
-        let _ = err.flush();
-    }
-}
-
 pub(super) fn scan_history(
     repo: &gix::Repository,
     scanner: &Scanner,
@@ -162,7 +153,7 @@ pub(super) fn scan_commits(
             id.to_hex_with_len(12)
         );
     }
-    let show = opts.progress;
+    let sink = opts.progress.as_ref();
     let total = commits.len();
     let started = std::time::Instant::now();
     let mut infos: Vec<CommitInfo> = Vec::with_capacity(total);
@@ -250,16 +241,15 @@ pub(super) fn scan_commits(
     };
     let mut since_reopen = 0usize;
     for (n, (id, parents)) in commits.iter().enumerate() {
-        if show && n % 64 == 0 {
-            let rate = n as f64 / started.elapsed().as_secs_f64().max(1e-3);
-            progress(
-                true,
-                &format!(
-                    "leakgate: history: commit {}/{total}, {} blobs scanned ({rate:.0} commits/s)",
-                    n + 1,
-                    hstats.blobs_scanned
-                ),
-            );
+        if let Some(sink) = sink
+            && n % 64 == 0
+        {
+            sink.report(Some(&HistoryProgress {
+                commit: n + 1,
+                total,
+                blobs_scanned: hstats.blobs_scanned,
+                rate: n as f64 / started.elapsed().as_secs_f64().max(1e-3),
+            }));
         }
         if since_reopen >= REOPEN_EVERY {
             walker = reopen.open_with(HISTORY_CACHES)?;
@@ -362,7 +352,9 @@ pub(super) fn scan_commits(
     )?;
     drop(walker);
     hstats.commits = total as u64;
-    progress(show, "");
+    if let Some(sink) = sink {
+        sink.report(None);
+    }
     warn_missing(&hstats.missing);
 
     let membership = match refs {
