@@ -73,13 +73,26 @@ pub(super) fn scan_history(
         // is dropped (and its pages unmapped) before the history is read.
         let refs = all_refs(&crate::git::Reopen::of(repo).open_with(HISTORY_CACHES)?)?;
         let tips = refs.iter().map(|(_, id)| *id).collect();
-        return scan_commits(repo, scanner, hstats, tips, Vec::new(), opts, Some(&refs));
+        let names = RefNames::Walked(&refs);
+        return scan_commits(repo, scanner, hstats, tips, Vec::new(), opts, names);
     }
     if range == "HEAD" && repo.head().context("reading HEAD")?.is_unborn() {
         return Ok((Vec::new(), hstats));
     }
     let (tips, hidden) = parse_range(repo, range)?;
-    scan_commits(repo, scanner, hstats, tips, hidden, opts, None)
+    scan_commits(repo, scanner, hstats, tips, hidden, opts, RefNames::Lookup)
+}
+
+/// Which references a history finding names (those that contain its commit).
+#[derive(Clone, Copy)]
+pub(super) enum RefNames<'a> {
+    /// None (pre-push: what a push sends is in no reference yet, but the one pushed).
+    None,
+    /// These, whose history is the one walked (`--all`).
+    Walked(&'a [(String, ObjectId)]),
+    /// Every reference of the repository, looked up when there are findings (a revision or a
+    /// range: references outside it may contain its commits too).
+    Lookup,
 }
 
 /// Scan the commits reachable from `tips` and from none of `hidden` (commits; `hidden` may be
@@ -98,7 +111,7 @@ pub fn scan_history_between(
         range: label.to_string(),
         ..HistoryStats::default()
     };
-    scan_commits(repo, &scanner, hstats, tips, hidden, opts, None)
+    scan_commits(repo, &scanner, hstats, tips, hidden, opts, RefNames::None)
 }
 
 pub(super) fn scan_commits(
@@ -108,7 +121,7 @@ pub(super) fn scan_commits(
     tips: Vec<ObjectId>,
     hidden: Vec<ObjectId>,
     opts: &Options,
-    refs: Option<&[(String, ObjectId)]>,
+    refs: RefNames<'_>,
 ) -> Result<(Vec<Finding>, HistoryStats)> {
     let range = hstats.range.clone();
     if tips.is_empty() {
@@ -124,7 +137,7 @@ pub(super) fn scan_commits(
     {
         let walk = walker
             .rev_walk(tips)
-            .with_hidden(hidden)
+            .with_hidden(hidden.iter().copied())
             .all()
             .context("walking the history")?;
         for info in walk {
@@ -357,18 +370,26 @@ pub(super) fn scan_commits(
     }
     warn_missing(&hstats.missing);
 
-    let membership = match refs {
-        Some(refs) if !best.is_empty() => ref_membership(&commits, refs),
-        _ => None,
-    };
     let mut out: Vec<Finding> = Vec::with_capacity(best.len());
-    for (_, n, mut f) in best.into_values() {
-        if let (Some(bits), Some(refs)) = (&membership, refs) {
-            let words = refs.len().div_ceil(64);
-            f.refs = (0..refs.len())
-                .filter(|k| bits[n * words + k / 64] & (1 << (k % 64)) != 0)
-                .map(|k| refs[k].0.clone())
-                .collect();
+    let found: Vec<usize> = best.values().map(|(_, n, _)| *n).collect();
+    let names = match refs {
+        RefNames::None => None,
+        _ if best.is_empty() => None,
+        RefNames::Walked(refs) => ref_membership(&commits, refs).map(|bits| {
+            found
+                .iter()
+                .map(|&n| refs_of(&bits, refs, n))
+                .collect::<Vec<_>>()
+        }),
+        RefNames::Lookup => {
+            let ids: Vec<ObjectId> = found.iter().map(|&n| commits[n].0).collect();
+            drop(commits);
+            refs_containing(&reopen, &ids, &hidden)?
+        }
+    };
+    for (k, (_, _, mut f)) in best.into_values().enumerate() {
+        if let Some(names) = &names {
+            f.refs = names[k].clone();
         }
         out.push(f);
     }

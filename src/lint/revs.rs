@@ -128,7 +128,13 @@ pub(super) fn all_refs(repo: &gix::Repository) -> Result<Vec<(String, ObjectId)>
     let platform = repo.references().context("reading the references")?;
     for r in platform.all().context("reading the references")? {
         let mut r = r.map_err(|e| anyhow::anyhow!("reading a reference: {e}"))?;
+        // A symbolic reference (`origin/HEAD`) names another one, which is listed itself
+        // (peeling it would give the target's name, listed twice).
+        if matches!(r.target(), gix::refs::TargetRef::Symbolic(_)) {
+            continue;
+        }
         let full = r.name().as_bstr().to_str_lossy().into_owned();
+        let short = r.name().shorten().to_str_lossy().into_owned();
         let Ok(commit) = r.peel_to_commit() else {
             continue;
         };
@@ -138,11 +144,7 @@ pub(super) fn all_refs(repo: &gix::Repository) -> Result<Vec<(String, ObjectId)>
             Some("tags") => 2,
             _ => 3,
         };
-        refs.push((
-            group,
-            r.name().shorten().to_str_lossy().into_owned(),
-            commit.id,
-        ));
+        refs.push((group, short, commit.id));
     }
     if let Ok(head) = repo.head()
         && head.is_detached()
@@ -198,4 +200,55 @@ pub(super) fn ref_membership(
         }
     }
     Some(bits)
+}
+
+/// The names of the refs whose bit is set for commit `n` in `bits` ([`ref_membership`]).
+pub(super) fn refs_of(bits: &[u64], refs: &[(String, ObjectId)], n: usize) -> Vec<String> {
+    let words = refs.len().div_ceil(64);
+    (0..refs.len())
+        .filter(|k| bits[n * words + k / 64] & (1 << (k % 64)) != 0)
+        .map(|k| refs[k].0.clone())
+        .collect()
+}
+
+/// For each of `commits`, the references of the repository that contain it (as `--all`
+/// names them), `None` when that would take too much memory ([`ref_membership`]). A commit
+/// that none of `hidden` reaches is reached from none of their ancestors either: the walk
+/// from every reference stops there.
+pub(super) fn refs_containing(
+    reopen: &crate::git::Reopen,
+    commits: &[ObjectId],
+    hidden: &[ObjectId],
+) -> Result<Option<Vec<Vec<String>>>> {
+    // A handle of its own: the walk's pack pages go with it.
+    let repo = reopen.open_with(LINT_CACHES)?;
+    let refs = all_refs(&repo)?;
+    let tips: Vec<ObjectId> = refs.iter().map(|(_, id)| *id).collect();
+    let mut graph: Vec<(ObjectId, Vec<ObjectId>)> = Vec::new();
+    let walk = repo
+        .rev_walk(tips)
+        .with_hidden(hidden.iter().copied())
+        .all()
+        .context("walking the history of every reference")?;
+    for info in walk {
+        let info = info.context("walking the history of every reference")?;
+        graph.push((info.id, info.parent_ids.iter().copied().collect()));
+    }
+    let Some(bits) = ref_membership(&graph, &refs) else {
+        return Ok(None);
+    };
+    let index: HashMap<ObjectId, usize> = graph
+        .iter()
+        .enumerate()
+        .map(|(i, (id, _))| (*id, i))
+        .collect();
+    Ok(Some(
+        commits
+            .iter()
+            .map(|id| match index.get(id) {
+                Some(&n) => refs_of(&bits, &refs, n),
+                None => Vec::new(),
+            })
+            .collect(),
+    ))
 }
