@@ -71,7 +71,10 @@ pub struct HistoryProgress {
 /// Where a history scan reports its progress: every 64 commits, then `None` when it ends. The
 /// library writes nothing itself: the command decides whether (a terminal) and how to show it.
 #[derive(Clone)]
-pub struct ProgressSink(std::sync::Arc<dyn Fn(Option<&HistoryProgress>) + Send + Sync>);
+pub struct ProgressSink(std::sync::Arc<ProgressFn>);
+
+/// What a [`ProgressSink`] calls.
+type ProgressFn = dyn Fn(Option<&HistoryProgress>) + Send + Sync;
 
 impl ProgressSink {
     pub fn new(f: impl Fn(Option<&HistoryProgress>) + Send + Sync + 'static) -> ProgressSink {
