@@ -174,7 +174,8 @@ pub struct Outcome {
 #[derive(Debug, Clone)]
 pub struct Options {
     pub max_size: u64,
-    pub progress: bool,
+    /// Where history reports its progress ([`lint::ProgressSink`]).
+    pub progress: Option<lint::ProgressSink>,
 }
 
 /// Scan what a push to `remote` sends, `input` being the hook's standard input.
@@ -197,7 +198,7 @@ pub fn run(
         max_size: opts.max_size,
         history: None,
         history_only: false,
-        progress: opts.progress,
+        progress: opts.progress.clone(),
         all_refs: false,
     };
     let rules = policy.rules();

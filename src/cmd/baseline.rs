@@ -1,6 +1,6 @@
 //! `leakgate baseline`: accept the current findings.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::Write;
 
 use anyhow::Result;
 
@@ -16,7 +16,7 @@ pub fn run(args: cli::BaselineCmdArgs) -> Result<Outcome> {
         max_size: args.max_filesize,
         history: args.history.clone(),
         history_only: false,
-        progress: io::stderr().is_terminal(),
+        progress: super::progress_line(),
         all_refs: false,
     };
     let (repo, root) = lint_repo(&dir, false)?;

@@ -1,6 +1,6 @@
 //! `leakgate lint`: the repository as it is (and its history), and `--fix`.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::Write;
 
 use anyhow::Result;
 
@@ -25,7 +25,7 @@ pub fn run(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
             (h, _, _) => h.clone(),
         },
         history_only: args.history_only,
-        progress: io::stderr().is_terminal(),
+        progress: super::progress_line(),
         all_refs: args.all,
     };
     let mut result = lint::run(&repo, &rules, &opts)?;

@@ -95,6 +95,27 @@ pub fn stderr() -> Pipe<io::StderrLock<'static>> {
     Pipe(io::stderr().lock())
 }
 
+/// History's progress line, on standard error when it is a terminal (nothing otherwise):
+/// counts and a rate, redrawn in place, cleared at the end.
+fn progress_line() -> Option<leakgate::lint::ProgressSink> {
+    use std::io::IsTerminal;
+    if !io::stderr().is_terminal() {
+        return None;
+    }
+    Some(leakgate::lint::ProgressSink::new(|p| {
+        let mut err = io::stderr().lock();
+        let _ = match p {
+            Some(p) => write!(
+                err,
+                "\r\x1b[2Kleakgate: history: commit {}/{}, {} blobs scanned ({:.0} commits/s)",
+                p.commit, p.total, p.blobs_scanned, p.rate
+            ),
+            None => write!(err, "\r\x1b[2K"),
+        };
+        let _ = err.flush();
+    }))
+}
+
 fn load_rules(args: &RuleArgs) -> Result<RuleSet> {
     let mut rules = RuleSet::builtin()?;
     for path in &args.rules {

@@ -1,6 +1,6 @@
 //! `leakgate pre-push`: what a push sends.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, Write};
 
 use anyhow::{Context, Result};
 
@@ -29,7 +29,7 @@ pub fn run(args: cli::PrePushArgs, style: &Style) -> Result<Outcome> {
     let (rules, config) = load_setup(&args.rule_args, &args.config, &root)?;
     let opts = leakgate::prepush::Options {
         max_size: args.max_filesize,
-        progress: io::stderr().is_terminal(),
+        progress: super::progress_line(),
     };
     let policy = leakgate::policy::Policy::new(&rules, &config, &args.baseline.choice(), &root)?;
     let outcome = leakgate::prepush::run(repo, &policy, &remote, &input, &opts)?;

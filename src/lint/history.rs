@@ -37,294 +37,6 @@ pub(super) struct HistResult {
     pub(super) clean: bool,
 }
 
-/// A commit named by `spec`: `HEAD`, a reference (`main`, `origin/main`, `v1.0`), a full or
-/// abbreviated commit id, each optionally followed by `~N`, `^N`, `^` or `~`. (gix is built
-/// without its `revision` feature, so this small subset of git's syntax is resolved here.)
-pub(crate) fn resolve_rev(repo: &gix::Repository, spec: &str) -> Result<ObjectId> {
-    let cut = spec.find(['~', '^']).unwrap_or(spec.len());
-    let (base, mut suffix) = spec.split_at(cut);
-    let mut id = if base.is_empty() || base == "HEAD" {
-        repo.head_id()
-            .context("HEAD does not point to a commit")?
-            .detach()
-    } else if let Some(r) = repo.try_find_reference(base).ok().flatten() {
-        r.into_fully_peeled_id()
-            .with_context(|| format!("cannot peel the reference `{base}`"))?
-            .detach()
-    } else if base.len() >= 4 && base.len() <= 40 && base.bytes().all(|b| b.is_ascii_hexdigit()) {
-        if base.len() == 40 {
-            ObjectId::from_hex(base.as_bytes()).context("a commit id")?
-        } else {
-            let prefix = gix::hash::Prefix::from_hex(base).context("a commit id prefix")?;
-            match repo
-                .objects
-                .lookup_prefix(prefix, None)
-                .context("looking up an abbreviated id")?
-            {
-                Some(Ok(id)) => id,
-                Some(Err(())) => bail!("the abbreviated id `{base}` is ambiguous"),
-                None => bail!("no commit `{base}` in this repository"),
-            }
-        }
-    } else {
-        bail!("no reference or commit `{base}` in this repository");
-    };
-    let commit_of = |id: ObjectId| -> Result<gix::Commit<'_>> {
-        let obj = repo
-            .find_object(id)
-            .with_context(|| format!("commit {id} is not in this repository"))?;
-        obj.peel_to_commit()
-            .with_context(|| format!("{id} does not name a commit"))
-    };
-    id = commit_of(id)?.id;
-    while let Some(op) = suffix.chars().next() {
-        let rest = &suffix[1..];
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        let n: usize = if digits == 0 {
-            1
-        } else {
-            rest[..digits].parse().context("a number in a revision")?
-        };
-        suffix = &rest[digits..];
-        let steps: Vec<usize> = match op {
-            '~' => vec![0; n],
-            '^' if n == 0 => Vec::new(),
-            '^' => vec![n - 1],
-            _ => bail!("unsupported revision syntax `{spec}`"),
-        };
-        for k in steps {
-            let commit = commit_of(id)?;
-            let parent = commit
-                .parent_ids()
-                .nth(k)
-                .with_context(|| format!("`{spec}`: commit {id} has no parent {}", k + 1))?
-                .detach();
-            id = commit_of(parent)?.id;
-        }
-    }
-    Ok(id)
-}
-
-/// How to get the history a shallow clone lacks (named in errors).
-pub const UNSHALLOW_HINT: &str = "fetch the full history with `git fetch --unshallow` \
-     (GitHub Actions: `actions/checkout` with `fetch-depth: 0`; GitLab CI: `GIT_DEPTH: \"0\"`), \
-     or enough of it with `git fetch --deepen=N`";
-
-/// `(tips, hidden)` of a revision or an `A..B` range.
-pub(super) fn parse_range(
-    repo: &gix::Repository,
-    range: &str,
-) -> Result<(Vec<ObjectId>, Vec<ObjectId>)> {
-    let shallow = repo.is_shallow().unwrap_or(false);
-    let resolve = |spec: &str, what: &str| -> Result<ObjectId> {
-        let spec = if spec.is_empty() { "HEAD" } else { spec };
-        resolve_rev(repo, spec).map_err(|e| {
-            let mut msg =
-                format!("cannot resolve the {what} `{spec}` of the history range `{range}`: {e:#}");
-            if shallow {
-                msg.push_str(&format!(
-                    ". This is a shallow clone: `{spec}` may be outside the fetched history; \
-                     {UNSHALLOW_HINT}"
-                ));
-            }
-            // `origin/main` missing: the branch was not fetched.
-            if let Some((remote, branch)) = spec.split_once('/')
-                && !branch.is_empty()
-                && repo.remote_names().contains(remote.as_bytes().as_bstr())
-            {
-                let branch = branch.split(['~', '^']).next().unwrap_or(branch);
-                msg.push_str(&format!(
-                    "{}fetch the branch: `git fetch {remote} {branch}`",
-                    if shallow { "; or " } else { " (" }
-                ));
-                if !shallow {
-                    msg.push(')');
-                }
-            }
-            anyhow::anyhow!(msg)
-        })
-    };
-    if range.contains("...") {
-        bail!("history range `{range}`: use `A..B` (symmetric ranges `A...B` are not supported)");
-    }
-    if let Some((a, b)) = range.split_once("..") {
-        Ok((vec![resolve(b, "tip")?], vec![resolve(a, "base")?]))
-    } else {
-        Ok((vec![resolve(range, "revision")?], Vec::new()))
-    }
-}
-
-pub(super) type TreeEntries = std::rc::Rc<[(BString, u16, ObjectId)]>;
-
-/// Decoded trees, by id: consecutive commits share most of their trees (a commit's parent
-/// tree is the next commit's own), so each is inflated and decoded once.
-#[derive(Default)]
-pub(super) struct TreeCache(pub(super) HashMap<ObjectId, TreeEntries>, pub(super) usize);
-
-/// The most tree entries [`TreeCache`] keeps (about 6 MiB): consecutive commits share most
-/// trees, and a bounded cache keeps the memory of a long history flat.
-pub(super) const TREE_CACHE_ENTRIES: usize = 64 << 10;
-
-impl TreeCache {
-    fn entries(&mut self, repo: &gix::Repository, id: ObjectId) -> Result<TreeEntries> {
-        if let Some(e) = self.0.get(&id) {
-            return Ok(e.clone());
-        }
-        let tree = repo
-            .find_tree(id)
-            .with_context(|| format!("reading tree {id}"))?;
-        let decoded = tree
-            .decode()
-            .with_context(|| format!("decoding tree {id}"))?;
-        let entries: TreeEntries = decoded
-            .entries
-            .iter()
-            .map(|e| (e.filename.to_owned(), e.mode.value(), e.oid.to_owned()))
-            .collect();
-        if self.1 + entries.len() > TREE_CACHE_ENTRIES {
-            self.0.clear();
-            self.1 = 0;
-        }
-        self.1 += entries.len();
-        self.0.insert(id, entries.clone());
-        Ok(entries)
-    }
-}
-
-pub(super) const MODE_TREE: u16 = 0o040000;
-
-pub(super) fn is_blob_mode(mode: u16) -> bool {
-    crate::git::staged::is_file_mode(mode)
-}
-
-/// Git's tree order: names compare bytewise, a tree's name as if it ended in `/`.
-pub(super) fn tree_order(a: &[u8], a_mode: u16, b: &[u8], b_mode: u16) -> std::cmp::Ordering {
-    let n = a.len().min(b.len());
-    a[..n].cmp(&b[..n]).then_with(|| {
-        let end = |name: &[u8], mode: u16| {
-            name.get(n)
-                .copied()
-                .unwrap_or(if mode == MODE_TREE { b'/' } else { 0 })
-        };
-        end(a, a_mode).cmp(&end(b, b_mode))
-    })
-}
-
-/// Blobs added or changed from `old` to `new` (`(path, new id, old id at that path)`), and the
-/// ids of blobs that went away (to recognise pure renames).
-pub(super) fn diff_trees(
-    repo: &gix::Repository,
-    cache: &mut TreeCache,
-    prefix: &str,
-    old: Option<ObjectId>,
-    new: ObjectId,
-    changed: &mut Vec<(String, ObjectId, Option<ObjectId>)>,
-    gone: &mut HashSet<ObjectId>,
-) -> Result<()> {
-    if old == Some(new) {
-        return Ok(());
-    }
-    let old_entries = match old {
-        Some(o) => cache.entries(repo, o)?,
-        None => TreeEntries::from([]),
-    };
-    let new_entries = cache.entries(repo, new)?;
-    let join = |name: &BString| {
-        if prefix.is_empty() {
-            name.to_str_lossy().into_owned()
-        } else {
-            format!("{prefix}/{}", name.to_str_lossy())
-        }
-    };
-    // Both lists are in tree order: walk them side by side. A name whose kind changed (file
-    // to directory) sorts apart, as a removal and an addition.
-    let (mut i, mut j) = (0, 0);
-    loop {
-        let o = old_entries.get(i);
-        let n = new_entries.get(j);
-        let ord = match (o, n) {
-            (None, None) => break,
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (Some((on, om, _)), Some((nn, nm, _))) => {
-                if (*om == MODE_TREE) == (*nm == MODE_TREE) && on == nn {
-                    std::cmp::Ordering::Equal
-                } else {
-                    tree_order(on, *om, nn, *nm)
-                }
-            }
-        };
-        match ord {
-            std::cmp::Ordering::Less => {
-                let (_, m, id) = &old_entries[i];
-                if *m == MODE_TREE {
-                    collect_gone(repo, cache, *id, gone)?;
-                } else {
-                    gone.insert(*id);
-                }
-                i += 1;
-            }
-            std::cmp::Ordering::Greater => {
-                let (name, m, id) = &new_entries[j];
-                if *m == MODE_TREE {
-                    diff_trees(repo, cache, &join(name), None, *id, changed, gone)?;
-                } else if is_blob_mode(*m) {
-                    changed.push((join(name), *id, None));
-                }
-                j += 1;
-            }
-            std::cmp::Ordering::Equal => {
-                let (name, nm, nid) = &new_entries[j];
-                let (_, om, oid) = &old_entries[i];
-                if nid != oid || nm != om {
-                    if *nm == MODE_TREE {
-                        diff_trees(repo, cache, &join(name), Some(*oid), *nid, changed, gone)?;
-                    } else if is_blob_mode(*nm) {
-                        if is_blob_mode(*om) {
-                            if nid != oid {
-                                changed.push((join(name), *nid, Some(*oid)));
-                            }
-                        } else {
-                            changed.push((join(name), *nid, None));
-                        }
-                    }
-                }
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    Ok(())
-}
-
-pub(super) fn collect_gone(
-    repo: &gix::Repository,
-    cache: &mut TreeCache,
-    tree: ObjectId,
-    gone: &mut HashSet<ObjectId>,
-) -> Result<()> {
-    for (_, m, i) in cache.entries(repo, tree)?.iter() {
-        if *m == MODE_TREE {
-            collect_gone(repo, cache, *i, gone)?;
-        } else {
-            gone.insert(*i);
-        }
-    }
-    Ok(())
-}
-
-pub(super) fn blob_at(
-    repo: &gix::Repository,
-    tree: ObjectId,
-    path: &str,
-) -> Result<Option<ObjectId>> {
-    let tree = repo.find_tree(tree)?;
-    Ok(tree
-        .lookup_entry_by_path(path)?
-        .filter(|e| crate::git::staged::is_file_mode(e.mode().value()))
-        .map(|e| e.object_id()))
-}
-
 /// One warning line on stderr per blob the object database lacks (the first
 /// [`MISSING_SHOWN`], then how many more: a partial clone may lack thousands).
 fn warn_missing(missing: &[String]) {
@@ -346,15 +58,6 @@ fn warn_missing(missing: &[String]) {
 /// How many missing blobs are named one by one.
 const MISSING_SHOWN: usize = 20;
 
-pub(super) fn progress(on: bool, msg: &str) {
-    if on {
-        use std::io::Write;
-        let mut err = std::io::stderr().lock();
-        let _ = write!(err, "\r\x1b[2K{msg}");
-        let _ = err.flush();
-    }
-}
-
 pub(super) fn scan_history(
     repo: &gix::Repository,
     scanner: &Scanner,
@@ -370,93 +73,26 @@ pub(super) fn scan_history(
         // is dropped (and its pages unmapped) before the history is read.
         let refs = all_refs(&crate::git::Reopen::of(repo).open_with(HISTORY_CACHES)?)?;
         let tips = refs.iter().map(|(_, id)| *id).collect();
-        return scan_commits(repo, scanner, hstats, tips, Vec::new(), opts, Some(&refs));
+        let names = RefNames::Walked(&refs);
+        return scan_commits(repo, scanner, hstats, tips, Vec::new(), opts, names);
     }
     if range == "HEAD" && repo.head().context("reading HEAD")?.is_unborn() {
         return Ok((Vec::new(), hstats));
     }
     let (tips, hidden) = parse_range(repo, range)?;
-    scan_commits(repo, scanner, hstats, tips, hidden, opts, None)
+    scan_commits(repo, scanner, hstats, tips, hidden, opts, RefNames::Lookup)
 }
 
-/// Every reference that leads to a commit, `(short name, commit)`: local branches, then
-/// remote branches, tags and the others (`refs/stash`, notes, …), each group by name; and
-/// `HEAD` when it is detached. A tag of something else than a commit is passed over.
-pub(super) fn all_refs(repo: &gix::Repository) -> Result<Vec<(String, ObjectId)>> {
-    let mut refs: Vec<(u8, String, ObjectId)> = Vec::new();
-    let platform = repo.references().context("reading the references")?;
-    for r in platform.all().context("reading the references")? {
-        let mut r = r.map_err(|e| anyhow::anyhow!("reading a reference: {e}"))?;
-        let full = r.name().as_bstr().to_str_lossy().into_owned();
-        let Ok(commit) = r.peel_to_commit() else {
-            continue;
-        };
-        let group = match full.split('/').nth(1) {
-            Some("heads") => 0,
-            Some("remotes") => 1,
-            Some("tags") => 2,
-            _ => 3,
-        };
-        refs.push((
-            group,
-            r.name().shorten().to_str_lossy().into_owned(),
-            commit.id,
-        ));
-    }
-    if let Ok(head) = repo.head()
-        && head.is_detached()
-        && let Some(id) = head.id()
-    {
-        refs.push((4, "HEAD".to_string(), id.detach()));
-    }
-    refs.sort();
-    Ok(refs.into_iter().map(|(_, n, id)| (n, id)).collect())
-}
-
-/// For each commit (by index in `commits`, which lists each commit with its parents), the refs
-/// that contain it, as bit sets over `refs`; `None` when that would take more than 32 MiB.
-pub(super) fn ref_membership(
-    commits: &[(ObjectId, Vec<ObjectId>)],
-    refs: &[(String, ObjectId)],
-) -> Option<Vec<u64>> {
-    let words = refs.len().div_ceil(64);
-    if words == 0 || commits.len().saturating_mul(words) > 4 << 20 {
-        return None;
-    }
-    let index: HashMap<ObjectId, usize> = commits
-        .iter()
-        .enumerate()
-        .map(|(i, (id, _))| (*id, i))
-        .collect();
-    let mut bits = vec![0u64; commits.len() * words];
-    for (k, (_, id)) in refs.iter().enumerate() {
-        if let Some(&i) = index.get(id) {
-            bits[i * words + k / 64] |= 1 << (k % 64);
-        }
-    }
-    // Children before parents (Kahn's order): a commit's refs flow to its parents.
-    let mut children = vec![0u32; commits.len()];
-    for (_, parents) in commits {
-        for p in parents {
-            if let Some(&i) = index.get(p) {
-                children[i] += 1;
-            }
-        }
-    }
-    let mut ready: Vec<usize> = (0..commits.len()).filter(|&i| children[i] == 0).collect();
-    while let Some(c) = ready.pop() {
-        for p in &commits[c].1 {
-            let Some(&pi) = index.get(p) else { continue };
-            for w in 0..words {
-                bits[pi * words + w] |= bits[c * words + w];
-            }
-            children[pi] -= 1;
-            if children[pi] == 0 {
-                ready.push(pi);
-            }
-        }
-    }
-    Some(bits)
+/// Which references a history finding names (those that contain its commit).
+#[derive(Clone, Copy)]
+pub(super) enum RefNames<'a> {
+    /// None (pre-push: what a push sends is in no reference yet, but the one pushed).
+    None,
+    /// These, whose history is the one walked (`--all`).
+    Walked(&'a [(String, ObjectId)]),
+    /// Every reference of the repository, looked up when there are findings (a revision or a
+    /// range: references outside it may contain its commits too).
+    Lookup,
 }
 
 /// Scan the commits reachable from `tips` and from none of `hidden` (commits; `hidden` may be
@@ -475,7 +111,7 @@ pub fn scan_history_between(
         range: label.to_string(),
         ..HistoryStats::default()
     };
-    scan_commits(repo, &scanner, hstats, tips, hidden, opts, None)
+    scan_commits(repo, &scanner, hstats, tips, hidden, opts, RefNames::None)
 }
 
 pub(super) fn scan_commits(
@@ -485,7 +121,7 @@ pub(super) fn scan_commits(
     tips: Vec<ObjectId>,
     hidden: Vec<ObjectId>,
     opts: &Options,
-    refs: Option<&[(String, ObjectId)]>,
+    refs: RefNames<'_>,
 ) -> Result<(Vec<Finding>, HistoryStats)> {
     let range = hstats.range.clone();
     if tips.is_empty() {
@@ -501,7 +137,7 @@ pub(super) fn scan_commits(
     {
         let walk = walker
             .rev_walk(tips)
-            .with_hidden(hidden)
+            .with_hidden(hidden.iter().copied())
             .all()
             .context("walking the history")?;
         for info in walk {
@@ -530,7 +166,7 @@ pub(super) fn scan_commits(
             id.to_hex_with_len(12)
         );
     }
-    let show = opts.progress;
+    let sink = opts.progress.as_ref();
     let total = commits.len();
     let started = std::time::Instant::now();
     let mut infos: Vec<CommitInfo> = Vec::with_capacity(total);
@@ -618,16 +254,15 @@ pub(super) fn scan_commits(
     };
     let mut since_reopen = 0usize;
     for (n, (id, parents)) in commits.iter().enumerate() {
-        if show && n % 64 == 0 {
-            let rate = n as f64 / started.elapsed().as_secs_f64().max(1e-3);
-            progress(
-                true,
-                &format!(
-                    "leakgate: history: commit {}/{total}, {} blobs scanned ({rate:.0} commits/s)",
-                    n + 1,
-                    hstats.blobs_scanned
-                ),
-            );
+        if let Some(sink) = sink
+            && n % 64 == 0
+        {
+            sink.report(Some(&HistoryProgress {
+                commit: n + 1,
+                total,
+                blobs_scanned: hstats.blobs_scanned,
+                rate: n as f64 / started.elapsed().as_secs_f64().max(1e-3),
+            }));
         }
         if since_reopen >= REOPEN_EVERY {
             walker = reopen.open_with(HISTORY_CACHES)?;
@@ -730,21 +365,31 @@ pub(super) fn scan_commits(
     )?;
     drop(walker);
     hstats.commits = total as u64;
-    progress(show, "");
+    if let Some(sink) = sink {
+        sink.report(None);
+    }
     warn_missing(&hstats.missing);
 
-    let membership = match refs {
-        Some(refs) if !best.is_empty() => ref_membership(&commits, refs),
-        _ => None,
-    };
     let mut out: Vec<Finding> = Vec::with_capacity(best.len());
-    for (_, n, mut f) in best.into_values() {
-        if let (Some(bits), Some(refs)) = (&membership, refs) {
-            let words = refs.len().div_ceil(64);
-            f.refs = (0..refs.len())
-                .filter(|k| bits[n * words + k / 64] & (1 << (k % 64)) != 0)
-                .map(|k| refs[k].0.clone())
-                .collect();
+    let found: Vec<usize> = best.values().map(|(_, n, _)| *n).collect();
+    let names = match refs {
+        RefNames::None => None,
+        _ if best.is_empty() => None,
+        RefNames::Walked(refs) => ref_membership(&commits, refs).map(|bits| {
+            found
+                .iter()
+                .map(|&n| refs_of(&bits, refs, n))
+                .collect::<Vec<_>>()
+        }),
+        RefNames::Lookup => {
+            let ids: Vec<ObjectId> = found.iter().map(|&n| commits[n].0).collect();
+            drop(commits);
+            refs_containing(&reopen, &ids, &hidden)?
+        }
+    };
+    for (k, (_, _, mut f)) in best.into_values().enumerate() {
+        if let Some(names) = &names {
+            f.refs = names[k].clone();
         }
         out.push(f);
     }

@@ -25,14 +25,19 @@ use crate::scan::{Scanner, Scratch};
 mod fix;
 mod history;
 mod render;
+mod revs;
 mod tracked;
+mod trees;
 
 pub use fix::apply;
-pub(crate) use history::resolve_rev;
+pub use history::scan_history_between;
 use history::*;
-pub use history::{UNSHALLOW_HINT, scan_history_between};
 pub use render::summary;
+pub use revs::UNSHALLOW_HINT;
+pub(crate) use revs::resolve_rev;
+use revs::*;
 use tracked::*;
+use trees::*;
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -43,13 +48,49 @@ pub struct Options {
     /// Only the history: no check of the index, the working tree or `.gitignore` (a CI job
     /// on a pull request, which asks what its commits add).
     pub history_only: bool,
-    /// Show a progress line on stderr (only set on a terminal).
-    pub progress: bool,
+    /// Where history reports how far it has got (the command draws a line on a terminal;
+    /// `None`: nothing is reported).
+    pub progress: Option<ProgressSink>,
     /// History of every reference (branches, tags, remote branches, …), not of `history`.
     pub all_refs: bool,
 }
 
 pub use crate::fix::{Applicability, Fix, FixKind};
+
+/// How far a history scan has got.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HistoryProgress {
+    /// The commit being read (1-based), of `total`.
+    pub commit: usize,
+    pub total: usize,
+    pub blobs_scanned: u64,
+    /// Commits read a second, since the start.
+    pub rate: f64,
+}
+
+/// Where a history scan reports its progress: every 64 commits, then `None` when it ends. The
+/// library writes nothing itself: the command decides whether (a terminal) and how to show it.
+#[derive(Clone)]
+pub struct ProgressSink(std::sync::Arc<ProgressFn>);
+
+/// What a [`ProgressSink`] calls.
+type ProgressFn = dyn Fn(Option<&HistoryProgress>) + Send + Sync;
+
+impl ProgressSink {
+    pub fn new(f: impl Fn(Option<&HistoryProgress>) + Send + Sync + 'static) -> ProgressSink {
+        ProgressSink(std::sync::Arc::new(f))
+    }
+
+    pub(crate) fn report(&self, p: Option<&HistoryProgress>) {
+        (self.0)(p)
+    }
+}
+
+impl std::fmt::Debug for ProgressSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProgressSink")
+    }
+}
 
 pub use crate::report::HistoryStats;
 

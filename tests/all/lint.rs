@@ -921,6 +921,58 @@ fn history_all_finds_a_token_on_an_unmerged_branch_and_in_a_bare_clone() {
 }
 
 #[test]
+fn history_of_a_revision_or_a_range_names_the_refs_that_contain_the_commit() {
+    // As `--all` does: every reference that contains the commit, also those outside the
+    // range (a branch that went on from it, a tag on a later commit).
+    let repo = TestRepo::new();
+    repo.stage("README.md", "hello\n").commit("init");
+    repo.stage("deploy.sh", secret_line()).commit("the token");
+    repo.git(&["branch", "later"]);
+    repo.git(&["checkout", "-q", "later"]);
+    repo.stage("other.txt", "x\n").commit("later goes on");
+    repo.git(&["tag", "v2"]);
+    repo.git(&["checkout", "-q", "-b", "apart", "main~1"]);
+    repo.stage("apart.txt", "y\n").commit("a branch without it");
+    repo.git(&["checkout", "-q", "main"]);
+    // A remote's `HEAD` names its branch: listed once, as the branch.
+    repo.git(&["update-ref", "refs/remotes/origin/main", "main"]);
+    repo.git(&[
+        "symbolic-ref",
+        "refs/remotes/origin/HEAD",
+        "refs/remotes/origin/main",
+    ]);
+    for args in [
+        &["--history-only"][..],
+        &["--history-only", "--history", "main"],
+        &["--history-only", "--history", "main~1..main"],
+    ] {
+        let (code, v) = lint_json(&repo, args);
+        assert_eq!(code, 1, "{args:?}: {v}");
+        assert_eq!(
+            finding_keys(&v),
+            vec![("deploy.sh".into(), Some(1), "github-classic-token".into())]
+        );
+        let f = &v["findings"][0];
+        assert_eq!(
+            f["refs"],
+            serde_json::json!(["later", "main", "origin/main", "v2"]),
+            "{args:?}: {v}"
+        );
+        assert!(f["commit"].as_str().is_some_and(|c| c.len() == 7), "{v}");
+        assert!(f["date"].as_str().is_some_and(|d| !d.is_empty()), "{v}");
+    }
+    let out = run(repo
+        .leakgate()
+        .args(["lint", "--history-only", "--history", "main~1..main"]));
+    assert!(
+        out.stdout
+            .contains("; in later, main, origin/main and 1 more)"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
 fn history_is_scanned_in_batches_with_the_same_findings() {
     // More new blobs than one batch holds: a secret blob seen again later (a revert and
     // re-add) is still reported once, at the oldest commit that added it.
