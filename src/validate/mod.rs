@@ -452,7 +452,7 @@ pub fn is_password_hash(secret: &[u8]) -> bool {
 /// printable ASCII of 6 characters or more, one value (no spaces): a sentence encoded is
 /// left to be reported (the competitors' corpus has such made-up keys among its positives).
 pub fn is_encoded_placeholder(secret: &[u8]) -> bool {
-    if secret.len() < 8 || secret.len() > 256 || secret.len() % 4 != 0 {
+    if secret.len() < 8 || secret.len() > 256 || !secret.len().is_multiple_of(4) {
         return false;
     }
     let Some(decoded) = base64_decode(secret) else {
