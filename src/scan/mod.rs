@@ -636,6 +636,9 @@ impl<'r> Scanner<'r> {
                     && !(rule.spec.fallback
                         && (crate::example::is_example(hay, &range)
                             || crate::validate::is_public_client_key(&hay[range.clone()])
+                            || crate::validate::name_says_no_credential(
+                                &hay[m.start.min(range.start)..range.start],
+                            )
                             || crate::validate::misfits_named_service(
                                 &hay[m.start.min(range.start)..range.start],
                                 &hay[range.clone()],
@@ -682,6 +685,8 @@ impl<'r> Scanner<'r> {
         if rule.spec.fallback
             && (crate::validate::looks_like_identifier(secret)
                 || crate::validate::looks_like_path(secret)
+                || crate::validate::is_password_hash(secret)
+                || crate::validate::is_encoded_placeholder(secret)
                 || crate::validate::spells_what_it_is(secret))
         {
             return false;

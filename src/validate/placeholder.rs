@@ -53,6 +53,9 @@ pub(crate) const PLACEHOLDER_WORDS: &[&str] = &[
     "-fake",
     "fakekey",
     "foobar",
+    // Laravel's `.env.example` once shipped `APP_KEY=SomeRandomString` (and apps built on it
+    // `SomeRandomStringOf32CharsExactly`): a description of the value to put there.
+    "somerandomstring",
     "0123456789",
     "1234567890",
     "abcdefgh",
@@ -355,9 +358,10 @@ pub fn is_placeholder_or_reference(secret: &[u8]) -> bool {
     {
         return true;
     }
-    // One repeated character (`aaaaaaaa`, `00000000`), or a short cycle (`abcabcabc`).
+    // One repeated character (`aaaaaaaa`, `00000000`), or a short cycle repeated three
+    // times or more (`abcabcabc`, `TestTestTestTest`).
     if b.len() >= 4 {
-        for period in 1..=3 {
+        for period in 1..=8 {
             if b.len() >= period * 3 && b.iter().enumerate().all(|(i, &c)| c == b[i % period]) {
                 return true;
             }
@@ -703,7 +707,21 @@ pub fn assigned_value_is_secret(name: &[u8], value: &[u8]) -> bool {
                 b.is_ascii_hexdigit()
             }
         });
-    if host || path || email || uuid {
+    // The name of another variable or a server's (`AUTH_USER`, `REMOTE_USER`): capital words
+    // joined by `_`.
+    let constant = v.split(|b| *b == b'_').count() >= 2
+        && v.split(|b| *b == b'_')
+            .all(|w| w.len() >= 2 && w.iter().all(u8::is_ascii_uppercase));
+    // A place named in words: a time zone (`Europe/Amsterdam`, `America/New_York`).
+    let zone = v.contains(&b'/')
+        && v.split(|b| *b == b'/').all(|part| {
+            part.split(|b| *b == b'_').all(|w| {
+                w.len() >= 2
+                    && w[0].is_ascii_uppercase()
+                    && w[1..].iter().all(u8::is_ascii_lowercase)
+            })
+        });
+    if host || path || email || uuid || constant || zone {
         return false;
     }
     if secret_name {
@@ -797,6 +815,7 @@ fn secret_name(name: &[u8]) -> bool {
         "env",
         "var",
         "required",
+        "field",
     ];
     let s = String::from_utf8_lossy(name);
     let mut words: Vec<String> = Vec::new();

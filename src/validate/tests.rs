@@ -349,6 +349,14 @@ fn assigned_values_tell_configuration_from_secrets() {
         ("TENANT_ID", "550e8400-e29b-41d4-a716-446655440000"),
         ("NODE_OPTIONS", "--max-old-space-size=4096"),
         ("LOG_FORMAT", "json"),
+        // A time zone, a server variable's name, a name ending in what it is about, and
+        // Laravel's description of its key, a cycle of one word (firefly-iii's .env files).
+        ("TZ", "Europe/Amsterdam"),
+        ("TZ", "America/New_York"),
+        ("WINDOWS_SSO_KEY", "AUTH_USER"),
+        ("ADLDAP_AUTH_FIELD", "distinguishedname"),
+        ("APP_KEY", "SomeRandomStringOf32CharsExactly"),
+        ("APP_KEY", "TestTestTestTestTestTestTestTest"),
     ];
     for (name, value) in config {
         assert!(
@@ -435,4 +443,56 @@ fn obvious_masks_of_prefixed_tokens() {
     assert!(is_placeholder_or_reference(
         b"dop_v1_1234567890abcdef1234567890abcdef1234567890abcdef1234567890abcdef" // leakgate:allow
     ));
+}
+
+#[test]
+fn password_hashes_in_modular_crypt_format() {
+    for v in [
+        "$shiro1$SHA-256$500000$qvBT48YD2nz+w6FishMD+w==$KmYfTMAM5/iseXAux1GCZg5qz03qlweI05alDmzBFxU=",
+        "$2b$12$R9h/cIPz0gi.URNNX3kh2OPST9/PgBkqquzi.Ss7KIUgO2t0jWMUW",
+        "$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG",
+        "$6$rounds=5000$saltsalt$qFmFH.bQmmtXzyBY0s9v7Oicd2z4XSIecDzlB5KiA2/jctKu9YterLp8wwnSq.qc",
+        "$pbkdf2-sha256$29000$N2bsXWvNYQzBeG8tpTSGcA$Y6w5qrkDLLJ5n9Hx3jSnQe1Z",
+    ] {
+        assert!(is_password_hash(v.as_bytes()), "{v}");
+    }
+    for v in [
+        "$TOKEN",
+        "$2b$",
+        "$shiro1$",
+        "$unknown$a$bbbbbbbbbb",
+        "Kj29x!mQ84pLz",
+    ] {
+        assert!(!is_password_hash(v.as_bytes()), "{v}");
+    }
+}
+
+#[test]
+fn placeholders_encoded_in_base64() {
+    // example-app-secret, changeme-please
+    assert!(is_encoded_placeholder(b"ZXhhbXBsZS1hcHAtc2VjcmV0"));
+    assert!(is_encoded_placeholder(b"Y2hhbmdlbWUtcGxlYXNl"));
+    // a random password, and random bytes
+    assert!(!is_encoded_placeholder(b"Smo1QTJLdGxXMg=="));
+    assert!(!is_encoded_placeholder(b"kPH+bIxk5D2deZiIxcaaaA=="));
+}
+
+#[test]
+fn names_that_say_the_value_is_no_credential() {
+    for name in [
+        "private static readonly string _mockEncryptedType7WrappedSigningKey = \"",
+        "encryptedPrivateKey = \"",
+        "\"fake_api_token\": \"",
+        "val dummySecret: String = \"",
+    ] {
+        assert!(name_says_no_credential(name.as_bytes()), "{name}");
+    }
+    for name in [
+        "CREATE ROLE app LOGIN ENCRYPTED PASSWORD '",
+        "apiKey = \"",
+        "mockServer.token = \"",
+        "stubborn_key = \"",
+    ] {
+        assert!(!name_says_no_credential(name.as_bytes()), "{name}");
+    }
 }

@@ -658,3 +658,50 @@ fn names_of_secrets_paths_and_stand_in_keys_are_not_secrets() {
         ["generic-access-token"]
     );
 }
+
+#[test]
+fn translations_hashes_mocks_and_encoded_stand_ins_are_not_secrets() {
+    // Reduced from gogs, firefly-iii, element-android, apache/shiro, bitnami/charts and
+    // bitwarden/server.
+    for line in [
+        // a seeder's human-written passwords: brand names, acronyms, look-alikes, a year
+        "{\"password\": \"GcPCl0udAdm1n2024#\"}\n",
+        "{\"password\": \"0ktaSS0Adm1n2024#\"}\n",
+        // "password" and labels about it, translated in locale files
+        "forgot_password=Zapomenuté heslo\n",
+        "{\"password\": \"Lösenord\"}\n",
+        "password=Palavra-chave\n",
+        "\"reset_webhook_secret\": \"Tilbakestill Webhook n\\u00f8kkel\",\n",
+        // digits counting down
+        "PASSWORD = 87654321\n",
+        // a Shiro password hash
+        "String storedPassword = '$shiro1$SHA-256$500000$qvBT48YD2nz+w6FishMD+w==$KmYfTMAM5/iseXAux1GCZg5qz03qlweI05alDmzBFxU='\n",
+        // a mock, the ciphertext of a wrapped key, a public sender key
+        "private static readonly string _mockEncryptedType7WrappedSigningKey = \"7.DRv74Kg1RSlFSam1MNFlGD==\";\n",
+        "senderKey = \"5e3EIqg3JfooZnLQ2qHIcBarbassQ4qXblai0\",\n",
+        // Laravel's description of its key
+        "APP_KEY=SomeRandomStringOf32CharsExactly\n",
+        // base64 of example-app-secret
+        "secret: ZXhhbXBsZS1hcHAtc2VjcmV0\n",
+        // Firebase's legacy key= scheme before a reference
+        "curl -H \"Authorization: key=$SERVER_KEY\" https://fcm.googleapis.com/fcm/send\n",
+    ] {
+        assert_eq!(rules_of(line), Vec::<String>::new(), "{line}");
+    }
+    // A generated value in the same places is still reported.
+    let pw = random_password(20);
+    for (line, rule) in [
+        (format!("{{\"password\": \"{pw}\"}}\n"), "password-in-json"),
+        (format!("forgot_password={pw}\n"), "password-in-ini"),
+        (
+            format!("private static readonly string _signingKey = \"{pw}\";\n"),
+            "generic-encryption-key",
+        ),
+        (
+            format!("curl -H \"Authorization: key={pw}\" https://fcm.googleapis.com/fcm/send\n"),
+            "curl-header-credential",
+        ),
+    ] {
+        assert_eq!(rules_of(&line), [rule], "{line}");
+    }
+}
