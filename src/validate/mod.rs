@@ -1,11 +1,13 @@
 //! Checks on a candidate secret that a regex cannot express: checksums, structure, entropy,
 //! and the placeholder / variable-reference filter that every rule shares.
 
+mod assigned;
 mod placeholder;
 mod services;
 #[cfg(test)]
 mod tests;
 
+pub use assigned::*;
 pub use placeholder::*;
 pub use services::{is_public_client_key, misfits_named_service};
 
