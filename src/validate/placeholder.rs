@@ -306,10 +306,46 @@ pub(crate) const REFERENCES: &[&str] = &[
     "module.",
 ];
 
+/// The value without the quotes and blanks around it.
+fn trim_value(s: &str) -> &str {
+    s.trim_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace())
+}
+
+/// Whether `lower` (`value` in lower case, byte for byte) holds one of the automaton's words.
+/// A word that is a run of one letter (`xxxx`) is a mask only when typed in one case (`xxxx`,
+/// `XXXX`, not `xXxX`), and in a long value (a key body, over 256 characters) only as a run of
+/// six or more: random base64 spells `xxxx` in some case about once in 1,000 four-letter
+/// places, so a 1,600-character RSA key holds one about once in 650 keys.
+fn has_word(words: &aho_corasick::AhoCorasick, value: &str, lower: &str) -> bool {
+    let v = value.as_bytes();
+    words.find_overlapping_iter(lower.as_bytes()).any(|m| {
+        let hit = &lower.as_bytes()[m.range()];
+        let letter = hit[0];
+        if !letter.is_ascii_alphabetic() || hit.iter().any(|&c| c != letter) {
+            return true;
+        }
+        let typed = &v[m.range()];
+        if typed.iter().any(|&c| c != typed[0]) {
+            return false;
+        }
+        if v.len() <= 256 {
+            return true;
+        }
+        // The whole run of that character around the hit.
+        let start = v[..m.start()]
+            .iter()
+            .rev()
+            .take_while(|&&c| c == typed[0])
+            .count();
+        let end = v[m.end()..].iter().take_while(|&&c| c == typed[0]).count();
+        start + m.len() + end >= 6
+    })
+}
+
 /// Whether the secret is a placeholder or a reference to a value kept elsewhere.
 pub fn is_placeholder_or_reference(secret: &[u8]) -> bool {
     let s = String::from_utf8_lossy(secret);
-    let trimmed = s.trim_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace());
+    let trimmed = trim_value(&s);
     if trimmed.is_empty() {
         return true;
     }
@@ -332,7 +368,7 @@ pub fn is_placeholder_or_reference(secret: &[u8]) -> bool {
             .build(PLACEHOLDER_WORDS.iter().chain(REFERENCES))
             .expect("placeholder words build an automaton")
     });
-    if words.is_match(lower.as_bytes()) {
+    if has_word(words, trimmed, &lower) {
         return true;
     }
     // `<your-key>`, `[token]`, `%TOKEN%`
@@ -415,7 +451,7 @@ const MASK_WORDS: &[&str] = &[
 /// shape it is the shape that is the evidence.
 pub fn is_obvious_mask(secret: &[u8]) -> bool {
     let s = String::from_utf8_lossy(secret);
-    let trimmed = s.trim_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace());
+    let trimmed = trim_value(&s);
     if trimmed.is_empty() {
         return true;
     }
@@ -427,7 +463,7 @@ pub fn is_obvious_mask(secret: &[u8]) -> bool {
             .build(MASK_WORDS.iter().chain(REFERENCES))
             .expect("mask words build an automaton")
     });
-    if words.is_match(lower.as_bytes()) {
+    if has_word(words, trimmed, &lower) {
         return true;
     }
     let b = trimmed.as_bytes();

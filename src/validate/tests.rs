@@ -496,3 +496,24 @@ fn names_that_say_the_value_is_no_credential() {
         assert!(!name_says_no_credential(name.as_bytes()), "{name}");
     }
 }
+
+#[test]
+fn a_run_of_one_letter_is_a_mask_only_in_one_case() {
+    // Masks typed by hand: one case, any length in a short value.
+    for v in ["sk_live_xxxx", "ghp_XXXXXXXXXXXX", "token-xxxxxxxx"] {
+        assert!(is_placeholder_or_reference(v.as_bytes()), "{v}");
+        assert!(is_obvious_mask(v.as_bytes()), "{v}");
+    }
+    // The same letters in mixed case are what random base64 spells.
+    for v in ["a8Fk2xXxXq9Lm3Zp", "Qz7XxXx1bN0pLk2M", "aZ3xXXxK9mQ2pL7w"] {
+        assert!(!is_placeholder_or_reference(v.as_bytes()), "{v}");
+        assert!(!is_obvious_mask(v.as_bytes()), "{v}");
+    }
+    // In a long value (a key body) a run of four is chance; six or more is a mask.
+    let body = "Mq3Zp8Lk2Wn7Rt5Yb1Vc4Xd6Fg9Hj0Ks".repeat(10);
+    let (head, tail) = body.split_at(150);
+    let four = format!("{head}XXXX{tail}");
+    let six = format!("{head}xxxxxx{tail}");
+    assert!(!is_obvious_mask(four.as_bytes()));
+    assert!(is_obvious_mask(six.as_bytes()));
+}

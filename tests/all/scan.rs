@@ -552,11 +552,18 @@ fn encoded_private_keys_and_jwts_are_found_in_every_shape() {
     const STD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     const URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     // A fake key made now: a PEM block around random bytes, 64 base64 characters a line.
-    let mut seed = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64
+    // The seed is printed (shown when the test fails); `KEY_SEED=N` replays it.
+    let mut seed = std::env::var("KEY_SEED")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+        })
         | 1;
+    println!("KEY_SEED={seed}");
     let mut random = |n: usize| -> Vec<u8> {
         (0..n)
             .map(|_| {
@@ -690,4 +697,53 @@ fn encoded_private_keys_and_jwts_are_found_in_every_shape() {
     ));
     want.sort();
     assert_eq!(util::path_rules(&v), want, "{}", out.stdout);
+}
+
+#[test]
+fn a_key_whose_body_spells_a_mask_in_mixed_case_is_found() {
+    // Random base64 spells `xxxx` in some case about once in 1,000 places: a key body holding
+    // `xXxX` or `XXXX` is still a key (a mask is typed in one case, and in a key body is longer).
+    const STD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut seed: u64 = 0x5EED_0F_1E_AF;
+    let body: String = (0..1600)
+        .map(|_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            STD[(seed % 64) as usize] as char
+        })
+        .collect();
+    let dir = util::tempdir().unwrap();
+    for (i, mark) in ["xXxX", "XxXxX", "XXXX", "xxxxx"].iter().enumerate() {
+        let mut b = body.clone();
+        b.replace_range(700..700 + mark.len(), mark);
+        let lines: Vec<&str> = b
+            .as_bytes()
+            .chunks(64)
+            .map(|c| std::str::from_utf8(c).unwrap())
+            .collect();
+        let pem = format!(
+            "-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----\n",
+            lines.join("\n")
+        );
+        std::fs::write(dir.path().join(format!("fixture{i}.txt")), &pem).unwrap();
+        let yaml: String = pem.lines().map(|l| format!("  {l}\n")).collect();
+        std::fs::write(
+            dir.path().join(format!("values{i}.yaml")),
+            format!("key: |\n{yaml}"),
+        )
+        .unwrap();
+    }
+    let out = run(leakgate()
+        .arg("scan")
+        .arg(dir.path())
+        .args(["--format", "json"]));
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let paths: Vec<String> = util::path_rules(&v).into_iter().map(|(p, _)| p).collect();
+    for i in 0..4 {
+        for f in [format!("fixture{i}.txt"), format!("values{i}.yaml")] {
+            assert!(paths.contains(&f), "{f} not found: {}", out.stdout);
+        }
+    }
 }
