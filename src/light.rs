@@ -34,6 +34,17 @@ use regex_automata::{Input, meta};
 use regex_syntax::ast::{self, Ast};
 use regex_syntax::hir::Hir;
 
+/// A DFA as `build.rs` serialized it (no copy: it reads the binary's own bytes).
+pub(crate) type GateDfa = regex_automata::dfa::sparse::DFA<&'static [u8]>;
+
+/// Whether a prebuilt DFA matches somewhere in `input`; one that gives up (none can: they
+/// have no Unicode word boundary) says yes.
+pub(crate) fn dfa_matches(dfa: &GateDfa, input: regex_automata::Input<'_>) -> bool {
+    use regex_automata::dfa::Automaton;
+    dfa.try_search_fwd(&input.earliest(true))
+        .map_or(true, |m| m.is_some())
+}
+
 /// A bounded repetition counts as long, and is rewritten, from this many optional repeats.
 const LONG: u32 = 8;
 
@@ -71,14 +82,14 @@ struct Exclusion {
 #[derive(Debug)]
 pub enum Check {
     /// A built-in rule's, compiled at build time.
-    Dfa(Box<crate::rules::GateDfa>),
+    Dfa(Box<GateDfa>),
     Regex(meta::Regex),
 }
 
 impl Check {
     fn is_match(&self, input: &Input<'_>) -> bool {
         match self {
-            Check::Dfa(dfa) => crate::rules::dfa_matches(dfa, input.clone()),
+            Check::Dfa(dfa) => dfa_matches(dfa, input.clone()),
             Check::Regex(re) => re.is_match(input.clone()),
         }
     }

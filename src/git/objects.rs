@@ -298,7 +298,7 @@ impl<'r> Objects<'r> {
             return if head.is_unborn() {
                 Ok(None)
             } else {
-                super::staged::head_tree(self.repo)
+                head_tree_of(self.repo)
             };
         };
         match self.find_here(&id) {
@@ -307,9 +307,23 @@ impl<'r> Objects<'r> {
                     .context("HEAD does not point to a commit")?;
                 Ok(Some(commit.tree()))
             }
-            _ => super::staged::head_tree(self.repo),
+            _ => head_tree_of(self.repo),
         }
     }
+}
+
+/// `HEAD`'s tree id, or `None` on an unborn branch, read by gix.
+pub(crate) fn head_tree_of(repo: &gix::Repository) -> Result<Option<ObjectId>> {
+    let mut head = repo.head().context("reading HEAD")?;
+    if head.is_unborn() {
+        return Ok(None);
+    }
+    let commit = head
+        .peel_to_commit()
+        .context("HEAD does not point to a commit")?;
+    Ok(Some(
+        commit.tree_id().context("reading HEAD's tree")?.detach(),
+    ))
 }
 
 #[cfg(test)]

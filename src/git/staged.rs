@@ -478,20 +478,6 @@ pub fn staged_changes_from(
     Ok(out)
 }
 
-/// `HEAD`'s tree id, or `None` on an unborn branch.
-pub fn head_tree(repo: &gix::Repository) -> Result<Option<ObjectId>> {
-    let mut head = repo.head().context("reading HEAD")?;
-    if head.is_unborn() {
-        return Ok(None);
-    }
-    let commit = head
-        .peel_to_commit()
-        .context("HEAD does not point to a commit")?;
-    Ok(Some(
-        commit.tree_id().context("reading HEAD's tree")?.detach(),
-    ))
-}
-
 /// Match added paths with deleted ones: the same blob is a pure rename; a similar blob (by
 /// line similarity, preferring the same file name) is a rename with edits.
 fn pair_renames(

@@ -3,8 +3,7 @@
 
 use super::*;
 
-/// A DFA as `build.rs` serialized it (no copy: it reads the binary's own bytes).
-pub(crate) type GateDfa = regex_automata::dfa::sparse::DFA<&'static [u8]>;
+pub(crate) use crate::light::{GateDfa, dfa_matches};
 
 /// The DFA `build.rs` serialized into `bytes` (a range of `generated::GATES`), read without
 /// validating its transitions, which costs more than a commit's whole scan; `None` if its
@@ -27,14 +26,6 @@ pub(crate) fn prebuilt_allow(pattern: &str) -> Option<GateDfa> {
         .ok()
         .and_then(|i| generated::ALLOWS[i].1.clone())
         .and_then(|r| prebuilt_dfa(&generated::GATES[r]))
-}
-
-/// Whether a prebuilt DFA matches somewhere in `input`; one that gives up (none can: they
-/// have no Unicode word boundary) says yes.
-pub(crate) fn dfa_matches(dfa: &GateDfa, input: regex_automata::Input<'_>) -> bool {
-    use regex_automata::dfa::Automaton;
-    dfa.try_search_fwd(&input.earliest(true))
-        .map_or(true, |m| m.is_some())
 }
 
 /// A built-in rule's pattern split at build time (`exclusion::split`).
