@@ -22,6 +22,7 @@ pub fn run(args: cli::BaselineCmdArgs) -> Result<Outcome> {
     let (repo, root) = lint_repo(&dir, false)?;
     let (rules, config) = load_setup(&args.rule_args, &args.config, &root)?;
     let mut result = lint::run(&repo, &rules, &opts)?;
+    super::warn_missing(&result.report);
     leakgate::policy::Policy::without_baseline(&rules, &config).filter(&mut result.report);
     let path = args
         .output

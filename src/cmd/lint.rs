@@ -29,6 +29,7 @@ pub fn run(args: cli::LintArgs, style: &Style) -> Result<Outcome> {
         all_refs: args.all,
     };
     let mut result = lint::run(&repo, &rules, &opts)?;
+    super::warn_missing(&result.report);
     let policy = Policy::new(&rules, &config, &args.baseline.choice(), &root)?;
     policy.filter(&mut result.report);
     if args.diff {

@@ -97,6 +97,31 @@ pub fn stderr() -> Pipe<io::StderrLock<'static>> {
 
 /// History's progress line, on standard error when it is a terminal (nothing otherwise):
 /// counts and a rate, redrawn in place, cleared at the end.
+/// One warning line on stderr per blob a history scan found missing from the object
+/// database (the first [`MISSING_SHOWN`], then how many more: a partial clone may lack
+/// thousands). The summary line counts them too.
+fn warn_missing(report: &leakgate::report::Report) {
+    let Some(history) = &report.history else {
+        return;
+    };
+    let missing = &history.missing;
+    let mut err = stderr();
+    for m in missing.iter().take(MISSING_SHOWN) {
+        let _ = writeln!(err, "leakgate: warning: history: {m}");
+    }
+    if missing.len() > MISSING_SHOWN {
+        let _ = writeln!(
+            err,
+            "leakgate: warning: history: {} more blobs are missing from the object database \
+             (not scanned)",
+            missing.len() - MISSING_SHOWN
+        );
+    }
+}
+
+/// How many missing blobs are named one by one.
+const MISSING_SHOWN: usize = 20;
+
 fn progress_line() -> Option<leakgate::lint::ProgressSink> {
     use std::io::IsTerminal;
     if !io::stderr().is_terminal() {

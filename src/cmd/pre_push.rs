@@ -33,6 +33,7 @@ pub fn run(args: cli::PrePushArgs, style: &Style) -> Result<Outcome> {
     };
     let policy = leakgate::policy::Policy::new(&rules, &config, &args.baseline.choice(), &root)?;
     let outcome = leakgate::prepush::run(repo, &policy, &remote, &input, &opts)?;
+    super::warn_missing(&outcome.report);
     let blocked = !outcome.report.findings.is_empty();
     let mut out = stdout();
     leakgate::report::render(args.output.format, &outcome, &rules, style, &mut out)?;

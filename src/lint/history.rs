@@ -37,27 +37,6 @@ pub(super) struct HistResult {
     pub(super) clean: bool,
 }
 
-/// One warning line on stderr per blob the object database lacks (the first
-/// [`MISSING_SHOWN`], then how many more: a partial clone may lack thousands).
-fn warn_missing(missing: &[String]) {
-    use std::io::Write;
-    let mut err = std::io::stderr().lock();
-    for m in missing.iter().take(MISSING_SHOWN) {
-        let _ = writeln!(err, "leakgate: warning: history: {m}");
-    }
-    if missing.len() > MISSING_SHOWN {
-        let _ = writeln!(
-            err,
-            "leakgate: warning: history: {} more blobs are missing from the object database \
-             (not scanned)",
-            missing.len() - MISSING_SHOWN
-        );
-    }
-}
-
-/// How many missing blobs are named one by one.
-const MISSING_SHOWN: usize = 20;
-
 pub(super) fn scan_history(
     repo: &gix::Repository,
     scanner: &Scanner,
@@ -368,7 +347,6 @@ pub(super) fn scan_commits(
     if let Some(sink) = sink {
         sink.report(None);
     }
-    warn_missing(&hstats.missing);
 
     let mut out: Vec<Finding> = Vec::with_capacity(best.len());
     let found: Vec<usize> = best.values().map(|(_, n, _)| *n).collect();
