@@ -105,7 +105,13 @@ fn run_to(cmd: RulesCommand, out: &mut impl Write) -> Result<Outcome> {
                 Some(p) => leakgate::config::rules_in_file(p)?,
                 None => RuleSet::builtin_with_examples()?,
             };
-            let failures = leakgate::selftest::run(&rules);
+            let mut failures = leakgate::selftest::run(&rules);
+            // The built-in rules' examples in every syntax (a rules file of one's own lacks
+            // the rules the matrix names: it has none).
+            let matrix = leakgate::selftest::syntax::run(&rules);
+            if let Some(m) = &matrix {
+                failures.extend(m.failures());
+            }
             for f in &failures {
                 writeln!(out, "{f}")?;
             }
@@ -122,9 +128,12 @@ fn run_to(cmd: RulesCommand, out: &mut impl Write) -> Result<Outcome> {
                 .sum();
             writeln!(
                 out,
-                "{} rules, {} examples: {} failed",
+                "{} rules, {} examples{}: {} failed",
                 rules.rules.len() + rules.files.len(),
                 examples,
+                matrix
+                    .map(|m| format!(", {}", m.summary()))
+                    .unwrap_or_default(),
                 failures.len()
             )
             .context("writing the result")?;

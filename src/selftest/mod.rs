@@ -1,5 +1,8 @@
 //! Every rule carries examples that must match and near-misses that must not. This runs them
-//! all through the real scan path; `leakgate rules test` and `cargo test` both call it.
+//! all through the real scan path; `leakgate rules test` and `cargo test` both call it, and
+//! the syntax matrix ([`syntax`]) beside it.
+
+pub mod syntax;
 
 use crate::rules::RuleSet;
 use crate::scan::{Scanner, Scratch};
