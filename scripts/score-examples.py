@@ -49,6 +49,7 @@ GO_TOKEN = re.compile(r'''
   | (?P<raw>`[^`]*`)
   | (?P<str>"(?:[^"\\\n]|\\.)*")
   | (?P<ident>[A-Za-z_][A-Za-z0-9_.]*)
+  | (?P<num>[0-9]+)
   | (?P<op>:=|[{}()\[\],+=;])
   | (?P<nl>\n)
   | (?P<other>\S)
@@ -153,6 +154,168 @@ def extract_kingfisher(gitdir, out):
     return counts
 
 
+def go_eval(toks, i, env):
+    """Evaluate the Go string expression at toks[i]: literals, identifiers bound in `env`, `+`,
+    fmt.Sprintf, strings.Repeat, []byte/string conversions. Returns (value or None, index of
+    the token that ends it: `,`, `}` or `)` at depth 0, or the end)."""
+    parts, ok, operand = [], True, False
+    while i < len(toks):
+        k, t = toks[i]
+        if k == "nl" and operand:
+            break  # a line that ends with an operand ends the statement (Go's semicolons)
+        operand = k in ("raw", "str", "num", "ident")
+        if k == "nl" or t == "+":
+            i += 1
+        elif k in ("raw", "str"):
+            parts.append(go_unquote(t))
+            i += 1
+        elif k == "num":
+            parts.append(t)
+            i += 1
+        elif t == "[" and i + 1 < len(toks) and toks[i + 1][1] == "]":
+            i += 2  # the []byte of []byte("...")
+        elif k == "ident" and i + 1 < len(toks) and toks[i + 1][1] == "(":
+            args, j = [], i + 2
+            while j < len(toks):
+                while j < len(toks) and toks[j][0] == "nl":
+                    j += 1
+                if j < len(toks) and toks[j][1] == ")":
+                    j += 1
+                    break
+                v, j = go_eval(toks, j, env)
+                args.append(v)
+                if j < len(toks) and toks[j][1] == ",":
+                    j += 1
+                elif j < len(toks) and toks[j][1] == ")":
+                    j += 1
+                    break
+                else:
+                    return None, j
+            operand = True
+            if None in args:
+                ok = False
+            elif t == "fmt.Sprintf" and args:
+                vals = iter(args[1:])
+                try:
+                    parts.append(re.sub(r"%[-+# 0-9.]*[svqdx]",
+                                        lambda m: next(vals), args[0].replace("%%", "\0")).replace("\0", "%"))
+                except StopIteration:
+                    ok = False
+            elif t == "strings.Repeat" and len(args) == 2 and args[1].isdigit():
+                parts.append(args[0] * int(args[1]))
+            elif t in ("byte", "string", "strings.TrimSpace") and len(args) == 1:
+                parts.append(args[0].strip() if t == "strings.TrimSpace" else args[0])
+            else:
+                ok = False
+            i = j
+        elif k == "ident":
+            if t in env:
+                parts.append(env[t])
+            else:
+                ok = False
+            i += 1
+        elif t in (",", "}", ")"):
+            break
+        else:
+            ok = False
+            i += 1
+    return ("".join(parts) if ok and parts else None), i
+
+
+def extract_trufflehog(gitdir, out):
+    """Each pattern test case of a detector (`input: <expr>, want: <list>`): a positive when
+    `want` lists something, a negative when it is empty or nil."""
+    counts = {"pos": 0, "neg": 0}
+    for path in git_files(gitdir, "pkg/detectors/", ("_test.go",)):
+        if path.endswith("_integration_test.go"):
+            continue
+        src = git_show(gitdir, path)
+        toks = [(m.lastgroup, m.group()) for m in GO_TOKEN.finditer(src)
+                if m.lastgroup != "comment"]
+        env = {}
+        for i in range(len(toks) - 1):
+            if toks[i][0] == "ident" and toks[i + 1][1] in ("=", ":="):
+                v, _ = go_eval(toks, i + 2, env)
+                if v is not None:
+                    env[toks[i][1]] = v
+        ex = {"pos": [], "neg": []}
+        i = 0
+        while i < len(toks) - 1:
+            if toks[i] == ("ident", "input") and toks[i + 1][1] == ":":
+                value, j = go_eval(toks, i + 2, env)
+                # the `want:` of the same case (before the next input)
+                w = j
+                while w < len(toks) - 1 and toks[w] != ("ident", "input") and not (
+                        toks[w] == ("ident", "want") and toks[w + 1][1] == ":"):
+                    w += 1
+                if value is not None and w < len(toks) - 1 and toks[w] == ("ident", "want"):
+                    rest = [t for _, t in toks[w + 2:w + 8]]
+                    if rest[:1] == ["nil"] or rest[:5] == ["[", "]", "string", "{", "}"]:
+                        ex["neg"].append(value)
+                    elif rest[:4] == ["[", "]", "string", "{"]:
+                        ex["pos"].append(value)
+                i = j
+            i += 1
+        name = os.path.basename(os.path.dirname(path)) + "." + os.path.basename(path)[:-8]
+        for label in ex:
+            counts[label] += write_examples(out, "trufflehog", name, label, list(dict.fromkeys(ex[label])))
+    return counts
+
+
+# secretlint's packages that are not about a kind of credential
+SECRETLINT_SKIP = ("preset-", "filter-comments", "pattern", "example", "no-homedir", "no-dotenv")
+
+
+def extract_secretlint(gitdir, out):
+    """Each rule's snapshot inputs: `ng.*` (reported) are positives, `ok.*` negatives."""
+    counts = {"pos": 0, "neg": 0}
+    for path in git_files(gitdir, "packages/@secretlint/", tuple(
+            "/input" + e for e in ("", ".txt", ".json", ".yaml", ".yml", ".md", ".config", ".env"))):
+        m = re.match(r"packages/@secretlint/secretlint-rule-([^/]+)/test/snapshots/(ng|ok)\.([^/]+)/", path)
+        if not m or m.group(1).startswith(SECRETLINT_SKIP):
+            continue
+        label = "pos" if m.group(2) == "ng" else "neg"
+        counts[label] += write_examples(out, "secretlint", m.group(1) + "." + m.group(3), label,
+                                        [git_show(gitdir, path)])
+    return counts
+
+
+def extract_detect_secrets(gitdir, out):
+    """Each `@pytest.mark.parametrize('<line>,should_flag', [...])` case of the plugins' tests."""
+    import ast
+    counts = {"pos": 0, "neg": 0}
+    for path in git_files(gitdir, "tests/plugins/", ("_test.py",)):
+        if path.endswith(("base_test.py", "ip_public_test.py")):
+            continue
+        try:
+            tree = ast.parse(git_show(gitdir, path))
+        except SyntaxError:
+            continue
+        ex = {"pos": [], "neg": []}
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "parametrize"
+                    and len(node.args) >= 2 and isinstance(node.args[0], ast.Constant)):
+                continue
+            names = [n.strip() for n in str(node.args[0].value).split(",")]
+            flag = next((k for k, n in enumerate(names) if "should" in n or "flag" in n), None)
+            if flag is None or not isinstance(node.args[1], (ast.List, ast.Tuple)):
+                continue
+            for case in node.args[1].elts:
+                try:
+                    vals = ast.literal_eval(case)
+                except (ValueError, SyntaxError):
+                    continue
+                if not isinstance(vals, tuple) or len(vals) != len(names):
+                    continue
+                text = next((v for k, v in enumerate(vals) if k != flag and isinstance(v, str)), None)
+                if text is not None and isinstance(vals[flag], bool):
+                    ex["pos" if vals[flag] else "neg"].append(text)
+        name = os.path.basename(path)[:-8]
+        for label in ex:
+            counts[label] += write_examples(out, "detect-secrets", name, label, ex[label])
+    return counts
+
+
 # ------------------------------------------------------------------ scoring
 
 
@@ -246,6 +409,9 @@ def main():
     e.add_argument("--gitleaks")
     e.add_argument("--betterleaks")
     e.add_argument("--kingfisher")
+    e.add_argument("--trufflehog")
+    e.add_argument("--secretlint")
+    e.add_argument("--detect-secrets", dest="detect_secrets")
     e.add_argument("out")
     s = sub.add_parser("score")
     s.add_argument("--tools", default="leakgate,gitleaks,betterleaks,kingfisher")
@@ -269,6 +435,11 @@ def main():
         if a.kingfisher:
             c = extract_kingfisher(a.kingfisher, a.out)
             print(f"kingfisher: {c['pos']} examples, {c['neg']} negative examples")
+        for src, fn in (("trufflehog", extract_trufflehog), ("secretlint", extract_secretlint),
+                        ("detect_secrets", extract_detect_secrets)):
+            if getattr(a, src):
+                c = fn(getattr(a, src), a.out)
+                print(f"{src.replace('_', '-')}: {c['pos']} examples, {c['neg']} negative examples")
         return
 
     tools = a.tools.split(",")
