@@ -111,24 +111,11 @@ fn gate_dfa(pattern: &str) -> Option<Vec<u8>> {
 }
 
 /// A built-in rule's exclusion branches taken apart (`exclusion::split`): the capturing
-/// branches' pattern, the exclusions' check as a serialized sparse DFA (capped as a gate's
-/// repetitions are) and the check's longest match (`usize::MAX`: unbounded), as the Rust
-/// expression of `GenRule::split`; `None` if the pattern has no such branches or the DFA
-/// does not fit.
-fn split(pattern: &str, blob: &mut Vec<u8>) -> String {
-    let Some(split) = exclusion::split(pattern) else {
-        return "None".into();
-    };
-    let dfa = [8, 2].into_iter().find_map(|cap| {
-        let how = gate::Widening {
-            max_bound: cap,
-            min_cap: Some(cap),
-        };
-        // Minimized: a check is mostly a case-insensitive list of names, whose DFA shrinks
-        // some 10 times (generic-service-key's: 2.7 MB to 160 KB).
-        dfa_bytes_with(&gate::gate_hir(&split.check, None, how), true)
-    });
-    let Some(dfa) = dfa else {
+/// branches' pattern, the exclusions' check as a serialized sparse DFA (`split_dfa`) and the
+/// check's longest match (`usize::MAX`: unbounded), as the Rust expression of
+/// `GenRule::split`; `None` if the pattern has no such branches or the DFA does not fit.
+fn split(pattern: &str, dfa: Option<Vec<u8>>, blob: &mut Vec<u8>) -> String {
+    let (Some(split), Some(dfa)) = (exclusion::split(pattern), dfa) else {
         return "None".into();
     };
     let start = blob.len();
@@ -139,6 +126,79 @@ fn split(pattern: &str, blob: &mut Vec<u8>) -> String {
         blob.len(),
         split.max_len.unwrap_or(usize::MAX)
     )
+}
+
+/// The check of a pattern's exclusion branches (`exclusion::split`) as a serialized sparse
+/// DFA, capped as a gate's repetitions are; `None` without such branches or if it does not fit.
+fn split_dfa(pattern: &str) -> Option<Vec<u8>> {
+    let split = exclusion::split(pattern)?;
+    [8, 2].into_iter().find_map(|cap| {
+        let how = gate::Widening {
+            max_bound: cap,
+            min_cap: Some(cap),
+        };
+        // Minimized: a check is mostly a case-insensitive list of names, whose DFA shrinks
+        // some 10 times (generic-service-key's: 2.7 MB to 160 KB).
+        dfa_bytes_with(&gate::gate_hir(&split.check, None, how), true)
+    })
+}
+
+/// A DFA that build.rs determinizes: a rule pattern's gate or exclusion check, an allow regex.
+enum Dfa<'a> {
+    Gate(&'a str),
+    Split(&'a str),
+    Allow(&'a str),
+}
+
+impl Dfa<'_> {
+    fn build(&self) -> Option<Vec<u8>> {
+        match *self {
+            Dfa::Gate(p) => gate_dfa(p),
+            Dfa::Split(p) => split_dfa(p),
+            Dfa::Allow(p) => allow_dfa(p),
+        }
+    }
+}
+
+/// `f` of each item, in the items' order, computed on as many threads as cargo gives the build
+/// (`NUM_JOBS`, its `-j`): determinizing is most of build.rs's time, and the DFAs are
+/// independent. Each thread takes the next item not yet taken, so one slow DFA does not hold
+/// up the items behind it; the result is the same whatever the number of threads.
+fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let threads = std::env::var("NUM_JOBS")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, items.len().max(1));
+    let next = AtomicUsize::new(0);
+    let done: Vec<Vec<(usize, R)>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(i) else {
+                            return mine;
+                        };
+                        mine.push((i, f(item)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("a DFA thread panicked"))
+            .collect()
+    });
+    let mut out: Vec<Option<R>> = (0..items.len()).map(|_| None).collect();
+    for (i, r) in done.into_iter().flatten() {
+        out[i] = Some(r);
+    }
+    out.into_iter()
+        .map(|r| r.expect("every item computed"))
+        .collect()
 }
 
 /// An allow regex as a serialized sparse DFA (what `AllowSet` reads).
@@ -279,25 +339,60 @@ fn generate(table: &toml::Table, gates: &mut Vec<u8>) -> String {
         writeln!(out, "  (&{keywords:?}, &[{}]),", rules.join(", ")).unwrap();
     }
     out.push_str("];\n");
-    out.push_str("pub(crate) static RULES: &[GenRule] = &[\n");
-    for r in table
+    let rules: Vec<&Value> = table
         .get("rule")
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-    {
-        // A pattern that writes `{keywords}` gets them here, once (see `src/expand.rs`).
-        let keywords: Vec<&str> = r
-            .get("keywords")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
-        let expanded = r
-            .get("pattern")
+        .collect();
+    // A pattern that writes `{keywords}` gets them here, once (see `src/expand.rs`).
+    let expanded: Vec<Option<Value>> = rules
+        .iter()
+        .map(|r| {
+            let keywords: Vec<&str> = r
+                .get("keywords")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            r.get("pattern")
+                .and_then(Value::as_str)
+                .and_then(|p| expand::keywords_in(p, &keywords))
+                .map(Value::String)
+        })
+        .collect();
+    let pattern = |i: usize| {
+        expanded[i]
+            .as_ref()
+            .or_else(|| rules[i].get("pattern"))
             .and_then(Value::as_str)
-            .and_then(|p| expand::keywords_in(p, &keywords))
-            .map(Value::String);
-        let g = |k: &str| match (k, &expanded) {
+    };
+    // Every allow regex, and every published example's regex (matched on a secret the
+    // same way), sorted (looked up by its text).
+    let published = table
+        .get("published_example")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p.get("pattern").and_then(Value::as_str));
+    let mut allows: Vec<&str> = rules
+        .iter()
+        .filter_map(|r| r.get("allow").and_then(Value::as_array))
+        .flatten()
+        .filter_map(Value::as_str)
+        .chain(published)
+        .collect();
+    allows.sort();
+    allows.dedup();
+    // Every DFA, built side by side: each rule's gate and exclusion check, then the allows.
+    let jobs: Vec<Dfa> = (0..rules.len())
+        .filter_map(pattern)
+        .flat_map(|p| [Dfa::Gate(p), Dfa::Split(p)])
+        .chain(allows.iter().map(|a| Dfa::Allow(a)))
+        .collect();
+    let mut dfas = par_map(&jobs, Dfa::build).into_iter();
+    out.push_str("pub(crate) static RULES: &[GenRule] = &[\n");
+    for (i, r) in rules.iter().enumerate() {
+        let g = |k: &str| match (k, &expanded[i]) {
             ("pattern", Some(p)) => Some(p),
             _ => r.get(k),
         };
@@ -306,11 +401,21 @@ fn generate(table: &toml::Table, gates: &mut Vec<u8>) -> String {
             Some(Value::Integer(i)) => format!("Some({i}.0)"),
             _ => "None".into(),
         };
+        let (gate, split) = match pattern(i) {
+            Some(p) => {
+                let gate = stored(gates, dfas.next().expect("a gate per pattern"));
+                (
+                    gate,
+                    split(p, dfas.next().expect("a check per pattern"), gates),
+                )
+            }
+            None => ("None".into(), "None".into()),
+        };
         writeln!(
             out,
             "  GenRule {{ id: {}, name: {}, severity: {}, pattern: {}, keywords: {}, min_entropy: {min_entropy}, \
              validator: {}, multiline: {}, window_lines: {}, context: {}, decode: {}, allow: {}, fallback: {}, \
-             description: {}, remediation: {}, references: {}, shape: {}, gate: {}, split: {} }},",
+             description: {}, remediation: {}, references: {}, shape: {}, gate: {gate}, split: {split} }},",
             s(g("id")),
             s(g("name")),
             s(g("severity")),
@@ -333,36 +438,13 @@ fn generate(table: &toml::Table, gates: &mut Vec<u8>) -> String {
                     "Some(crate::shape::Shape {{ bytes: {:?}, min_len: {} }})",
                     sh.bytes, sh.min_len
                 )),
-            stored(gates, g("pattern").and_then(Value::as_str).and_then(gate_dfa)),
-            g("pattern")
-                .and_then(Value::as_str)
-                .map_or("None".into(), |p| split(p, gates)),
         )
         .unwrap();
     }
-    // Every allow regex, and every published example's regex (matched on a secret the
-    // same way), sorted (looked up by its text).
-    let published = table
-        .get("published_example")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|p| p.get("pattern").and_then(Value::as_str));
-    let mut allows: Vec<&str> = table
-        .get("rule")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|r| r.get("allow").and_then(Value::as_array))
-        .flatten()
-        .filter_map(Value::as_str)
-        .chain(published)
-        .collect();
-    allows.sort();
-    allows.dedup();
     out.push_str("];\npub(crate) static ALLOWS: &[(&str, Option<std::ops::Range<usize>>)] = &[\n");
     for a in allows {
-        writeln!(out, "  ({a:?}, {}),", stored(gates, allow_dfa(a))).unwrap();
+        let dfa = dfas.next().expect("a DFA per allow");
+        writeln!(out, "  ({a:?}, {}),", stored(gates, dfa)).unwrap();
     }
     out.push_str("];\npub(crate) static FILES: &[GenFile] = &[\n");
     for r in table

@@ -3,12 +3,10 @@
 #
 #   benches/precommit-commit.sh REPO [EDIT_GLOB]
 #
-# REPO (a checkout, e.g. of kubernetes/kops) is cloned into a scratch directory (never modified); five
-# tracked EDIT_GLOB files (default '*.go') spread over the sorted list get +3 lines each, and a
-# new 200-line YAML file with a fake AWS key id, a fake AWS secret and a fake GitHub token
-# (random values in the right format, made here) at lines 100-102 is added: 6 files, +215
-# lines, all staged. Then hyperfine times `git diff --cached -U0` and `leakgate pre-commit`
-# in the same run and this prints the ratio of the medians (and the hook's phases, from
+# REPO (a checkout, e.g. of kubernetes/kops) is cloned into a scratch directory and the commit
+# staged there by benches/precommit-setup.sh (five EDIT_GLOB files +3 lines each, a new 200-line
+# YAML with three fake tokens: 6 files, +215 lines; EDIT_GLOB defaults as it says). Then
+# hyperfine times `git diff --cached -U0` and `leakgate pre-commit` in the same run and this prints the ratio of the medians (and the hook's phases, from
 # LEAKGATE_TIMINGS=1). LEAKGATE=path picks the binary (default: target/release/leakgate,
 # built first); BASELINE=path also times another binary (e.g. one built from main) in the
 # same run. RUNS (default 30) timed runs each, after 3 warm-up runs.
@@ -16,7 +14,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 repo=${1:?usage: benches/precommit-commit.sh REPO [EDIT_GLOB] (REPO: a checkout, e.g. of kubernetes/kops)}
-glob=${2:-${EDIT_GLOB:-*.go}}
+glob=${2:-${EDIT_GLOB:-}}
 runs=${RUNS:-30}
 command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install -y hyperfine)" >&2; exit 2; }
 if [ -z "${LEAKGATE:-}" ]; then
@@ -26,37 +24,8 @@ fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/lg-precommit.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-git clone -q "$repo" "$work/repo"
+"$here/benches/precommit-setup.sh" "$repo" "$work/repo" "$glob"
 cd "$work/repo"
-git config user.email bench@example.invalid
-git config user.name bench
-n=0
-while IFS= read -r f; do
-  printf '\n# leakgate-bench: edited line 1\nLEAKGATE_BENCH_EDIT_%d = "cfg-%d"  // edited line 2\n' "$n" "$n" >>"$f"
-  git add -- "$f"; n=$((n + 1))
-done < <(git ls-files -- "$glob" | LC_ALL=C sort |
-         awk '{f[NR] = $0} END {for (i = 1; i <= 5; i++) print f[int(NR * i / 6)]}')
-[ "$n" = 5 ] || { echo "$repo has too few $glob files" >&2; exit 2; }
-mkdir -p config
-python3 - >config/leakgate-bench.yaml <<'PY'
-import secrets, string
-up = string.ascii_uppercase + "234567"
-an = string.ascii_letters + string.digits
-rnd = lambda alphabet, n: "".join(secrets.choice(alphabet) for _ in range(n))
-print("# leakgate benchmark fixture: generated at run time, values are random fakes")
-for i in range(2, 201):
-    if i == 100:
-        print("aws_access_key_id: " + "AK" + "IA" + rnd(up, 16))
-    elif i == 101:
-        print("aws_secret_access_key: " + rnd(an + "/+", 40))
-    elif i == 102:
-        print("github_token: " + "gh" + "p_" + rnd(an, 36))
-    else:
-        print('setting_%03d: { name: "option-%d", port: %d, timeout: "%ds", enabled: %s }'
-              % (i, i, 8000 + i, i % 60, "true" if i % 2 else "false"))
-PY
-git add config/leakgate-bench.yaml
-echo "staged: $(git diff --cached --shortstat)"
 echo "findings: $("$LEAKGATE" pre-commit --format json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["findings"]))' || true)"
 
 baseline=()

@@ -42,10 +42,13 @@ fn first_word_of_quoted_text(hay: &[u8], secret: &Range<usize>) -> bool {
     })
 }
 
-/// A digest where the block names what made it: an MD5/SHA hex or base64 value under a
-/// `<password-encoder …>`, beside `hash`, `digest` or `encoder`, is what the encoder stored,
-/// not the password. A hex or base64 value with no such word in its block stays a finding (a
-/// generated password looks the same).
+/// A digest where the text names what made it: an MD5/SHA hex or base64 value on a line that
+/// says `hash`, `digest`, `encoder`, `md5` or `sha` (`passwordHash = "…"`, `sha256: …`), or in
+/// the block of a Spring `<password-encoder …>` element (the users it encodes follow it), is
+/// what the encoder stored, not the password. The word must be on the value's own line: a
+/// hash word on another line of the block (`sha256 = "sha256"` above `aPrivateKey = "…"`) says
+/// nothing of this value, and a hex or base64 value with no such word stays a finding (a
+/// generated password or key looks the same).
 fn encoded_beside_its_encoder(hay: &[u8], secret: &Range<usize>) -> bool {
     let v = &hay[secret.clone()];
     let hex = v.iter().all(u8::is_ascii_hexdigit) && [32, 40, 56, 64, 96, 128].contains(&v.len());
@@ -56,7 +59,12 @@ fn encoded_beside_its_encoder(hay: &[u8], secret: &Range<usize>) -> bool {
         return false;
     }
     let b = block(hay, secret);
-    let around = [&hay[b.start..secret.start], &hay[secret.end..b.end]];
+    if memchr::memmem::find(&hay[b], b"<password-encoder").is_some() {
+        return true;
+    }
+    let start = memchr::memrchr(b'\n', &hay[..secret.start]).map_or(0, |p| p + 1);
+    let end = memchr::memchr(b'\n', &hay[secret.end..]).map_or(hay.len(), |p| secret.end + p);
+    let around = [&hay[start..secret.start], &hay[secret.end..end]];
     let words: [&[u8]; 5] = [b"encoder", b"hash", b"digest", b"md5", b"sha"];
     around.iter().any(|t| {
         let lower = t.to_ascii_lowercase();
@@ -218,6 +226,8 @@ fn written_in_words(b: &[u8]) -> bool {
         // Look-alikes back to letters (lower case: they sit inside words), numbers out.
         let mut text: Vec<u8> = Vec::with_capacity(core.len());
         let mut year = 0;
+        // The year ends the value (`Summer2024!`, `OldSbx2023`): where people put it.
+        let mut year_ends = false;
         let mut groups = 0;
         let mut marks = 0;
         let mut alike = 0;
@@ -256,10 +266,13 @@ fn written_in_words(b: &[u8]) -> bool {
                 // (`Z00m`, `Cl3@r`).
                 let beside = (i == 0 || letter(i - 1)) && (before_year || letter(i + run));
                 if beside && lead <= 2 && core[i..i + lead].iter().all(|&d| as_letter(d) != 0) {
-                    // In a run of capitals a look-alike is a capital (`SS0Admin`, `SE0`).
-                    let upper = i > 0
+                    // In a run of capitals a look-alike is a capital (`SS0Admin`, `SE0`), and
+                    // one before a run of capitals starts it (`Splunk$IEM` is `SIEM`).
+                    let cap = |at: usize| core.get(at).is_some_and(u8::is_ascii_uppercase);
+                    let upper = (i > 0
                         && core[i - 1].is_ascii_uppercase()
-                        && core.get(i + lead).is_none_or(|n| !n.is_ascii_lowercase());
+                        && core.get(i + lead).is_none_or(|n| !n.is_ascii_lowercase()))
+                        || (cap(i + lead) && cap(i + lead + 1));
                     alike += lead;
                     for &d in &core[i..i + lead] {
                         let l = as_letter(d);
@@ -281,6 +294,7 @@ fn written_in_words(b: &[u8]) -> bool {
                     .unwrap_or(0);
                 if run == 4 && (1950..2050).contains(&n) && year == 0 {
                     year += 1;
+                    year_ends = i + run == core.len();
                 } else if run <= 3 && groups == 0 {
                     groups += 1;
                 } else {
@@ -382,6 +396,20 @@ fn written_in_words(b: &[u8]) -> bool {
             } else {
                 scraps += 1;
             }
+        }
+        // A capitalized name and a year at its end, in at most four parts with two scraps
+        // (`GDPRDSR2024#`, `OldSbx2023`, `Ch3ckrBG2024#`, `S3ndGr1dTx2024#`): how people
+        // write a password for a service, brand names and abbreviations that need not read
+        // as English. A generator ends a value with a year a few times in a million.
+        if year_ends
+            && core[0].is_ascii_uppercase()
+            && letters >= 5
+            && words.len() <= 4
+            && scraps <= 2
+            && acronyms <= 2
+            && alike <= letters / 2
+        {
+            return true;
         }
         // Without a year, every word reads as one, with one look-alike at most; with a year,
         // half the letters are in words.

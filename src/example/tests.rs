@@ -29,6 +29,15 @@ fn passwords_people_write() {
         "M1xp@nel2024#",
         "HubCRM2024#",
         "CAS0S2024F1l1ng",
+        // A service's name or abbreviations and the year at the end.
+        "SOCDSR2025#",
+        "S3ndM41lTx2025!",
+        "QAL@bs2023#",
+        "OldQA2021",
+        "OldStg2022",
+        "Zendesk$SO2025#",
+        "Tw1l1oSMS2024#",
+        "GrafanaOps2025!",
         // Translations of "password" and of labels about it, in locale files.
         "Lösenord",
         "Hasło",
@@ -108,10 +117,12 @@ fn a_year_after_random_characters_is_not_words() {
             is_human_password(&w)
         })
         .count();
-    // 519 with this seed: about 1 in 20 of the one in ten thousand that hold a year, so
-    // some 5 in a million random passwords of this length (59 before brand names,
-    // acronyms and look-alikes before the year were read as words).
-    assert!(taken < 600, "{taken} in 10,000");
+    // 1,340 with this seed: a year that ends a capitalized value is read as a service's
+    // name and its year (`OldSbx2023`), so about one in seven of these. A random value ends
+    // in one of the hundred years 1950-2049 some 7 times in a million (100 in 62^4), so
+    // about one random password in a million is taken for words this way (519 before the
+    // year at the end was read so, 59 before brand names, acronyms and look-alikes).
+    assert!(taken < 1_500, "{taken} in 10,000");
 }
 
 fn taken_of_len(seed: u64, alphabet: &[u8], len: usize) -> usize {
@@ -148,6 +159,19 @@ fn a_digest_beside_its_encoder() {
         hay.as_bytes(),
         &at(hay, "12b141f35d58b8b3a46eea65e6ac179e")
     ));
+    // The word on the value's own line: a digest under its name.
+    let hay = "  passwordHash = \"ErFB811YuLOkbupl5qwXng==\"\n";
+    assert!(is_example(
+        hay.as_bytes(),
+        &at(hay, "ErFB811YuLOkbupl5qwXng==")
+    ));
+    // A hash word on another line of the block says nothing of this value (a test's
+    // Curve25519 key two lines under `sha256 = "sha256"`).
+    let key = "j71hSjFarZdys4ColFI3jOqFeyTjiEYvpic0rJ4XLoU=";
+    let hay = format!(
+        "    private val file = File(\n        sha256 = \"sha256\"\n    )\n    private val aPrivateKey = \"{key}\"\n"
+    );
+    assert!(!is_example(hay.as_bytes(), &at(&hay, key)));
 }
 
 fn at(hay: &str, value: &str) -> Range<usize> {

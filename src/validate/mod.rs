@@ -40,6 +40,9 @@ pub enum Validator {
     /// characters, holding capitals, small letters and digits (a key's DER does, in every
     /// line of it); a body of words (`fakeprivatekeymaterialforblobtesting`) is a stand-in.
     PemKeyBody,
+    /// A Canva client secret (`cnvca…`): the last eight characters are the lower-case hex CRC32
+    /// (IEEE) of everything before them.
+    CanvaCrc32,
 }
 
 impl Validator {
@@ -54,6 +57,7 @@ impl Validator {
         ("base64-jwt", Validator::Base64Jwt),
         ("base64-private-key", Validator::Base64PrivateKey),
         ("pem-key-body", Validator::PemKeyBody),
+        ("canva-crc32", Validator::CanvaCrc32),
     ];
 
     pub fn from_name(name: &str) -> Option<Validator> {
@@ -83,6 +87,7 @@ impl Validator {
                 base64_decode(&compact).is_some_and(|d| pem_private_key_ok(&d))
             }
             Validator::PemKeyBody => pem_key_body_ok(secret),
+            Validator::CanvaCrc32 => canva_crc32_ok(secret),
         }
     }
 }
@@ -147,7 +152,7 @@ pub fn fails_its_checksum(secret: &[u8]) -> bool {
 
 /// The checksummed format whose shape the value has: GitHub's `ghp_`/`gho_`/`ghu_`/`ghs_`/
 /// `ghr_` and npm's `npm_` (36 base62 characters), Vercel's `vcp_`/`vci_`/`vca_`/`vcr_`/`vck_`
-/// (56), Grafana's `glsa_<32>_<8 hex>`, Atlassian's `ATATT3…=<8 hex>` and `ATBB<24><8 hex>`.
+/// (56), Grafana's `glsa_<32>_<8 hex>`, Canva's `cnvca…<8 hex>`, Atlassian's `ATATT3…=<8 hex>` and `ATBB<24><8 hex>`.
 fn checksummed_format(secret: &[u8]) -> Option<Validator> {
     const BASE62_PREFIXES: [&[u8]; 6] = [b"ghp_", b"gho_", b"ghu_", b"ghs_", b"ghr_", b"npm_"];
     let n = secret.len();
@@ -159,6 +164,13 @@ fn checksummed_format(secret: &[u8]) -> Option<Validator> {
         Some(Validator::Base62Crc32)
     } else if n == 46 && secret.starts_with(b"glsa_") && secret[37] == b'_' {
         Some(Validator::GrafanaCrc32)
+    } else if secret.starts_with(b"cnvca")
+        && (48..=80).contains(&n)
+        && secret
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+    {
+        Some(Validator::CanvaCrc32)
     } else if (secret.starts_with(b"ATATT3") && n > 9 && secret[n - 9] == b'=')
         || (secret.starts_with(b"ATBB") && n == 36)
     {
@@ -166,6 +178,15 @@ fn checksummed_format(secret: &[u8]) -> Option<Validator> {
     } else {
         None
     }
+}
+
+/// The last eight characters are the lower-case hex CRC32 (IEEE) of everything before them.
+fn canva_crc32_ok(token: &[u8]) -> bool {
+    if token.len() <= 8 {
+        return false;
+    }
+    let (body, check) = token.split_at(token.len() - 8);
+    check == format!("{:08x}", crc32(body)).as_bytes()
 }
 
 /// The last eight characters are the upper-case hex CRC32 (IEEE) of everything before them.

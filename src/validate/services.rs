@@ -22,6 +22,10 @@ enum Format {
     PrefixedUuid(&'static str),
     /// A literal prefix, then `n` lower-case base32 letters and digits (`a-z2-7`).
     PrefixedBase32(&'static str, usize),
+    /// A literal prefix, then at least `n` token characters (letters, digits, `_`, `-`).
+    PrefixedAtLeast(&'static str, usize),
+    /// A JSON Web Token (`eyJ…` header, payload and signature).
+    Jwt,
 }
 
 impl Format {
@@ -44,6 +48,12 @@ impl Format {
                     b.is_ascii_lowercase() || (b'2'..=b'7').contains(b)
                 })
             }),
+            Format::PrefixedAtLeast(p, n) => v.strip_prefix(p.as_bytes()).is_some_and(|r| {
+                r.len() >= n
+                    && r.iter()
+                        .all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+            }),
+            Format::Jwt => v.starts_with(b"eyJ") && v.iter().filter(|&&b| b == b'.').count() == 2,
             Format::PrefixedUuid(p) => v.strip_prefix(p.as_bytes()).is_some_and(|r| {
                 r.len() == 36
                     && r.iter().enumerate().all(|(i, b)| {
@@ -63,6 +73,9 @@ impl Format {
 const SERVICES: &[(&str, &[Format])] = &[
     // Amplitude: the project's API key and secret key are 32 hex characters.
     ("amplitude", &[Format::Hex(32)]),
+    // Brave Search API: subscription tokens (the `X-Subscription-Token` header) are `BSA` and
+    // 28 characters.
+    ("brave", &[Format::PrefixedAtLeast("BSA", 28)]),
     // Bitly: generic access tokens are 40 hex characters.
     ("bitly", &[Format::Hex(40)]),
     // Checkout.com: secret keys `sk_` / `sk_sbox_` with 26 base32 characters; the older
@@ -87,6 +100,12 @@ const SERVICES: &[(&str, &[Format])] = &[
     ("gitea", &[Format::LowerHex(40)]),
     // Cisco Meraki: the dashboard API key is 40 lower-case hex characters.
     ("meraki", &[Format::LowerHex(40)]),
+    // MiniMax: API keys are long JWTs, or (newer) `sk-api-` and a long token (over 80
+    // characters); a short `sk-…` value under the name is another provider's key or made up.
+    (
+        "minimax",
+        &[Format::Jwt, Format::PrefixedAtLeast("sk-api-", 80)],
+    ),
     // Mistral AI: API keys are 32 letters and digits.
     ("mistral", &[Format::Alnum(32)]),
     // Moonshot AI (Kimi): `sk-` and 48 letters and digits.
@@ -94,6 +113,17 @@ const SERVICES: &[(&str, &[Format])] = &[
     ("moonshot", &[Format::PrefixedAlnum("sk-", 48)]),
     // Stability AI: `sk-` and 48 letters and digits.
     ("stability", &[Format::PrefixedAlnum("sk-", 48)]),
+    // Unkey: root keys are `unkey_` and a random part (base58, over 20 characters); the keys
+    // it issues carry the API's own prefix and a random part of the same length.
+    (
+        "unkey",
+        &[
+            Format::PrefixedAtLeast("unkey_", 20),
+            Format::PrefixedAtLeast("key_", 20),
+        ],
+    ),
+    // UpCloud: API tokens begin with `ucat_` (the API's bearer token).
+    ("upcloud", &[Format::PrefixedAtLeast("ucat_", 20)]),
     // Weights & Biases: API keys are 40 hex characters (newer ones are prefixed: `local-…`
     // keys of a self-hosted server are longer).
     ("wandb", &[Format::LowerHex(40), Format::LowerHex(86)]),
@@ -159,6 +189,32 @@ mod tests {
         let sk = format!("sk_{}", "9f".repeat(24));
         assert!(!misfits(b"elevenlabs_key = ", sk.as_bytes()));
         assert!(misfits(b"elevenlabs_key = ", &sk.as_bytes()[..35]));
+        // Brave, MiniMax, Unkey, UpCloud: a value short of the documented shape.
+        assert!(misfits(
+            b"BRAVE_SEARCH_API_KEY=\"",
+            b"BSAp7_Mi4q7zWv9NeL2asR0k"
+        ));
+        assert!(!misfits(
+            b"BRAVE_SEARCH_API_KEY=\"",
+            b"BSAk4_Vm8nDp3Qw7Ls0raF2jHx6ZuCt"
+        ));
+        assert!(misfits(
+            b"minimax_api_key = \"",
+            b"sk-api-uBf3S6jw9Akw0X6u9KDy"
+        ));
+        assert!(misfits(b"UNKEY_API_KEY=", b"key_KH1V87o2X2GW"));
+        assert!(!misfits(
+            b"UNKEY_ROOT_KEY=",
+            b"unkey_3ZkQ8wV2nT5rP9sLmX4cB7dF"
+        ));
+        assert!(misfits(
+            b"upcloud_token = ",
+            b"uca_01DQE3AJDEBFEKECFM558TGH2F"
+        ));
+        assert!(!misfits(
+            b"upcloud_token = ",
+            b"ucat_01JQE3AJDEBFEKECFM558TGH2F"
+        ));
         // No service named: nothing to say.
         assert!(!misfits(b"api_key=", b"abc"));
     }
