@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use anyhow::{Context, Result};
 use gix::ObjectId;
 use gix::bstr::{BStr, BString, ByteSlice};
-use gix::index::entry::{Flags, Mode, Stage};
+use gix::index::entry::{Flags, Stage};
 use gix::objs::tree::EntryMode;
 
 use super::objects::Objects;
@@ -39,19 +39,20 @@ pub struct Staged {
 #[derive(Debug, Default)]
 pub struct StagedSet {
     pub files: Vec<Staged>,
-    /// Submodules (gitlinks) and symlinks changed: not scanned, counted.
+    /// Submodules (gitlinks) changed: not scanned, counted.
     pub skipped_links: usize,
     /// Deleted paths (nothing to scan).
     pub deleted: usize,
 }
 
-/// Whether a tree entry's mode names a file: anything but a directory, a symlink or a
+/// Whether a tree entry's mode names content to scan: anything but a directory or a
 /// submodule. Git writes `100644` and `100755`, but older trees hold `100664`, and plumbing
 /// (`git hash-object -t tree --literally`, other implementations) can write any mode: what
 /// such an entry points to is still content that reaches the remote, so it is scanned like a
-/// regular file (and not mistaken for a deletion or a type change).
+/// regular file (and not mistaken for a deletion or a type change). A symlink (`120000`) is a
+/// blob holding its target's path: that text reaches the remote too (`ln -s "$TOKEN" x`).
 pub fn is_file_mode(mode: u16) -> bool {
-    !matches!(mode & 0o170000, 0o040000 | 0o120000 | 0o160000)
+    !matches!(mode & 0o170000, 0o040000 | 0o160000)
 }
 
 fn is_file(mode: EntryMode) -> bool {
@@ -228,7 +229,7 @@ impl Differ<'_> {
                 entry.id,
             );
         }
-        let is_blob = entry.mode == Mode::FILE || entry.mode == Mode::FILE_EXECUTABLE;
+        let is_blob = is_file_mode(entry.mode.bits() as u16);
         match head {
             Some(h) if h.id == entry.id && u32::from(h.mode.value()) == entry.mode.bits() => {}
             Some(h) if h.mode.is_tree() => {
@@ -245,7 +246,7 @@ impl Differ<'_> {
                 });
             }
             Some(h) => {
-                // A type change (file <-> link/submodule): the new side counts as new content.
+                // A type change (file <-> submodule): the new side counts as new content.
                 if is_file(h.mode) {
                     self.deleted.push((path.to_owned(), h.id));
                 }

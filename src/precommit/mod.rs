@@ -479,9 +479,7 @@ fn select_named(
     let mut not_in_index = 0;
     for name in &names {
         match index.entry_by_path(name.as_str().into()) {
-            Some(e) if e.mode.is_submodule() || e.mode == gix::index::entry::Mode::SYMLINK => {
-                out.skipped_links += 1
-            }
+            Some(e) if e.mode.is_submodule() => out.skipped_links += 1,
             Some(e) => out.files.push(Staged {
                 path: name.as_str().into(),
                 id: e.id,

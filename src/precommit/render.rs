@@ -24,7 +24,7 @@ pub fn scanned_line(o: &Outcome) -> String {
         skipped.push(format!("{} not in the index", o.not_in_index));
     }
     if o.skipped_links > 0 {
-        skipped.push(format!("{} submodule/symlink", o.skipped_links));
+        skipped.push(plural(o.skipped_links, "submodule", "submodules"));
     }
     if !skipped.is_empty() {
         line.push_str(&format!(" (skipped {})", skipped.join(", ")));
@@ -94,13 +94,15 @@ impl crate::report::Header for Outcome {
         }
         Some(if self.whole_files {
             format!(
-                "leakgate: nothing to scan ({} not in the index, {} submodule/symlink): ok",
-                self.not_in_index, self.skipped_links
+                "leakgate: nothing to scan ({} not in the index, {}): ok",
+                self.not_in_index,
+                plural(self.skipped_links, "submodule", "submodules")
             )
         } else {
             format!(
-                "leakgate: nothing staged to scan ({} deleted, {} submodule/symlink changes): ok",
-                self.deleted, self.skipped_links
+                "leakgate: nothing staged to scan ({} deleted, {} changed): ok",
+                self.deleted,
+                plural(self.skipped_links, "submodule", "submodules")
             )
         })
     }

@@ -399,3 +399,43 @@ fn scan_and_lint_name_the_files_they_skip_as_too_large() {
         out.stdout
     );
 }
+
+#[test]
+fn a_token_written_as_a_symlink_target_is_found_by_the_hook_history_and_pre_push() {
+    // A symlink is a blob holding its target's path: `ln -s "$TOKEN" x` commits the token.
+    let repo = util::repo_with_remote();
+    repo.stage("a.txt", "a\n");
+    repo.git(&["commit", "-q", "-m", "clean"]);
+    let out = push(&repo, &["-u", "origin", "main"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    install(&repo, &["--pre-push"]);
+    let token = fake_github_token("ghp_");
+    std::os::unix::fs::symlink(&token, repo.path().join("link")).unwrap();
+    // An ordinary link beside it says nothing.
+    std::os::unix::fs::symlink("a.txt", repo.path().join("plain")).unwrap();
+    repo.git(&["add", "link", "plain"]);
+    let out = commit(&repo);
+    assert_eq!(
+        out.code, 1,
+        "the hook let a symlink's token through:\n{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("link:1:"), "{}", out.stdout);
+
+    let out = repo.git_status(&["commit", "-q", "--no-verify", "-m", "skip the hook"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let (code, v) = util::lint_json(&repo, &["--history-only"]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(util::paths_of(&v, "github-classic-token"), ["link"], "{v}");
+    let out = push(&repo, &[]);
+    assert_ne!(out.code, 0, "push should be blocked:\n{}", out.stdout);
+    assert!(out.stdout.contains(":link:1:"), "{}", out.stdout);
+
+    // A clean commit of an ordinary link.
+    repo.git(&["reset", "-q", "--hard", "origin/main"]);
+    std::os::unix::fs::symlink("a.txt", repo.path().join("other")).unwrap();
+    repo.git(&["add", "other"]);
+    let out = commit(&repo);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    assert!(out.stdout.contains("no secrets found"), "{}", out.stdout);
+}
