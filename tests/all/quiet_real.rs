@@ -132,3 +132,19 @@ fn a_scaleway_access_key_id_is_reported_as_the_aws_one() {
         );
     }
 }
+
+#[test]
+fn an_aead_kms_key_is_key_material() {
+    let key = random_key_b64();
+    let hcl = format!(
+        "kms \"aead\" {{\n  purpose   = \"root\"\n  aead_type = \"aes-gcm\"\n  key       = \"{key}\"\n  key_id    = \"global_root\"\n}}\n"
+    );
+    assert_eq!(rules_of(&hcl), ["aead-kms-key"], "{hcl}");
+    let json = format!(
+        "{{\"kms\": [{{\"aead\": {{\"aead_type\": \"aes-gcm\", \"key\": \"{key}\"}}}}]}}\n"
+    );
+    assert_eq!(rules_of(&json), ["aead-kms-key"], "{json}");
+    // A reference to the key, or another block's key: no.
+    let env = hcl.replace(&key, "env://BOUNDARY_ROOT_KEY");
+    assert_eq!(rules_of(&env), Vec::<String>::new(), "{env}");
+}
