@@ -121,7 +121,7 @@ pub fn is_human_password(secret: &[u8]) -> bool {
                 && text.chars().any(char::is_alphabetic));
     }
     let b = text.as_bytes();
-    if sequence(b) || digits_in_a_row(b) || written_in_words(b) {
+    if sequence(b) || digits_in_a_row(b) || written_in_words(b) || word_list(b) {
         return true;
     }
     let letters: Vec<u8> = b
@@ -426,6 +426,57 @@ fn written_in_words(b: &[u8]) -> bool {
                 in_words * 3 >= letters * 2
             }
     })
+}
+
+/// Words joined by one mark, a passphrase a person chose (`?98,TUESDAY,SHOWN,exactly,56?`,
+/// `horse.battery.staple.42`): four parts or more split at one of `, . + _ - / : ;` or a
+/// space, at most one other mark at each end; each part a number of up to three digits or a
+/// word of three to twelve letters in one case or Capitalized, with a vowel and no run of
+/// more than three consonants; three words at least. A generator's password does not put one
+/// mark between whole words.
+fn word_list(b: &[u8]) -> bool {
+    let mut core = b.trim_ascii();
+    if core.first().is_some_and(|c| !c.is_ascii_alphanumeric()) {
+        core = &core[1..];
+    }
+    if core.last().is_some_and(|c| !c.is_ascii_alphanumeric()) {
+        core = &core[..core.len() - 1];
+    }
+    let Some(&sep) = b",.+_-/:; "
+        .iter()
+        .max_by_key(|s| core.iter().filter(|c| c == s).count())
+    else {
+        return false;
+    };
+    let parts: Vec<&[u8]> = core.split(|c| *c == sep).collect();
+    if parts.len() < 4 {
+        return false;
+    }
+    let mut words = 0;
+    for p in &parts {
+        if !p.is_empty() && p.len() <= 3 && p.iter().all(u8::is_ascii_digit) {
+            continue;
+        }
+        let lower = p.to_ascii_lowercase();
+        let cased = p.iter().all(u8::is_ascii_lowercase)
+            || p.iter().all(u8::is_ascii_uppercase)
+            || (p.first().is_some_and(u8::is_ascii_uppercase)
+                && p[1..].iter().all(u8::is_ascii_lowercase));
+        let consonant_run = lower
+            .split(|c| b"aeiouy".contains(c))
+            .map(<[u8]>::len)
+            .max()
+            .unwrap_or(0);
+        if !((3..=12).contains(&p.len())
+            && cased
+            && lower.iter().any(|c| b"aeiouy".contains(c))
+            && consonant_run <= 3)
+        {
+            return false;
+        }
+        words += 1;
+    }
+    words >= 3
 }
 
 /// Whether the letters `w` are cased as a word or words: all lower or all upper case, or

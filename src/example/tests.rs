@@ -38,6 +38,10 @@ fn passwords_people_write() {
         "Zendesk$SO2025#",
         "Tw1l1oSMS2024#",
         "GrafanaOps2025!",
+        // A passphrase: words joined by one mark.
+        "?4,MONDAY,GIVEN,slowly,17?",
+        "horse.battery.staple.42",
+        "Correct-Horse-Battery-Staple",
         // Translations of "password" and of labels about it, in locale files.
         "Lösenord",
         "Hasło",
@@ -63,6 +67,8 @@ fn passwords_people_write() {
         "WoUG147bnG1R",
         "1Umac47ot5Tg",
         "BogU547sW1Nz",
+        "x9,Qz,kWp,7f",
+        "ab.cd.ef.gh",
     ] {
         assert!(!is_human_password(v.as_bytes()), "{v}");
     }

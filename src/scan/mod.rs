@@ -677,6 +677,7 @@ impl<'r> Scanner<'r> {
             || crate::validate::fails_its_checksum(secret)
             || crate::validate::is_ssh_public_key(secret)
             || crate::validate::is_non_bearer_jwt(secret)
+            || crate::validate::is_encrypted_value(secret)
             || (rule.decode_base64 && crate::validate::is_placeholder_login(secret))
             || rule.allows(secret)
         {

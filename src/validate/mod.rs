@@ -143,6 +143,30 @@ fn base62_crc32_ok(token: &[u8]) -> bool {
     base62_6(crc32(random)) == check
 }
 
+/// Whether the value is ciphertext in a secrets-at-rest format, made to be committed: EJSON's
+/// `EJ[1:…]`, sops' and hiera-eyaml's `ENC[AES256_GCM,…]`/`ENC[PKCS7,…]`, Jasypt's `ENC(…)`,
+/// Ansible Vault's `$ANSIBLE_VAULT;1.1;AES256…` and Vault transit's `vault:v1:…`. Only the
+/// key that decrypts it is a secret, and it is kept elsewhere.
+pub fn is_encrypted_value(secret: &[u8]) -> bool {
+    let s = secret.trim_ascii();
+    let numbered = |prefix: &[u8], close: u8| {
+        s.strip_prefix(prefix).is_some_and(|rest| {
+            let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+            digits > 0 && rest.get(digits) == Some(&close)
+        })
+    };
+    let enc = |open: &[u8]| {
+        s.strip_prefix(open).is_some_and(|rest| {
+            rest.len() >= 8 && rest.iter().take(4).all(u8::is_ascii_alphanumeric)
+        })
+    };
+    numbered(b"EJ[", b':')
+        || numbered(b"vault:v", b':')
+        || enc(b"ENC[")
+        || enc(b"ENC(")
+        || s.starts_with(b"$ANSIBLE_VAULT;")
+}
+
 /// Whether the value has the shape of a checksummed token format (see [`checksummed_format`])
 /// and its checksum fails: made up, not issued, so no rule reports it (a generic `token = …`
 /// rule included).

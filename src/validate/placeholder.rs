@@ -571,15 +571,33 @@ pub(crate) fn metasyntactic(b: &[u8]) -> bool {
         && runs.all(|r| words_only(r, WORDS))
 }
 
-/// A test's value that spells what it stands for, in any case and with up to two letters
-/// written as look-alikes: a vowel as a digit or `*#&@!`, `s` as `5$`, `t` as `7+`
-/// (`AmAz0n+SqSsEcReT+…`, `Newp1ssw0rd!`, `s3cr3t`). A random value of 40 characters holds
-/// such a spelling about once in a hundred thousand. Asked by generic rules only: a format's
+/// A test's value that spells what it stands for, in any case and with up to half its letters
+/// written as look-alikes: a vowel as a digit or `*#&@!`, `s` as `5$§`, `t` as `7+`
+/// (`AmAz0n+SqSsEcReT+…`, `Newp1ssw0rd!`, `s3cr3t`, `P4§$w0rd`); or a short label and the
+/// word, joined (`kv2-pass`, `db_pwd`, `app.secret`). The letters left as they are (`p`, `w`,
+/// `r`, `d` of `password`; `c`, `r` of `secret`) anchor the spelling: a random value of 40
+/// characters holds one about once in a million. Asked by generic rules only: a format's
 /// prefix may spell the word (`sb_secret_…`).
 pub fn spells_what_it_is(b: &[u8]) -> bool {
     if b.len() > 64 {
         return false;
     }
+    if labelled_word(b) {
+        return true;
+    }
+    // `§` (two bytes in UTF-8) read as the one look-alike it is.
+    let mut folded: Vec<u8> = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i..].starts_with("§".as_bytes()) {
+            folded.push(b'$');
+            i += 2;
+        } else {
+            folded.push(b[i]);
+            i += 1;
+        }
+    }
+    let b = &folded[..];
     [&b"password"[..], b"passwd", b"secret"].iter().any(|word| {
         b.windows(word.len()).any(|w| {
             let mut swapped = 0;
@@ -594,13 +612,44 @@ pub fn spells_what_it_is(b: &[u8]) -> bool {
                     true
                 } else if look_alike {
                     swapped += 1;
-                    swapped <= 2
+                    swapped <= word.len() / 2
                 } else {
                     false
                 }
             }) && w[0].is_ascii_alphabetic()
         })
     })
+}
+
+/// A short label and the word for what the value is, joined by `-`, `_` or `.` (`kv2-pass`,
+/// `db_pwd`, `test.secret`, `default-password`): two to four parts, each other part at most
+/// eight letters and digits in one case, 24 characters at most.
+fn labelled_word(b: &[u8]) -> bool {
+    if b.len() > 24 {
+        return false;
+    }
+    let parts: Vec<&[u8]> = b.split(|c| b"-_.".contains(c)).collect();
+    if !(2..=4).contains(&parts.len()) || parts.iter().any(|p| p.is_empty()) {
+        return false;
+    }
+    let word = |p: &[u8]| {
+        let l = p.to_ascii_lowercase();
+        [
+            &b"pass"[..],
+            b"passwd",
+            b"password",
+            b"pwd",
+            b"pw",
+            b"secret",
+        ]
+        .contains(&&l[..])
+    };
+    let label = |p: &[u8]| {
+        p.len() <= 8
+            && p.iter().all(u8::is_ascii_alphanumeric)
+            && !(p.iter().any(u8::is_ascii_uppercase) && p.iter().any(u8::is_ascii_lowercase))
+    };
+    parts.iter().filter(|p| word(p)).count() == 1 && parts.iter().all(|p| word(p) || label(p))
 }
 
 /// A value typed to look random: its digits count up (`a123b45c6d78e9f012a34cd5e6a7890b…`,

@@ -298,8 +298,18 @@ fn placeholders() {
         "AmAz0n+SqSsEcReT+aLpHaNuM3R1CsTr1nG",
         "Newp1ssw0rd!",
         "s3cr3t-v4lue",
+        // half the letters as look-alikes, `§` among them; a label and the word
+        "P4§$w0rd",
+        "S3cr3+",
+        "kv2-pass",
+        "db_pwd",
+        "DEFAULT.SECRET",
     ] {
         assert!(spells_what_it_is(p.as_bytes()), "{p}");
+    }
+    // A label in random case, or a long one, is not a label.
+    for p in ["xK9q-pass", "kv2-pass-word-and-more", "Kp9x-pass"] {
+        assert!(!spells_what_it_is(p.as_bytes()), "{p}");
     }
     for s in [
         "hQ7x!pZ2vR9w",
@@ -494,6 +504,30 @@ fn names_that_say_the_value_is_no_credential() {
         "stubborn_key = \"",
     ] {
         assert!(!name_says_no_credential(name.as_bytes()), "{name}");
+    }
+}
+
+#[test]
+fn ciphertext_formats_made_to_be_committed() {
+    for v in [
+        "EJ[1:b7A3qs6f9TQ3:pd7xMmBXQyQ+/vRN:9cIrVnv0]",
+        "ENC[AES256_GCM,data:pi+ApW+dEE+q2OJz,iv:MBlI=,tag:yjuL==,type:str]",
+        "ENC[PKCS7,MIIBeQYJKoZIhvcNAQcDoIIBajCCAWYCAQAx]",
+        "ENC(G6N718UuyPE5bHyWKyuLQSm02auQPUtm)",
+        "$ANSIBLE_VAULT;1.1;AES256",
+        "vault:v1:8SDd3WHDOjf7mq69CyCqYjBXAiQQAVZRkFM13ok481zoCmHnSeDX9vyf7w==",
+    ] {
+        assert!(is_encrypted_value(v.as_bytes()), "{v}");
+    }
+    for v in [
+        "EJ[x]",
+        "ENC[]",
+        "ENCRYPTED",
+        "vault:token",
+        "ENC(ab)",
+        "EJAx9Kq2LmR8wKp4NbY6",
+    ] {
+        assert!(!is_encrypted_value(v.as_bytes()), "{v}");
     }
 }
 

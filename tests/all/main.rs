@@ -16,6 +16,7 @@ mod no_silent_pass;
 mod precommit;
 mod prepush;
 mod quiet;
+mod quiet_real;
 mod readme;
 mod rules;
 mod scan;
