@@ -129,15 +129,40 @@ pub struct Objects<'r> {
     scratch: RefCell<Option<Scratch>>,
     /// The most memory the cache of inflated delta bases may hold.
     delta_cache: usize,
-    /// Objects read from the packs since their mapped pages were last released.
+    /// Objects read from the packs since mapped files were last looked at.
     reads: std::cell::Cell<usize>,
 }
 
-/// How many objects are read from the packs between two releases of their mapped pages. A
-/// mapped page that was read counts in the process's memory until it is released, and the
-/// kernel maps 16 pages around each one read (an index lookup touches three such runs): a
-/// long history's reads would otherwise map most of its packs and their indexes.
-const RELEASE_EVERY: usize = 32;
+/// How many objects are read from the packs between two looks at how much of the process's
+/// memory is mapped files (see [`FILE_PAGES_BUDGET`]).
+const LOOK_EVERY: usize = 32;
+
+/// When mapped files (the packs, their indexes, the program itself) hold more of the process's
+/// memory than this, a reader lets go of the pages of the packs it has touched. A mapped page
+/// that was read counts until it is released, and the kernel maps 16 pages around each one
+/// read (an index lookup touches three such runs): a long history's reads would otherwise
+/// map most of its packs and their indexes. Released pages stay in the page cache: mapping
+/// them again costs a page fault.
+const FILE_PAGES_BUDGET: usize = 24 << 20;
+
+/// How much of the process's memory is mapped files, if the system says.
+fn file_pages() -> Option<usize> {
+    #[cfg(target_os = "linux")]
+    {
+        unsafe extern "C" {
+            fn sysconf(name: i32) -> i64;
+        }
+        const SC_PAGESIZE: i32 = 30;
+        // (`statm`'s third field: resident pages backed by a file)
+        let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+        let pages: usize = statm.split_whitespace().nth(2)?.parse().ok()?;
+        // SAFETY: sysconf takes no pointer and only reads a system constant.
+        let size = unsafe { sysconf(SC_PAGESIZE) };
+        Some(pages * usize::try_from(size).ok()?)
+    }
+    #[cfg(not(target_os = "linux"))]
+    None
+}
 
 /// Let the kernel take back the pages of the read-only file mapping `map` that this process
 /// has touched: the page cache keeps them, and a later read maps them again.
@@ -271,14 +296,18 @@ impl<'r> Objects<'r> {
         f(s)
     }
 
-    /// Count a read from the packs, and every [`RELEASE_EVERY`] release their mapped pages.
+    /// Count a read from the packs; every [`LOOK_EVERY`], release their mapped pages if mapped
+    /// files hold more than [`FILE_PAGES_BUDGET`].
     fn count_read(&self) {
         let n = self.reads.get() + 1;
-        if n < RELEASE_EVERY {
+        if n < LOOK_EVERY {
             self.reads.set(n);
             return;
         }
         self.reads.set(0);
+        if file_pages().is_none_or(|held| held <= FILE_PAGES_BUDGET) {
+            return;
+        }
         for p in self.packs.get().into_iter().flatten() {
             release_pages(&p.idx);
             let len = p.data.data_len() as u64;
