@@ -118,7 +118,8 @@ struct Scratch {
 
 /// Reads objects of `repo` (see the module documentation). Used on one thread.
 pub struct Objects<'r> {
-    repo: &'r gix::Repository,
+    /// Borrowed, or owned (a thread's handle kept with the thread's other scratch state).
+    repo: std::borrow::Cow<'r, gix::Repository>,
     /// The packs of the repository and its alternates; `None` until first needed, and empty
     /// when they are left to gix.
     packs: std::cell::OnceCell<Vec<Pack>>,
@@ -126,6 +127,68 @@ pub struct Objects<'r> {
     loose: std::cell::OnceCell<Vec<gix::odb::loose::Store>>,
     own: bool,
     scratch: RefCell<Option<Scratch>>,
+    /// The most memory the cache of inflated delta bases may hold.
+    delta_cache: usize,
+    /// Objects read from the packs since mapped files were last looked at.
+    reads: std::cell::Cell<usize>,
+}
+
+/// How many objects are read from the packs between two looks at how much of the process's
+/// memory is mapped files (see [`FILE_PAGES_BUDGET`]).
+const LOOK_EVERY: usize = 32;
+
+/// When mapped files (the packs, their indexes, the program itself) hold more of the process's
+/// memory than this, a reader lets go of the pages of the packs it has touched. A mapped page
+/// that was read counts until it is released, and the kernel maps 16 pages around each one
+/// read (an index lookup touches three such runs): a long history's reads would otherwise
+/// map most of its packs and their indexes. Released pages stay in the page cache: mapping
+/// them again costs a page fault.
+const FILE_PAGES_BUDGET: usize = 24 << 20;
+
+/// How much of the process's memory is mapped files, if the system says.
+fn file_pages() -> Option<usize> {
+    #[cfg(target_os = "linux")]
+    {
+        unsafe extern "C" {
+            fn sysconf(name: i32) -> i64;
+        }
+        const SC_PAGESIZE: i32 = 30;
+        // (`statm`'s third field: resident pages backed by a file)
+        let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+        let pages: usize = statm.split_whitespace().nth(2)?.parse().ok()?;
+        // SAFETY: sysconf takes no pointer and only reads a system constant.
+        let size = unsafe { sysconf(SC_PAGESIZE) };
+        Some(pages * usize::try_from(size).ok()?)
+    }
+    #[cfg(not(target_os = "linux"))]
+    None
+}
+
+/// Let the kernel take back the pages of the read-only file mapping `map` that this process
+/// has touched: the page cache keeps them, and a later read maps them again.
+fn release_pages(map: &[u8]) {
+    #[cfg(target_os = "linux")]
+    {
+        unsafe extern "C" {
+            fn madvise(addr: *mut std::ffi::c_void, len: usize, advice: i32) -> i32;
+        }
+        const MADV_DONTNEED: i32 = 4;
+        if map.is_empty() {
+            return;
+        }
+        // SAFETY: `map` is the whole of a read-only mapping of a file (page-aligned, as mmap
+        // returns it) that is never written through: what is read from it after this is read
+        // from the file again, the same bytes (git never rewrites a pack or an index in place).
+        unsafe {
+            madvise(
+                map.as_ptr() as *mut std::ffi::c_void,
+                map.len(),
+                MADV_DONTNEED,
+            );
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = map;
 }
 
 /// An object read: its kind and content.
@@ -134,16 +197,36 @@ pub struct Object {
     pub data: Vec<u8>,
 }
 
+impl Objects<'static> {
+    /// The objects of `repo`, which they keep (a thread's own handle).
+    pub fn owned(repo: gix::Repository) -> Objects<'static> {
+        Objects::of(std::borrow::Cow::Owned(repo))
+    }
+}
+
 impl<'r> Objects<'r> {
     /// The objects of `repo`, its packs read here.
     pub fn new(repo: &'r gix::Repository) -> Objects<'r> {
+        Objects::of(std::borrow::Cow::Borrowed(repo))
+    }
+
+    fn of(repo: std::borrow::Cow<'r, gix::Repository>) -> Objects<'r> {
         Objects {
             repo,
             packs: Default::default(),
             loose: Default::default(),
             own: true,
             scratch: RefCell::new(None),
+            delta_cache: 96 << 20,
+            reads: std::cell::Cell::new(0),
         }
+    }
+
+    /// With a cache of inflated delta bases of at most `bytes` (96 MiB otherwise): for a
+    /// reader of many blobs that share few bases, where memory matters more.
+    pub fn with_delta_cache(mut self, bytes: usize) -> Objects<'r> {
+        self.delta_cache = bytes;
+        self
     }
 
     /// The objects of `repo`, all read through gix (for a handle whose pack indexes gix has
@@ -155,8 +238,8 @@ impl<'r> Objects<'r> {
         }
     }
 
-    pub fn repo(&self) -> &'r gix::Repository {
-        self.repo
+    pub fn repo(&self) -> &gix::Repository {
+        &self.repo
     }
 
     /// The object directories: the repository's, then its alternates'.
@@ -208,14 +291,36 @@ impl<'r> Objects<'r> {
         let mut s = self.scratch.borrow_mut();
         let s = s.get_or_insert_with(|| Scratch {
             inflate: gix::zlib::Inflate::default(),
-            cache: pack::cache::lru::StaticLinkedList::<64>::new(96 << 20),
+            cache: pack::cache::lru::StaticLinkedList::<64>::new(self.delta_cache),
         });
         f(s)
+    }
+
+    /// Count a read from the packs; every [`LOOK_EVERY`], release their mapped pages if mapped
+    /// files hold more than [`FILE_PAGES_BUDGET`].
+    fn count_read(&self) {
+        let n = self.reads.get() + 1;
+        if n < LOOK_EVERY {
+            self.reads.set(n);
+            return;
+        }
+        self.reads.set(0);
+        if file_pages().is_none_or(|held| held <= FILE_PAGES_BUDGET) {
+            return;
+        }
+        for p in self.packs.get().into_iter().flatten() {
+            release_pages(&p.idx);
+            let len = p.data.data_len() as u64;
+            if let Some(data) = p.data.entry_slice(0..len) {
+                release_pages(data);
+            }
+        }
     }
 
     /// The object `id`, found in a pack, then loose; `None` if neither has it (or it could not
     /// be read so).
     fn find_here(&self, id: &gix::hash::oid) -> Option<Object> {
+        self.count_read();
         for p in self.packs() {
             let Some(entry) = p.entry(id) else { continue };
             let mut out = Vec::new();
@@ -258,6 +363,17 @@ impl<'r> Objects<'r> {
         })
     }
 
+    /// The object `id`, or `None` if the object database lacks it.
+    pub fn try_find(&self, id: &gix::hash::oid) -> Result<Option<Object>> {
+        if let Some(o) = self.find_here(id) {
+            return Ok(Some(o));
+        }
+        Ok(self.repo.try_find_object(id)?.map(|o| Object {
+            kind: o.kind,
+            data: o.detach().data,
+        }))
+    }
+
     /// The object `id`, which must be of `kind`.
     pub fn find_kind(&self, id: &gix::hash::oid, kind: Kind) -> Result<Vec<u8>> {
         let o = self.find(id)?;
@@ -267,6 +383,7 @@ impl<'r> Objects<'r> {
 
     /// The size of object `id`'s content (read from its header where that can be had).
     pub fn size(&self, id: &gix::hash::oid) -> Result<u64> {
+        self.count_read();
         for p in self.packs() {
             let Some(entry) = p.entry(id) else { continue };
             let header = self.with_scratch(|s| {
@@ -298,7 +415,7 @@ impl<'r> Objects<'r> {
             return if head.is_unborn() {
                 Ok(None)
             } else {
-                head_tree_of(self.repo)
+                head_tree_of(&self.repo)
             };
         };
         match self.find_here(&id) {
@@ -307,7 +424,7 @@ impl<'r> Objects<'r> {
                     .context("HEAD does not point to a commit")?;
                 Ok(Some(commit.tree()))
             }
-            _ => head_tree_of(self.repo),
+            _ => head_tree_of(&self.repo),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! they added scanned once each.
 
 use super::*;
+use crate::git::objects::Objects;
 
 pub(super) struct CommitInfo {
     pub(super) short: String,
@@ -58,7 +59,12 @@ pub(super) fn scan_history(
     if range == "HEAD" && repo.head().context("reading HEAD")?.is_unborn() {
         return Ok((Vec::new(), hstats));
     }
-    let (tips, hidden) = parse_range(repo, range)?;
+    // (through a handle that is dropped: resolving revisions opens the pack index, whose pages
+    // would stay mapped)
+    let (tips, hidden) = parse_range(
+        &crate::git::Reopen::of(repo).open_with(HISTORY_CACHES)?,
+        range,
+    )?;
     scan_commits(repo, scanner, hstats, tips, hidden, opts, RefNames::Lookup)
 }
 
@@ -111,7 +117,7 @@ pub(super) fn scan_commits(
     // pages (and index pages) a handle has touched stay mapped, and count in memory, until it
     // is dropped; a long history touches all of its packs.
     let reopen = crate::git::Reopen::of(repo);
-    let mut walker = reopen.open_with(HISTORY_CACHES)?;
+    let walker = reopen.open_with(HISTORY_CACHES)?;
     let mut commits: Vec<(ObjectId, Vec<ObjectId>)> = Vec::new();
     {
         let walk = walker
@@ -125,8 +131,11 @@ pub(super) fn scan_commits(
         }
     }
     // The walk touched every commit (and, with a base, every commit it hides): let go of
-    // those pages.
-    walker = reopen.open_with(HISTORY_CACHES)?;
+    // those pages. Commits, trees and blobs are then read by leakgate's own pack reader
+    // (which lets go of the pages it touched as it goes).
+    drop(walker);
+    let mut objects =
+        Objects::owned(reopen.open_with(HISTORY_CACHES)?).with_delta_cache(LINT_CACHES.delta);
     // In a shallow clone, a range whose walk reaches the clone's boundary before its base cannot
     // be scanned exactly: the commits in between are missing, and the boundary commit would
     // look as if it added its whole tree.
@@ -244,18 +253,18 @@ pub(super) fn scan_commits(
             }));
         }
         if since_reopen >= REOPEN_EVERY {
-            walker = reopen.open_with(HISTORY_CACHES)?;
+            objects = Objects::owned(reopen.open_with(HISTORY_CACHES)?)
+                .with_delta_cache(LINT_CACHES.delta);
             since_reopen = 0;
         }
         since_reopen += 1;
-        let repo = &walker;
-        let commit = repo
-            .find_commit(*id)
+        let hash = objects.repo().object_hash();
+        let data = objects
+            .find_kind(id, gix::objs::Kind::Commit)
             .with_context(|| format!("reading commit {id}"))?;
-        let tree = commit
-            .tree_id()
-            .with_context(|| format!("reading the tree of {id}"))?
-            .detach();
+        let commit = gix::objs::CommitRef::from_bytes(&data, hash)
+            .with_context(|| format!("reading commit {id}"))?;
+        let tree = commit.tree();
         let (date, time) = match commit.author().ok().and_then(|a| a.time().ok()) {
             Some(t) => (
                 t.format(gix::date::time::format::ISO8601_STRICT)
@@ -265,6 +274,7 @@ pub(super) fn scan_commits(
             None => (String::new(), 0),
         };
         drop(commit);
+        drop(data);
         infos.push(CommitInfo {
             short: id.to_hex_with_len(7).to_string(),
             date,
@@ -274,16 +284,22 @@ pub(super) fn scan_commits(
         let mut parent_trees: Vec<Option<ObjectId>> = Vec::new();
         for p in parents {
             parent_trees.push(
-                repo.find_commit(*p)
-                    .ok()
-                    .and_then(|c| c.tree_id().ok())
-                    .map(|t| t.detach()),
+                (objects.find_kind(p, gix::objs::Kind::Commit).ok())
+                    .and_then(|d| Some(gix::objs::CommitRef::from_bytes(&d, hash).ok()?.tree())),
             );
         }
         let first = parent_trees.first().copied().flatten();
         let mut changed = Vec::new();
         let mut gone = HashSet::new();
-        diff_trees(repo, &mut trees, "", first, tree, &mut changed, &mut gone)?;
+        diff_trees(
+            &objects,
+            &mut trees,
+            "",
+            first,
+            tree,
+            &mut changed,
+            &mut gone,
+        )?;
         'paths: for (path, new, old) in changed {
             if old.is_none() && gone.contains(&new) {
                 continue; // a pure rename or copy of content the parent had
@@ -296,7 +312,7 @@ pub(super) fn scan_commits(
             let mut olds = vec![old];
             for t in parent_trees.iter().skip(1) {
                 let other = match t {
-                    Some(t) => blob_at(repo, *t, &path)?,
+                    Some(t) => blob_at(&objects, &mut trees, *t, &path)?,
                     None => None,
                 };
                 if other == Some(new) {
@@ -322,7 +338,7 @@ pub(super) fn scan_commits(
         }
         if batch.len() >= HISTORY_BATCH {
             flush(
-                repo,
+                objects.repo(),
                 &mut batch,
                 &mut in_batch,
                 &mut seen,
@@ -335,14 +351,14 @@ pub(super) fn scan_commits(
         }
     }
     flush(
-        &walker,
+        objects.repo(),
         &mut batch,
         &mut in_batch,
         &mut seen,
         &infos,
         &mut hstats,
     )?;
-    drop(walker);
+    drop(objects);
     hstats.commits = total as u64;
     if let Some(sink) = sink {
         sink.report(None);
@@ -402,13 +418,15 @@ const HISTORY_CACHES: crate::git::Caches = LINT_CACHES;
 pub(super) fn scan_history_blob(
     repo: &gix::Repository,
     scanner: &Scanner,
-    scratch: &mut Scratch,
+    scratch: &mut ThreadScratch,
     job: &HistJob,
     max_size: u64,
 ) -> Result<HistResult> {
     let mut res = HistResult::default();
-    let Some(obj) = repo
-        .try_find_object(job.id)
+    let ThreadScratch { scan, objects } = scratch;
+    let (scratch, objects) = (scan, thread_objects(objects, repo));
+    let Some(obj) = objects
+        .try_find(&job.id)
         .with_context(|| format!("reading blob {}", job.id))?
     else {
         res.missing = true;
@@ -449,8 +467,8 @@ pub(super) fn scan_history_blob(
         let mut per_parent: Vec<Vec<std::ops::Range<u32>>> = Vec::new();
         for old in occ.olds.iter().flatten() {
             // A parent's version that is missing counts as absent: every line is added.
-            let Some(old) = repo
-                .try_find_object(*old)
+            let Some(old) = objects
+                .try_find(old)
                 .with_context(|| format!("reading blob {old}"))?
             else {
                 continue;

@@ -166,6 +166,7 @@ pub fn run(repo: &gix::Repository, rules: &RuleSet, opts: &Options) -> Result<Li
     let disk = DiskAccess {
         workdir: workdir.clone(),
         opts: stat_opts.unwrap_or_default(),
+        hash: repo.object_hash(),
     };
 
     // Tracked files: every distinct blob of the index, once.
@@ -187,13 +188,14 @@ pub fn run(repo: &gix::Repository, rules: &RuleSet, opts: &Options) -> Result<Li
         {
             continue; // submodules and symlinks: no content to scan
         }
-        // Racily clean entries (written no earlier than the index) may hide a change of the
-        // same size within the same second: git re-reads those, and so does the blob path.
-        let clean = verbatim.covers(path.as_bytes())
+        // A file of a racily clean entry (written no earlier than the index) may hide a change
+        // of the same size within the same second: its content is read only if it hashes to
+        // the entry's blob.
+        let usable = verbatim.covers(path.as_bytes())
             && !entry.flags.intersects(
                 gix::index::entry::Flags::ASSUME_VALID | gix::index::entry::Flags::SKIP_WORKTREE,
-            )
-            && !entry.stat.is_racy(index_time, disk.opts);
+            );
+        let verify = entry.stat.is_racy(index_time, disk.opts);
         let k = match by_blob.get(&entry.id) {
             Some(&k) => {
                 jobs[k].paths.push(path);
@@ -209,8 +211,13 @@ pub fn run(repo: &gix::Repository, rules: &RuleSet, opts: &Options) -> Result<Li
                 jobs.len() - 1
             }
         };
-        if clean && jobs[k].disk.is_none() {
-            jobs[k].disk = Some((jobs[k].paths.len() - 1, entry.stat));
+        // (a file that needs no hashing is preferred)
+        if usable && jobs[k].disk.is_none_or(|d| d.verify && !verify) {
+            jobs[k].disk = Some(DiskCopy {
+                path: jobs[k].paths.len() - 1,
+                stat: entry.stat,
+                verify,
+            });
         }
     }
     let results = parallel(&repo, &jobs, |r, scratch, job| {

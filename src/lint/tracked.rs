@@ -89,7 +89,7 @@ pub(super) fn is_own_file(path: &str) -> bool {
 pub(super) fn parallel<T: Sync, R: Send>(
     repo: &gix::Repository,
     items: &[T],
-    work: impl Fn(&gix::Repository, &mut Scratch, &T) -> Result<R> + Sync,
+    work: impl Fn(&gix::Repository, &mut ThreadScratch, &T) -> Result<R> + Sync,
 ) -> Result<Vec<R>> {
     crate::git::par_map_with(repo, items, 16, LINT_CACHES, work)
 }
@@ -111,27 +111,58 @@ pub(super) const LINT_CACHES: crate::git::Caches = crate::git::Caches {
 pub(super) struct BlobJob {
     pub(super) id: ObjectId,
     pub(super) paths: Vec<String>,
-    /// A path whose working-tree file is known to hold the blob's content if its stat data
-    /// still match the index entry's (`None`: read the blob from the object database).
-    pub(super) disk: Option<(usize, gix::index::entry::Stat)>,
+    /// A working-tree file that may hold the blob's content (`None`: read the blob from the
+    /// object database).
+    pub(super) disk: Option<DiskCopy>,
+}
+
+/// A working-tree file of an index entry, read instead of the entry's blob when its stat data
+/// still match the entry's.
+#[derive(Clone, Copy)]
+pub(super) struct DiskCopy {
+    /// Which of the job's paths.
+    pub(super) path: usize,
+    pub(super) stat: gix::index::entry::Stat,
+    /// The entry is racily clean (the file was written no earlier than the index, so a change
+    /// of the same size within the same timestamp granule keeps its stat data): the file's
+    /// content is hashed, and used only if it is the blob's.
+    pub(super) verify: bool,
 }
 
 /// Which tracked files checking out writes exactly as their blobs.
 #[derive(Debug)]
 pub(super) enum Verbatim {
     None,
-    /// All but those under these directories (`dir/`; empty: the root), whose
-    /// `.gitattributes` may convert.
-    Except(Vec<Vec<u8>>),
+    /// All but those that a line of attributes that may convert applies to: the directory of
+    /// its file (`dir/`; empty: the root, for every path) and the line's pattern (`None`: every
+    /// path below, for a line this cannot match as git would).
+    Except(Vec<(Vec<u8>, Option<gix::glob::Pattern>)>),
 }
 
 impl Verbatim {
     pub(super) fn covers(&self, path: &[u8]) -> bool {
         match self {
             Verbatim::None => false,
-            Verbatim::Except(dirs) => !dirs.iter().any(|d| path.starts_with(d)),
+            Verbatim::Except(lines) => !lines.iter().any(|(dir, pattern)| {
+                path.starts_with(dir)
+                    && pattern
+                        .as_ref()
+                        .is_none_or(|p| attribute_pattern_matches(p, &path[dir.len()..]))
+            }),
         }
     }
+}
+
+/// Whether an attributes line's `pattern` applies to file `rel` (relative to the directory of
+/// the attributes file), as git matches it (case folded: matching more is safe).
+fn attribute_pattern_matches(pattern: &gix::glob::Pattern, rel: &[u8]) -> bool {
+    pattern.matches_repo_relative_path(
+        rel.as_bstr(),
+        rel.rfind_byte(b'/').map(|p| p + 1),
+        Some(false),
+        gix::glob::pattern::Case::Fold,
+        gix::glob::wildmatch::Mode::NO_MATCH_SLASH_LITERAL,
+    )
 }
 
 /// Whether checking files out writes them exactly as their blobs (no end-of-line conversion,
@@ -164,7 +195,8 @@ pub(super) fn checkout_is_verbatim(repo: &gix::Repository, index: &gix::index::S
             _ => false,
         },
     };
-    let converts = |text: &[u8]| attributes_convert(text, eol_is_lf);
+    let converting = |text: &[u8]| converting_lines(text, eol_is_lf);
+    let mut except = Vec::new();
     let mut files: Vec<PathBuf> = vec![repo.git_dir().join("info").join("attributes")];
     if let Some(p) = config.trusted_path("core.attributesFile").ok().flatten() {
         files.push(p);
@@ -175,21 +207,22 @@ pub(super) fn checkout_is_verbatim(repo: &gix::Repository, index: &gix::index::S
     {
         files.push(home.join("git").join("attributes"));
     }
+    // (their patterns are relative to the root)
     for f in files {
-        if let Ok(text) = std::fs::read(&f)
-            && converts(&text)
-        {
-            return Verbatim::None;
+        if let Ok(text) = std::fs::read(&f) {
+            except.extend(converting(&text).into_iter().map(|p| (Vec::new(), p)));
         }
     }
-    let mut except = Vec::new();
+    // (read by leakgate's own pack reader: gix's would check the whole pack index first)
+    let objects = crate::git::objects::Objects::new(repo).with_delta_cache(LINT_CACHES.delta);
     for entry in index.entries() {
         let path = entry.path(index);
         if path == ".gitattributes" || path.ends_with(b"/.gitattributes") {
-            match repo.find_object(entry.id) {
-                Ok(obj) if !converts(&obj.data) => {}
-                // `dir/` (empty: the root's, which is every path's)
-                _ => except.push(path[..path.len() - ".gitattributes".len()].to_vec()),
+            // `dir/` (empty: the root's)
+            let dir = path[..path.len() - ".gitattributes".len()].to_vec();
+            match objects.find_kind(&entry.id, gix::objs::Kind::Blob) {
+                Ok(data) => except.extend(converting(&data).into_iter().map(|p| (dir.clone(), p))),
+                Err(_) => except.push((dir, None)),
             }
         }
     }
@@ -228,33 +261,66 @@ pub(super) struct BlobResult {
 pub(super) struct DiskAccess {
     pub(super) workdir: PathBuf,
     pub(super) opts: gix::index::entry::stat::Options,
+    pub(super) hash: gix::hash::Kind,
+}
+
+/// What a scanning thread keeps between blobs: the scanner's scratch, and its reader of the
+/// object database (made when it first reads an object: see [`thread_objects`]).
+#[derive(Default)]
+pub(super) struct ThreadScratch {
+    pub(super) scan: Scratch,
+    pub(super) objects: Option<crate::git::objects::Objects<'static>>,
+}
+
+/// The reader of a thread's objects (made in `slot` now if there is none): leakgate's own pack
+/// reader, as gix's checks the whole pack index whenever a handle opens it (its pages, 19 MiB
+/// on kops, then count in lint's memory, for each thread).
+pub(super) fn thread_objects<'s>(
+    slot: &'s mut Option<crate::git::objects::Objects<'static>>,
+    repo: &gix::Repository,
+) -> &'s crate::git::objects::Objects<'static> {
+    slot.get_or_insert_with(|| {
+        crate::git::objects::Objects::owned(repo.clone()).with_delta_cache(LINT_CACHES.delta)
+    })
+}
+
+/// The content of `job`'s blob: its working-tree file's if that is known to hold it (see
+/// [`DiskCopy`]), else the blob read from the object database.
+pub(super) fn index_blob_content(
+    repo: &gix::Repository,
+    objects: &mut Option<crate::git::objects::Objects<'static>>,
+    job: &BlobJob,
+    disk: &DiskAccess,
+) -> Result<Vec<u8>> {
+    let from_disk = job.disk.and_then(|copy| {
+        let full = disk.workdir.join(&job.paths[copy.path]);
+        let data = read_if_stat_clean(&full, &copy.stat, disk.opts)?;
+        let same = !copy.verify
+            || gix::objs::compute_hash(disk.hash, gix::objs::Kind::Blob, &data).ok()? == job.id;
+        same.then_some(data)
+    });
+    if let Some(data) = from_disk {
+        return Ok(data);
+    }
+    thread_objects(objects, repo)
+        .find_kind(&job.id, gix::objs::Kind::Blob)
+        .with_context(|| format!("{}: cannot read blob {}", job.paths[0], job.id))
 }
 
 pub(super) fn scan_index_blob(
     repo: &gix::Repository,
     scanner: &Scanner,
-    scratch: &mut Scratch,
+    scratch: &mut ThreadScratch,
     job: &BlobJob,
     max_size: u64,
     disk: &DiskAccess,
 ) -> Result<BlobResult> {
     let mut res = BlobResult::default();
-    let from_disk = job.disk.and_then(|(k, stat)| {
-        read_if_stat_clean(&disk.workdir.join(&job.paths[k]), &stat, disk.opts)
-    });
-    let obj;
-    let data = match &from_disk {
-        Some(d) => d,
-        None => {
-            obj = repo
-                .find_object(job.id)
-                .with_context(|| format!("{}: cannot read blob {}", job.paths[0], job.id))?;
-            &obj.data
-        }
-    };
+    let data = index_blob_content(repo, &mut scratch.objects, job, disk)?;
+    let scratch = &mut scratch.scan;
     let paths: Vec<&str> = job.paths.iter().map(String::as_str).collect();
     let n = paths.len() as u64;
-    let c = crate::check::whole(scanner, scratch, &paths, Some(data), max_size, true);
+    let c = crate::check::whole(scanner, scratch, &paths, Some(&data), max_size, true);
     match c.skip {
         Some(crate::check::Skip::TooLarge) => {
             res.stats.skipped_too_large += n;
@@ -309,16 +375,22 @@ pub(super) fn untracked_candidates(
     out
 }
 
-/// Whether attribute lines `text` may make checkout convert a file: a `filter`, `ident` or
-/// `working-tree-encoding`, or CRLF line ends (`eol=crlf`, or `text` where `core.eol` is not
-/// LF: `eol_is_lf` false).
-fn attributes_convert(text: &[u8], eol_is_lf: bool) -> bool {
-    text.lines().any(|line| {
+/// The patterns of the attribute lines of `text` that may make checkout convert a file: a
+/// `filter`, `ident` or `working-tree-encoding`, or CRLF line ends (`eol=crlf`, or `text`
+/// where `core.eol` is not LF: `eol_is_lf` false). `None` for a line whose pattern is not
+/// matched here (a macro definition, a quoted pattern): it may apply to any path.
+fn converting_lines(text: &[u8], eol_is_lf: bool) -> Vec<Option<gix::glob::Pattern>> {
+    let mut out = Vec::new();
+    for line in text.lines() {
         let line = line.trim();
         if line.starts_with(b"#") {
-            return false;
+            continue;
         }
-        line.fields().skip(1).any(|tok| {
+        let mut fields = line.fields();
+        let Some(pattern) = fields.next() else {
+            continue;
+        };
+        let converts = fields.any(|tok| {
             if tok.starts_with(b"-") || tok.starts_with(b"!") {
                 return false;
             }
@@ -330,13 +402,66 @@ fn attributes_convert(text: &[u8], eol_is_lf: bool) -> bool {
                 b"text" | b"crlf" => !eol_is_lf,
                 _ => false,
             }
-        })
-    })
+        });
+        if converts {
+            out.push(
+                (!pattern.starts_with(b"[attr]") && !pattern.starts_with(b"\""))
+                    .then(|| gix::glob::Pattern::from_bytes_without_negation(pattern))
+                    .flatten(),
+            );
+        }
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
-    use super::attributes_convert;
+    use super::*;
+
+    fn attributes_convert(text: &[u8], eol_is_lf: bool) -> bool {
+        !converting_lines(text, eol_is_lf).is_empty()
+    }
+
+    /// Only the files a converting line's pattern matches, in its file's directory and below,
+    /// are read from their blobs; a line whose pattern is not matched here covers everything.
+    #[test]
+    fn only_the_paths_a_converting_line_matches_are_excepted() {
+        let lines = |dir: &str, text: &str| {
+            converting_lines(text.as_bytes(), true)
+                .into_iter()
+                .map(|p| (dir.as_bytes().to_vec(), p))
+                .collect::<Vec<_>>()
+        };
+        let mut except = lines(
+            "vendor/otel/",
+            "* text=auto eol=lf\n*.{cmd,[cC][mM][dD]} text eol=crlf\n*.bat eol=crlf\n/top.txt filter=lfs\n",
+        );
+        assert_eq!(except.len(), 3, "{except:?}");
+        let v = Verbatim::Except(except.clone());
+        for verbatim in [
+            "vendor/otel/a.go",
+            "vendor/otel/sub/b.md",
+            "vendor/x.bat",
+            "top.txt",
+            "vendor/otel/sub/top.txt",
+        ] {
+            assert!(v.covers(verbatim.as_bytes()), "{verbatim}");
+        }
+        for converted in [
+            "vendor/otel/run.bat",
+            "vendor/otel/sub/RUN.BAT",
+            "vendor/otel/top.txt",
+        ] {
+            assert!(!v.covers(converted.as_bytes()), "{converted}");
+        }
+        except.extend(lines("", "[attr]crlf-text text eol=crlf\n"));
+        let v = Verbatim::Except(except);
+        assert!(
+            !v.covers(b"src/main.rs"),
+            "a converting macro may apply anywhere"
+        );
+        assert!(!Verbatim::None.covers(b"a.go"));
+    }
 
     #[test]
     fn lf_text_attributes_do_not_convert_where_core_eol_is_lf() {

@@ -1,6 +1,7 @@
 //! Trees of consecutive commits compared: the blobs a commit added or changed, by path.
 
 use super::*;
+use crate::git::objects::Objects;
 
 pub(super) type TreeEntries = std::rc::Rc<[(BString, u16, ObjectId)]>;
 
@@ -14,15 +15,14 @@ pub(super) struct TreeCache(pub(super) HashMap<ObjectId, TreeEntries>, pub(super
 pub(super) const TREE_CACHE_ENTRIES: usize = 64 << 10;
 
 impl TreeCache {
-    fn entries(&mut self, repo: &gix::Repository, id: ObjectId) -> Result<TreeEntries> {
+    fn entries(&mut self, objects: &Objects<'_>, id: ObjectId) -> Result<TreeEntries> {
         if let Some(e) = self.0.get(&id) {
             return Ok(e.clone());
         }
-        let tree = repo
-            .find_tree(id)
+        let tree = objects
+            .find_kind(&id, gix::objs::Kind::Tree)
             .with_context(|| format!("reading tree {id}"))?;
-        let decoded = tree
-            .decode()
+        let decoded = gix::objs::TreeRef::from_bytes(&tree, objects.repo().object_hash())
             .with_context(|| format!("decoding tree {id}"))?;
         let entries: TreeEntries = decoded
             .entries
@@ -61,7 +61,7 @@ pub(super) fn tree_order(a: &[u8], a_mode: u16, b: &[u8], b_mode: u16) -> std::c
 /// Blobs added or changed from `old` to `new` (`(path, new id, old id at that path)`), and the
 /// ids of blobs that went away (to recognise pure renames).
 pub(super) fn diff_trees(
-    repo: &gix::Repository,
+    repo: &Objects<'_>,
     cache: &mut TreeCache,
     prefix: &str,
     old: Option<ObjectId>,
@@ -146,7 +146,7 @@ pub(super) fn diff_trees(
 }
 
 pub(super) fn collect_gone(
-    repo: &gix::Repository,
+    repo: &Objects<'_>,
     cache: &mut TreeCache,
     tree: ObjectId,
     gone: &mut HashSet<ObjectId>,
@@ -161,14 +161,27 @@ pub(super) fn collect_gone(
     Ok(())
 }
 
+/// The blob at `path` in `tree` (`None`: no file there).
 pub(super) fn blob_at(
-    repo: &gix::Repository,
+    objects: &Objects<'_>,
+    cache: &mut TreeCache,
     tree: ObjectId,
     path: &str,
 ) -> Result<Option<ObjectId>> {
-    let tree = repo.find_tree(tree)?;
-    Ok(tree
-        .lookup_entry_by_path(path)?
-        .filter(|e| crate::git::staged::is_file_mode(e.mode().value()))
-        .map(|e| e.object_id()))
+    let mut tree = tree;
+    let mut parts = path.split('/').peekable();
+    while let Some(part) = parts.next() {
+        let entries = cache.entries(objects, tree)?;
+        let Some((_, mode, id)) = entries.iter().find(|(n, _, _)| n == part.as_bytes()) else {
+            return Ok(None);
+        };
+        if parts.peek().is_none() {
+            return Ok(crate::git::staged::is_file_mode(*mode).then_some(*id));
+        }
+        if *mode != MODE_TREE {
+            return Ok(None);
+        }
+        tree = *id;
+    }
+    Ok(None)
 }

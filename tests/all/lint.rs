@@ -347,6 +347,64 @@ fn stat_clean_files_and_unstaged_changes_are_judged_by_the_index() {
     assert_eq!(v["stats"]["files_scanned"], 4, "{v:#}"); // and .gitignore
 }
 
+/// Give a working-tree file a modification time `secs` seconds from now.
+fn set_mtime_from_now(repo: &TestRepo, path: &str, secs: u64) -> std::time::SystemTime {
+    let t = std::time::SystemTime::now() + std::time::Duration::from_secs(secs);
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(repo.path().join(path))
+        .unwrap();
+    f.set_modified(t).unwrap();
+    t
+}
+
+/// Racily clean entries (their files written no earlier than the index: here, dated after
+/// it) are read from the working tree only when the file's content is the entry's blob: a
+/// change of the same size that kept the stat data is not what the next commit holds.
+#[test]
+fn racily_clean_files_are_judged_by_the_index() {
+    let repo = covered_repo();
+    // ctime is not compared (as on file systems where it cannot be trusted): a rewrite in
+    // place then keeps every stat field that is compared.
+    repo.git(&["config", "core.trustctime", "false"]);
+    let secret = secret_line();
+    let with = format!("import os\n{secret}\n");
+    let without = format!("import os\n{}\n", "#".repeat(secret.len()));
+    assert_eq!(with.len(), without.len());
+    // Staged with a secret, then rewritten without it: same size, same modification time.
+    repo.write("rewritten.py", &with);
+    let t = set_mtime_from_now(&repo, "rewritten.py", 3600);
+    // Staged clean, then given a secret the same way: not in the next commit.
+    repo.write("sneaky.py", &without);
+    let t2 = set_mtime_from_now(&repo, "sneaky.py", 3600);
+    // Staged with a secret and untouched since (racy, and the file is the blob).
+    repo.write("same.py", &with);
+    set_mtime_from_now(&repo, "same.py", 3600);
+    repo.git(&["add", "rewritten.py", "sneaky.py", "same.py"]);
+    repo.write("rewritten.py", &without);
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(repo.path().join("rewritten.py"))
+        .unwrap();
+    f.set_modified(t).unwrap();
+    repo.write("sneaky.py", &with);
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(repo.path().join("sneaky.py"))
+        .unwrap();
+    f.set_modified(t2).unwrap();
+    let (code, v) = lint_json(&repo, &[]);
+    assert_eq!(code, 1, "{v:#}");
+    let keys = finding_keys(&v);
+    for p in ["rewritten.py", "same.py"] {
+        assert!(
+            keys.contains(&(p.into(), Some(2), "github-classic-token".into())),
+            "{p}: {keys:?}"
+        );
+    }
+    assert!(!keys.iter().any(|k| k.0 == "sneaky.py"), "{keys:?}");
+}
+
 #[test]
 fn history_finds_a_deleted_key_with_its_commit() {
     let repo = covered_repo();
