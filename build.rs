@@ -30,6 +30,13 @@ mod exclusion;
 #[allow(dead_code)]
 mod keywords;
 
+#[path = "src/loosen.rs"]
+mod loosen;
+
+#[path = "src/hirbin.rs"]
+#[allow(dead_code)]
+mod hirbin;
+
 fn main() {
     println!("cargo::rerun-if-changed=rules.toml");
     println!("cargo::rerun-if-changed=build.rs");
@@ -38,13 +45,16 @@ fn main() {
     println!("cargo::rerun-if-changed=src/expand.rs");
     println!("cargo::rerun-if-changed=src/exclusion.rs");
     println!("cargo::rerun-if-changed=src/keywords.rs");
+    println!("cargo::rerun-if-changed=src/loosen.rs");
+    println!("cargo::rerun-if-changed=src/hirbin.rs");
     let src = std::fs::read_to_string("rules.toml").expect("read rules.toml");
     // A broken rules.toml is reported by the test suite with the rule and line; here, emit
     // nothing usable so that `RuleSet::builtin` reports it at run time instead of panicking.
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR"));
     let mut gates = Vec::new();
+    let mut lights = Vec::new();
     let out = match src.parse::<toml::Table>() {
-        Ok(table) => generate(&table, &mut gates),
+        Ok(table) => generate(&table, &mut gates, &mut lights),
         Err(e) => format!(
             "pub(crate) const BUILD_ERROR: Option<&str> = Some({:?});\n\
              pub(crate) static RULES: &[GenRule] = &[];\npub(crate) static FILES: &[GenFile] = &[];\n\
@@ -57,6 +67,7 @@ fn main() {
     };
     std::fs::write(out_dir.join("builtin_rules.rs"), out).expect("write builtin_rules.rs");
     std::fs::write(out_dir.join("gates.bin"), gates).expect("write gates.bin");
+    std::fs::write(out_dir.join("lights.bin"), lights).expect("write lights.bin");
 }
 
 fn s(v: Option<&Value>) -> String {
@@ -114,10 +125,10 @@ fn gate_dfa(pattern: &str) -> Option<Vec<u8>> {
 /// branches' pattern, the exclusions' check as a serialized sparse DFA (capped as a gate's
 /// repetitions are) and the check's longest match (`usize::MAX`: unbounded), as the Rust
 /// expression of `GenRule::split`; `None` if the pattern has no such branches or the DFA
-/// does not fit.
-fn split(pattern: &str, blob: &mut Vec<u8>) -> String {
+/// does not fit. Also the capturing branches' pattern, if split.
+fn split(pattern: &str, blob: &mut Vec<u8>) -> (String, Option<String>) {
     let Some(split) = exclusion::split(pattern) else {
-        return "None".into();
+        return ("None".into(), None);
     };
     let dfa = [8, 2].into_iter().find_map(|cap| {
         let how = gate::Widening {
@@ -129,15 +140,33 @@ fn split(pattern: &str, blob: &mut Vec<u8>) -> String {
         dfa_bytes_with(&gate::gate_hir(&split.check, None, how), true)
     });
     let Some(dfa) = dfa else {
-        return "None".into();
+        return ("None".into(), None);
     };
     let start = blob.len();
     blob.extend_from_slice(&dfa);
-    format!(
+    let expr = format!(
         "Some(({:?}, {start}..{}, {}))",
         split.main,
         blob.len(),
         split.max_len.unwrap_or(usize::MAX)
+    );
+    (expr, Some(split.main))
+}
+
+/// The light pattern (`loosen::loosen`) of `pattern` (a rule's, or its capturing branches'
+/// when `of_main`), its syntax tree appended to `blob` (`hirbin`), as the Rust expression of
+/// `GenRule::light`.
+fn light(pattern: &str, of_main: bool, blob: &mut Vec<u8>) -> String {
+    let Some(loose) = loosen::loosen(pattern) else {
+        return "None".into();
+    };
+    let start = blob.len();
+    hirbin::write(&loose.hir, blob);
+    format!(
+        "Some(({of_main}, {start}..{}, &{:?}, {}))",
+        blob.len(),
+        loose.checks,
+        loose.groups
     )
 }
 
@@ -244,7 +273,7 @@ fn keyword_list(table: &toml::Table, keep: impl Fn(&Value) -> bool) -> Vec<Strin
     out
 }
 
-fn generate(table: &toml::Table, gates: &mut Vec<u8>) -> String {
+fn generate(table: &toml::Table, gates: &mut Vec<u8>, lights: &mut Vec<u8>) -> String {
     let mut out = String::from("pub(crate) const BUILD_ERROR: Option<&str> = None;\n");
     // The keyword tries of a commit's scanner: all rules' keywords, and the multiline rules'.
     out.push_str("pub(crate) static TRIES: &[crate::keywords::StaticTrie] = &[\n");
@@ -301,6 +330,13 @@ fn generate(table: &toml::Table, gates: &mut Vec<u8>) -> String {
             ("pattern", Some(p)) => Some(p),
             _ => r.get(k),
         };
+        let pattern = g("pattern").and_then(Value::as_str);
+        let (split_expr, main) = pattern.map_or(("None".into(), None), |p| split(p, gates));
+        let light_expr = match (&main, pattern) {
+            (Some(main), _) => light(main, true, lights),
+            (None, Some(p)) => light(p, false, lights),
+            (None, None) => "None".into(),
+        };
         let min_entropy = match g("min_entropy") {
             Some(Value::Float(f)) => format!("Some({f:?})"),
             Some(Value::Integer(i)) => format!("Some({i}.0)"),
@@ -310,7 +346,8 @@ fn generate(table: &toml::Table, gates: &mut Vec<u8>) -> String {
             out,
             "  GenRule {{ id: {}, name: {}, severity: {}, pattern: {}, keywords: {}, min_entropy: {min_entropy}, \
              validator: {}, multiline: {}, window_lines: {}, context: {}, decode: {}, allow: {}, fallback: {}, \
-             description: {}, remediation: {}, references: {}, shape: {}, gate: {}, split: {} }},",
+             description: {}, remediation: {}, references: {}, shape: {}, gate: {}, split: {split_expr}, \
+             light: {light_expr} }},",
             s(g("id")),
             s(g("name")),
             s(g("severity")),
@@ -334,9 +371,6 @@ fn generate(table: &toml::Table, gates: &mut Vec<u8>) -> String {
                     sh.bytes, sh.min_len
                 )),
             stored(gates, g("pattern").and_then(Value::as_str).and_then(gate_dfa)),
-            g("pattern")
-                .and_then(Value::as_str)
-                .map_or("None".into(), |p| split(p, gates)),
         )
         .unwrap();
     }
