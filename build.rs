@@ -125,8 +125,9 @@ fn gate_dfa(pattern: &str) -> Option<Vec<u8>> {
 /// branches' pattern, the exclusions' check as a serialized sparse DFA (capped as a gate's
 /// repetitions are) and the check's longest match (`usize::MAX`: unbounded), as the Rust
 /// expression of `GenRule::split`; `None` if the pattern has no such branches or the DFA
-/// does not fit. Also the capturing branches' pattern, if split.
-fn split(pattern: &str, blob: &mut Vec<u8>) -> (String, Option<String>) {
+/// does not fit; with the exclusion branches' alternations appended to `lights`. Also the
+/// capturing branches' pattern, if split.
+fn split(pattern: &str, blob: &mut Vec<u8>, lights: &mut Vec<u8>) -> (String, Option<String>) {
     let Some(split) = exclusion::split(pattern) else {
         return ("None".into(), None);
     };
@@ -139,16 +140,19 @@ fn split(pattern: &str, blob: &mut Vec<u8>) -> (String, Option<String>) {
         // some 10 times (generic-service-key's: 2.7 MB to 160 KB).
         dfa_bytes_with(&gate::gate_hir(&split.check, None, how), true)
     });
-    let Some(dfa) = dfa else {
+    let (Some(dfa), Some(exclusions)) = (dfa, exclusion::exclusions(pattern)) else {
         return ("None".into(), None);
     };
+    let at = lights.len();
+    exclusions.write(lights);
     let start = blob.len();
     blob.extend_from_slice(&dfa);
     let expr = format!(
-        "Some(({:?}, {start}..{}, {}))",
+        "Some(({:?}, {start}..{}, {}, {at}..{}))",
         split.main,
         blob.len(),
-        split.max_len.unwrap_or(usize::MAX)
+        split.max_len.unwrap_or(usize::MAX),
+        lights.len()
     );
     (expr, Some(split.main))
 }
@@ -331,7 +335,7 @@ fn generate(table: &toml::Table, gates: &mut Vec<u8>, lights: &mut Vec<u8>) -> S
             _ => r.get(k),
         };
         let pattern = g("pattern").and_then(Value::as_str);
-        let (split_expr, main) = pattern.map_or(("None".into(), None), |p| split(p, gates));
+        let (split_expr, main) = pattern.map_or(("None".into(), None), |p| split(p, gates, lights));
         let light_expr = match (&main, pattern) {
             (Some(main), _) => light(main, true, lights),
             (None, Some(p)) => light(p, false, lights),

@@ -31,33 +31,33 @@ pub fn write(hir: &Hir, out: &mut Vec<u8>) {
         }
         HirKind::Class(Class::Bytes(c)) => {
             out.push(BYTES);
-            varint(c.ranges().len() as u64, out);
+            put_varint(c.ranges().len() as u64, out);
             for r in c.ranges() {
                 out.extend_from_slice(&[r.start(), r.end()]);
             }
         }
         HirKind::Class(Class::Unicode(c)) => {
             out.push(UNICODE);
-            varint(c.ranges().len() as u64, out);
+            put_varint(c.ranges().len() as u64, out);
             for r in c.ranges() {
-                varint(u64::from(r.start()), out);
-                varint(u64::from(r.end()), out);
+                put_varint(u64::from(r.start()), out);
+                put_varint(u64::from(r.end()), out);
             }
         }
         HirKind::Look(look) => {
             out.push(LOOK);
-            varint(u64::from(look.as_repr()), out);
+            put_varint(u64::from(look.as_repr()), out);
         }
         HirKind::Repetition(rep) => {
             out.push(REPETITION);
-            varint(u64::from(rep.min), out);
-            varint(rep.max.map_or(0, |m| u64::from(m) + 1), out);
+            put_varint(u64::from(rep.min), out);
+            put_varint(rep.max.map_or(0, |m| u64::from(m) + 1), out);
             out.push(u8::from(rep.greedy));
             write(&rep.sub, out);
         }
         HirKind::Capture(cap) => {
             out.push(CAPTURE);
-            varint(u64::from(cap.index), out);
+            put_varint(u64::from(cap.index), out);
             match &cap.name {
                 Some(name) => {
                     out.push(1);
@@ -73,7 +73,7 @@ pub fn write(hir: &Hir, out: &mut Vec<u8>) {
             } else {
                 ALTERNATION
             });
-            varint(subs.len() as u64, out);
+            put_varint(subs.len() as u64, out);
             for sub in subs {
                 write(sub, out);
             }
@@ -83,12 +83,13 @@ pub fn write(hir: &Hir, out: &mut Vec<u8>) {
 
 /// The tree [`write`] wrote to `data`; `None` if `data` is not one, whole.
 pub fn read(data: &[u8]) -> Option<Hir> {
-    let mut r = Reader { data, at: 0 };
+    let mut r = Cursor::new(data);
     let hir = r.hir(0)?;
-    (r.at == data.len()).then_some(hir)
+    r.is_done().then_some(hir)
 }
 
-fn varint(mut n: u64, out: &mut Vec<u8>) {
+/// `n` appended to `out` as a LEB128 varint.
+pub fn put_varint(mut n: u64, out: &mut Vec<u8>) {
     while n >= 0x80 {
         out.push((n as u8) | 0x80);
         n >>= 7;
@@ -97,11 +98,12 @@ fn varint(mut n: u64, out: &mut Vec<u8>) {
 }
 
 fn bytes(b: &[u8], out: &mut Vec<u8>) {
-    varint(b.len() as u64, out);
+    put_varint(b.len() as u64, out);
     out.extend_from_slice(b);
 }
 
-struct Reader<'a> {
+/// Reads what [`put_varint`] and its kin wrote.
+pub struct Cursor<'a> {
     data: &'a [u8],
     at: usize,
 }
@@ -109,14 +111,33 @@ struct Reader<'a> {
 /// How deep a tree may nest (no built-in pattern comes near it).
 const MAX_DEPTH: usize = 200;
 
-impl<'a> Reader<'a> {
+impl<'a> Cursor<'a> {
+    pub fn new(data: &'a [u8]) -> Cursor<'a> {
+        Cursor { data, at: 0 }
+    }
+
+    /// Whether all of the data was read.
+    pub fn is_done(&self) -> bool {
+        self.at == self.data.len()
+    }
+
+    /// A count of items of at least a byte each: `None` past the data left.
+    pub fn count(&mut self) -> Option<usize> {
+        let n = self.usize()?;
+        (n <= self.data.len() - self.at).then_some(n)
+    }
+
+    pub fn usize(&mut self) -> Option<usize> {
+        usize::try_from(self.varint()?).ok()
+    }
+
     fn byte(&mut self) -> Option<u8> {
         let b = *self.data.get(self.at)?;
         self.at += 1;
         Some(b)
     }
 
-    fn varint(&mut self) -> Option<u64> {
+    pub fn varint(&mut self) -> Option<u64> {
         let mut n = 0u64;
         for shift in (0..64).step_by(7) {
             let b = self.byte()?;
@@ -132,7 +153,7 @@ impl<'a> Reader<'a> {
         u32::try_from(self.varint()?).ok()
     }
 
-    fn bytes(&mut self) -> Option<&'a [u8]> {
+    pub fn bytes(&mut self) -> Option<&'a [u8]> {
         let len = usize::try_from(self.varint()?).ok()?;
         let b = self.data.get(self.at..self.at.checked_add(len)?)?;
         self.at += len;

@@ -31,7 +31,6 @@ use std::sync::OnceLock;
 
 use regex_automata::util::captures::Captures;
 use regex_automata::{Input, meta};
-use regex_syntax::ast::Ast;
 use regex_syntax::hir::Hir;
 
 /// The pattern for a little input (see the module documentation).
@@ -57,8 +56,10 @@ struct Exclusion {
     check: Check,
     /// The check's longest match (`usize::MAX`: unbounded).
     max_len: usize,
-    /// The exclusion branches' syntax tree (`exclusion::exclusions`), where the check matches.
-    tree: OnceLock<Option<Ast>>,
+    /// The exclusion branches' alternations (`exclusion::exclusions`), where the check
+    /// matches: read from `stored` if given (`exclusion::Choice::write`), else from `pattern`.
+    tree: OnceLock<Option<crate::exclusion::Choice>>,
+    stored: Option<&'static [u8]>,
     /// The whole pattern, should they not be had alone (they always are).
     whole: OnceLock<Option<Light>>,
     pattern: Box<str>,
@@ -120,11 +121,13 @@ impl Light {
 
     /// `pattern` split as `exclusion::split` does: `main` its capturing branches, `check` a
     /// superset of its exclusion branches whose matches are at most `max_len` long. Only
-    /// `main` is compiled now (from `loose`, `main` loosened, if given).
+    /// `main` is compiled now (from `loose`, `main` loosened, if given). `stored`: the
+    /// exclusion branches' alternations as `build.rs` stored them, if it did.
     pub fn split(
         pattern: &str,
         main: &str,
         loose: Option<Loose>,
+        stored: Option<&'static [u8]>,
         check: Check,
         max_len: usize,
         build: impl Fn(&Hir) -> Option<meta::Regex>,
@@ -137,6 +140,7 @@ impl Light {
             check,
             max_len,
             tree: OnceLock::new(),
+            stored,
             whole: OnceLock::new(),
             pattern: pattern.into(),
         }));
@@ -152,6 +156,7 @@ impl Light {
                 Light::split(
                     pattern,
                     &s.main,
+                    None,
                     None,
                     check,
                     s.max_len.unwrap_or(usize::MAX),
@@ -281,7 +286,10 @@ impl Searcher<'_> {
     ) -> Option<Option<Range<usize>>> {
         let tree = x
             .tree
-            .get_or_init(|| crate::exclusion::exclusions(&x.pattern))
+            .get_or_init(|| match x.stored {
+                Some(bytes) => crate::exclusion::Choice::read(bytes),
+                None => crate::exclusion::exclusions(&x.pattern),
+            })
             .as_ref()?;
         let text = input.haystack()[input.start()..input.end()].to_ascii_lowercase();
         let occurs = |lit: &[u8]| memchr::memmem::find(&text, lit).is_some();

@@ -22,8 +22,15 @@ pub(crate) struct GenRule {
     pub gate: Option<std::ops::Range<usize>>,
     /// The pattern's exclusion branches taken apart (see `exclusion.rs`): the capturing
     /// branches' pattern, the exclusions' check (a range of [`GATES`]) and its longest
-    /// match (`usize::MAX`: unbounded).
-    pub split: Option<(&'static str, std::ops::Range<usize>, usize)>,
+    /// match (`usize::MAX`: unbounded), and the exclusion branches' alternations (a range of
+    /// [`LIGHTS`], `exclusion::Choice::write`).
+    #[allow(clippy::type_complexity)]
+    pub split: Option<(
+        &'static str,
+        std::ops::Range<usize>,
+        usize,
+        std::ops::Range<usize>,
+    )>,
     /// The light pattern (`loosen::loosen`): whether it is of the capturing branches
     /// (`split`'s) rather than of the pattern, its syntax tree (a range of [`LIGHTS`]), its
     /// rewritten repetitions and its capture groups.

@@ -245,11 +245,15 @@ impl RuleSet {
             if rule.id() == g.id && rule.spec.pattern.get_ref() == g.pattern {
                 let _ = rule.shape.set(g.shape);
                 rule.prebuilt = g.gate.clone().map(|r| &generated::GATES[r]);
-                rule.split = g.split.clone().map(|(main, check, max_len)| PrebuiltSplit {
-                    main,
-                    check: &generated::GATES[check],
-                    max_len,
-                });
+                rule.split =
+                    g.split
+                        .clone()
+                        .map(|(main, check, max_len, exclusions)| PrebuiltSplit {
+                            main,
+                            check: &generated::GATES[check],
+                            max_len,
+                            exclusions: &generated::LIGHTS[exclusions],
+                        });
                 rule.prebuilt_light =
                     g.light
                         .clone()

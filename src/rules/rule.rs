@@ -46,6 +46,8 @@ pub(crate) struct PrebuiltSplit {
     pub check: &'static [u8],
     /// The check's longest match before it was widened (`usize::MAX`: unbounded).
     pub max_len: usize,
+    /// The exclusion branches' alternations (`exclusion::Choice::write`).
+    pub exclusions: &'static [u8],
 }
 
 /// A built-in rule's light pattern worked out at build time (`loosen::loosen`).
@@ -218,6 +220,7 @@ impl Rule {
                         pattern,
                         s.main,
                         loose,
+                        Some(s.exclusions),
                         crate::light::Check::Dfa(Box::new(check)),
                         s.max_len,
                         light_build,

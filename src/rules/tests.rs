@@ -50,7 +50,8 @@ fn the_rules_with_examples_have_the_prebuilt_gates() {
 }
 
 /// The light patterns `build.rs` stored are what `loosen::loosen` makes of each built-in
-/// rule's pattern (or of its capturing branches, when split) at run time, read back whole.
+/// rule's pattern (or of its capturing branches, when split) at run time, read back whole;
+/// and so are the split rules' exclusion alternations (`exclusion::exclusions`).
 #[test]
 fn prebuilt_light_patterns_are_the_patterns_loosened() {
     let set = RuleSet::builtin().unwrap();
