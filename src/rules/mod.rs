@@ -73,12 +73,14 @@ pub use crate::finding::Severity;
 mod check;
 mod compile;
 mod file;
+mod globs;
 mod rule;
 mod spec;
 
 pub use check::*;
 pub use compile::*;
 pub use file::*;
+pub(crate) use globs::PathGlobs;
 pub use rule::*;
 pub use spec::*;
 
