@@ -30,6 +30,13 @@ mod exclusion;
 #[allow(dead_code)]
 mod keywords;
 
+#[path = "src/loosen.rs"]
+mod loosen;
+
+#[path = "src/hirbin.rs"]
+#[allow(dead_code)]
+mod hirbin;
+
 fn main() {
     println!("cargo::rerun-if-changed=rules.toml");
     println!("cargo::rerun-if-changed=build.rs");
@@ -38,13 +45,16 @@ fn main() {
     println!("cargo::rerun-if-changed=src/expand.rs");
     println!("cargo::rerun-if-changed=src/exclusion.rs");
     println!("cargo::rerun-if-changed=src/keywords.rs");
+    println!("cargo::rerun-if-changed=src/loosen.rs");
+    println!("cargo::rerun-if-changed=src/hirbin.rs");
     let src = std::fs::read_to_string("rules.toml").expect("read rules.toml");
     // A broken rules.toml is reported by the test suite with the rule and line; here, emit
     // nothing usable so that `RuleSet::builtin` reports it at run time instead of panicking.
     let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("OUT_DIR"));
     let mut gates = Vec::new();
+    let mut lights = Vec::new();
     let out = match src.parse::<toml::Table>() {
-        Ok(table) => generate(&table, &mut gates),
+        Ok(table) => generate(&table, &mut gates, &mut lights),
         Err(e) => format!(
             "pub(crate) const BUILD_ERROR: Option<&str> = Some({:?});\n\
              pub(crate) static RULES: &[GenRule] = &[];\npub(crate) static FILES: &[GenFile] = &[];\n\
@@ -57,6 +67,7 @@ fn main() {
     };
     std::fs::write(out_dir.join("builtin_rules.rs"), out).expect("write builtin_rules.rs");
     std::fs::write(out_dir.join("gates.bin"), gates).expect("write gates.bin");
+    std::fs::write(out_dir.join("lights.bin"), lights).expect("write lights.bin");
 }
 
 fn s(v: Option<&Value>) -> String {
@@ -113,18 +124,48 @@ fn gate_dfa(pattern: &str) -> Option<Vec<u8>> {
 /// A built-in rule's exclusion branches taken apart (`exclusion::split`): the capturing
 /// branches' pattern, the exclusions' check as a serialized sparse DFA (`split_dfa`) and the
 /// check's longest match (`usize::MAX`: unbounded), as the Rust expression of
-/// `GenRule::split`; `None` if the pattern has no such branches or the DFA does not fit.
-fn split(pattern: &str, dfa: Option<Vec<u8>>, blob: &mut Vec<u8>) -> String {
-    let (Some(split), Some(dfa)) = (exclusion::split(pattern), dfa) else {
+/// `GenRule::split`; `None` if the pattern has no such branches or the DFA does not fit; with
+/// the exclusion branches' alternations appended to `lights`. Also the capturing branches'
+/// pattern, if split.
+fn split(
+    pattern: &str,
+    dfa: Option<Vec<u8>>,
+    blob: &mut Vec<u8>,
+    lights: &mut Vec<u8>,
+) -> (String, Option<String>) {
+    let (Some(split), Some(dfa), Some(exclusions)) =
+        (exclusion::split(pattern), dfa, exclusion::exclusions(pattern))
+    else {
+        return ("None".into(), None);
+    };
+    let at = lights.len();
+    exclusions.write(lights);
+    let start = blob.len();
+    blob.extend_from_slice(&dfa);
+    let expr = format!(
+        "Some(({:?}, {start}..{}, {}, {at}..{}))",
+        split.main,
+        blob.len(),
+        split.max_len.unwrap_or(usize::MAX),
+        lights.len()
+    );
+    (expr, Some(split.main))
+}
+
+/// The light pattern (`loosen::loosen`) of `pattern` (a rule's, or its capturing branches'
+/// when `of_main`), its syntax tree appended to `blob` (`hirbin`), as the Rust expression of
+/// `GenRule::light`.
+fn light(pattern: &str, of_main: bool, blob: &mut Vec<u8>) -> String {
+    let Some(loose) = loosen::loosen(pattern) else {
         return "None".into();
     };
     let start = blob.len();
-    blob.extend_from_slice(&dfa);
+    hirbin::write(&loose.hir, blob);
     format!(
-        "Some(({:?}, {start}..{}, {}))",
-        split.main,
+        "Some(({of_main}, {start}..{}, &{:?}, {}))",
         blob.len(),
-        split.max_len.unwrap_or(usize::MAX)
+        loose.checks,
+        loose.groups
     )
 }
 
@@ -304,7 +345,7 @@ fn keyword_list(table: &toml::Table, keep: impl Fn(&Value) -> bool) -> Vec<Strin
     out
 }
 
-fn generate(table: &toml::Table, gates: &mut Vec<u8>) -> String {
+fn generate(table: &toml::Table, gates: &mut Vec<u8>, lights: &mut Vec<u8>) -> String {
     let mut out = String::from("pub(crate) const BUILD_ERROR: Option<&str> = None;\n");
     // The keyword tries of a commit's scanner: all rules' keywords, and the multiline rules'.
     out.push_str("pub(crate) static TRIES: &[crate::keywords::StaticTrie] = &[\n");
@@ -401,21 +442,27 @@ fn generate(table: &toml::Table, gates: &mut Vec<u8>) -> String {
             Some(Value::Integer(i)) => format!("Some({i}.0)"),
             _ => "None".into(),
         };
-        let (gate, split) = match pattern(i) {
+        let (gate, (split, main)) = match pattern(i) {
             Some(p) => {
                 let gate = stored(gates, dfas.next().expect("a gate per pattern"));
                 (
                     gate,
-                    split(p, dfas.next().expect("a check per pattern"), gates),
+                    split(p, dfas.next().expect("a check per pattern"), gates, lights),
                 )
             }
-            None => ("None".into(), "None".into()),
+            None => ("None".into(), ("None".into(), None)),
+        };
+        let light = match (&main, pattern(i)) {
+            (Some(main), _) => light(main, true, lights),
+            (None, Some(p)) => light(p, false, lights),
+            (None, None) => "None".into(),
         };
         writeln!(
             out,
             "  GenRule {{ id: {}, name: {}, severity: {}, pattern: {}, keywords: {}, min_entropy: {min_entropy}, \
              validator: {}, multiline: {}, window_lines: {}, context: {}, decode: {}, allow: {}, fallback: {}, \
-             description: {}, remediation: {}, references: {}, shape: {}, gate: {gate}, split: {split} }},",
+             description: {}, remediation: {}, references: {}, shape: {}, gate: {gate}, split: {split}, \
+             light: {light} }},",
             s(g("id")),
             s(g("name")),
             s(g("severity")),

@@ -118,33 +118,125 @@ pub fn split(pattern: &str) -> Option<Split> {
     })
 }
 
+/// An alternation of a pattern, as [`reduce`] needs it: each alternative's span in the
+/// pattern, its leading literal and the alternations inside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Choice {
+    pub branches: Vec<Branch>,
+}
+
+/// One alternative of a [`Choice`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Branch {
+    /// Its byte range in the pattern.
+    pub start: usize,
+    pub end: usize,
+    /// The literal bytes every match of it starts with (maybe none), ASCII, lower-cased.
+    pub literal: Vec<u8>,
+    /// The alternations in it (not those inside them), in order.
+    pub inner: Vec<Choice>,
+}
+
+impl Choice {
+    /// The alternations in `tree` (not those inside them), in order.
+    fn all_in(tree: &Ast, out: &mut Vec<Choice>) {
+        match tree {
+            Ast::Repetition(rep) => Choice::all_in(&rep.ast, out),
+            Ast::Group(g) => Choice::all_in(&g.ast, out),
+            Ast::Concat(c) => c.asts.iter().for_each(|a| Choice::all_in(a, out)),
+            Ast::Alternation(alt) => out.push(Choice {
+                branches: alt
+                    .asts
+                    .iter()
+                    .map(|a| {
+                        let mut inner = Vec::new();
+                        Choice::all_in(a, &mut inner);
+                        Branch {
+                            start: a.span().start.offset,
+                            end: a.span().end.offset,
+                            literal: leading_literal(a),
+                            inner,
+                        }
+                    })
+                    .collect(),
+            }),
+            _ => {}
+        }
+    }
+
+    /// `self` appended to `out` (what `build.rs` stores for a built-in rule).
+    pub fn write(&self, out: &mut Vec<u8>) {
+        use crate::hirbin::put_varint;
+        put_varint(self.branches.len() as u64, out);
+        for b in &self.branches {
+            put_varint(b.start as u64, out);
+            put_varint(b.end as u64, out);
+            put_varint(b.literal.len() as u64, out);
+            out.extend_from_slice(&b.literal);
+            put_varint(b.inner.len() as u64, out);
+            for c in &b.inner {
+                c.write(out);
+            }
+        }
+    }
+
+    /// The choice [`Choice::write`] wrote to `data`; `None` if `data` is not one, whole.
+    pub fn read(data: &[u8]) -> Option<Choice> {
+        let mut r = crate::hirbin::Cursor::new(data);
+        let c = Choice::read_from(&mut r, 0)?;
+        r.is_done().then_some(c)
+    }
+
+    fn read_from(r: &mut crate::hirbin::Cursor<'_>, depth: usize) -> Option<Choice> {
+        if depth > 200 {
+            return None;
+        }
+        let n = r.count()?;
+        let mut branches = Vec::with_capacity(n);
+        for _ in 0..n {
+            let start = r.usize()?;
+            let end = r.usize()?;
+            let literal = r.bytes()?.to_vec();
+            let inner = (0..r.count()?)
+                .map(|_| Choice::read_from(r, depth + 1))
+                .collect::<Option<_>>()?;
+            branches.push(Branch {
+                start,
+                end,
+                literal,
+                inner,
+            });
+        }
+        Some(Choice { branches })
+    }
+}
+
 /// The exclusion branches of `pattern` (as [`split`] finds them) as one alternation, for
 /// [`reduce`].
-pub fn exclusions(pattern: &str) -> Option<Ast> {
+pub fn exclusions(pattern: &str) -> Option<Choice> {
     let mut tree = ast::parse::Parser::new().parse(pattern).ok()?;
     let Ast::Alternation(alt) = &mut tree else {
         return None;
     };
     let k = alt.asts.iter().take_while(|a| !captures(a)).count();
     alt.asts.truncate(k);
-    Some(tree)
+    let mut out = Vec::new();
+    Choice::all_in(&tree, &mut out);
+    out.pop()
 }
 
-/// The exclusion branches of `pattern` (`exclusions` made `tree` of it) as a pattern that
+/// The exclusion branches of `pattern` (`exclusions` made `top` of it) as a pattern that
 /// matches in a text exactly as they do: each alternative of each alternation in them whose
 /// leading literal is not in the text (`occurs`, given it lower-cased) is left out, since
 /// no match in the text can go through it, and leaving out an alternative no match goes
 /// through changes neither the matches nor their priority. (An alternation keeps its first
 /// alternative should none be left: it cannot match either.) The exclusions name a few
 /// hundred words; a line holds one or two of them.
-pub fn reduce(pattern: &str, tree: &Ast, occurs: &dyn Fn(&[u8]) -> bool) -> Option<String> {
-    let Ast::Alternation(alt) = tree else {
-        return None;
-    };
-    let start = alt.asts.first()?.span().start.offset;
-    let end = alt.asts.last()?.span().end.offset;
+pub fn reduce(pattern: &str, top: &Choice, occurs: &dyn Fn(&[u8]) -> bool) -> Option<String> {
+    let start = top.branches.first()?.start;
+    let end = top.branches.last()?.end;
     let mut cut = Vec::new();
-    prune(tree, occurs, &mut cut);
+    prune(top, occurs, &mut cut);
     cut.sort_unstable();
     let mut out = String::with_capacity(end - start);
     let mut at = start;
@@ -157,34 +249,23 @@ pub fn reduce(pattern: &str, tree: &Ast, occurs: &dyn Fn(&[u8]) -> bool) -> Opti
 }
 
 /// The byte ranges of the pattern to cut out for [`reduce`].
-fn prune(tree: &Ast, occurs: &dyn Fn(&[u8]) -> bool, cut: &mut Vec<(usize, usize)>) {
-    match tree {
-        Ast::Repetition(rep) => prune(&rep.ast, occurs, cut),
-        Ast::Group(g) => prune(&g.ast, occurs, cut),
-        Ast::Concat(c) => c.asts.iter().for_each(|a| prune(a, occurs, cut)),
-        Ast::Alternation(alt) => {
-            let keep: Vec<bool> = alt
-                .asts
-                .iter()
-                .map(|a| {
-                    let lit = leading_literal(a);
-                    lit.is_empty() || occurs(&lit)
-                })
-                .collect();
-            let first_kept = keep.iter().position(|&k| k).unwrap_or(0);
-            for (i, a) in alt.asts.iter().enumerate() {
-                if keep[i] || i == first_kept {
-                    prune(a, occurs, cut);
-                } else if i < first_kept {
-                    // `a|` before the first alternative kept
-                    cut.push((a.span().start.offset, alt.asts[i + 1].span().start.offset));
-                } else {
-                    // `|a` after it
-                    cut.push((alt.asts[i - 1].span().end.offset, a.span().end.offset));
-                }
-            }
+fn prune(choice: &Choice, occurs: &dyn Fn(&[u8]) -> bool, cut: &mut Vec<(usize, usize)>) {
+    let alts = &choice.branches;
+    let keep: Vec<bool> = alts
+        .iter()
+        .map(|a| a.literal.is_empty() || occurs(&a.literal))
+        .collect();
+    let first_kept = keep.iter().position(|&k| k).unwrap_or(0);
+    for (i, a) in alts.iter().enumerate() {
+        if keep[i] || i == first_kept {
+            a.inner.iter().for_each(|c| prune(c, occurs, cut));
+        } else if i < first_kept {
+            // `a|` before the first alternative kept
+            cut.push((a.start, alts[i + 1].start));
+        } else {
+            // `|a` after it
+            cut.push((alts[i - 1].end, a.end));
         }
-        _ => {}
     }
 }
 
@@ -251,5 +332,10 @@ mod tests {
         );
         let none = |_: &[u8]| false;
         assert_eq!(reduce(p, &e, &none).unwrap(), r"(?m)(?:^)(?i:next)_?token");
+        // As `build.rs` stores it, read back.
+        let mut bytes = Vec::new();
+        e.write(&mut bytes);
+        assert_eq!(Choice::read(&bytes).as_ref(), Some(&e));
+        assert!(Choice::read(&bytes[..bytes.len() - 1]).is_none());
     }
 }

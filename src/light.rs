@@ -31,7 +31,6 @@ use std::sync::OnceLock;
 
 use regex_automata::util::captures::Captures;
 use regex_automata::{Input, meta};
-use regex_syntax::ast::{self, Ast};
 use regex_syntax::hir::Hir;
 
 /// A DFA as `build.rs` serialized it (no copy: it reads the binary's own bytes).
@@ -44,9 +43,6 @@ pub(crate) fn dfa_matches(dfa: &GateDfa, input: regex_automata::Input<'_>) -> bo
     dfa.try_search_fwd(&input.earliest(true))
         .map_or(true, |m| m.is_some())
 }
-
-/// A bounded repetition counts as long, and is rewritten, from this many optional repeats.
-const LONG: u32 = 8;
 
 /// The pattern for a little input (see the module documentation).
 #[derive(Debug)]
@@ -71,8 +67,10 @@ struct Exclusion {
     check: Check,
     /// The check's longest match (`usize::MAX`: unbounded).
     max_len: usize,
-    /// The exclusion branches' syntax tree (`exclusion::exclusions`), where the check matches.
-    tree: OnceLock<Option<Ast>>,
+    /// The exclusion branches' alternations (`exclusion::exclusions`), where the check
+    /// matches: read from `stored` if given (`exclusion::Choice::write`), else from `pattern`.
+    tree: OnceLock<Option<crate::exclusion::Choice>>,
+    stored: Option<&'static [u8]>,
     /// The whole pattern, should they not be had alone (they always are).
     whole: OnceLock<Option<Light>>,
     pattern: Box<str>,
@@ -95,30 +93,28 @@ impl Check {
     }
 }
 
-/// How leakgate reads a rule's pattern: ASCII classes, bytes (not only UTF-8).
-pub fn translate(pattern: &str, ast: &Ast) -> Option<Hir> {
-    regex_syntax::hir::translate::TranslatorBuilder::new()
-        .unicode(false)
-        .utf8(false)
-        .build()
-        .translate(pattern, ast)
-        .ok()
-}
-
-fn parse(pattern: &str) -> Option<Ast> {
-    ast::parse::Parser::new().parse(pattern).ok()
-}
+pub use crate::loosen::translate;
+use crate::loosen::{Loose, parse};
 
 impl Light {
     /// `pattern` (a rule's) ready to be compiled by `build`; nothing is compiled yet but the
-    /// loose pattern. The rewriting is done on the syntax tree, in place, before it is
-    /// translated, so that the pattern is translated once.
+    /// loose pattern (`loosen::loosen`).
     pub fn new(pattern: &str, build: impl Fn(&Hir) -> Option<meta::Regex>) -> Option<Light> {
-        let mut tree = parse(pattern)?;
-        let groups = count_groups(&tree) + 1;
-        let mut checks = Vec::new();
-        unbound(&mut tree, false, groups, &mut checks);
-        let re = build(&translate(pattern, &tree)?)?;
+        Light::from_loose(pattern, crate::loosen::loosen(pattern)?, build)
+    }
+
+    /// [`Light::new`] with `pattern` already loosened (a built-in rule's, at build time).
+    pub fn from_loose(
+        pattern: &str,
+        loose: Loose,
+        build: impl Fn(&Hir) -> Option<meta::Regex>,
+    ) -> Option<Light> {
+        let Loose {
+            hir,
+            checks,
+            groups,
+        } = loose;
+        let re = build(&hir)?;
         let (loose, exact) = if checks.is_empty() {
             (None, OnceLock::from(Some(re)))
         } else {
@@ -136,19 +132,26 @@ impl Light {
 
     /// `pattern` split as `exclusion::split` does: `main` its capturing branches, `check` a
     /// superset of its exclusion branches whose matches are at most `max_len` long. Only
-    /// `main` is compiled now.
+    /// `main` is compiled now (from `loose`, `main` loosened, if given). `stored`: the
+    /// exclusion branches' alternations as `build.rs` stored them, if it did.
     pub fn split(
         pattern: &str,
         main: &str,
+        loose: Option<Loose>,
+        stored: Option<&'static [u8]>,
         check: Check,
         max_len: usize,
         build: impl Fn(&Hir) -> Option<meta::Regex>,
     ) -> Option<Light> {
-        let mut light = Light::new(main, build)?;
+        let mut light = match loose {
+            Some(loose) => Light::from_loose(main, loose, build)?,
+            None => Light::new(main, build)?,
+        };
         light.exclusion = Some(Box::new(Exclusion {
             check,
             max_len,
             tree: OnceLock::new(),
+            stored,
             whole: OnceLock::new(),
             pattern: pattern.into(),
         }));
@@ -164,6 +167,8 @@ impl Light {
                 Light::split(
                     pattern,
                     &s.main,
+                    None,
+                    None,
                     check,
                     s.max_len.unwrap_or(usize::MAX),
                     build,
@@ -292,7 +297,10 @@ impl Searcher<'_> {
     ) -> Option<Option<Range<usize>>> {
         let tree = x
             .tree
-            .get_or_init(|| crate::exclusion::exclusions(&x.pattern))
+            .get_or_init(|| match x.stored {
+                Some(bytes) => crate::exclusion::Choice::read(bytes),
+                None => crate::exclusion::exclusions(&x.pattern),
+            })
             .as_ref()?;
         let text = input.haystack()[input.start()..input.end()].to_ascii_lowercase();
         let occurs = |lit: &[u8]| memchr::memmem::find(&text, lit).is_some();
@@ -381,73 +389,6 @@ impl Found<'_> {
     /// How many groups the pattern has, group 0 included.
     pub fn group_len(&self) -> usize {
         self.groups
-    }
-}
-
-/// The number of capture groups in `tree`.
-fn count_groups(tree: &Ast) -> usize {
-    match tree {
-        Ast::Repetition(rep) => count_groups(&rep.ast),
-        Ast::Group(g) => usize::from(g.capture_index().is_some()) + count_groups(&g.ast),
-        Ast::Concat(c) => c.asts.iter().map(count_groups).sum(),
-        Ast::Alternation(a) => a.asts.iter().map(count_groups).sum(),
-        _ => 0,
-    }
-}
-
-/// Whether `tree` matches exactly one byte, as leakgate translates it.
-fn one_byte(tree: &Ast) -> bool {
-    match tree {
-        Ast::Literal(l) => l.c.is_ascii(),
-        Ast::Dot(_) | Ast::ClassPerl(_) | Ast::ClassBracketed(_) => true,
-        _ => false,
-    }
-}
-
-/// Make each long bounded repetition of one byte in `tree` outside a loop unbounded and
-/// captured (groups from `next` on, recorded in `checks`), in place.
-fn unbound(tree: &mut Ast, in_loop: bool, next: usize, checks: &mut Vec<(usize, usize, usize)>) {
-    use ast::{RepetitionKind, RepetitionRange};
-    match tree {
-        Ast::Repetition(rep) => match rep.op.kind {
-            RepetitionKind::Range(RepetitionRange::Bounded(least, most))
-                if !in_loop && most - least >= LONG && one_byte(&rep.ast) =>
-            {
-                let index = next + checks.len();
-                checks.push((index, least as usize, most as usize));
-                rep.op.kind = RepetitionKind::Range(RepetitionRange::AtLeast(least));
-                let span = rep.span;
-                let loose = std::mem::replace(tree, Ast::empty(span));
-                *tree = Ast::group(ast::Group {
-                    span,
-                    kind: ast::GroupKind::CaptureIndex(index as u32),
-                    ast: Box::new(loose),
-                });
-            }
-            ref kind => {
-                // What repeats more than once sets a group only for its last round.
-                let once = matches!(
-                    kind,
-                    RepetitionKind::ZeroOrOne
-                        | RepetitionKind::Range(
-                            RepetitionRange::Exactly(0 | 1) | RepetitionRange::Bounded(_, 0 | 1)
-                        )
-                );
-                unbound(&mut rep.ast, in_loop || !once, next, checks);
-            }
-        },
-        Ast::Group(g) => unbound(&mut g.ast, in_loop, next, checks),
-        Ast::Concat(c) => {
-            for a in &mut c.asts {
-                unbound(a, in_loop, next, checks);
-            }
-        }
-        Ast::Alternation(a) => {
-            for a in &mut a.asts {
-                unbound(a, in_loop, next, checks);
-            }
-        }
-        _ => {}
     }
 }
 

@@ -9,7 +9,7 @@ pub struct FileRule {
     pub spec: FileRuleSpec,
     /// The path globs (lower-cased), compiled on first use: most paths are ruled out by
     /// `hints` without them.
-    pub(crate) globs: OnceLock<ignore::gitignore::Gitignore>,
+    pub(crate) globs: OnceLock<PathGlobs>,
     /// What the last component of each path glob asks of a path component.
     pub(crate) hints: Vec<NameHint>,
     /// Instead of `globs`: a regex on the path, as written (a gitleaks rule with only `path`).
@@ -22,7 +22,7 @@ impl FileRule {
     pub(crate) fn by_path_regex(spec: FileRuleSpec, re: Regex) -> FileRule {
         FileRule {
             spec,
-            globs: OnceLock::from(ignore::gitignore::Gitignore::empty()),
+            globs: OnceLock::from(PathGlobs::empty()),
             hints: vec![NameHint::any()],
             path_regex: Some(re),
             content: OnceLock::new(),
@@ -51,13 +51,11 @@ impl FileRule {
 
     /// Whether the globs name the lower-cased path or a directory above it.
     pub(crate) fn matches_glob(&self, lower: &str) -> bool {
-        let globs = self.globs.get_or_init(|| {
-            build_globs(&self.spec).expect("path globs checked when the rule was loaded")
-        });
-        matches!(
-            globs.matched_path_or_any_parents(lower, false),
-            ignore::Match::Ignore(_)
-        )
+        self.globs
+            .get_or_init(|| {
+                build_globs(&self.spec).expect("path globs checked when the rule was loaded")
+            })
+            .matches(lower)
     }
 
     /// Whether the path and (when the rule has a content condition) the content make a finding.
@@ -209,22 +207,11 @@ pub(crate) fn compile_file_rule(
     })
 }
 
-/// A file rule's path globs as one matcher. Paths are matched lower-cased (`matches_lower`),
-/// so the globs are lower-cased too, rather than compiled case-insensitively: that would make
-/// every glob a regex to compile, where most lower-case globs are literals, names or extensions.
-pub(crate) fn build_globs(spec: &FileRuleSpec) -> Result<ignore::gitignore::Gitignore, String> {
-    let mut builder = ignore::gitignore::GitignoreBuilder::new("");
-    for glob in &spec.paths {
-        builder
-            .add_line(None, &glob.to_lowercase())
-            .map_err(|e| format!("bad path glob `{glob}`: {e}"))?;
-    }
-    for glob in &spec.except {
-        builder
-            .add_line(None, &format!("!{}", glob.to_lowercase()))
-            .map_err(|e| format!("bad except glob `{glob}`: {e}"))?;
-    }
-    builder.build().map_err(|e| format!("bad path globs: {e}"))
+/// A file rule's path globs as one matcher (`globs.rs`). Paths are matched lower-cased
+/// (`matches_lower`), so the globs are lower-cased too, rather than compiled
+/// case-insensitively: that would make every glob a regex to compile.
+pub(crate) fn build_globs(spec: &FileRuleSpec) -> Result<PathGlobs, String> {
+    PathGlobs::new(&spec.paths, &spec.except)
 }
 
 /// What the last component of a path glob requires of the name it matches: a literal start

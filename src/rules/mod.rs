@@ -22,54 +22,7 @@ use crate::validate::Validator;
 pub const BUILTIN_RULES: &str = include_str!("../../rules.toml");
 /// The built-in rules as Rust data, without their examples (made by `build.rs` from
 /// `rules.toml`): what scanning loads, with no TOML to parse at start-up.
-mod generated {
-    pub(crate) struct GenRule {
-        pub id: &'static str,
-        pub name: &'static str,
-        pub severity: &'static str,
-        pub pattern: &'static str,
-        pub keywords: &'static [&'static str],
-        pub min_entropy: Option<f64>,
-        pub validator: Option<&'static str>,
-        pub multiline: bool,
-        pub window_lines: u8,
-        pub context: Option<&'static str>,
-        pub decode: Option<&'static str>,
-        pub allow: &'static [&'static str],
-        pub fallback: bool,
-        pub description: &'static str,
-        pub remediation: &'static str,
-        pub references: &'static [&'static str],
-        pub shape: Option<crate::shape::Shape>,
-        /// The gate's DFA: a range of [`GATES`] (see `build.rs`).
-        pub gate: Option<std::ops::Range<usize>>,
-        /// The pattern's exclusion branches taken apart (see `exclusion.rs`): the capturing
-        /// branches' pattern, the exclusions' check (a range of [`GATES`]) and its longest
-        /// match (`usize::MAX`: unbounded).
-        pub split: Option<(&'static str, std::ops::Range<usize>, usize)>,
-    }
-
-    /// The built-in rules' gates, compiled to sparse DFAs at build time.
-    pub(crate) static GATES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/gates.bin"));
-
-    pub(crate) struct GenFile {
-        pub id: &'static str,
-        pub name: &'static str,
-        pub severity: &'static str,
-        pub paths: &'static [&'static str],
-        pub except: &'static [&'static str],
-        pub content: Option<&'static str>,
-        pub covers: &'static [&'static str],
-        pub gitignore: &'static [&'static str],
-        pub hygiene: bool,
-        pub stack: &'static [&'static str],
-        pub description: &'static str,
-        pub remediation: &'static str,
-        pub references: &'static [&'static str],
-    }
-
-    include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
-}
+mod generated;
 
 /// The keyword tries `build.rs` built for the built-in rules (a commit's scanner's).
 pub(crate) fn prebuilt_tries() -> &'static [crate::keywords::StaticTrie] {
@@ -120,12 +73,14 @@ pub use crate::finding::Severity;
 mod check;
 mod compile;
 mod file;
+mod globs;
 mod rule;
 mod spec;
 
 pub use check::*;
 pub use compile::*;
 pub use file::*;
+pub(crate) use globs::PathGlobs;
 pub use rule::*;
 pub use spec::*;
 
@@ -292,11 +247,24 @@ impl RuleSet {
             if rule.id() == g.id && rule.spec.pattern.get_ref() == g.pattern {
                 let _ = rule.shape.set(g.shape);
                 rule.prebuilt = g.gate.clone().map(|r| &generated::GATES[r]);
-                rule.split = g.split.clone().map(|(main, check, max_len)| PrebuiltSplit {
-                    main,
-                    check: &generated::GATES[check],
-                    max_len,
-                });
+                rule.split =
+                    g.split
+                        .clone()
+                        .map(|(main, check, max_len, exclusions)| PrebuiltSplit {
+                            main,
+                            check: &generated::GATES[check],
+                            max_len,
+                            exclusions: &generated::LIGHTS[exclusions],
+                        });
+                rule.prebuilt_light =
+                    g.light
+                        .clone()
+                        .map(|(of_main, hir, checks, groups)| PrebuiltLight {
+                            of_main,
+                            hir: &generated::LIGHTS[hir],
+                            checks,
+                            groups,
+                        });
             }
         }
     }
@@ -456,6 +424,7 @@ impl RuleSet {
                 gate: OnceLock::new(),
                 prebuilt: None,
                 split: None,
+                prebuilt_light: None,
                 prebuilt_gate: OnceLock::new(),
                 dfa_gate: OnceLock::new(),
                 light: OnceLock::new(),

@@ -37,6 +37,31 @@ pub(crate) struct PrebuiltSplit {
     pub check: &'static [u8],
     /// The check's longest match before it was widened (`usize::MAX`: unbounded).
     pub max_len: usize,
+    /// The exclusion branches' alternations (`exclusion::Choice::write`).
+    pub exclusions: &'static [u8],
+}
+
+/// A built-in rule's light pattern worked out at build time (`loosen::loosen`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PrebuiltLight {
+    /// Of the split's capturing branches (else of the pattern).
+    pub of_main: bool,
+    /// Its syntax tree (`hirbin`).
+    pub hir: &'static [u8],
+    pub checks: &'static [(usize, usize, usize)],
+    pub groups: usize,
+}
+
+impl PrebuiltLight {
+    /// The light of `pattern` (`main`: the split's capturing branches), if this is its.
+    pub(crate) fn loose(self, main: bool) -> Option<crate::loosen::Loose> {
+        (self.of_main == main).then_some(())?;
+        Some(crate::loosen::Loose {
+            hir: crate::hirbin::read(self.hir)?,
+            checks: self.checks.to_vec(),
+            groups: self.groups,
+        })
+    }
 }
 
 /// A rule's gate: what a window must match for the rule's pattern to be tried on it.
@@ -85,6 +110,8 @@ pub struct Rule {
     pub(crate) prebuilt: Option<&'static [u8]>,
     /// A built-in rule's exclusion branches taken apart at build time (see `exclusion.rs`).
     pub(crate) split: Option<PrebuiltSplit>,
+    /// A built-in rule's light pattern worked out at build time.
+    pub(crate) prebuilt_light: Option<PrebuiltLight>,
     pub(crate) prebuilt_gate: OnceLock<Option<GateDfa>>,
     pub(crate) dfa_gate: OnceLock<Option<regex_automata::meta::Regex>>,
     pub(crate) allow: OnceLock<std::sync::Arc<AllowSet>>,
@@ -125,6 +152,7 @@ impl Rule {
             gate: OnceLock::new(),
             prebuilt: None,
             split: None,
+            prebuilt_light: None,
             prebuilt_gate: OnceLock::new(),
             dfa_gate: OnceLock::new(),
             light: OnceLock::new(),
@@ -174,16 +202,24 @@ impl Rule {
     pub fn light_regex(&self) -> Option<&crate::light::Light> {
         self.light
             .get_or_init(|| {
+                use crate::light::Light;
                 let pattern = self.spec.pattern.get_ref();
-                match self.split.and_then(|s| Some((s, prebuilt_dfa(s.check)?))) {
-                    Some((s, check)) => crate::light::Light::split(
+                let split = self.split.and_then(|s| Some((s, prebuilt_dfa(s.check)?)));
+                let loose = self.prebuilt_light.and_then(|l| l.loose(split.is_some()));
+                match split {
+                    Some((s, check)) => Light::split(
                         pattern,
                         s.main,
+                        loose,
+                        Some(s.exclusions),
                         crate::light::Check::Dfa(Box::new(check)),
                         s.max_len,
                         light_build,
                     ),
-                    None => crate::light::Light::new(pattern, light_build),
+                    None => match loose {
+                        Some(loose) => Light::from_loose(pattern, loose, light_build),
+                        None => Light::new(pattern, light_build),
+                    },
                 }
             })
             .as_ref()

@@ -48,3 +48,32 @@ fn the_rules_with_examples_have_the_prebuilt_gates() {
         assert!(matches!(r.gate(), Some(Gate::Dfa(_))), "{}", r.id());
     }
 }
+
+/// The light patterns `build.rs` stored are what `loosen::loosen` makes of each built-in
+/// rule's pattern (or of its capturing branches, when split) at run time, read back whole;
+/// and so are the split rules' exclusion alternations (`exclusion::exclusions`).
+#[test]
+fn prebuilt_light_patterns_are_the_patterns_loosened() {
+    let set = RuleSet::builtin().unwrap();
+    let mut n = 0;
+    for r in &set.rules {
+        let light = r
+            .prebuilt_light
+            .expect("every built-in rule has its light pattern");
+        let of = match (light.of_main, r.split) {
+            (true, Some(s)) => s.main,
+            (false, None) => r.spec.pattern.get_ref().as_str(),
+            _ => panic!(
+                "{}: the light pattern is not of what the rule splits",
+                r.id()
+            ),
+        };
+        let want = crate::loosen::loosen(of).expect("a built-in pattern loosens");
+        let got = light
+            .loose(light.of_main)
+            .expect("the stored tree reads back");
+        assert_eq!(got, want, "{}", r.id());
+        n += 1;
+    }
+    assert!(n > 300, "{n} rules");
+}
