@@ -122,9 +122,9 @@ fn pre_commit_home() -> PathBuf {
 /// `--locked` to `cargo install`. The framework installs a `language: rust` hook with a plain
 /// `cargo install --path .`, which resolves the dependencies afresh: whenever a dependency has
 /// had a release since `Cargo.lock` was written, the versions differ from the tests' build and
-/// cargo rebuilds all of gix in release for the hook, beside the tests. With the lock file, the hook's
-/// build reuses the dependencies of the tests' target directory, and the tests do not depend on
-/// what crates.io published today. The framework's steps are unchanged: its `cargo install`
+/// cargo rebuilds all of gix in release for the hook, beside the tests. With the lock file, the
+/// hook's build reuses the dependencies of the tests' target directory, and the tests do not
+/// depend on what crates.io published today. The framework's steps are unchanged: its `cargo install`
 /// builds and installs the hook from its clone of this checkout.
 fn locked_cargo(path: &[PathBuf]) -> PathBuf {
     static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
