@@ -80,6 +80,8 @@ fn with_toolchain(mut c: std::process::Command) -> std::process::Command {
         .unwrap_or_default();
     let mut paths = std::env::split_paths(&current).collect::<Vec<_>>();
     paths.push(cargo_home.join("bin"));
+    // First on PATH: the store's `cargo`, which installs with the lock file (see `locked_cargo`).
+    paths.insert(0, locked_cargo(&paths));
     c.env("CARGO_HOME", &cargo_home)
         .env("RUSTUP_HOME", &rustup_home)
         .env("PATH", std::env::join_paths(paths).unwrap())
@@ -112,6 +114,46 @@ fn pre_commit_home() -> PathBuf {
         )
         .expect("write the framework store's cargo configuration");
         home
+    })
+    .clone()
+}
+
+/// A directory holding a `cargo` that runs the real one (the first on `path`) and adds
+/// `--locked` to `cargo install`. The framework installs a `language: rust` hook with a plain
+/// `cargo install --path .`, which resolves the dependencies afresh: whenever a dependency has
+/// had a release since `Cargo.lock` was written, the versions differ from the tests' build and
+/// cargo rebuilds all of gix in release for the hook, beside the tests. With the lock file, the
+/// hook's build reuses the dependencies of the tests' target directory, and the tests do not
+/// depend on what crates.io published today. The framework's steps are unchanged: its `cargo install`
+/// builds and installs the hook from its clone of this checkout.
+fn locked_cargo(path: &[PathBuf]) -> PathBuf {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let real = path
+            .iter()
+            .map(|d| d.join("cargo"))
+            .find(|c| c.is_file())
+            .expect("cargo on PATH or in CARGO_HOME/bin");
+        let dir = pre_commit_home().join("bin");
+        std::fs::create_dir_all(&dir).expect("create the store's bin directory");
+        let script = dir.join("cargo");
+        // Written to a new name and renamed: a test may run it while another writes it.
+        let tmp = dir.join(format!("cargo.{}", std::process::id()));
+        std::fs::write(
+            &tmp,
+            format!(
+                "#!/bin/sh\n# Written by tests/all/framework.rs: `cargo install` with the lock file.\n\
+                 if [ \"$1\" = install ]; then shift; exec '{0}' install --locked \"$@\"; fi\n\
+                 exec '{0}' \"$@\"\n",
+                real.display()
+            ),
+        )
+        .expect("write the store's cargo");
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755))
+            .expect("make the store's cargo executable");
+        std::fs::rename(&tmp, &script).expect("put the store's cargo in place");
+        dir
     })
     .clone()
 }
