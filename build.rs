@@ -133,9 +133,11 @@ fn split(
     blob: &mut Vec<u8>,
     lights: &mut Vec<u8>,
 ) -> (String, Option<String>) {
-    let (Some(split), Some(dfa), Some(exclusions)) =
-        (exclusion::split(pattern), dfa, exclusion::exclusions(pattern))
-    else {
+    let (Some(split), Some(dfa), Some(exclusions)) = (
+        exclusion::split(pattern),
+        dfa,
+        exclusion::exclusions(pattern),
+    ) else {
         return ("None".into(), None);
     };
     let at = lights.len();

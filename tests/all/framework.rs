@@ -105,6 +105,21 @@ fn pre_commit_home() -> PathBuf {
     static HOME: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     HOME.get_or_init(|| {
         let home = util::target_dir().join("pre-commit-home");
+        // A store left by an earlier run holds clones of earlier commits: cargo, building the
+        // hook for this commit in the shared target directory with the same lock file, would
+        // take the build script it compiled from such a clone (its sources are there and
+        // unchanged) for this commit's, and run the old one. The store starts empty; only
+        // its cargo configuration and `cargo` are written again below.
+        if let Ok(entries) = std::fs::read_dir(&home) {
+            for e in entries.flatten() {
+                let path = e.path();
+                let _ = if path.is_dir() {
+                    std::fs::remove_dir_all(&path)
+                } else {
+                    std::fs::remove_file(&path)
+                };
+            }
+        }
         let dir = home.join(".cargo");
         std::fs::create_dir_all(&dir).expect("create the framework store");
         std::fs::write(

@@ -126,3 +126,15 @@ fn the_set_up_example_prints_a_redacted_finding_and_exits_1() {
         out.stdout
     );
 }
+
+#[test]
+fn the_rule_counts_the_readme_gives_are_the_rule_sets() {
+    let rules = leakgate::rules::RuleSet::builtin().unwrap();
+    let want = format!(
+        "{} content rules and {} file rules",
+        rules.rules.len(),
+        rules.files.len()
+    );
+    let readme = include_str!("../../README.md").replace("\n  ", " ");
+    assert!(readme.contains(&want), "README should say `{want}`");
+}
