@@ -22,6 +22,9 @@ if [ -z "${LEAKGATE:-}" ]; then
   (cd "$here" && cargo build --release --quiet)
   LEAKGATE=$here/target/release/leakgate
 fi
+# The commands run in the scratch clone: absolute paths.
+LEAKGATE=$(realpath "$LEAKGATE")
+[ -n "${BASELINE:-}" ] && BASELINE=$(realpath "$BASELINE")
 work=$(mktemp -d "${TMPDIR:-/tmp}/lg-instr.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 keep=${KEEP:-}

@@ -22,14 +22,19 @@ pub(crate) struct Line {
     only_dir: bool,
     /// It names its components at any depth (`**/` first, or no `/` in it).
     any_depth: bool,
+    /// It ended with `/**`: it names what is inside its components, not them.
+    inside: bool,
     /// Its components, each split at its `*`s.
     components: Vec<Vec<String>>,
 }
 
 impl Line {
-    /// `line` as gitignore reads it, if it is simple: components of literal characters and
-    /// single `*`s, an optional leading `/` or `**/`, an optional trailing `/`.
+    /// `line` as gitignore reads it, if it is simple: components of literal characters,
+    /// single `*`s and classes of one character (`[pp]`, what `[pP]` is lower-cased), an
+    /// optional leading `/` or `**/`, an optional trailing `/` or `/**`.
     fn of(line: &str, whitelist: bool) -> Option<Line> {
+        let line = one_char_classes(line)?;
+        let line = line.as_str();
         let special = |c: char| matches!(c, '?' | '[' | ']' | '{' | '}' | '\\');
         if line.is_empty() || line.starts_with('#') || line.ends_with(' ') || line.contains(special)
         {
@@ -47,6 +52,10 @@ impl Line {
             Some(rest) if !absolute => (rest, true),
             _ => (line, !absolute && !line.contains('/')),
         };
+        let (line, inside) = match line.strip_suffix("/**") {
+            Some(rest) if !only_dir => (rest, true),
+            _ => (line, false),
+        };
         // `**` anywhere else, or an empty component (`a//b`, nothing left): not simple.
         if line.contains("**") || line.split('/').any(str::is_empty) {
             return None;
@@ -59,6 +68,7 @@ impl Line {
             whitelist,
             only_dir,
             any_depth,
+            inside,
             components,
         })
     }
@@ -69,14 +79,40 @@ impl Line {
             return false;
         }
         let n = self.components.len();
-        if path.len() < n || (!self.any_depth && path.len() != n) {
-            return false;
+        let at = |start: usize| {
+            path[start..start + n]
+                .iter()
+                .zip(&self.components)
+                .all(|(name, parts)| component_matches(parts, name))
+        };
+        match (self.inside, self.any_depth) {
+            // `**/a/**`: `a` then at least one more component.
+            (true, true) => path.len() > n && (0..path.len() - n).any(at),
+            (true, false) => path.len() > n && at(0),
+            (false, true) => path.len() >= n && at(path.len() - n),
+            (false, false) => path.len() == n && at(0),
         }
-        path[path.len() - n..]
-            .iter()
-            .zip(&self.components)
-            .all(|(name, parts)| component_matches(parts, name))
     }
+}
+
+/// `line` with each class of one character (`[pp]`) written as that character; `None` if
+/// it has another class.
+fn one_char_classes(line: &str) -> Option<String> {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(open) = rest.find('[') {
+        out.push_str(&rest[..open]);
+        let close = open + 1 + rest[open + 1..].find(']')?;
+        let mut chars = rest[open + 1..close].chars();
+        let c = chars.next()?;
+        if matches!(c, '!' | '^' | '-' | '\\' | '[' | '*' | '?' | '/') || chars.any(|d| d != c) {
+            return None;
+        }
+        out.push(c);
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    Some(out)
 }
 
 /// Whether `name` matches the component glob split at its `*`s into `parts`.
@@ -228,6 +264,11 @@ mod tests {
             (&["**/.aws/credentials", "/root.key", "a/b*c/*.d"], &[]),
             (&["*_history", ".*_history.*", "*x*y*"], &["*.txt", "keep/"]),
             (&["Config.JSON", "*.Key"], &["Demo*"]),
+            (
+                &["*.[pP]12", "*.[pP][fF][xX]", "**/x/**", "keys/**"],
+                &["**/.env/**", "a/**"],
+            ),
+            (&[".env.*"], &[".env.*.example", "**/.env/**"]),
         ];
         let mut named = 0;
         for (paths, except) in cases {
@@ -268,15 +309,7 @@ mod tests {
     #[test]
     fn other_globs_are_left_to_gitignore() {
         for g in [
-            "*.[pP]12",
-            "!**/.env/**",
-            "a/**/b",
-            "x?",
-            "\\#x",
-            "#c",
-            "a ",
-            "**",
-            "/",
+            "*.[pq]12", "[a-z]", "[!x]", "a[b", "a/**/b", "x?", "\\#x", "#c", "a ", "**", "/",
         ] {
             let globs = PathGlobs::new(&strings(&[g]), &[]);
             assert!(
