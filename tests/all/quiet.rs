@@ -210,7 +210,7 @@ fn documented_examples_are_not_credentials() {
     let apart = format!(
         "    \"ServiceSpecificCredentialId\": \"ACCAEXAMPLE123EXAMPLE\"\n\n    {{\n        \"ServicePassword\": \"{secret}\"\n    }}\n"
     );
-    assert_eq!(rules_of(&apart), ["password-in-json"]);
+    assert_eq!(rules_of(&apart), ["password-in-json"], "{apart}");
     // Typed to look random: digits that count up, a run along the keyboard's rows.
     for text in [
         "--sidewalk AmazonId=\"12345678901234\",AppServerPrivateKey=\"a123b45c6d78e9f012a34cd5e6a7890b12c3d45e6f78a1b234c56d7e890a1234\"\n",
