@@ -184,14 +184,20 @@ pub fn run(repo: &gix::Repository, rules: &RuleSet, opts: &Options) -> Result<Li
             continue;
         }
         let mode = entry.mode;
-        if mode != gix::index::entry::Mode::FILE && mode != gix::index::entry::Mode::FILE_EXECUTABLE
+        // A symlink's blob is its target's path (text that reaches every clone); read from
+        // the object database, never through the link on disk.
+        let link = mode == gix::index::entry::Mode::SYMLINK;
+        if mode != gix::index::entry::Mode::FILE
+            && mode != gix::index::entry::Mode::FILE_EXECUTABLE
+            && !link
         {
-            continue; // submodules and symlinks: no content to scan
+            continue; // submodules: no content to scan
         }
         // A file of a racily clean entry (written no earlier than the index) may hide a change
         // of the same size within the same second: its content is read only if it hashes to
         // the entry's blob.
-        let usable = verbatim.covers(path.as_bytes())
+        let usable = !link
+            && verbatim.covers(path.as_bytes())
             && !entry.flags.intersects(
                 gix::index::entry::Flags::ASSUME_VALID | gix::index::entry::Flags::SKIP_WORKTREE,
             );

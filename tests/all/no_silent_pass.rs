@@ -427,6 +427,10 @@ fn a_token_written_as_a_symlink_target_is_found_by_the_hook_history_and_pre_push
     let (code, v) = util::lint_json(&repo, &["--history-only"]);
     assert_eq!(code, 1, "{v}");
     assert_eq!(util::paths_of(&v, "github-classic-token"), ["link"], "{v}");
+    // The tree as it is, too: the link's blob, not the file it points to.
+    let (code, v) = util::lint_json(&repo, &[]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(util::paths_of(&v, "github-classic-token"), ["link"], "{v}");
     let out = push(&repo, &[]);
     assert_ne!(out.code, 0, "push should be blocked:\n{}", out.stdout);
     assert!(out.stdout.contains(":link:1:"), "{}", out.stdout);
