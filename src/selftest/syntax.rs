@@ -4,8 +4,6 @@
 //! template's name would (gates, file rules, the match, the findings, the built-in policy), with
 //! the bulk scanner and with the hook's. See the table's header.
 
-use std::fmt::Write as _;
-
 use crate::check;
 use crate::config::Config;
 use crate::policy::{Policy, Verdict};
@@ -59,24 +57,24 @@ impl Cell {
 #[derive(Debug, Default)]
 pub struct Matrix {
     pub templates: usize,
-    pub cells: usize,
     pub generic_cells: usize,
-    pub generic_missed: usize,
     pub service_cells: usize,
-    pub service_missed: usize,
     pub near_miss_cells: usize,
-    pub near_misses_reported: usize,
-    /// One line per cell missed or near-miss reported.
+    /// One line per cell missed: generic assignments, service tokens; and per near-miss
+    /// reported.
     pub misses: Vec<String>,
     pub service_misses: Vec<String>,
     pub loud: Vec<String>,
 }
 
 impl Matrix {
+    /// More generic assignments missed than the allowance.
+    fn over_allowance(&self) -> bool {
+        self.misses.len() * 1000 > self.generic_cells * GENERIC_ALLOWANCE_PER_MILLE
+    }
+
     pub fn passed(&self) -> bool {
-        self.generic_missed * 1000 <= self.generic_cells * GENERIC_ALLOWANCE_PER_MILLE
-            && self.service_missed == 0
-            && self.near_misses_reported == 0
+        !self.over_allowance() && self.service_misses.is_empty() && self.loud.is_empty()
     }
 
     /// The failures, one line each: every service token missed and every near-miss
@@ -88,7 +86,7 @@ impl Matrix {
             .chain(&self.loud)
             .cloned()
             .collect();
-        if self.generic_missed * 1000 > self.generic_cells * GENERIC_ALLOWANCE_PER_MILLE {
+        if self.over_allowance() {
             out.extend(self.misses.iter().cloned());
         }
         out
@@ -98,8 +96,8 @@ impl Matrix {
     pub fn summary(&self) -> String {
         format!(
             "{} syntax cells ({} of {} generic missed, {}.{}% allowed)",
-            self.cells,
-            self.generic_missed,
+            self.generic_cells + self.service_cells + self.near_miss_cells,
+            self.misses.len(),
             self.generic_cells,
             GENERIC_ALLOWANCE_PER_MILLE / 10,
             GENERIC_ALLOWANCE_PER_MILLE % 10
@@ -207,7 +205,6 @@ pub fn run(rules: &RuleSet) -> Option<Matrix> {
     let mut scratch = Scratch::default();
     let mut m = Matrix {
         templates,
-        cells: cells.len(),
         ..Matrix::default()
     };
     for cell in &cells {
@@ -252,27 +249,21 @@ pub fn run(rules: &RuleSet) -> Option<Matrix> {
                 cell.value_line()
             );
             if cell.generic {
-                m.generic_missed += 1;
                 m.misses.push(line);
             } else {
-                m.service_missed += 1;
                 m.service_misses.push(line);
             }
         } else {
-            m.near_misses_reported += 1;
             let mut rules: Vec<String> = verdicts.into_iter().flat_map(|v| v.1).collect();
             rules.sort();
             rules.dedup();
-            let mut line = String::new();
-            let _ = write!(
-                line,
+            m.loud.push(format!(
                 "syntax: near-miss reported {:<28} {:<24} {} [{}]{which}",
                 cell.template,
                 cell.origin,
                 cell.value_line(),
                 rules.join(",")
-            );
-            m.loud.push(line);
+            ));
         }
     }
     Some(m)
