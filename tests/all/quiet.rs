@@ -9,7 +9,7 @@ use leakgate::scan::{Scanner, Scratch};
 use util::random_password;
 
 /// Every finding in `text`: (rule id, 1-based line of the secret).
-fn findings(text: &str) -> Vec<(String, usize)> {
+pub(crate) fn findings(text: &str) -> Vec<(String, usize)> {
     let rules = RuleSet::builtin().unwrap();
     let scanner = Scanner::new(&rules);
     let mut scratch = Scratch::default();
@@ -27,7 +27,7 @@ fn findings(text: &str) -> Vec<(String, usize)> {
         .collect()
 }
 
-fn rules_of(text: &str) -> Vec<String> {
+pub(crate) fn rules_of(text: &str) -> Vec<String> {
     findings(text).into_iter().map(|(r, _)| r).collect()
 }
 

@@ -4,19 +4,7 @@
 
 use crate::util;
 
-use leakgate::rules::RuleSet;
-use leakgate::scan::{Scanner, Scratch};
-
-fn rules_of(text: &str) -> Vec<String> {
-    let rules = RuleSet::builtin().unwrap();
-    let scanner = Scanner::new(&rules);
-    let mut scratch = Scratch::default();
-    scanner
-        .scan(text.as_bytes(), &mut scratch)
-        .into_iter()
-        .map(|m| rules.rules[m.rule].id().to_string())
-        .collect()
-}
+use crate::quiet::rules_of;
 
 /// 32 random bytes in base64 (a Curve25519 key's size), from the test's own generator.
 fn random_key_b64() -> String {

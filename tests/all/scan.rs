@@ -704,15 +704,8 @@ fn a_key_whose_body_spells_a_mask_in_mixed_case_is_found() {
     // Random base64 spells `xxxx` in some case about once in 1,000 places: a key body holding
     // `xXxX` or `XXXX` is still a key (a mask is typed in one case, and in a key body is longer).
     const STD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut seed: u64 = 0x5EED_F1EA_F000_0001;
-    let body: String = (0..1600)
-        .map(|_| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            STD[(seed % 64) as usize] as char
-        })
-        .collect();
+    let mut rng = util::Rng::new(0x5EED_F1EA_F000_0001);
+    let body: String = (0..1600).map(|_| char::from(*rng.pick(STD))).collect();
     let dir = util::tempdir().unwrap();
     for (i, mark) in ["xXxX", "XxXxX", "XXXX", "xxxxx"].iter().enumerate() {
         let mut b = body.clone();
