@@ -187,11 +187,8 @@ pub fn run(repo: &gix::Repository, rules: &RuleSet, opts: &Options) -> Result<Li
         // A symlink's blob is its target's path (text that reaches every clone); read from
         // the object database, never through the link on disk.
         let link = mode == gix::index::entry::Mode::SYMLINK;
-        if mode != gix::index::entry::Mode::FILE
-            && mode != gix::index::entry::Mode::FILE_EXECUTABLE
-            && !link
-        {
-            continue; // submodules: no content to scan
+        if !crate::git::staged::is_file_mode(mode.bits() as u16) {
+            continue; // submodules (and a sparse index's directories): no content to scan
         }
         // A file of a racily clean entry (written no earlier than the index) may hide a change
         // of the same size within the same second: its content is read only if it hashes to
